@@ -1,0 +1,184 @@
+"""workreport.toml → a frozen :class:`Config`.
+
+The package's ``defaults.toml`` is read first; a project's file overrides it key
+by key.  Relative paths are resolved against the file that names them.  Options
+given on the command line override both (see :func:`load_config`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from .errors import ConfigError
+from .period import Period, parse_period
+
+CONFIG_NAME = "workreport.toml"
+
+
+@dataclass(frozen=True)
+class StyleConfig:
+    """Font names of the Word output (SPEC §5); ``[style]`` in workreport.toml."""
+
+    title_font: str = "方正小标宋简体"
+    body_font: str = "仿宋_GB2312"
+    heading1_font: str = "黑体"
+    heading2_font: str = "楷体_GB2312"
+    heading3_font: str = "仿宋_GB2312"
+    latin_font: str = "Times New Roman"
+    page_number_font: str = "宋体"
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str = "重点工作推进情况和下步工作打算"
+    """The report's title, printed centred at the top."""
+    organisation: str = "xx市纪委监委"
+    """The issuing organisation: used in the text and the closing."""
+    period: Period | None = None
+    """The report period; ``--period`` overrides it."""
+    report_date: date | None = None
+    """The date in the closing (成文日期); today when not given."""
+    templates: Path | None = None
+    """A folder of section templates; the packaged defaults when not given."""
+    style: StyleConfig = field(default_factory=StyleConfig)
+    forms: dict[str, str] = field(default_factory=dict)
+    """处理方式 → 形态."""
+    party_sanctions: frozenset[str] = frozenset()
+    gov_sanctions: frozenset[str] = frozenset()
+    activities: dict[str, str] = field(default_factory=dict)
+    """活动类型 → 计量单位."""
+    source: Path | None = None
+    """The workreport.toml this came from, if any."""
+    warnings: tuple[str, ...] = ()
+
+    def with_overrides(self, **changes) -> Config:
+        """Command-line options override the file only when given."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_KNOWN = {
+    "report": {"title", "organisation", "period", "date", "templates"},
+    "style": set(StyleConfig.__dataclass_fields__),
+    "forms": None,  # free keys
+    "sanctions": {"party", "government"},
+    "activities": None,
+}
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"配置文件格式错误：{e}", path) from e
+    except OSError as e:
+        raise ConfigError(f"无法读取配置文件：{e.strerror}", path) from e
+
+
+def _defaults() -> dict:
+    text = resources.files("workreport").joinpath("defaults.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def find_config(explicit: Path | None, inputs: list[Path]) -> Path | None:
+    """``--config``; else ./workreport.toml; else one in the first input folder (SPEC §6)."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError("配置文件不存在", explicit)
+        return explicit
+    here = Path.cwd() / CONFIG_NAME
+    if here.is_file():
+        return here
+    for p in inputs[:1]:
+        folder = p if p.is_dir() else p.parent
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    return None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Defaults, overridden by the project file at ``path`` when given."""
+    data = _defaults()
+    user = _read_toml(path) if path else {}
+    warnings: list[str] = []
+    for section, value in user.items():
+        if section not in _KNOWN:
+            warnings.append(f"{path}：未知的配置节 [{section}]，已忽略")
+            continue
+        if not isinstance(value, dict):
+            raise ConfigError(f"[{section}] 应为一个配置节", path)
+        allowed = _KNOWN[section]
+        for key in value:
+            if allowed is not None and key not in allowed:
+                warnings.append(f"{path}：[{section}] 中未知的键 {key}，已忽略")
+        if section in ("forms", "activities"):
+            data[section] = dict(value)  # a vocabulary is replaced whole, not merged
+        else:
+            data.setdefault(section, {}).update(value)
+    return _build(data, path, tuple(warnings))
+
+
+def _build(data: dict, path: Path | None, warnings: tuple[str, ...]) -> Config:
+    base = path.parent if path else Path.cwd()
+    report = data.get("report", {})
+    period = report.get("period")
+    report_date = report.get("date")
+    if isinstance(report_date, str):
+        try:
+            report_date = date.fromisoformat(report_date)
+        except ValueError as e:
+            raise ConfigError(f"[report] date 应为日期，如 2022-07-05：{report_date}", path) from e
+    elif report_date is not None and not isinstance(report_date, date):
+        raise ConfigError("[report] date 应为日期，如 2022-07-05", path)
+    templates = report.get("templates")
+
+    forms: dict[str, str] = {}
+    for form, measures in data.get("forms", {}).items():
+        if form not in FORM_NAMES:
+            raise ConfigError(f"[forms] 的键应为 {'、'.join(FORM_NAMES)}，而不是 {form}", path)
+        for m in _str_list(measures, f"[forms] {form}", path):
+            if m in forms and forms[m] != form:
+                raise ConfigError(f"[forms] 处理方式「{m}」同时属于 {forms[m]} 和 {form}", path)
+            forms[m] = form
+    sanctions = data.get("sanctions", {})
+    party = frozenset(_str_list(sanctions.get("party", []), "[sanctions] party", path))
+    gov = frozenset(_str_list(sanctions.get("government", []), "[sanctions] government", path))
+    for m in sorted(party | gov):
+        if m not in forms:
+            raise ConfigError(f"[sanctions] 中的「{m}」不在 [forms] 的任何形态里", path)
+    activities = {}
+    for name, unit in data.get("activities", {}).items():
+        if not isinstance(unit, str) or not unit.strip():
+            raise ConfigError(f"[activities] {name} 的计量单位应为文字，如 \"次\"", path)
+        activities[str(name).strip()] = unit.strip()
+    try:
+        style = StyleConfig(**{k: str(v) for k, v in data.get("style", {}).items() if k in StyleConfig.__dataclass_fields__})
+    except TypeError as e:  # pragma: no cover - guarded by the key filter
+        raise ConfigError(str(e), path) from e
+    return Config(
+        title=str(report.get("title", Config.title)),
+        organisation=str(report.get("organisation", Config.organisation)),
+        period=parse_period(str(period)) if period else None,
+        report_date=report_date,
+        templates=(base / templates).resolve() if templates else None,
+        style=style,
+        forms=forms,
+        party_sanctions=party,
+        gov_sanctions=gov,
+        activities=activities,
+        source=path,
+        warnings=warnings,
+    )
+
+
+FORM_NAMES = ("第一种形态", "第二种形态", "第三种形态", "第四种形态")
+
+
+def _str_list(value, where: str, path: Path | None) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} 应为文字列表，如 [\"批评教育\", \"诫勉\"]", path)
+    return [v.strip() for v in value]

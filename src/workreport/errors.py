@@ -1,0 +1,123 @@
+"""Exceptions and the Issue record every data problem is reported as.
+
+Every user-facing failure derives from :class:`WorkreportError`; the CLI turns
+them into messages and exit codes in one place.  Data problems are never raised
+one at a time: they are collected as :class:`Issue` records and raised together
+in an :class:`InvalidData`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ERROR = "错误"
+WARNING = "警告"
+
+# Stable codes (README «错误代码»).  E = error, W = warning.
+CODES: dict[str, str] = {
+    "E001": "文件无法读取（损坏、截断或不是表格文件）",
+    "E002": "文件已加密，需提供未加密的副本",
+    "E003": "文件可能是压缩炸弹或含不安全的 XML，已拒绝",
+    "E004": "未找到任何台账工作簿",
+    "E005": "工作簿中没有任何台账工作表",
+    "E006": "公式单元格没有缓存值",
+    "E007": "表格超出行列上限",
+    "E101": "缺少必填列",
+    "E102": "必填单元格为空",
+    "E103": "日期无法识别",
+    "E104": "取值不在可选范围内",
+    "E105": "是/否无法识别",
+    "E106": "数字无法识别或超出范围",
+    "E107": "线索编号重复",
+    "E108": "日期先后顺序不对",
+    "E109": "处分处理引用的线索编号不存在",
+    "E110": "党纪政务处分对应的线索未立案",
+    "E111": "形态与处理方式不一致",
+    "E112": "计量单位与活动类型不一致",
+    "E113": "文号重复",
+    "E114": "未找到表头行",
+    "W201": "跳过合计行",
+    "W202": "忽略非台账工作表",
+    "W203": "忽略未知列",
+    "W204": "指标缺少数据，报告中以【待补充】标出",
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem at one place: what a person needs to find and fix it."""
+
+    code: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None  # as Excel shows it (1-based)
+    column: str = ""  # header name
+    column_letter: str = ""
+    suggestion: str = ""
+
+    @property
+    def severity(self) -> str:
+        return WARNING if self.code.startswith("W") else ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def as_dict(self) -> dict:
+        return {"severity": self.severity, **asdict(self)}
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(self.sheet)
+        if self.row is not None:
+            parts.append(f"第{self.row}行")
+        if self.column:
+            col = f"{self.column}列"
+            if self.column_letter:
+                col = f"{self.column_letter}列（{self.column}）"
+            parts.append(col)
+        return " / ".join(p for p in parts if p)
+
+
+class WorkreportError(Exception):
+    """Base of every error the user can cause and fix."""
+
+    exit_code = 1
+
+
+class UsageError(WorkreportError):
+    """Bad options or configuration (exit code 2)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    def __init__(self, message: str, path: Path | str | None = None):
+        self.path = path
+        super().__init__(f"{path}：{message}" if path else message)
+
+
+class InvalidData(WorkreportError):
+    """The ledgers hold errors; carries every issue found, not only the first."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        errors = sum(1 for i in issues if i.is_error)
+        super().__init__(f"台账数据有 {errors} 处错误，已停止。请先修正（可用 workreport validate 查看）。")
+
+
+class TemplateError(WorkreportError):
+    """A section template failed; names the template file and line."""
+
+    def __init__(self, template: str, line: int | None, message: str):
+        self.template = template
+        self.line = line
+        where = f"{template} 第{line}行" if line else template
+        super().__init__(f"模板错误：{where}：{message}")
+
+
+class OutputError(WorkreportError):
+    """The report could not be written without risking someone's work."""

@@ -1,0 +1,1 @@
+"""Rendering: templates → a document model (sections.py) → .docx (docx.py)."""
