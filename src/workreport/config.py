@@ -153,10 +153,16 @@ def _build(data: dict, path: Path | None, warnings: tuple[str, ...]) -> Config:
     activities = {}
     for name, unit in data.get("activities", {}).items():
         if not isinstance(unit, str) or not unit.strip():
-            raise ConfigError(f"[activities] {name} 的计量单位应为文字，如 \"次\"", path)
+            raise ConfigError(f'[activities] {name} 的计量单位应为文字，如 "次"', path)
         activities[str(name).strip()] = unit.strip()
     try:
-        style = StyleConfig(**{k: str(v) for k, v in data.get("style", {}).items() if k in StyleConfig.__dataclass_fields__})
+        style = StyleConfig(
+            **{
+                k: str(v)
+                for k, v in data.get("style", {}).items()
+                if k in StyleConfig.__dataclass_fields__
+            }
+        )
     except TypeError as e:  # pragma: no cover - guarded by the key filter
         raise ConfigError(str(e), path) from e
     return Config(
@@ -180,5 +186,5 @@ FORM_NAMES = ("第一种形态", "第二种形态", "第三种形态", "第四�
 
 def _str_list(value, where: str, path: Path | None) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where} 应为文字列表，如 [\"批评教育\", \"诫勉\"]", path)
+        raise ConfigError(f'{where} 应为文字列表，如 ["批评教育", "诫勉"]', path)
     return [v.strip() for v in value]

@@ -37,6 +37,7 @@ CODES: dict[str, str] = {
     "E112": "计量单位与活动类型不一致",
     "E113": "文号重复",
     "E114": "未找到表头行",
+    "E115": "同一工作簿中有两个同名台账工作表",
     "W201": "跳过合计行",
     "W202": "忽略非台账工作表",
     "W203": "忽略未知列",
@@ -106,7 +107,9 @@ class InvalidData(WorkreportError):
     def __init__(self, issues: list[Issue]):
         self.issues = issues
         errors = sum(1 for i in issues if i.is_error)
-        super().__init__(f"台账数据有 {errors} 处错误，已停止。请先修正（可用 workreport validate 查看）。")
+        super().__init__(
+            f"台账数据有 {errors} 处错误，已停止。请先修正（可用 workreport validate 查看）。"
+        )
 
 
 class TemplateError(WorkreportError):

@@ -97,7 +97,9 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
             (
                 Column("日期", DATE, True, note="日期，如 2022-03-05"),
                 Column("谈话类型", ENUM, True, TALK_TYPES, note="从下拉列表中选择"),
-                Column("人数", INT, default=1, minimum=1, aliases=("人次",), note="整数，空白视为 1"),
+                Column(
+                    "人数", INT, default=1, minimum=1, aliases=("人次",), note="整数，空白视为 1"
+                ),
                 Column("对象类别", ENUM, choices=TALK_TARGETS, note="从下拉列表中选择"),
             ),
             "日期",

@@ -1,0 +1,310 @@
+"""Command line: the only module that imports click.
+
+Each command parses options, calls one library function and prints the result.
+pandas, openpyxl and python-docx are imported inside the commands so that
+``workreport --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import InvalidData, WorkreportError
+
+PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+def _period_option(f):
+    return click.option(
+        "--period",
+        "-p",
+        default=None,
+        metavar="PERIOD",
+        help="统计期间：2022-01-01..2022-06-30、2022、2022H1、2022Q3 或 2022-03（默认取 workreport.toml）。",
+    )(f)
+
+
+def _config_option(f):
+    return click.option(
+        "--config",
+        "config_path",
+        default=None,
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="配置文件（默认：当前目录或第一个输入文件夹中的 workreport.toml）。",
+    )(f)
+
+
+def _quiet_option(f):
+    return click.option("--quiet", "-q", is_flag=True, help="不显示进度和提示。")(f)
+
+
+class Progress:
+    """A progress bar on stderr for many files; silent when stderr is not a terminal."""
+
+    MIN_FILES = 6
+
+    def __init__(self, quiet: bool):
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        if self.enabled and total >= self.MIN_FILES:
+            self.bar = click.progressbar(length=total, label="读取台账", file=sys.stderr)
+            self.bar.__enter__()
+
+    def advance(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _config(config_path: Path | None, paths, period: str | None = None):
+    from .config import find_config, load_config
+    from .period import parse_period
+
+    config = load_config(find_config(config_path, list(paths)))
+    for w in config.warnings:
+        click.echo(f"提示：{w}", err=True)
+    return config.with_overrides(period=parse_period(period) if period else None)
+
+
+def _echo_warnings(issues, quiet: bool) -> None:
+    from .format import issues_table
+
+    warnings = [i for i in issues if not i.is_error]
+    if warnings and not quiet:
+        click.echo(f"提示：{len(warnings)} 个警告（不影响生成）：", err=True)
+        click.echo(issues_table(warnings), err=True)
+
+
+class _Group(click.Group):
+    """Turns the library's errors into messages and exit codes, in one place."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InvalidData as e:
+            from .format import issues_summary, issues_table
+
+            click.echo(issues_table(e.issues), err=True)
+            click.echo(
+                issues_summary(e.issues, len({i.file for i in e.issues if i.file}), 0).splitlines()[
+                    0
+                ],
+                err=True,
+            )
+            click.echo(f"错误：{e}", err=True)
+            ctx.exit(1)
+        except WorkreportError as e:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            click.echo(f"错误：{e}", err=True)
+            ctx.exit(e.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except Exception as e:  # a bug, not a user error: brief, --debug shows the trace
+            if (ctx.obj or {}).get("debug"):
+                raise
+            click.echo(
+                f"程序内部错误：{type(e).__name__}: {e}（加 --debug 查看详细信息，并反馈给开发者）",
+                err=True,
+            )
+            ctx.exit(3)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="workreport")
+@click.option("--debug", is_flag=True, help="出错时显示 Python 调用栈（排查程序问题用）。")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """把各部门 Excel 台账生成《重点工作推进情况和下步工作打算》Word 汇报稿。
+
+    \b
+    例：
+      workreport validate 收文/                 检查台账，列出全部问题
+      workreport build sample_data -o 汇报.docx  生成汇报稿
+      workreport stats sample_data --format json 查看全部指标
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@PATHS
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="输出的 .docx 文件。",
+)
+@_period_option
+@_config_option
+@click.option("--force", is_flag=True, help="覆盖手工改过的稿子（会先备份为 .v1.docx 等）。")
+@_quiet_option
+def build(paths, output, period, config_path, force, quiet):
+    """检查台账、计算指标，生成 Word 汇报稿。
+
+    台账有错误时不生成，并列出全部问题。输出文件已被手工修改过时不覆盖。
+
+    \b
+    例：workreport build sample_data -o 工作推进情况汇报.docx
+        workreport build 收文/ --period 2022H1 -o 汇报.docx
+    """
+    from .report import build_report
+
+    config = _config(config_path, paths, period)
+    progress = Progress(quiet)
+    result = build_report(list(paths), output, config, force=force, progress=progress)
+    _echo_warnings(result.issues, quiet)
+    if result.missing:
+        click.echo(
+            f"警告：{len(result.missing)} 个指标缺少数据，稿中以【待补充】标出："
+            + "、".join(result.missing),
+            err=True,
+        )
+    if result.backup:
+        click.echo(f"原文件已备份为 {result.backup.name}", err=True)
+    click.echo(f"已生成 {result.output}（统计期间 {result.stats.period}）")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_period_option
+@_config_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="输出格式。",
+)
+@click.option(
+    "--by", "by", type=click.Choice(["单位", "unit"]), default=None, help="按填报单位分列。"
+)
+@click.option(
+    "--list",
+    "list_ids",
+    is_flag=True,
+    help="列出全部指标的标识、名称、单位和口径（供编写模板用）。",
+)
+@_quiet_option
+def stats(paths, period, config_path, fmt, by, list_ids, quiet):
+    """计算并显示全部指标。
+
+    \b
+    例：workreport stats sample_data
+        workreport stats sample_data --format json --by 单位
+        workreport stats --list
+    """
+    from .report import compute_stats, load_valid, require_period
+    from .stats_output import figures_listing, stats_csv, stats_table
+
+    config = _config(config_path, paths, period)
+    if list_ids:
+        click.echo(figures_listing(config, fmt))
+        return
+    if not paths:
+        raise click.UsageError("请给出台账文件或文件夹，例如 workreport stats sample_data")
+    period_value = require_period(config.period)
+    checked = load_valid(list(paths), config, progress=Progress(quiet))
+    result = compute_stats(checked, config, period_value, by_unit=by is not None)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(stats_csv(result, config), nl=False)
+    else:
+        click.echo(stats_table(result, config))
+
+
+@cli.command(name="validate")
+@PATHS
+@_config_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式。",
+)
+@click.option("--strict", is_flag=True, help="把警告也当作错误。")
+@click.option(
+    "--annotate",
+    "annotate_dir",
+    default=None,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="把有问题的工作簿标注后另存到此文件夹（不修改原文件）。",
+)
+@_quiet_option
+def validate_cmd(paths, config_path, fmt, strict, annotate_dir, quiet):
+    """检查台账，一次列出所有文件的全部问题。
+
+    有错误时退出码为 1。不需要统计期间：每一行都会检查。
+
+    \b
+    例：workreport validate 收文/
+        workreport validate 收文/ --annotate 退回/
+    """
+    from .format import issues_summary, issues_table
+    from .report import check_inputs
+
+    config = _config(config_path, paths)
+    loaded, _, issues = check_inputs(list(paths), config, progress=Progress(quiet))
+    failing = [i for i in issues if i.is_error or strict]
+    if fmt == "json":
+        out = {
+            "files": len(loaded.files),
+            "rows": loaded.rows_read,
+            "errors": sum(1 for i in issues if i.is_error),
+            "warnings": sum(1 for i in issues if not i.is_error),
+            "issues": [i.as_dict() for i in issues],
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        if issues:
+            click.echo(issues_table(issues))
+        click.echo(issues_summary(issues, len(loaded.files), loaded.rows_read))
+    if annotate_dir is not None and issues:
+        from .annotate import annotate_workbooks
+
+        sources = {f.name: f.path for f in loaded.files}
+        written = annotate_workbooks(issues, sources, annotate_dir)
+        click.echo(f"已在 {annotate_dir} 写出 {len(written)} 个标注副本。", err=True)
+    if failing:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="输出的 .xlsx 文件。",
+)
+@_config_option
+def template(output, config_path):
+    """写出空白台账模板（五张台账表、表头说明、下拉选项），发给各部门填报。
+
+    \b
+    例：workreport template -o 台账模板.xlsx
+    """
+    from .ledger_template import write_ledger_template
+
+    config = _config(config_path, [])
+    write_ledger_template(output, config)
+    click.echo(f"已生成 {output}")
+
+
+def main() -> None:
+    cli(prog_name="workreport")

@@ -1,0 +1,437 @@
+"""The figure registry (SPEC §3): one definition per figure, and nothing else.
+
+Each :class:`Figure` holds its id, Chinese label, unit, 口径 and the rule that
+selects and aggregates its source rows.  The same rule computes the value, the
+per-unit breakdown, the previous year's value for 同比 and the audit rows, so
+those can never disagree.  Pure: ledgers and a period in, numbers out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from .config import FORM_NAMES, Config
+from .ledgers import CLUE_SOURCES, DISPOSALS, LETTER_TYPES, TALK_TYPES, UNDISPOSED
+from .load import UNIT
+from .period import Period
+from .validate import Ledgers
+
+COUNT = "count"
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    label: str
+    unit: str
+    basis: str  # 口径: one sentence a reviewer can check the number against
+    sheet: str  # the ledger it counts
+    date_column: str  # the row's own date that must fall in the period
+    where: Callable[[pd.DataFrame, Config], np.ndarray] | None = None
+    agg: str | tuple[str, ...] = COUNT  # "count", ("sum", column) or ("distinct", columns…)
+    by: str | None = None  # grouped figure: the category column
+    categories: Callable[[Config], tuple[str, ...]] | None = None
+    units: Callable[[Config], dict[str, str]] | None = None  # per-category unit
+
+    @property
+    def grouped(self) -> bool:
+        return self.by is not None
+
+    def category_unit(self, config: Config, category: str) -> str:
+        return self.units(config).get(category, self.unit) if self.units else self.unit
+
+    def rows(self, frame: pd.DataFrame, period: Period, config: Config) -> np.ndarray:
+        """Boolean mask of the rows this figure counts."""
+        dates = frame[self.date_column].to_numpy()
+        mask = (dates >= np.datetime64(period.start)) & (dates <= np.datetime64(period.end))
+        if self.where is not None:
+            mask &= self.where(frame, config)
+        return mask
+
+    def aggregate(self, frame: pd.DataFrame):
+        if self.agg == COUNT:
+            return len(frame)
+        kind, *columns = self.agg
+        if kind == "sum":
+            return _number(frame[columns[0]].sum())
+        # distinct persons: 线索编号 + 姓名 (SPEC §3.2)
+        return int(len(frame[columns].drop_duplicates()))
+
+    def compute(self, frame: pd.DataFrame, period: Period, config: Config):
+        selected = frame[self.rows(frame, period, config)]
+        if not self.grouped:
+            return self.aggregate(selected)
+        cats = self.categories(config)
+        result = {c: 0 for c in cats}
+        if len(selected):
+            for cat, part in selected.groupby(self.by, sort=False, dropna=False):
+                key = UNDISPOSED if cat is None or cat != cat else cat
+                if key in result:
+                    result[key] = self.aggregate(part)
+        return result
+
+
+def _number(x):
+    x = float(x)
+    return int(x) if x.is_integer() else round(x, 4)
+
+
+def _top(frame: pd.DataFrame, config: Config) -> np.ndarray:
+    return (frame["是否一把手"].to_numpy(dtype=bool)) | (
+        frame["是否领导班子成员"].to_numpy(dtype=bool)
+    )
+
+
+def _is_form(n: int):
+    name = FORM_NAMES[n - 1]
+    return lambda frame, config: (frame["形态"] == name).to_numpy(dtype=bool)
+
+
+def _measure_in(kind: str):
+    def where(frame: pd.DataFrame, config: Config) -> np.ndarray:
+        allowed = {
+            "any": config.party_sanctions | config.gov_sanctions,
+            "party": config.party_sanctions,
+            "gov": config.gov_sanctions,
+        }[kind]
+        return frame["处理方式"].isin(allowed).to_numpy(dtype=bool)
+
+    return where
+
+
+def _both(*wheres):
+    def where(frame, config):
+        mask = np.ones(len(frame), dtype=bool)
+        for w in wheres:
+            mask &= w(frame, config)
+        return mask
+
+    return where
+
+
+def _top_leader_talks(frame: pd.DataFrame, config: Config) -> np.ndarray:
+    # 一把手 only, not 班子 (SPEC §3.3: the seed's 约谈…"一把手"3人)
+    return (frame["对象类别"] == "一把手").to_numpy(dtype=bool)
+
+
+def _fixed(values: tuple[str, ...]):
+    return lambda config: values
+
+
+PERSONS = ("distinct", "线索编号", "姓名")
+_SANCTION_BASIS = (
+    "处理日期在统计期间内、处理方式为{kind}的人数，同一人（线索编号＋姓名）多次处分只计一人"
+)
+
+FIGURES: tuple[Figure, ...] = (
+    Figure(
+        "clues", "受理问题线索", "件", "受理日期在统计期间内的问题线索条数", "clues", "受理日期"
+    ),
+    Figure(
+        "clues_by_source",
+        "按来源受理问题线索",
+        "件",
+        "受理日期在统计期间内的问题线索，按线索来源分类计数",
+        "clues",
+        "受理日期",
+        by="线索来源",
+        categories=_fixed(CLUE_SOURCES),
+    ),
+    Figure(
+        "clues_by_disposal",
+        "按处置方式受理问题线索",
+        "件",
+        "受理日期在统计期间内的问题线索，按处置方式分类计数，未填处置方式的计入「未处置」",
+        "clues",
+        "受理日期",
+        by="处置方式",
+        categories=_fixed((*DISPOSALS, UNDISPOSED)),
+    ),
+    Figure("cases_filed", "立案", "件", "立案日期在统计期间内的线索条数", "clues", "立案日期"),
+    Figure("cases_closed", "结案", "件", "结案日期在统计期间内的线索条数", "clues", "结案日期"),
+    Figure(
+        "top_clues",
+        "涉及“一把手”和领导班子问题线索",
+        "件",
+        "受理日期在统计期间内、被反映人是一把手或领导班子成员的问题线索条数",
+        "clues",
+        "受理日期",
+        where=_top,
+    ),
+    Figure(
+        "top_cases_filed",
+        "涉及“一把手”和领导班子问题线索中立案",
+        "件",
+        "立案日期在统计期间内、被反映人是一把手或领导班子成员的线索条数",
+        "clues",
+        "立案日期",
+        where=_top,
+    ),
+    Figure(
+        "forms_total",
+        "运用“四种形态”处理",
+        "人次",
+        "处理日期在统计期间内的处分处理记录条数",
+        "measures",
+        "处理日期",
+    ),
+    *(
+        Figure(
+            f"forms_{n}",
+            FORM_NAMES[n - 1],
+            "人次",
+            f"处理日期在统计期间内、形态为{FORM_NAMES[n - 1]}的记录条数",
+            "measures",
+            "处理日期",
+            where=_is_form(n),
+        )
+        for n in (1, 2, 3, 4)
+    ),
+    Figure(
+        "sanctioned_persons",
+        "党纪政务处分",
+        "人",
+        _SANCTION_BASIS.format(kind="党纪处分或政务处分"),
+        "measures",
+        "处理日期",
+        where=_measure_in("any"),
+        agg=PERSONS,
+    ),
+    Figure(
+        "party_sanctioned_persons",
+        "党纪处分",
+        "人",
+        _SANCTION_BASIS.format(kind="党纪处分"),
+        "measures",
+        "处理日期",
+        where=_measure_in("party"),
+        agg=PERSONS,
+    ),
+    Figure(
+        "gov_sanctioned_persons",
+        "政务处分",
+        "人",
+        _SANCTION_BASIS.format(kind="政务处分"),
+        "measures",
+        "处理日期",
+        where=_measure_in("gov"),
+        agg=PERSONS,
+    ),
+    Figure(
+        "top_sanctioned_persons",
+        "“一把手”和领导班子党纪政务处分",
+        "人",
+        "党纪政务处分人数中，该条记录标为一把手或领导班子成员的人数",
+        "measures",
+        "处理日期",
+        where=_both(_measure_in("any"), _top),
+        agg=PERSONS,
+    ),
+    Figure(
+        "top_forms_1",
+        "“一把手”和领导班子第一种形态",
+        "人次",
+        "第一种形态记录中，该条记录标为一把手或领导班子成员的条数",
+        "measures",
+        "处理日期",
+        where=_both(_is_form(1), _top),
+    ),
+    Figure(
+        "talks",
+        "谈话",
+        "人次",
+        "日期在统计期间内的谈话，按谈话类型合计人数（空白按 1 人）",
+        "talks",
+        "日期",
+        agg=("sum", "人数"),
+        by="谈话类型",
+        categories=_fixed(TALK_TYPES),
+    ),
+    Figure(
+        "talks_total",
+        "谈话合计",
+        "人次",
+        "日期在统计期间内的谈话人数合计",
+        "talks",
+        "日期",
+        agg=("sum", "人数"),
+    ),
+    Figure(
+        "talks_top_leaders",
+        "对“一把手”谈话",
+        "人次",
+        "日期在统计期间内、对象类别为一把手的谈话，按谈话类型合计人数",
+        "talks",
+        "日期",
+        where=_top_leader_talks,
+        agg=("sum", "人数"),
+        by="谈话类型",
+        categories=_fixed(TALK_TYPES),
+    ),
+    Figure(
+        "letters",
+        "制发文书",
+        "份",
+        "印发日期在统计期间内的文书，按文书类型计数",
+        "letters",
+        "印发日期",
+        by="文书类型",
+        categories=_fixed(LETTER_TYPES),
+    ),
+    Figure(
+        "letters_total",
+        "制发文书合计",
+        "份",
+        "印发日期在统计期间内的文书份数",
+        "letters",
+        "印发日期",
+    ),
+    Figure(
+        "letters_rectified_issues",
+        "督促整改问题",
+        "个",
+        "印发日期在统计期间内的文书所列督促整改问题数之和",
+        "letters",
+        "印发日期",
+        agg=("sum", "督促整改问题数"),
+    ),
+    Figure(
+        "activities",
+        "监督活动",
+        "",
+        "日期在统计期间内的监督活动，按活动类型合计数量",
+        "activities",
+        "日期",
+        agg=("sum", "数量"),
+        by="活动类型",
+        categories=lambda config: tuple(config.activities),
+        units=lambda config: dict(config.activities),
+    ),
+)
+
+SHARES_ID = "forms_shares"
+SHARES_LABEL = "“四种形态”占比"
+SHARES_BASIS = (
+    "各形态人次占运用“四种形态”处理总人次的百分比，保留一位小数，最大余数法使合计为100.0%"
+)
+
+
+@cache
+def registry() -> dict[str, Figure]:
+    return {f.id: f for f in FIGURES}
+
+
+def figure_ids(config: Config) -> list[tuple[str, str, str, str]]:
+    """Every addressable id with label, unit and 口径, for ``stats --list``."""
+    out = []
+    for f in FIGURES:
+        out.append((f.id, f.label, f.unit or "按活动类型", f.basis))
+        if f.grouped:
+            for cat in f.categories(config):
+                out.append(
+                    (f"{f.id}.{cat}", f"{f.label}·{cat}", f.category_unit(config, cat), f.basis)
+                )
+        if f.id == "forms_4":
+            out.append((SHARES_ID, SHARES_LABEL, "%", SHARES_BASIS))
+    return out
+
+
+def shares(parts: list[int | None]) -> list[float] | None:
+    """Percent shares to one decimal that sum to exactly 100.0 (largest remainder)."""
+    if any(p is None for p in parts):
+        return None
+    total = sum(parts)
+    if total == 0:
+        return [0.0 for _ in parts]
+    raw = [p * 1000 / total for p in parts]  # in tenths of a percent
+    floors = [int(r) for r in raw]
+    left = 1000 - sum(floors)
+    order = sorted(range(len(parts)), key=lambda i: (raw[i] - floors[i], parts[i]), reverse=True)
+    for i in order[:left]:
+        floors[i] += 1
+    return [f / 10 for f in floors]
+
+
+def compute_figures(
+    ledgers: Ledgers, period: Period, config: Config, unit: str | None = None
+) -> dict:
+    """Every figure for ``period``: a number, a {category: number} dict, or None (missing).
+
+    A figure whose ledger no workbook supplies is missing (None), not 0 (SPEC §3.4).
+    With ``unit``, only that 填报单位's rows count, and a figure is missing when
+    that unit's workbook lacks the ledger.
+    """
+    values: dict = {}
+    for f in FIGURES:
+        frame = ledgers.frames[f.sheet]
+        supplied = ledgers.present.get(f.sheet, set())
+        if unit is not None:
+            if unit not in supplied:
+                values[f.id] = None
+                continue
+            frame = frame[frame[UNIT] == unit]
+        elif not supplied:
+            values[f.id] = None
+            continue
+        values[f.id] = f.compute(frame, period, config)
+    parts = [values[f"forms_{n}"] for n in (1, 2, 3, 4)]
+    pct = shares(parts)
+    values[SHARES_ID] = None if pct is None else dict(zip(FORM_NAMES, pct, strict=True))
+    return values
+
+
+def covers(ledgers: Ledgers, sheet: str, period: Period, unit: str | None = None) -> bool:
+    """Whether a ledger has any row dated in ``period`` (used to decide if 同比 is known)."""
+    frame = ledgers.frames[sheet]
+    if unit is not None:
+        frame = frame[frame[UNIT] == unit]
+    date_column = next(f.date_column for f in FIGURES if f.sheet == sheet)
+    dates = frame[date_column].to_numpy()
+    return bool(
+        ((dates >= np.datetime64(period.start)) & (dates <= np.datetime64(period.end))).any()
+    )
+
+
+def compute_previous(ledgers: Ledgers, period: Period, config: Config) -> dict:
+    """The same period of the previous year; a figure whose ledger has no row then is None."""
+    prev = period.previous_year()
+    values = compute_figures(ledgers, prev, config)
+    for f in FIGURES:
+        if not covers(ledgers, f.sheet, prev):
+            values[f.id] = None
+    if any(values[f"forms_{n}"] is None for n in (1, 2, 3, 4)):
+        values[SHARES_ID] = None
+    return values
+
+
+def yoy_phrase(current, previous) -> str | None:
+    """同比 the way bulletins phrase it (SPEC §3.5); None when either side is unknown."""
+    if current is None or previous is None:
+        return None
+    if current == previous:
+        return "与上年同期持平"
+    if previous == 0:
+        return "上年同期为零"
+    change = (current - previous) * 100 / previous
+    rounded = round(abs(change), 1)
+    if rounded == 0:
+        return "与上年同期基本持平"
+    word = "增长" if change > 0 else "下降"
+    return f"同比{word}{rounded:.1f}%"
+
+
+def flatten(values: dict) -> dict[str, object]:
+    """{id: value} with grouped figures spread as ``id.category``."""
+    out: dict[str, object] = {}
+    for key, v in values.items():
+        if isinstance(v, dict):
+            for cat, x in v.items():
+                out[f"{key}.{cat}"] = x
+        else:
+            out[key] = v
+    return out

@@ -1,0 +1,473 @@
+"""Files → raw ledger frames with provenance (file, sheet, Excel row).
+
+The loader reads the way a person reads a sheet (SPEC §2): it finds the header
+under title rows, maps header spelling variants to canonical names, spreads
+merged cells, skips blank and 合计 rows, and remembers where every row came from
+so that each later problem can be reported at the cell a person would look at.
+Cell values are left raw here; :mod:`workreport.validate` parses them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from difflib import get_close_matches
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import Config
+from .errors import Issue
+from .ledgers import UNIT_COLUMN, SheetSpec, ledger_specs, normalise_header
+
+SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+HEADER_SCAN_ROWS = 10  # the header is within the first 10 rows (SPEC §2)
+MAX_ROWS = 200_000  # per sheet; a sheet claiming more is refused, not allocated
+MAX_COLUMNS = 200
+TOTAL_WORDS = {"合计", "总计", "小计"}
+PARALLEL_MIN_FILES = 8
+
+# Provenance columns carried by every ledger frame.
+FILE, SHEET, ROW, UNIT = "_file", "_sheet", "_row", "_unit"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    name: str  # as shown to the user: relative to the folder given
+    unit: str  # 填报单位 from the file stem
+    sha256: str
+    sheets: tuple[str, ...] = ()  # ledger keys this workbook supplies
+    sheet_names: dict[str, str] = field(default_factory=dict)  # ledger key → sheet name
+    letters: dict[str, dict[str, str]] = field(default_factory=dict)  # key → column → letter
+
+    def letter(self, key: str, column: str) -> str:
+        return self.letters.get(key, {}).get(column, "")
+
+
+@dataclass
+class Loaded:
+    """What the loader read: raw frames keyed by ledger, and what went wrong."""
+
+    frames: dict[str, pd.DataFrame]
+    files: list[SourceFile] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    rows_read: int = 0
+
+    def units_with(self, key: str) -> set[str]:
+        """The 填报单位 whose workbook supplies the ledger ``key`` (for null vs 0, SPEC §3.4)."""
+        return {f.unit for f in self.files if key in f.sheets}
+
+    @property
+    def units(self) -> list[str]:
+        return sorted({f.unit for f in self.files})
+
+
+def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
+    """Expand files and folders (recursively) into (path, display name) pairs.
+
+    Office lock files ``~$*`` and hidden files are skipped (SPEC §2).
+    """
+    found: list[tuple[Path, str]] = []
+    issues: list[Issue] = []
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            for p in sorted(given.rglob("*")):
+                rel = p.relative_to(given)
+                if any(part.startswith((".", "~$")) for part in rel.parts):
+                    continue
+                if p.is_file() and p.suffix.lower() in SUFFIXES:
+                    found.append((p, rel.as_posix()))
+        elif given.is_file():
+            if given.name.startswith("~$"):
+                continue
+            if given.suffix.lower() not in SUFFIXES:
+                issues.append(
+                    Issue(
+                        "E001",
+                        f"不是支持的表格文件（支持 {'、'.join(sorted(SUFFIXES))}）",
+                        file=given.name,
+                    )
+                )
+                continue
+            found.append((given, given.name))
+        else:
+            issues.append(Issue("E001", "文件或文件夹不存在", file=str(given)))
+    seen: set[Path] = set()
+    unique = []
+    for p, name in found:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append((p, name))
+    return unique, issues
+
+
+def load_paths(paths: Iterable[Path], config: Config, *, progress=None) -> Loaded:
+    """Read every workbook under ``paths``; never stops at the first bad file."""
+    workbooks, issues = find_workbooks(paths)
+    specs = ledger_specs(config)
+    if not workbooks and not issues:
+        issues.append(Issue("E004", "没有找到任何台账工作簿（.xlsx/.xlsm/.xls/.ods）"))
+    jobs = [(p, name, specs) for p, name in workbooks]
+    if progress is not None:
+        progress.start(len(jobs))
+    if len(jobs) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
+        # Parsing is CPU-bound; workbooks are independent (benchmarks/README.md).
+        with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
+            results = pool.map(_read_workbook_job, jobs, chunksize=4)
+            results = list(_tick(results, progress))
+    else:
+        results = list(_tick(map(_read_workbook_job, jobs), progress))
+
+    if progress is not None:
+        progress.finish()
+    parts: dict[str, list[pd.DataFrame]] = {k: [] for k in specs}
+    files: list[SourceFile] = []
+    rows_read = 0
+    for source, frames, file_issues in results:
+        issues.extend(file_issues)
+        if source is None:
+            continue
+        files.append(source)
+        for key, frame in frames.items():
+            parts[key].append(frame)
+            rows_read += len(frame)
+    frames = {key: _concat(chunks, specs[key]) for key, chunks in parts.items()}
+    return Loaded(frames=frames, files=files, issues=issues, rows_read=rows_read)
+
+
+def _tick(results, progress):
+    for r in results:
+        if progress is not None:
+            progress.advance(r[0].name if r[0] else "")
+        yield r
+
+
+def _concat(chunks: list[pd.DataFrame], spec: SheetSpec) -> pd.DataFrame:
+    columns = [c.name for c in spec.columns] + [FILE, SHEET, ROW, UNIT]
+    if not chunks:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    return frame.reset_index(drop=True)
+
+
+def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, pd.DataFrame], list[Issue]]:
+    path, name, specs = job
+    return read_workbook(path, name, specs)
+
+
+def read_workbook(
+    path: Path, name: str, specs: dict[str, SheetSpec]
+) -> tuple[SourceFile | None, dict[str, pd.DataFrame], list[Issue]]:
+    """One workbook → its ledger frames.  Problems come back as issues, never raised."""
+    from . import safety
+
+    refused = [replace(i, file=name) for i in safety.check_workbook(path)]
+    if refused:
+        return None, {}, refused
+    try:
+        digest = _sha256(path)
+        wb = _open(path)
+    except Exception as e:  # noqa: BLE001 - any reader failure is a refused file
+        return None, {}, [_unreadable(name, e)]
+
+    issues: list[Issue] = []
+    try:
+        sheet_names = [m.name for m in wb.sheets_metadata]
+        chosen: dict[str, str] = {}
+        for sheet_name in sheet_names:
+            key = _match_sheet(sheet_name, specs)
+            if key is None:
+                issues.append(
+                    Issue(
+                        "W202",
+                        f"工作表「{sheet_name}」不是台账工作表，已忽略",
+                        file=name,
+                        sheet=sheet_name,
+                    )
+                )
+            elif key in chosen:
+                issues.append(
+                    Issue(
+                        "E115",
+                        f"工作簿中有两个「{specs[key].name}」工作表：「{chosen[key]}」和「{sheet_name}」",
+                        file=name,
+                        sheet=sheet_name,
+                        suggestion="把数据合并到一个工作表中，或删除多余的工作表",
+                    )
+                )
+            else:
+                chosen[key] = sheet_name
+        if not chosen:
+            have = "、".join(f"「{s}」" for s in sheet_names) or "（无）"
+            want = "、".join(s.name for s in specs.values())
+            issues.append(
+                Issue(
+                    "E005",
+                    f"没有台账工作表。现有工作表：{have}",
+                    file=name,
+                    suggestion=f"台账工作表应命名为：{want}",
+                )
+            )
+            return None, {}, issues
+
+        no_cache = (
+            safety.formula_cells_without_value(path)
+            if path.suffix.lower() in (".xlsx", ".xlsm")
+            else {}
+        )
+        unit = Path(name).stem
+        frames: dict[str, pd.DataFrame] = {}
+        letters: dict[str, dict[str, str]] = {}
+        for key, sheet_name in chosen.items():
+            try:
+                sheet = wb.get_sheet_by_name(sheet_name)
+                frame, letters[key], sheet_issues = read_sheet(
+                    sheet, specs[key], name, sheet_name, unit
+                )
+            except Exception as e:  # noqa: BLE001 - a damaged sheet must not stop the others
+                issues.append(_unreadable(name, e, sheet=sheet_name))
+                continue
+            issues.extend(sheet_issues)
+            for ref in no_cache.get(sheet_name, []):
+                issues.append(
+                    Issue(
+                        "E006",
+                        f"单元格 {ref} 是公式，但文件中没有保存计算结果",
+                        file=name,
+                        sheet=sheet_name,
+                        row=int("".join(ch for ch in ref if ch.isdigit())),
+                        column_letter="".join(ch for ch in ref if ch.isalpha()),
+                        suggestion="用 Excel 或 WPS 打开后保存一次，或把公式改为数值",
+                    )
+                )
+            if frame is not None:
+                frames[key] = frame
+        source = SourceFile(
+            path=path,
+            name=name,
+            unit=unit,
+            sha256=digest,
+            sheets=tuple(frames),
+            sheet_names={k: chosen[k] for k in frames},
+            letters=letters,
+        )
+        return source, frames, issues
+    finally:
+        wb.close()
+
+
+def _open(path: Path):
+    import python_calamine
+
+    return python_calamine.CalamineWorkbook.from_path(str(path))
+
+
+def _unreadable(name: str, error: Exception, sheet: str = "") -> Issue:
+    kind = type(error).__name__
+    text = str(error).splitlines()[0][:120] if str(error) else kind
+    if "password" in text.lower() or "encrypt" in text.lower():
+        return Issue(
+            "E002",
+            "文件已加密，无法读取",
+            file=name,
+            sheet=sheet,
+            suggestion="请提供未设置打开密码的副本",
+        )
+    return Issue(
+        "E001",
+        f"文件无法读取（{kind}: {text}）",
+        file=name,
+        sheet=sheet,
+        suggestion="用 Excel 或 WPS 打开后另存为 .xlsx 再提交",
+    )
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _match_sheet(sheet_name: str, specs: dict[str, SheetSpec]) -> str | None:
+    norm = normalise_header(sheet_name)
+    for key, spec in specs.items():
+        if norm == spec.name:
+            return key
+    # 「问题线索台账」「2022年谈话台账」 name the same ledger
+    for key, spec in specs.items():
+        if spec.name in norm:
+            return key
+    return None
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 27 → AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str):
+    """One calamine sheet → (frame with canonical columns + provenance, issues)."""
+    issues: list[Issue] = []
+    end_row, end_col = sheet.end if sheet.end else (0, 0)
+    if end_row + 1 > MAX_ROWS or end_col + 1 > MAX_COLUMNS:
+        return (
+            None,
+            {},
+            [
+                Issue(
+                    "E007",
+                    f"工作表声明了 {end_row + 1} 行 × {end_col + 1} 列，超过上限（{MAX_ROWS} 行、{MAX_COLUMNS} 列）",
+                    file=file,
+                    sheet=sheet_name,
+                    suggestion="删除多余的空行空列，或把数据拆到多个工作簿",
+                )
+            ],
+        )
+    rows = sheet.to_python(skip_empty_area=False)
+    _spread_merges(rows, sheet.merged_cell_ranges or [])
+
+    header_at, mapping = _find_header(rows, spec)
+    if header_at is None:
+        issues.append(
+            Issue(
+                "E114",
+                f"前 {HEADER_SCAN_ROWS} 行中没有找到「{spec.name}」的表头行",
+                file=file,
+                sheet=sheet_name,
+                suggestion="表头应包含：" + "、".join(c.name for c in spec.columns),
+            )
+        )
+        return None, {}, issues
+    header = rows[header_at]
+    seen_headers = {normalise_header(v): i for i, v in enumerate(header) if str(v).strip()}
+    missing = [c for c in spec.columns if c.required and c.name not in mapping]
+    for col in missing:
+        unknown = [h for h in seen_headers if h not in mapping.values() and h]
+        near = get_close_matches(col.name, unknown, n=1, cutoff=0.5)
+        issues.append(
+            Issue(
+                "E101",
+                f"缺少必填列「{col.name}」",
+                file=file,
+                sheet=sheet_name,
+                row=header_at + 1,
+                column=col.name,
+                suggestion=(
+                    f"表头「{near[0]}」是否应为「{col.name}」？"
+                    if near
+                    else f"在表头行添加「{col.name}」列"
+                ),
+            )
+        )
+
+    unit_index = seen_headers.get(UNIT_COLUMN)
+    kept: list[list] = []
+    excel_rows: list[int] = []
+    for offset, row in enumerate(rows[header_at + 1 :]):
+        first = _first_value(row)
+        if first is None:
+            continue
+        excel_row = header_at + 2 + offset
+        if isinstance(first, str) and "".join(first.split()) in TOTAL_WORDS:
+            # a 合计 row is never counted (SPEC §7)
+            issues.append(
+                Issue(
+                    "W201",
+                    f"跳过合计行（「{first.strip()}」），不计入统计",
+                    file=file,
+                    sheet=sheet_name,
+                    row=excel_row,
+                )
+            )
+            continue
+        kept.append(row)
+        excel_rows.append(excel_row)
+
+    columns: dict[str, list] = {}
+    for col in spec.columns:
+        idx = mapping.get(col.name)
+        columns[col.name] = [_cell(r, idx) for r in kept] if idx is not None else [None] * len(kept)
+    frame = pd.DataFrame(columns, dtype=object)
+    frame[FILE] = file
+    frame[SHEET] = sheet_name
+    frame[ROW] = np.asarray(excel_rows, dtype=np.int64)
+    if unit_index is not None:
+        # a 填报单位 column names the unit row by row; blank cells fall back to the file stem
+        frame[UNIT] = [_text_or(_cell(r, unit_index), unit) for r in kept]
+    else:
+        frame[UNIT] = unit
+    letters = {name: column_letter(i) for name, i in mapping.items()}
+    return frame, letters, issues
+
+
+def _first_value(row: list):
+    """The first non-empty cell of a row, or None for a blank row."""
+    for v in row:
+        if v is None or v == "":
+            continue
+        if isinstance(v, str) and not v.strip():
+            continue
+        return v
+    return None
+
+
+def _cell(row: list, idx: int | None):
+    if idx is None or idx >= len(row):
+        return None
+    v = row[idx]
+    return None if v == "" else v
+
+
+def _text_or(value, default: str) -> str:
+    text = str(value).strip() if value is not None else ""
+    return text or default
+
+
+def _spread_merges(rows: list[list], merges) -> None:
+    """A merged range's value applies to every cell it covers (SPEC §2)."""
+    for (r0, c0), (r1, c1) in merges:
+        if r0 >= len(rows) or (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
+            continue
+        row0 = rows[r0]
+        value = row0[c0] if c0 < len(row0) else ""
+        for r in range(r0, r1 + 1):
+            while r >= len(rows):
+                rows.append([])
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = value
+
+
+def _find_header(rows: list[list], spec: SheetSpec) -> tuple[int | None, dict[str, int]]:
+    """The first row (of the first 10) that holds the sheet's known columns."""
+    names = {c.name: c for c in spec.columns}
+    aliases = {a: c.name for c in spec.columns for a in c.aliases}
+    need = min(2, len(spec.required))
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        mapping: dict[str, int] = {}
+        for j, cell in enumerate(row):
+            if not isinstance(cell, str):
+                continue
+            h = normalise_header(cell)
+            canonical = h if h in names else aliases.get(h)
+            if canonical and canonical not in mapping:
+                mapping[canonical] = j
+        if len(mapping) >= max(need, 1) and (len(mapping) >= 2 or len(names) == 1):
+            return i, mapping
+    return None, {}

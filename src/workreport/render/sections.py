@@ -1,0 +1,342 @@
+"""Section templates → document blocks.
+
+Templates are user-editable input, so they run in Jinja's sandbox with
+StrictUndefined: a mistyped figure name fails the build naming the template
+file and line.  Every figure reaches the template as a :class:`Fig`; printing
+it (directly or through ``approx``/``yoy``/``pct``) leaves an invisible marker
+around its text, which becomes a tagged :class:`Span` the Word writer wraps in
+a content control and ``refresh`` can find again.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Mapping
+from pathlib import Path
+
+from jinja2 import (
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateSyntaxError,
+)
+from jinja2 import (
+    TemplateError as JinjaTemplateError,
+)
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import TemplateError
+from .document import BODY, HEADING1, HEADING2, HEADING3, Block, Span
+
+OPEN, SEP, CLOSE = "\ue000", "\ue001", "\ue002"
+_MARK = re.compile(f"{OPEN}([^{SEP}]*){SEP}([vm]){SEP}([^{CLOSE}]*){CLOSE}")
+SECTION_GLOB = "*.j2"
+
+
+def placeholder(label: str) -> str:
+    return f"【待补充：{label}】"
+
+
+def format_number(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def approx_text(value) -> str:
+    """453 → 450余: bulletins round counts down and say 余 (SPEC §4)."""
+    n = int(value)
+    if n < 10:
+        return str(n)
+    step = 10 if n < 1000 else 100 if n < 10_000 else 1000
+    floor = n // step * step
+    return str(n) if floor == n else f"{floor}余"
+
+
+def pct_text(value, digits: int = 1) -> str:
+    return f"{float(value):.{digits}f}%"
+
+
+def _yoy(current, previous) -> str | None:
+    from ..figures import yoy_phrase
+
+    return yoy_phrase(current, previous)
+
+
+FORMATS = {
+    "value": lambda fig: format_number(fig.value),
+    "approx": lambda fig: approx_text(fig.value),
+    "pct": lambda fig: pct_text(fig.value),
+    "yoy": lambda fig: _yoy(fig.value, fig.previous),
+}
+
+
+class Fig:
+    """A figure as a template sees it: prints as its number, tagged with its id."""
+
+    __slots__ = ("id", "value", "previous", "label")
+
+    def __init__(self, id: str, value, previous=None, label: str = ""):
+        self.id, self.value, self.previous, self.label = id, value, previous, label
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+    def tagged(self, fmt: str = "value") -> str:
+        tag = self.id if fmt == "value" else f"{self.id}|{fmt}"
+        text = None if self.missing else FORMATS[fmt](self)
+        if text is None:
+            what = self.label + ("（上年同期）" if fmt == "yoy" and not self.missing else "")
+            return f"{OPEN}{tag}{SEP}m{SEP}{placeholder(what)}{CLOSE}"
+        return f"{OPEN}{tag}{SEP}v{SEP}{text}{CLOSE}"
+
+    def __str__(self) -> str:
+        return self.tagged()
+
+    def _num(self):
+        return 0 if self.value is None else self.value
+
+    def __int__(self):
+        return int(self._num())
+
+    def __float__(self):
+        return float(self._num())
+
+    def __eq__(self, other):
+        return self.value == (other.value if isinstance(other, Fig) else other)
+
+    def __hash__(self):
+        return hash(self.id)
+
+    def __lt__(self, other):
+        return float(self) < float(other)
+
+    def __gt__(self, other):
+        return float(self) > float(other)
+
+    def __le__(self, other):
+        return float(self) <= float(other)
+
+    def __ge__(self, other):
+        return float(self) >= float(other)
+
+    def __add__(self, other):
+        return self._num() + (other._num() if isinstance(other, Fig) else other)
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self._num() - (other._num() if isinstance(other, Fig) else other)
+
+
+class FigGroup(Mapping):
+    """A grouped figure: ``activities.走访单位`` or ``activities["走访单位"]``."""
+
+    def __init__(self, id: str, figs: dict[str, Fig]):
+        self.id, self._figs = id, figs
+
+    def __getitem__(self, key):
+        return self._figs[key]
+
+    def __getattr__(self, key):
+        try:
+            return self._figs[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __iter__(self):
+        return iter(self._figs)
+
+    def __len__(self):
+        return len(self._figs)
+
+
+def _as_fig(value, name: str) -> Fig:
+    if not isinstance(value, Fig):
+        raise TypeError(f"过滤器 {name} 只能用于指标，如 {{{{ clues | {name} }}}}")
+    return value
+
+
+def approx(value) -> str:
+    return _as_fig(value, "approx").tagged("approx")
+
+
+def pct(value) -> str:
+    return _as_fig(value, "pct").tagged("pct")
+
+
+def yoy(value) -> str:
+    return _as_fig(value, "yoy").tagged("yoy")
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (up to 99)."""
+    n = int(n)
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def cn_heading(n: int) -> str:
+    return f"{chinese_number(n)}、"
+
+
+def cn_paren(n: int) -> str:
+    return f"（{chinese_number(n)}）"
+
+
+def cn_ordinal(n: int) -> str:
+    return f"{chinese_number(n)}是"
+
+
+def make_environment(folder: Path) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(folder)),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        finalize=lambda v: v.tagged() if isinstance(v, Fig) else v,
+    )
+    env.filters.update(
+        approx=approx,
+        pct=pct,
+        yoy=yoy,
+        cn=chinese_number,
+        cn_heading=cn_heading,
+        cn_paren=cn_paren,
+        cn_ordinal=cn_ordinal,
+    )
+    return env
+
+
+def section_names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob(SECTION_GLOB))
+
+
+def render_sections(folder: Path, context: dict) -> list[Block]:
+    """Render every section template in file-name order into blocks."""
+    env = make_environment(folder)
+    names = section_names(folder)
+    if not names:
+        raise TemplateError(str(folder), None, "模板文件夹中没有 .j2 模板")
+    blocks: list[Block] = []
+    for name in names:
+        text = render_one(env, folder, name, context)
+        blocks.extend(parse_blocks(text))
+    return blocks
+
+
+def render_one(env: SandboxedEnvironment, folder: Path, name: str, context: dict) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except TemplateSyntaxError as e:
+        raise TemplateError(name, e.lineno, f"语法错误：{e.message}") from e
+    except (
+        JinjaTemplateError,
+        TypeError,
+        ValueError,
+        ArithmeticError,
+        AttributeError,
+        KeyError,
+    ) as e:
+        raise TemplateError(name, _template_line(e, folder / name), _explain(e)) from e
+
+
+def _template_line(error: BaseException, path: Path) -> int | None:
+    # Jinja rewrites tracebacks so template frames carry the template's file and line.
+    line = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if Path(frame.filename).name == path.name:
+            line = frame.lineno
+    return line
+
+
+def _explain(error: BaseException) -> str:
+    message = str(error)
+    m = re.match(r"'(.+)' is undefined", message)
+    if m:
+        return f"未定义的名称「{m[1]}」（指标名写错了吗？用 workreport stats --list 查看全部指标）"
+    m = re.match(r"'(.+)' has no attribute '(.+)'", message)
+    if m:
+        return (
+            f"「{m[2]}」不存在（指标名或分类名写错了吗？用 workreport stats --list 查看全部指标）"
+        )
+    return message
+
+
+_HEADING1 = re.compile(r"^[一二三四五六七八九十]+、")
+_HEADING2 = re.compile(r"^（(?:[一二三四五六七八九十]+|\d+)）")
+_HEADING3 = re.compile(r"^\d+[.．]")
+_LEAD_END = "。"
+_LEAD_MAX = 40
+
+
+def parse_blocks(text: str) -> list[Block]:
+    """One paragraph per non-empty line; 一、/（一）/1. set the heading style (SPEC §5)."""
+    blocks = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        plain = _MARK.sub(lambda m: m[3], line)
+        if _HEADING1.match(plain):
+            blocks.append(Block(HEADING1, to_spans(line)))
+            continue
+        kind = HEADING2 if _HEADING2.match(plain) else HEADING3 if _HEADING3.match(plain) else None
+        cut = line.find(_LEAD_END)
+        if kind and 0 < cut <= _LEAD_MAX and OPEN not in line[: cut + 1]:
+            lead, rest = line[: cut + 1], line[cut + 1 :]
+            blocks.append(Block(BODY, to_spans(rest), lead=to_spans(lead), lead_kind=kind))
+        else:
+            blocks.append(Block(BODY, to_spans(line)))
+    return blocks
+
+
+def to_spans(line: str) -> tuple[Span, ...]:
+    spans: list[Span] = []
+    pos = 0
+    for m in _MARK.finditer(line):
+        if m.start() > pos:
+            spans.append(Span(line[pos : m.start()]))
+        spans.append(Span(m[3], figure_id=m[1], missing=m[2] == "m"))
+        pos = m.end()
+    if pos < len(line):
+        spans.append(Span(line[pos:]))
+    return tuple(spans)
+
+
+def figure_context(
+    values: dict, previous: dict, labels: Mapping[str, str], groups: Mapping[str, tuple[str, ...]]
+) -> dict:
+    """Template names: every figure id as a Fig, grouped figures as a FigGroup."""
+
+    def part(d, cat):
+        return d.get(cat) if isinstance(d, dict) else None
+
+    ctx: dict = {}
+    for key, value in values.items():
+        prev = previous.get(key)
+        if key in groups:
+            ctx[key] = FigGroup(
+                key,
+                {
+                    cat: Fig(
+                        f"{key}.{cat}",
+                        part(value, cat),
+                        part(prev, cat),
+                        labels.get(f"{key}.{cat}", cat),
+                    )
+                    for cat in groups[key]
+                },
+            )
+        else:
+            ctx[key] = Fig(key, value, prev, labels.get(key, key))
+    return ctx

@@ -1,0 +1,272 @@
+"""The pipeline: load → validate → compute → render → write.
+
+Each public function here is what one CLI command calls.  Reading top to
+bottom shows the whole flow; every stage lives in its own module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from . import __version__
+from .config import FORM_NAMES, Config
+from .errors import InvalidData, Issue, OutputError, UsageError
+from .figures import (
+    FIGURES,
+    SHARES_ID,
+    SHARES_LABEL,
+    compute_figures,
+    compute_previous,
+    flatten,
+)
+from .load import Loaded, load_paths
+from .period import Period
+from .render.document import ReportDocument, Table
+from .validate import Ledgers, validate
+from .write import ensure_not_open, keep_backup, write_atomic
+
+PROP_PREFIX = "workreport."
+
+
+@dataclass
+class Checked:
+    """Loaded and validated ledgers; ``issues`` holds the warnings that remain."""
+
+    loaded: Loaded
+    ledgers: Ledgers
+    issues: list[Issue]
+
+
+def check_inputs(
+    paths: list[Path], config: Config, *, progress: Callable | None = None
+) -> tuple[Loaded, Ledgers, list[Issue]]:
+    """load → validate, returning every issue (for ``validate``)."""
+    loaded = load_paths(paths, config, progress=progress)
+    ledgers, issues = validate(loaded, config)
+    return loaded, ledgers, issues
+
+
+def load_valid(paths: list[Path], config: Config, *, progress: Callable | None = None) -> Checked:
+    """load → validate, refusing to go on when there is any error (SPEC §6)."""
+    loaded, ledgers, issues = check_inputs(paths, config, progress=progress)
+    if any(i.is_error for i in issues):
+        raise InvalidData(issues)
+    return Checked(loaded, ledgers, issues)
+
+
+def require_period(period: Period | None) -> Period:
+    if period is None:
+        raise UsageError(
+            "没有指定统计期间：请用 --period 指定（如 --period 2022H1），"
+            '或在 workreport.toml 的 [report] 中写 period = "2022H1"'
+        )
+    return period
+
+
+@dataclass
+class Stats:
+    period: Period
+    values: dict
+    previous: dict
+    by_unit: dict[str, dict] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        """The stable shape of SPEC §6."""
+        out = {"period": self.period.as_dict(), "figures": self.values}
+        if self.by_unit:
+            out["by_unit"] = self.by_unit
+        return out
+
+
+def compute_stats(
+    checked: Checked, config: Config, period: Period, *, by_unit: bool = False
+) -> Stats:
+    ledgers = checked.ledgers
+    values = compute_figures(ledgers, period, config)
+    previous = compute_previous(ledgers, period, config)
+    units = (
+        {u: compute_figures(ledgers, period, config, unit=u) for u in ledgers.units}
+        if by_unit
+        else {}
+    )
+    return Stats(period, values, previous, units)
+
+
+def figure_labels(config: Config) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Labels by id (grouped ones as ``id.category``) and the categories of grouped figures."""
+    labels: dict[str, str] = {SHARES_ID: SHARES_LABEL}
+    groups: dict[str, tuple[str, ...]] = {SHARES_ID: FORM_NAMES}
+    for f in FIGURES:
+        labels[f.id] = f.label
+        if f.grouped:
+            groups[f.id] = f.categories(config)
+            for cat in groups[f.id]:
+                labels[f"{f.id}.{cat}"] = f"{f.label}（{cat}）" if f.id != "activities" else cat
+    for form in FORM_NAMES:
+        labels[f"{SHARES_ID}.{form}"] = f"{form}占比"
+    return labels, groups
+
+
+def template_folder(config: Config) -> Path:
+    if config.templates is not None:
+        if not config.templates.is_dir():
+            raise UsageError(f"模板文件夹不存在：{config.templates}")
+        return config.templates
+    return Path(str(resources.files("workreport.templates")))
+
+
+def template_context(stats: Stats, config: Config) -> dict:
+    from .render.sections import figure_context
+
+    labels, groups = figure_labels(config)
+    ctx = figure_context(stats.values, stats.previous, labels, groups)
+    ctx.update(
+        organisation=config.organisation,
+        title=config.title,
+        year=stats.period.start.year,
+        previous_year=stats.period.start.year - 1,
+        period_start=stats.period.start,
+        period_end=stats.period.end,
+    )
+    return ctx
+
+
+APPENDIX_COLUMNS = (
+    ("受理线索", "clues"),
+    ("立案", "cases_filed"),
+    ("结案", "cases_closed"),
+    ("党纪政务处分(人)", "sanctioned_persons"),
+    ("第一种形态", "forms_1"),
+    ("第二种形态", "forms_2"),
+    ("第三种形态", "forms_3"),
+    ("第四种形态", "forms_4"),
+    ("谈话(人次)", "talks_total"),
+    ("文书(份)", "letters_total"),
+)
+
+
+def appendix_table(stats: Stats) -> Table:
+    """附表 各单位主要指标统计表: one row per 填报单位 and a 合计 row (SPEC §5)."""
+    from .render.sections import format_number
+
+    def cell(v) -> str:
+        return "—" if v is None else format_number(v)
+
+    rows = [
+        (unit, *(cell(values[fid]) for _, fid in APPENDIX_COLUMNS))
+        for unit, values in stats.by_unit.items()
+    ]
+    rows.append(("合计", *(cell(stats.values[fid]) for _, fid in APPENDIX_COLUMNS)))
+    return Table(
+        title="各单位主要指标统计表",
+        header=("填报单位", *(name for name, _ in APPENDIX_COLUMNS)),
+        rows=tuple(rows),
+        note="注：“—”表示该单位未报送相应台账。党纪政务处分按人计，同一人受多项处分只计一次，故合计可能小于各单位之和。",
+    )
+
+
+def render_document(stats: Stats, checked: Checked, config: Config) -> ReportDocument:
+    from .render.sections import render_sections
+
+    blocks = render_sections(template_folder(config), template_context(stats, config))
+    properties = {
+        f"{PROP_PREFIX}version": __version__,
+        f"{PROP_PREFIX}period": str(stats.period),
+        f"{PROP_PREFIX}figures": json.dumps(
+            flatten(stats.values), ensure_ascii=False, sort_keys=True
+        ),
+        f"{PROP_PREFIX}inputs": json.dumps(
+            {f.name: f.sha256 for f in checked.loaded.files}, ensure_ascii=False, sort_keys=True
+        ),
+    }
+    return ReportDocument(
+        title=config.title,
+        blocks=tuple(blocks),
+        organisation=config.organisation,
+        date=config.report_date or date.today(),
+        appendix=appendix_table(stats),
+        properties=properties,
+    )
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def docx_bytes(doc: ReportDocument, config: Config) -> bytes:
+    """Render, then stamp the fingerprint of the text a reader will see."""
+    from .render.docx import render_docx
+    from .render.read import document_text
+
+    first = render_docx(doc, config.style)
+    props = dict(doc.properties)
+    props[f"{PROP_PREFIX}fingerprint"] = fingerprint(document_text(first))
+    return render_docx(_with_properties(doc, props), config.style)
+
+
+def _with_properties(doc: ReportDocument, props: dict[str, str]) -> ReportDocument:
+    from dataclasses import replace
+
+    return replace(doc, properties=props)
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    stats: Stats
+    backup: Path | None
+    issues: list[Issue]
+    missing: list[str]
+
+
+def guard_existing(output: Path, *, force: bool) -> Path | None:
+    """Never overwrite a draft edited by hand (SPEC §7).  Returns the backup made, if any."""
+    from .render.read import document_text, read_properties
+
+    ensure_not_open(output)
+    if not output.exists():
+        return None
+    if not force:
+        try:
+            props = read_properties(output)
+            edited = props.get(f"{PROP_PREFIX}fingerprint") != fingerprint(document_text(output))
+        except Exception:  # noqa: BLE001 - unreadable or not ours: treat as someone's work
+            edited = True
+        if edited:
+            raise OutputError(
+                f"{output.name} 在生成后被手工修改过（或不是本工具生成的文件），为保护修改内容，未覆盖。\n"
+                f"  · 保留修改、只更新数字：workreport refresh {output.name} 台账文件夹\n"
+                "  · 另存为新文件：用 -o 指定另一个文件名\n"
+                "  · 确定要重新生成：加 --force（会先把原文件备份为 .v1.docx 等）"
+            )
+    return keep_backup(output)
+
+
+def build_report(
+    paths: list[Path],
+    output: Path,
+    config: Config,
+    *,
+    force: bool = False,
+    progress: Callable | None = None,
+) -> BuildResult:
+    period = require_period(config.period)
+    if output.suffix.lower() != ".docx":
+        raise UsageError(f"输出文件应以 .docx 结尾：{output}")
+    ensure_not_open(output)
+    checked = load_valid(paths, config, progress=progress)
+    stats = compute_stats(checked, config, period, by_unit=True)
+    doc = render_document(stats, checked, config)
+    data = docx_bytes(doc, config)
+    backup = guard_existing(output, force=force)
+    write_atomic(output, data)
+    missing = sorted(
+        {s.figure_id.split("|")[0] for b in doc.blocks for s in b.lead + b.spans if s.missing}
+    )
+    return BuildResult(output, stats, backup, checked.issues, missing)

@@ -1,0 +1,87 @@
+"""The figures as a terminal table, CSV, or a listing for template authors."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from .config import Config
+from .figures import figure_ids, flatten, yoy_phrase
+from .format import table
+from .render.sections import format_number
+from .report import Stats, figure_labels
+
+
+def _cell(v) -> str:
+    return "—" if v is None else format_number(v)
+
+
+def _rows(stats: Stats, config: Config):
+    """(id, label, unit, value, previous) for every figure, grouped ones spread."""
+    units = {fid: unit for fid, _, unit, _ in figure_ids(config)}
+    labels, _ = figure_labels(config)
+    values, previous = flatten(stats.values), flatten(stats.previous)
+    for fid, value in values.items():
+        yield fid, labels.get(fid, fid), units.get(fid, ""), value, previous.get(fid)
+
+
+def stats_table(stats: Stats, config: Config) -> str:
+    if stats.by_unit:
+        units = list(stats.by_unit)
+        per_unit = {u: flatten(v) for u, v in stats.by_unit.items()}
+        rows = [
+            (fid, label, unit, _cell(value), *(_cell(per_unit[u].get(fid)) for u in units))
+            for fid, label, unit, value, _ in _rows(stats, config)
+        ]
+        header = ("标识", "指标", "单位", "合计", *units)
+        numeric = range(3, 4 + len(units))
+    else:
+        rows = [
+            (fid, label, unit, _cell(value), _cell(prev), yoy_phrase(value, prev) or "")
+            for fid, label, unit, value, prev in _rows(stats, config)
+        ]
+        header = ("标识", "指标", "单位", "数值", "上年同期", "同比")
+        numeric = (3, 4)
+    title = f"统计期间：{stats.period.start} 至 {stats.period.end}（“—”表示缺少数据）"
+    return title + "\n" + table(header, rows, numeric=tuple(numeric))
+
+
+def stats_csv(stats: Stats, config: Config) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    units = list(stats.by_unit)
+    per_unit = {u: flatten(v) for u, v in stats.by_unit.items()}
+    writer.writerow(["id", "label", "unit", "value", "previous", "yoy", *units])
+    for fid, label, unit, value, prev in _rows(stats, config):
+        writer.writerow(
+            [
+                fid,
+                label,
+                unit,
+                "" if value is None else format_number(value),
+                "" if prev is None else format_number(prev),
+                yoy_phrase(value, prev) or "",
+                *(
+                    "" if per_unit[u].get(fid) is None else format_number(per_unit[u].get(fid))
+                    for u in units
+                ),
+            ]
+        )
+    return out.getvalue()
+
+
+def figures_listing(config: Config, fmt: str = "table") -> str:
+    rows = figure_ids(config)
+    if fmt == "json":
+        import json
+
+        return json.dumps(
+            [{"id": i, "label": label, "unit": u, "basis": b} for i, label, u, b in rows],
+            ensure_ascii=False,
+            indent=2,
+        )
+    if fmt == "csv":
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows([("id", "label", "unit", "basis"), *rows])
+        return out.getvalue()
+    return table(("标识", "名称", "单位", "口径"), rows)

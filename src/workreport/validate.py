@@ -1,0 +1,397 @@
+"""Raw frames → typed ledgers, and every rule of SPEC §2 / §3.2 as an Issue.
+
+Nothing here stops at the first problem: every cell is parsed, every rule is
+checked, and all findings come back together.  Parsing works on each column's
+distinct values (a ledger repeats its dates and enum values many times), so a
+large pile of workbooks is checked in time proportional to its distinct cells.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from difflib import get_close_matches
+
+import numpy as np
+import pandas as pd
+
+from .config import Config
+from .errors import Issue
+from .ledgers import BOOL, DATE, ENUM, INT, NUMBER, TEXT, Column, SheetSpec, ledger_specs
+from .load import FILE, ROW, SHEET, UNIT, Loaded, SourceFile
+
+
+@dataclass
+class Ledgers:
+    """Validated, typed ledgers: dates are ``datetime64[D]``, yes/no are bool."""
+
+    frames: dict[str, pd.DataFrame]
+    present: dict[str, set[str]]  # ledger key → 填报单位 that supply it (SPEC §3.4)
+    files: list[SourceFile] = field(default_factory=list)
+
+    @property
+    def units(self) -> list[str]:
+        units: set[str] = set()
+        for s in self.present.values():
+            units |= s
+        return sorted(units)
+
+
+class _Bad:
+    """A cell that could not be read; carries the reason."""
+
+    __slots__ = ("reason", "code", "suggestion")
+
+    def __init__(self, code: str, reason: str, suggestion: str = ""):
+        self.code, self.reason, self.suggestion = code, reason, suggestion
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－／：，", "0123456789.-/:,")
+_DATE_TEXT = re.compile(
+    r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_EXCEL_EPOCH = date(1899, 12, 30)
+# Serial numbers in this range are the years 1954–2119: anything else is not a date.
+_SERIAL_MIN, _SERIAL_MAX = 20_000, 80_000
+_YES = {"是", "Y", "YES", "√", "✓", "✔", "TRUE", "1", "对"}
+_NO = {"否", "N", "NO", "×", "✗", "✘", "FALSE", "0", "错"}
+
+
+def _text(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def parse_date(v):
+    """A cell as a person reads a date: Excel date, serial number or text (SPEC §2)."""
+    if isinstance(v, datetime):
+        return v.date()  # a time of day counts by its date (SPEC §3)
+    if isinstance(v, date):
+        return v
+    if isinstance(v, bool):
+        return _Bad("E103", f"「{v}」不是日期")
+    if isinstance(v, int | float):
+        if _SERIAL_MIN <= v < _SERIAL_MAX:
+            return _EXCEL_EPOCH + timedelta(days=int(v))
+        return _Bad("E103", f"数字 {_text(v)} 不是有效的日期", "请填写日期，如 2022-03-05")
+    if isinstance(v, timedelta):
+        return _Bad("E103", "单元格是时间而不是日期", "请填写日期，如 2022-03-05")
+    s = str(v).strip().translate(_FULLWIDTH)
+    m = _DATE_TEXT.match(s)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return _Bad("E103", f"「{s}」不是存在的日期", "请检查月份和日期")
+    return _Bad(
+        "E103", f"无法识别日期「{s}」", "日期请写成 2022-03-05、2022/3/5、2022.3.5 或 2022年3月5日"
+    )
+
+
+def parse_bool(v):
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | float) and v in (0, 1):
+        return bool(v)
+    s = "".join(str(v).split()).translate(_FULLWIDTH).upper()
+    if s in _YES:
+        return True
+    if s in _NO:
+        return False
+    return _Bad("E105", f"无法识别「{_text(v)}」是「是」还是「否」", "请填写 是 或 否")
+
+
+def _parse_number(v, integer: bool, minimum: float | None):
+    if isinstance(v, bool):
+        return _Bad("E106", f"「{v}」不是数字")
+    if isinstance(v, int | float):
+        x = float(v)
+    else:
+        s = "".join(str(v).split()).translate(_FULLWIDTH).replace(",", "")
+        try:
+            x = float(s)
+        except ValueError:
+            return _Bad("E106", f"「{_text(v)}」不是数字", "请只填写数字")
+    if x != x or x in (float("inf"), float("-inf")):
+        return _Bad("E106", f"「{_text(v)}」不是数字")
+    if integer and not x.is_integer():
+        return _Bad("E106", f"「{_text(v)}」应为整数")
+    if minimum is not None and x < minimum:
+        return _Bad("E106", f"「{_text(v)}」小于 {minimum:g}", f"应不小于 {minimum:g}")
+    return int(x) if integer else x
+
+
+def _parse_enum(choices: tuple[str, ...]) -> Callable:
+    valid = set(choices)
+
+    def parse(v):
+        s = "".join(_text(v).split())
+        if s in valid:
+            return s
+        near = get_close_matches(s, choices, n=1, cutoff=0.4)
+        hint = (
+            f"是否应为「{near[0]}」？"
+            if near
+            else "可选值：" + "、".join(choices[:12]) + ("…" if len(choices) > 12 else "")
+        )
+        return _Bad("E104", f"「{s}」不是有效的取值", hint)
+
+    return parse
+
+
+def _parser(col: Column) -> Callable:
+    if col.kind == DATE:
+        return parse_date
+    if col.kind == BOOL:
+        return parse_bool
+    if col.kind == INT:
+        return lambda v: _parse_number(v, True, col.minimum)
+    if col.kind == NUMBER:
+        return lambda v: _parse_number(v, False, col.minimum)
+    if col.kind == ENUM:
+        return _parse_enum(col.choices)
+    return _text
+
+
+class _Checker:
+    """Collects issues with their place; knows each file's column letters."""
+
+    def __init__(self, loaded: Loaded):
+        self.issues: list[Issue] = []
+        self._sources = {f.name: f for f in loaded.files}
+
+    def add(self, code, message, frame, i, column="", key="", suggestion=""):
+        file = frame[FILE].iat[i]
+        source = self._sources.get(file)
+        letter = source.letter(key, column) if source and column else ""
+        self.issues.append(
+            Issue(
+                code,
+                message,
+                file=file,
+                sheet=frame[SHEET].iat[i],
+                row=int(frame[ROW].iat[i]),
+                column=column,
+                column_letter=letter,
+                suggestion=suggestion,
+            )
+        )
+
+    def has_column(self, file: str, key: str, column: str) -> bool:
+        source = self._sources.get(file)
+        return source is None or column in source.letters.get(key, {})
+
+    def place(self, frame, i) -> str:
+        return f"{frame[FILE].iat[i]} / {frame[SHEET].iat[i]} / 第{int(frame[ROW].iat[i])}行"
+
+
+def validate(loaded: Loaded, config: Config) -> tuple[Ledgers, list[Issue]]:
+    """Parse and check every ledger row; returns typed ledgers and ALL issues."""
+    specs = ledger_specs(config)
+    check = _Checker(loaded)
+    typed = {key: _parse_sheet(loaded.frames[key], spec, check) for key, spec in specs.items()}
+    _check_clues(typed["clues"], check)
+    _check_measures(typed["measures"], typed["clues"], config, check)
+    _check_letters(typed["letters"], check)
+    _check_activities(typed["activities"], config, check)
+    present: dict[str, set[str]] = {}
+    for key in specs:
+        units = loaded.units_with(key)
+        units |= set(typed[key][UNIT].unique())
+        present[key] = units
+    issues = loaded.issues + check.issues
+    return Ledgers(frames=typed, present=present, files=loaded.files), issues
+
+
+def _parse_sheet(raw: pd.DataFrame, spec: SheetSpec, check: _Checker) -> pd.DataFrame:
+    out = raw[[FILE, SHEET, ROW, UNIT]].copy()
+    for col in spec.columns:
+        values = raw[col.name].tolist()
+        parse = _parser(col)
+        table: dict = {}
+        for v in set(_key(v) for v in values):
+            table[v] = None if _blank(v[1]) else parse(v[1])
+        parsed = [table[_key(v)] for v in values]
+        for i, p in enumerate(parsed):
+            if p is None:
+                # a column missing from the header is reported once (E101), not per row
+                if col.required and check.has_column(raw[FILE].iat[i], spec.key, col.name):
+                    check.add("E102", f"必填项「{col.name}」为空", raw, i, col.name, spec.key)
+                parsed[i] = col.default
+            elif isinstance(p, _Bad):
+                check.add(p.code, p.reason, raw, i, col.name, spec.key, p.suggestion)
+                parsed[i] = None
+        out[col.name] = _typed(parsed, col)
+    return out
+
+
+def _key(v):
+    # 1, 1.0 and True hash alike; keep their types apart so each parses as itself
+    return (type(v), v)
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
+
+
+def _typed(values: list, col: Column):
+    if col.kind == DATE:
+        return np.array(values, dtype="datetime64[D]")
+    if col.kind == BOOL:
+        return np.array([bool(v) for v in values], dtype=bool)
+    if col.kind in (INT, NUMBER):
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+    return pd.array(values, dtype=object) if col.kind in (TEXT, ENUM) else values
+
+
+def _has(v) -> bool:
+    """Not blank: typed frames may hold None or NaN for an empty cell."""
+    return v is not None and v == v
+
+
+def _check_clues(clues: pd.DataFrame, check: _Checker) -> None:
+    ids = clues["线索编号"]
+    dup = ids.notna() & ids.duplicated(keep=False)
+    if dup.any():
+        first_at: dict[str, int] = {}
+        for i in np.flatnonzero(dup.to_numpy()):
+            clue = ids.iat[i]
+            if clue not in first_at:
+                first_at[clue] = i
+                continue
+            # a clue reported twice would be counted twice (SPEC §2)
+            check.add(
+                "E107",
+                f"线索编号「{clue}」重复，首次出现在 {check.place(clues, first_at[clue])}",
+                clues,
+                i,
+                "线索编号",
+                "clues",
+                "同一线索只能登记一次；如是不同线索，请更正编号",
+            )
+    received, filed, closed = (clues[c].to_numpy() for c in ("受理日期", "立案日期", "结案日期"))
+    for i in np.flatnonzero(~np.isnat(closed) & np.isnat(filed)):
+        check.add(
+            "E108",
+            "有结案日期但没有立案日期",
+            clues,
+            i,
+            "立案日期",
+            "clues",
+            "结案的线索须先填写立案日期",
+        )
+    for i in np.flatnonzero(closed < filed):
+        check.add(
+            "E108",
+            f"结案日期 {closed[i]} 早于立案日期 {filed[i]}",
+            clues,
+            i,
+            "结案日期",
+            "clues",
+            "结案日期不得早于立案日期",
+        )
+    for i in np.flatnonzero(filed < received):
+        check.add(
+            "E108",
+            f"立案日期 {filed[i]} 早于受理日期 {received[i]}",
+            clues,
+            i,
+            "立案日期",
+            "clues",
+            "立案日期不得早于受理日期",
+        )
+
+
+def _check_measures(
+    measures: pd.DataFrame, clues: pd.DataFrame, config: Config, check: _Checker
+) -> None:
+    filed = dict(zip(clues["线索编号"], ~np.isnat(clues["立案日期"].to_numpy()), strict=True))
+    sanctions = config.party_sanctions | config.gov_sanctions
+    for i, (clue, form, measure) in enumerate(
+        zip(measures["线索编号"], measures["形态"], measures["处理方式"], strict=True)
+    ):
+        clue = clue if _has(clue) else None
+        if _has(measure) and _has(form) and config.forms.get(measure) != form:
+            check.add(
+                "E111",
+                f"处理方式「{measure}」属于{config.forms.get(measure, '未知形态')}，与所填形态「{form}」不一致",
+                measures,
+                i,
+                "形态",
+                "measures",
+                f"形态应为「{config.forms.get(measure)}」，或更正处理方式",
+            )
+        if clue is not None and clue not in filed:
+            check.add(
+                "E109",
+                f"线索编号「{clue}」在问题线索台账中不存在",
+                measures,
+                i,
+                "线索编号",
+                "measures",
+                "请核对编号，或在问题线索台账中补登该线索",
+            )
+        elif measure in sanctions:
+            # 党纪政务处分 only follows a filed case (SPEC §2)
+            if clue is None:
+                check.add(
+                    "E110",
+                    f"「{measure}」属于党纪政务处分，须填写对应的线索编号",
+                    measures,
+                    i,
+                    "线索编号",
+                    "measures",
+                    "填写已立案线索的编号",
+                )
+            elif not filed[clue]:
+                check.add(
+                    "E110",
+                    f"「{measure}」属于党纪政务处分，但线索「{clue}」没有立案日期",
+                    measures,
+                    i,
+                    "线索编号",
+                    "measures",
+                    "请在问题线索台账中补填立案日期，或核对处理方式",
+                )
+
+
+def _check_letters(letters: pd.DataFrame, check: _Checker) -> None:
+    numbers = letters["文号"]
+    first_at: dict[str, int] = {}
+    for i in np.flatnonzero((numbers.notna() & numbers.duplicated(keep=False)).to_numpy()):
+        n = numbers.iat[i]
+        if n not in first_at:
+            first_at[n] = i
+            continue
+        check.add(
+            "E113",
+            f"文号「{n}」重复，首次出现在 {check.place(letters, first_at[n])}",
+            letters,
+            i,
+            "文号",
+            "letters",
+            "同一文书只能登记一次",
+        )
+
+
+def _check_activities(activities: pd.DataFrame, config: Config, check: _Checker) -> None:
+    for i, (kind, unit) in enumerate(
+        zip(activities["活动类型"], activities["计量单位"], strict=True)
+    ):
+        if not (_has(kind) and _has(unit)):
+            continue
+        expected = config.activities.get(kind)
+        if expected and "".join(str(unit).split()) != expected:
+            check.add(
+                "E112",
+                f"「{kind}」的计量单位应为「{expected}」，而不是「{unit}」",
+                activities,
+                i,
+                "计量单位",
+                "activities",
+                f"改为「{expected}」，或留空",
+            )

@@ -1,0 +1,68 @@
+"""Writing output without ever losing someone's work (SPEC §7).
+
+Files are written to a temporary file beside the target and renamed into
+place, so a crash leaves either the old file or the new one, never half of
+each.  A target that Word has open (``~$`` lock beside it) is not touched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def lock_file(path: Path) -> Path | None:
+    """Word's owner file for ``path``: ``~$`` + the name (Word drops the first two
+    characters of long names, so both spellings are checked)."""
+    folder, name = path.parent, path.name
+    for candidate in (f"~${name}", f"~${name[2:]}" if len(name) > 2 else None):
+        if candidate and (folder / candidate).exists():
+            return folder / candidate
+    return None
+
+
+def ensure_not_open(path: Path) -> None:
+    lock = lock_file(path)
+    if lock is not None:
+        raise OutputError(
+            f"{path.name} 正在被 Word/WPS 打开（发现锁文件 {lock.name}），未写入任何内容。"
+            "请先关闭该文件再重试，或用 -o 指定另一个文件名。"
+        )
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_BACKUP = re.compile(r"\.v(\d+)$")
+
+
+def backup_path(path: Path) -> Path:
+    """The next free numbered backup: 汇报.v1.docx, 汇报.v2.docx …"""
+    taken = [
+        int(m[1])
+        for p in path.parent.glob(f"{path.stem}.v*{path.suffix}")
+        if (m := _BACKUP.search(p.name[: -len(path.suffix)] if path.suffix else p.name))
+    ]
+    return path.with_name(f"{path.stem}.v{max(taken, default=0) + 1}{path.suffix}")
+
+
+def keep_backup(path: Path) -> Path:
+    target = backup_path(path)
+    shutil.copy2(path, target)
+    return target

@@ -1,0 +1,1 @@
+"""The default section templates, shipped inside the package (SPEC §4)."""

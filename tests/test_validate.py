@@ -1,0 +1,278 @@
+"""Loading messy ledgers and every validation rule: exact code, row and column."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import openpyxl
+
+from conftest import H1_2022, HEADERS, clue, measure, write_workbook
+from workreport.figures import compute_figures
+from workreport.load import load_paths
+from workreport.validate import parse_bool, parse_date, validate
+
+
+def check(folder, config):
+    ledgers, issues = validate(load_paths([folder], config), config)
+    return ledgers, issues
+
+
+def found(issues, code):
+    return [(i.file, i.sheet, i.row, i.column, i.column_letter) for i in issues if i.code == code]
+
+
+def test_date_forms_a_person_reads_as_dates():
+    assert parse_date(date(2022, 3, 5)) == date(2022, 3, 5)
+    assert parse_date(datetime(2022, 3, 5, 14, 30)) == date(2022, 3, 5)
+    assert parse_date(44625.0) == date(2022, 3, 5)  # Excel serial number
+    for text in (
+        "2022-03-05",
+        "2022/3/5",
+        "2022.3.5",
+        "2022年3月5日",
+        " ２０２２年３月５日 ",
+        "2022-03-05 10:00:00",
+    ):
+        assert parse_date(text) == date(2022, 3, 5), text
+
+
+def test_yes_no_forms():
+    for yes in ("是", "Y", "y", "√", "TRUE", True, 1, "1"):
+        assert parse_bool(yes) is True, yes
+    for no in ("否", "N", "×", "FALSE", False, 0, "0"):
+        assert parse_bool(no) is False, no
+
+
+def test_header_under_title_rows_with_spelling_variants(tmp_path, config):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "谈话"
+    ws.append(["城关镇纪委谈话台账（2022年上半年）"])
+    ws.merge_cells("A1:E1")
+    ws.append([])
+    ws.append(["序号", " 日 期 ", "谈话\n类型", "人数（人）", "对象类别", "备注"])
+    ws.append([1, date(2022, 1, 3), "廉政谈话", 4, "一般干部", "x"])
+    ws.append([])
+    ws.append([2, "2022/2/3", "廉政谈话", "2", None, None])
+    ws.append(["合计", None, None, 6, None, None])
+    (tmp_path / "in").mkdir()
+    wb.save(tmp_path / "in" / "城关镇纪委.xlsx")
+    ledgers, issues = check(tmp_path / "in", config)
+    assert [i.code for i in issues if i.is_error] == []
+    assert found(issues, "W201") == [("城关镇纪委.xlsx", "谈话", 7, "", "")]
+    talks = ledgers.frames["talks"]
+    assert list(talks["_row"]) == [
+        4,
+        6,
+    ]  # Excel row numbers, after the title rows and the blank row
+    assert compute_figures(ledgers, H1_2022, config)["talks"]["廉政谈话"] == 6
+
+
+def test_merged_cells_in_data_area_apply_to_every_row(tmp_path, config):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "监督活动"
+    ws.append(HEADERS["监督活动"])
+    ws.append([date(2022, 1, 3), "走访单位", 3, "个"])
+    ws.append([date(2022, 1, 4), None, 4, "个"])
+    ws.merge_cells("B2:B3")
+    (tmp_path / "in").mkdir()
+    wb.save(tmp_path / "in" / "室.xlsx")
+    ledgers, issues = check(tmp_path / "in", config)
+    assert [i for i in issues if i.is_error] == []
+    assert compute_figures(ledgers, H1_2022, config)["activities"]["走访单位"] == 7
+
+
+def test_unit_is_the_file_stem_unless_a_unit_column_says_otherwise(book, config):
+    book(
+        "汇总",
+        {
+            "谈话": [
+                [date(2022, 1, 3), "约谈", 1, None, "甲镇纪委"],
+                [date(2022, 1, 3), "约谈", 2, None, None],
+            ]
+        },
+        headers=False,
+    )
+    # write the header by hand with an extra 填报单位 column
+    path = book.folder / "汇总.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb["谈话"].insert_rows(1)
+    for c, h in enumerate([*HEADERS["谈话"], "填报单位"], start=1):
+        wb["谈话"].cell(1, c, h)
+    wb.save(path)
+    ledgers, issues = check(book.folder, config)
+    assert [i for i in issues if i.is_error] == []
+    assert sorted(ledgers.frames["talks"]["_unit"]) == ["汇总", "甲镇纪委"]
+
+
+def test_missing_required_column_suggests_the_near_header(book, config):
+    book(
+        "室", {"谈话": [["日期", "谈话种类", "人数"], [date(2022, 1, 3), "约谈", 1]]}, headers=False
+    )
+    _, issues = check(book.folder, config)
+    e = [i for i in issues if i.code == "E101"]
+    assert [(i.sheet, i.row, i.column) for i in e] == [("谈话", 1, "谈话类型")]
+    assert e[0].suggestion == "表头「谈话种类」是否应为「谈话类型」？"
+
+
+def test_every_cell_problem_is_reported_at_its_cell(book, config):
+    book(
+        "城关镇纪委",
+        {
+            "监督活动": [
+                [date(2022, 1, 3), "廉政家仿", 2, "次"],  # row 2: enum typo
+                ["2022-13-01", "廉政家访", 2, "次"],  # row 3: no such month
+                [date(2022, 1, 5), "廉政家访", -1, "次"],  # row 4: below 0
+                [None, "廉政家访", "两次", None],  # row 5: missing date, not a number
+                [date(2022, 1, 5), "廉政家访", 1, "个"],  # row 6: wrong unit
+            ],
+            "问题线索": [clue("Q1", date(2022, 1, 1), top="也许")],  # row 2: yes/no
+        },
+    )
+    _, issues = check(book.folder, config)
+    codes = sorted(
+        (i.code, i.sheet, i.row, i.column, i.column_letter) for i in issues if i.is_error
+    )
+    assert codes == [
+        ("E102", "监督活动", 5, "日期", "A"),
+        ("E103", "监督活动", 3, "日期", "A"),
+        ("E104", "监督活动", 2, "活动类型", "B"),
+        ("E105", "问题线索", 2, "是否一把手", "E"),
+        ("E106", "监督活动", 4, "数量", "C"),
+        ("E106", "监督活动", 5, "数量", "C"),
+        ("E112", "监督活动", 6, "计量单位", "D"),
+    ]
+    typo = next(i for i in issues if i.code == "E104")
+    assert typo.message == "「廉政家仿」不是有效的取值"
+    assert typo.suggestion == "是否应为「廉政家访」？"
+
+
+def test_clue_ids_are_unique_across_workbooks_naming_both_places(book, config):
+    book("甲室", {"问题线索": [clue("D1", date(2022, 1, 1))]})
+    book("乙室", {"问题线索": [clue("D2", date(2022, 1, 1)), clue("D1", date(2022, 1, 2))]})
+    _, issues = check(book.folder, config)
+    dup = [i for i in issues if i.code == "E107"]
+    assert [(i.file, i.row, i.column) for i in dup] == [("甲室.xlsx", 2, "线索编号")]
+    assert dup[0].message == "线索编号「D1」重复，首次出现在 乙室.xlsx / 问题线索 / 第3行"
+
+
+def test_case_dates_must_be_in_order(book, config):
+    book(
+        "室",
+        {
+            "问题线索": [
+                clue("O1", date(2022, 3, 1), closed=date(2022, 4, 1)),  # closed, never filed
+                clue(
+                    "O2", date(2022, 3, 1), filed=date(2022, 4, 1), closed=date(2022, 3, 15)
+                ),  # closed before filed
+                clue("O3", date(2022, 3, 1), filed=date(2022, 2, 1)),  # filed before received
+            ]
+        },
+    )
+    _, issues = check(book.folder, config)
+    assert found(issues, "E108") == [
+        ("室.xlsx", "问题线索", 2, "立案日期", "H"),
+        ("室.xlsx", "问题线索", 3, "结案日期", "I"),
+        ("室.xlsx", "问题线索", 4, "立案日期", "H"),
+    ]
+
+
+def test_measures_reference_filed_clues_and_agree_with_form(book, config):
+    book(
+        "室",
+        {
+            "问题线索": [
+                clue("M1", date(2022, 1, 1)),
+                clue("M2", date(2022, 1, 1), filed=date(2022, 2, 1)),
+            ],
+            "处分处理": [
+                measure("甲", "M9", date(2022, 3, 1), "第一种形态", "诫勉"),  # row 2: no such clue
+                measure(
+                    "乙", "M1", date(2022, 3, 1), "第二种形态", "党纪警告"
+                ),  # row 3: clue not filed
+                measure(
+                    "丙", None, date(2022, 3, 1), "第二种形态", "记过"
+                ),  # row 4: sanction without clue
+                measure(
+                    "丁", "M2", date(2022, 3, 1), "第一种形态", "记过"
+                ),  # row 5: 记过 is the second form
+                measure("戊", "M2", date(2022, 3, 1), "第二种形态", "记过"),  # row 6: fine
+            ],
+        },
+    )
+    _, issues = check(book.folder, config)
+    got = sorted((i.code, i.row, i.column) for i in issues if i.is_error)
+    assert got == [
+        ("E109", 2, "线索编号"),
+        ("E110", 3, "线索编号"),
+        ("E110", 4, "线索编号"),
+        ("E111", 5, "形态"),
+    ]
+
+
+def test_document_numbers_are_unique(book, config):
+    book(
+        "室",
+        {
+            "文书": [
+                ["纪〔2022〕1号", date(2022, 1, 3), "廉洁提醒函", None, 0],
+                ["纪〔2022〕1号", date(2022, 1, 4), "廉洁提醒函", None, 0],
+            ]
+        },
+    )
+    _, issues = check(book.folder, config)
+    assert found(issues, "E113") == [("室.xlsx", "文书", 3, "文号", "A")]
+
+
+def test_a_workbook_without_ledger_sheets_lists_the_sheets_it_has(book, config):
+    book("封面", {"封面": [["x"]], "说明": [["y"]]})
+    _, issues = check(book.folder, config)
+    e = [i for i in issues if i.code == "E005"]
+    assert e[0].message == "没有台账工作表。现有工作表：「封面」、「说明」"
+
+
+def test_other_sheets_are_ignored_with_a_note(book, config):
+    book("室", {"填表说明": [["..."]], "谈话": []})
+    _, issues = check(book.folder, config)
+    assert found(issues, "W202") == [("室.xlsx", "填表说明", None, "", "")]
+
+
+def test_a_sheet_without_a_header_row_is_an_error(book, config):
+    book("室", {"谈话": [["a", "b"], [1, 2]]}, headers=False)
+    _, issues = check(book.folder, config)
+    assert [i.code for i in issues] == ["E114"]
+
+
+def test_formula_like_text_stays_text(book, config):
+    path = book("室", {"文书": [["placeholder", date(2022, 1, 3), "廉洁提醒函", None, 0]]})
+    wb = openpyxl.load_workbook(path)
+    cell = wb["文书"]["A2"]
+    cell.value = "=cmd|' /C calc'!A0"
+    cell.data_type = "s"  # a text cell that merely starts with '=', as a department might type
+    wb.save(path)
+    ledgers, issues = check(book.folder, config)
+    assert [i for i in issues if i.is_error] == []
+    assert ledgers.frames["letters"]["文号"].iat[0] == "=cmd|' /C calc'!A0"
+
+
+def test_all_problems_of_all_files_come_back_together(book, config):
+    book("甲室", {"谈话": [[date(2022, 1, 3), "闲聊", 1, None]]})
+    book("乙室", {"谈话": [["昨天", "约谈", 1, None]]})
+    write_workbook(book.folder / "丙室.xlsx", {"谈话": [[date(2022, 1, 3), "约谈", 1, None]]})
+    (book.folder / "坏文件.xlsx").write_bytes(b"not a workbook at all")
+    _, issues = check(book.folder, config)
+    assert sorted((i.file, i.code) for i in issues if i.is_error) == [
+        ("乙室.xlsx", "E103"),
+        ("坏文件.xlsx", "E001"),
+        ("甲室.xlsx", "E104"),
+    ]
+
+
+def test_lock_and_hidden_files_are_skipped(book, config):
+    book("室", {"谈话": []})
+    (book.folder / "~$室.xlsx").write_bytes(b"lock")
+    (book.folder / ".隐藏.xlsx").write_bytes(b"hidden")
+    loaded = load_paths([book.folder], config)
+    assert [f.name for f in loaded.files] == ["室.xlsx"]
+    assert loaded.issues == []
