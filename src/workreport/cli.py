@@ -149,8 +149,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @_period_option
 @_config_option
 @click.option("--force", is_flag=True, help="覆盖手工改过的稿子（会先备份为 .v1.docx 等）。")
+@click.option("--no-audit", is_flag=True, help="不写数据底稿（<稿名>.底稿.xlsx）。")
 @_quiet_option
-def build(paths, output, period, config_path, force, quiet):
+def build(paths, output, period, config_path, force, no_audit, quiet):
     """检查台账、计算指标，生成 Word 汇报稿。
 
     台账有错误时不生成，并列出全部问题。输出文件已被手工修改过时不覆盖。
@@ -163,7 +164,9 @@ def build(paths, output, period, config_path, force, quiet):
 
     config = _config(config_path, paths, period)
     progress = Progress(quiet)
-    result = build_report(list(paths), output, config, force=force, progress=progress)
+    result = build_report(
+        list(paths), output, config, force=force, audit=not no_audit, progress=progress
+    )
     _echo_warnings(result.issues, quiet)
     if result.missing:
         click.echo(
@@ -174,6 +177,8 @@ def build(paths, output, period, config_path, force, quiet):
     if result.backup:
         click.echo(f"原文件已备份为 {result.backup.name}", err=True)
     click.echo(f"已生成 {result.output}（统计期间 {result.stats.period}）")
+    if result.audit:
+        click.echo(f"数据底稿：{result.audit}")
 
 
 @cli.command()
@@ -276,8 +281,10 @@ def validate_cmd(paths, config_path, fmt, strict, annotate_dir, quiet):
         click.echo(issues_summary(issues, len(loaded.files), loaded.rows_read))
     if annotate_dir is not None and issues:
         from .annotate import annotate_workbooks
+        from .load import find_workbooks
 
-        sources = {f.name: f.path for f in loaded.files}
+        # every workbook found, the refused ones too: they get a 问题清单 of their own
+        sources = {name: p for p, name in find_workbooks(list(paths))[0]}
         written = annotate_workbooks(issues, sources, annotate_dir)
         click.echo(f"已在 {annotate_dir} 写出 {len(written)} 个标注副本。", err=True)
     if failing:

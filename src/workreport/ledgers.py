@@ -56,7 +56,7 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
     """The sheets keyed by their internal name, with enums from ``config``."""
     measures = tuple(config.forms)
     activities = tuple(config.activities)
-    yes_no = "是/否（也可填 Y/N、√/×、1/0）"
+    yes_no = "从下拉列表选择 是 或 否"
     specs = [
         SheetSpec(
             "clues",

@@ -29,6 +29,8 @@ HEADER_SCAN_ROWS = 10  # the header is within the first 10 rows (SPEC §2)
 MAX_ROWS = 200_000  # per sheet; a sheet claiming more is refused, not allocated
 MAX_COLUMNS = 200
 TOTAL_WORDS = {"合计", "总计", "小计"}
+# Sheets of our own ledger template and annotated copies: skipped without a note.
+OWN_SHEETS = {"填表说明", "选项", "问题清单"}
 PARALLEL_MIN_FILES = 8
 
 # Provenance columns carried by every ledger frame.
@@ -183,6 +185,8 @@ def read_workbook(
         chosen: dict[str, str] = {}
         for sheet_name in sheet_names:
             key = _match_sheet(sheet_name, specs)
+            if key is None and sheet_name in OWN_SHEETS:
+                continue
             if key is None:
                 issues.append(
                     Issue(

@@ -223,6 +223,7 @@ class BuildResult:
     backup: Path | None
     issues: list[Issue]
     missing: list[str]
+    audit: Path | None = None
 
 
 def guard_existing(output: Path, *, force: bool) -> Path | None:
@@ -254,6 +255,7 @@ def build_report(
     config: Config,
     *,
     force: bool = False,
+    audit: bool = True,
     progress: Callable | None = None,
 ) -> BuildResult:
     period = require_period(config.period)
@@ -266,7 +268,19 @@ def build_report(
     data = docx_bytes(doc, config)
     backup = guard_existing(output, force=force)
     write_atomic(output, data)
+    audit_file = write_audit(output, checked, stats, config) if audit else None
     missing = sorted(
         {s.figure_id.split("|")[0] for b in doc.blocks for s in b.lead + b.spans if s.missing}
     )
-    return BuildResult(output, stats, backup, checked.issues, missing)
+    return BuildResult(output, stats, backup, checked.issues, missing, audit_file)
+
+
+def write_audit(draft: Path, checked: Checked, stats: Stats, config: Config) -> Path:
+    """数据底稿 beside the draft (SPEC §5a); generated, so it is simply replaced."""
+    from .audit import audit_bytes, audit_path
+
+    path = audit_path(draft)
+    ensure_not_open(path)
+    labels, _ = figure_labels(config)
+    write_atomic(path, audit_bytes(checked.ledgers, stats.values, stats.period, config, labels))
+    return path
