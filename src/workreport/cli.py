@@ -170,7 +170,7 @@ def build(paths, output, period, config_path, force, no_audit, quiet):
     _echo_warnings(result.issues, quiet)
     if result.missing:
         click.echo(
-            f"警告：{len(result.missing)} 个指标缺少数据，稿中以【待补充】标出："
+            f"W204 警告：{len(result.missing)} 个指标缺少数据，稿中以高亮的【待补充】标出："
             + "、".join(result.missing),
             err=True,
         )

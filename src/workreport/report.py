@@ -175,16 +175,7 @@ def render_document(stats: Stats, checked: Checked, config: Config) -> ReportDoc
     from .render.sections import render_sections
 
     blocks = render_sections(template_folder(config), template_context(stats, config))
-    properties = {
-        f"{PROP_PREFIX}version": __version__,
-        f"{PROP_PREFIX}period": str(stats.period),
-        f"{PROP_PREFIX}figures": json.dumps(
-            flatten(stats.values), ensure_ascii=False, sort_keys=True
-        ),
-        f"{PROP_PREFIX}inputs": json.dumps(
-            {f.name: f.sha256 for f in checked.loaded.files}, ensure_ascii=False, sort_keys=True
-        ),
-    }
+    properties = draft_properties(stats, checked)
     return ReportDocument(
         title=config.title,
         blocks=tuple(blocks),
@@ -193,6 +184,30 @@ def render_document(stats: Stats, checked: Checked, config: Config) -> ReportDoc
         appendix=appendix_table(stats),
         properties=properties,
     )
+
+
+FIGURE_PROP = f"{PROP_PREFIX}figure."
+INPUT_PROP = f"{PROP_PREFIX}input."
+
+
+def draft_properties(stats: Stats, checked: Checked) -> dict[str, str]:
+    """What a draft records about itself (SPEC §5).  One property per figure and per
+    input, because Word keeps at most 255 characters of a text property."""
+    props = {f"{PROP_PREFIX}version": __version__, f"{PROP_PREFIX}period": str(stats.period)}
+    for fid, value in flatten(stats.values).items():
+        props[f"{FIGURE_PROP}{fid}"] = json.dumps(value)
+    for f in checked.loaded.files:
+        props[f"{INPUT_PROP}{f.name}"] = f.sha256
+    return props
+
+
+def recorded(props: dict[str, str]) -> tuple[dict[str, object], dict[str, str]]:
+    """(figures, input hashes) as a draft recorded them."""
+    figures = {
+        k[len(FIGURE_PROP) :]: json.loads(v) for k, v in props.items() if k.startswith(FIGURE_PROP)
+    }
+    inputs = {k[len(INPUT_PROP) :]: v for k, v in props.items() if k.startswith(INPUT_PROP)}
+    return figures, inputs
 
 
 def fingerprint(text: str) -> str:
@@ -269,9 +284,7 @@ def build_report(
     backup = guard_existing(output, force=force)
     write_atomic(output, data)
     audit_file = write_audit(output, checked, stats, config) if audit else None
-    missing = sorted(
-        {s.figure_id.split("|")[0] for b in doc.blocks for s in b.lead + b.spans if s.missing}
-    )
+    missing = list(dict.fromkeys(s.text for b in doc.blocks for s in b.lead + b.spans if s.missing))
     return BuildResult(output, stats, backup, checked.issues, missing, audit_file)
 
 

@@ -1,0 +1,603 @@
+"""A :class:`ReportDocument` as a GB/T 9704-2012 Word document (SPEC §5).
+
+python-docx gives the package, the section and the footers; paragraphs, runs,
+content controls and the appendix table are built as WordprocessingML directly,
+because the East Asian font slot (``w:eastAsia``), character-based indents and
+content controls have no python-docx API.  Everything a reader sees is set both
+on the styles and on the runs, so a paragraph pasted into another document
+keeps its fonts.
+
+Figures are wrapped in inline content controls (``w:sdt``) tagged with the
+figure id; :func:`read_figure_tags` and :func:`read_custom_properties` read a
+draft back, for ``refresh`` and ``diff``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import unicodedata
+from datetime import date, datetime, time
+from functools import partial
+from itertools import count
+from os import PathLike
+from zipfile import BadZipFile
+
+from docx import Document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from lxml import etree
+
+from ..config import StyleConfig
+from ..errors import WorkreportError
+from .document import BODY, HEADING1, HEADING2, HEADING3, Block, ReportDocument, Span, Table
+
+# Page and type, GB/T 9704-2012 §5.2: A4, a 156 × 225 mm text block of
+# 22 lines × 28 characters in 三号 (16 pt).
+PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156
+FOOTER_DISTANCE_MM = 25  # puts the 一字线 about 7 mm below the text block (§7.5)
+BODY_PT, TITLE_PT, PAGE_NUMBER_PT = 16, 22, 14  # 三号, 二号, 四号
+LINE_TWIPS = 579  # exactly 28.95 pt: 22 lines fill the 225 mm text block
+CHARS_PER_LINE = 28
+ROW_TWIPS = 397  # table rows at least 7 mm high
+TABLE_MARGIN_TWIPS = 28  # 0.5 mm cell padding: 11 columns of 五号 still fit 3 characters
+
+_TWIPS_PER_MM = 1440 / 25.4
+_TEXT_WIDTH_TWIPS = round(TEXT_WIDTH_MM * _TWIPS_PER_MM)
+# 28 三号 characters are 448 pt, the text block 442 pt: condense each character by a
+# quarter point (w:spacing is in twentieths of a point) so a line holds 28.  Word's
+# character grid (docGrid linesAndChars) would do the same, but LibreOffice gives
+# every character wider than the grid pitch two grid cells, 14 to a line.
+_CONDENSE = math.floor((TEXT_WIDTH_MM * 72 / 25.4 / CHARS_PER_LINE - BODY_PT) * 20)
+
+# Our paragraph styles; ids stay ASCII, Word shows the Chinese names.
+TITLE, H1, H2, H3 = "GwTitle", "GwHeading1", "GwHeading2", "GwHeading3"
+SIGNATURE, PAGE_NUMBER = "GwSignature", "GwPageNumber"
+APPENDIX_LABEL, TABLE_TEXT, TABLE_NOTE = "GwAppendixLabel", "GwTableText", "GwTableNote"
+_BLOCK_STYLE = {BODY: None, HEADING1: H1, HEADING2: H2, HEADING3: H3}
+
+_THEME_FONT_ATTRS = ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one fmtid Office uses
+# Older names of the 公文 fonts, for Word's substitution on machines without them.
+_ALT_FONT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体"}
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+_UNREADABLE = (
+    PackageNotFoundError,
+    BadZipFile,
+    etree.XMLSyntaxError,
+    KeyError,
+    ValueError,
+    OSError,
+)
+
+
+def render_docx(doc: ReportDocument, style: StyleConfig) -> bytes:
+    """The report as .docx bytes: page, styles, text, closing, appendix, properties."""
+    document = Document()
+    _clean_template(document, style)
+    _add_styles(document, style, table_pt=_table_pt(doc.appendix))
+    _set_up_page(document, style)
+    writer = _Writer(document.element.body, style)
+    writer.paragraph(TITLE, writer.runs((Span(doc.title),), style.title_font))
+    writer.paragraph(None)  # 公文 leave one blank line under the title
+    for block in doc.blocks:
+        writer.block(block)
+    writer.closing(doc.organisation, doc.date)
+    if doc.appendix is not None:
+        writer.appendix(doc.appendix)
+    _set_properties(document, doc)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def chinese_date(d: date) -> str:
+    """2022年7月5日: Arabic figures without leading zeros (GB/T 9704 §7.3.5.4)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def read_custom_properties(source: str | PathLike | bytes) -> dict[str, str]:
+    """The custom document properties of a .docx, every value as text."""
+    package = _open(source).part.package
+    rels = [r for r in package.rels.values() if r.reltype == RT.CUSTOM_PROPERTIES]
+    if not rels:
+        return {}
+    try:
+        root = etree.fromstring(rels[0].target_part.blob, _SAFE_PARSER)
+    except etree.XMLSyntaxError as e:
+        raise WorkreportError(
+            f"{_name(source)}：自定义属性（docProps/custom.xml）已损坏：{e}"
+        ) from e
+    props = {}
+    for prop in root.iter(f"{{{_CUSTOM_NS}}}property"):
+        value = next(iter(prop), None)  # vt:lpwstr here; vt:i4, vt:bool … if edited in Word
+        props[prop.get("name", "")] = (value.text or "") if value is not None else ""
+    return props
+
+
+def read_figure_tags(source: str | PathLike | bytes) -> dict[str, list[str]]:
+    """Figure id → the current text of each content control tagged with it, in document order."""
+    body = _open(source).element.body
+    tags: dict[str, list[str]] = {}
+    for sdt in body.iter(qn("w:sdt")):
+        tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+        content = sdt.find(qn("w:sdtContent"))
+        if tag is None or content is None:
+            continue
+        text = "".join(t.text or "" for t in content.iter(qn("w:t")))  # w:delText is left out
+        tags.setdefault(tag.get(qn("w:val"), ""), []).append(text)
+    return tags
+
+
+def _open(source: str | PathLike | bytes):
+    try:
+        return Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
+    except _UNREADABLE as e:
+        raise WorkreportError(
+            f"{_name(source)}：无法读取，不是有效的 Word 文档（.docx）：{e}"
+        ) from e
+
+
+def _name(source: str | PathLike | bytes) -> str:
+    return "文档" if isinstance(source, bytes) else str(source)
+
+
+class _Writer:
+    """Appends paragraphs to the body; numbers the content controls."""
+
+    def __init__(self, body, style: StyleConfig):
+        self.body = body
+        self.style = style
+        self.sdt_ids = count(1)
+
+    def paragraph(self, style_id: str | None, runs=(), **ppr) -> None:
+        ppr_el = _ppr(style_id, **ppr)
+        self._append(_el("w:p", ppr_el if len(ppr_el) else None, *runs))
+
+    def _append(self, element) -> None:
+        """Add to the end of the body, before the section properties."""
+        sect = self.body.find(qn("w:sectPr"))
+        if sect is None:
+            self.body.append(element)
+        else:
+            sect.addprevious(element)
+
+    def block(self, block: Block) -> None:
+        if block.kind not in _BLOCK_STYLE:
+            raise ValueError(f"unknown block kind {block.kind!r}")
+        font, bold = self._voice(block.kind)
+        runs = []
+        if block.lead:
+            runs += self.runs(block.lead, *self._voice(block.lead_kind))
+        runs += self.runs(block.spans, font, bold)
+        self.paragraph(_BLOCK_STYLE[block.kind], runs)
+
+    def runs(self, spans, east_asia: str, bold: bool = False) -> list:
+        out = []
+        for span in spans:
+            run = _run(span.text, self._rpr(east_asia, bold=bold, highlight=span.missing))
+            if span.figure_id:
+                run = self._tagged(run, span.figure_id)
+            out.append(run)
+        return out
+
+    def closing(self, organisation: str, when: date) -> None:
+        """署名 and 成文日期 of an unsealed document (GB/T 9704 §7.3.5.2).
+
+        The organisation sits 2 characters in from the right; the date on the
+        next line starts 2 characters to the right of the organisation's first
+        character.  When that would bring the date closer than 2 characters to
+        the margin, the date keeps 2 and the organisation moves left instead.
+        """
+        text = chinese_date(when)
+        org_width, date_width = _width_in_chars(organisation), _width_in_chars(text)
+        org_right, date_right = 2.0, org_width - date_width
+        if date_right < 2:
+            date_right, org_right = 2.0, 4 + date_width - org_width
+        self.paragraph(None)  # 正文下空一行
+        for words, right in ((organisation, org_right), (text, date_right)):
+            run = self.runs((Span(words),), self.style.body_font)
+            self.paragraph(SIGNATURE, run, ind=_indent(right=right))
+
+    def appendix(self, table: Table) -> None:
+        """附件 layout (GB/T 9704 §7.3.7): label top left, title on line 3, a blank line, the table."""
+        self.paragraph(APPENDIX_LABEL, self.runs((Span("附表"),), self.style.heading1_font))
+        self.paragraph(None)
+        self.paragraph(TITLE, self.runs((Span(table.title),), self.style.title_font))
+        self.paragraph(None)
+        self._append(self._table(table))
+        if table.note:
+            self.paragraph(TABLE_NOTE, self.runs((Span(table.note),), self.style.body_font))
+
+    def _table(self, table: Table):
+        columns = len(table.header)
+        widths = _column_widths(table, _table_pt(table))
+        borders = _el("w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            borders.append(_el(f"w:{side}", val="single", sz=4, space=0, color="000000"))
+        margins = _el(
+            "w:tblCellMar",
+            _el("w:left", w=TABLE_MARGIN_TWIPS, type="dxa"),
+            _el("w:right", w=TABLE_MARGIN_TWIPS, type="dxa"),
+        )
+        tbl = _el(
+            "w:tbl",
+            _el(
+                "w:tblPr",
+                _el("w:tblW", w=sum(widths), type="dxa"),
+                _el("w:jc", val="center"),
+                borders,
+                _el("w:tblLayout", type="fixed"),
+                margins,
+                _el("w:tblLook", val="04A0"),
+            ),
+            _el("w:tblGrid", *(_el("w:gridCol", w=w) for w in widths)),
+        )
+        rows = [table.header, *table.rows]
+        for i, cells in enumerate(rows):
+            if len(cells) != columns:
+                raise ValueError(f"table row {i} has {len(cells)} cells, the header {columns}")
+            header, total = i == 0, i == len(rows) - 1 and i > 0  # the last row is 合计
+            trpr = _el(
+                "w:trPr", _el("w:cantSplit"), _el("w:trHeight", val=ROW_TWIPS, hRule="atLeast")
+            )
+            if header:
+                trpr.append(_el("w:tblHeader"))  # repeats on every page
+            tr = _el("w:tr", trpr)
+            for text, width in zip(cells, widths, strict=True):
+                runs = self.runs((Span(str(text)),), self.style.body_font, bold=header or total)
+                tr.append(
+                    _el(
+                        "w:tc",
+                        _el(
+                            "w:tcPr",
+                            _el("w:tcW", w=width, type="dxa"),
+                            _el("w:vAlign", val="center"),
+                        ),
+                        _el("w:p", _ppr(TABLE_TEXT), *runs),
+                    )
+                )
+            tbl.append(tr)
+        return tbl
+
+    def _voice(self, kind: str) -> tuple[str, bool]:
+        """The East Asian font and weight of a paragraph or run-in heading of this kind."""
+        s = self.style
+        voices = {
+            BODY: (s.body_font, False),
+            HEADING1: (s.heading1_font, False),
+            HEADING2: (s.heading2_font, False),
+            HEADING3: (s.heading3_font, True),  # 1. headings: bold 仿宋
+        }
+        if kind not in voices:
+            raise ValueError(f"unknown block kind {kind!r}")
+        return voices[kind]
+
+    def _rpr(self, east_asia: str, bold: bool = False, highlight: bool = False):
+        rpr = _el("w:rPr", _fonts(east_asia, self.style.latin_font))
+        if bold:
+            rpr.extend([_el("w:b"), _el("w:bCs")])
+        if highlight:
+            rpr.append(_el("w:highlight", val="yellow"))  # 【待补充】 must not be missed: SPEC §5
+        return rpr
+
+    def _tagged(self, run, figure_id: str):
+        """An inline rich-text content control named and tagged with the figure id."""
+        props = _el(
+            "w:sdtPr",
+            _el("w:alias", val=figure_id),
+            _el("w:tag", val=figure_id),
+            _el("w:id", val=next(self.sdt_ids)),
+        )
+        return _el("w:sdt", props, _el("w:sdtContent", run))
+
+
+# --- styles and page -----------------------------------------------------------------
+
+
+def _clean_template(document, style: StyleConfig) -> None:
+    """Strip python-docx's template of what would pull in Japanese or Calibri fonts."""
+    styles = document.styles.element
+    for fonts in styles.iter(qn("w:rFonts")):
+        for attr in _THEME_FONT_ATTRS:
+            fonts.attrib.pop(qn(attr), None)
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    settings = document.settings.element
+    for lang in settings.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:eastAsia"), "zh-CN")  # the template says ja-JP
+    part = document.part
+    for rid, rel in list(part.rels.items()):
+        # stylesWithEffects is a Word 2010 copy of the styles, theme fonts and all
+        if rel.reltype == _STYLES_WITH_EFFECTS:
+            del part.rels[rid]
+        elif rel.reltype == RT.FONT_TABLE:
+            del part.rels[rid]
+            part.relate_to(_font_table(part.package, style), RT.FONT_TABLE)
+    package = part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:  # a picture of python-docx's blank template
+            del package.rels[rid]
+
+
+def _font_table(package, style: StyleConfig) -> Part:
+    root = _el("w:fonts")
+    names = dict.fromkeys(
+        [style.latin_font, style.body_font, style.title_font, style.heading1_font]
+        + [style.heading2_font, style.heading3_font, style.page_number_font]
+    )
+    for name in names:
+        font = _el("w:font", name=name)
+        if name in _ALT_FONT_NAMES:
+            font.append(_el("w:altName", val=_ALT_FONT_NAMES[name]))
+        chinese = not name.isascii()
+        font.append(_el("w:charset", val="86" if chinese else "00"))  # 86: GB2312
+        font.append(_el("w:family", val="modern" if chinese else "roman"))
+        font.append(_el("w:pitch", val="variable"))
+        root.append(font)
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return Part(PackURI("/word/fontTable.xml"), CT.WML_FONT_TABLE, blob, package)
+
+
+def _table_pt(table: Table | None) -> float:
+    """五号 for wide tables, 小四 otherwise, so the table fits the 156 mm text width."""
+    return 10.5 if table is not None and len(table.header) > 7 else 12
+
+
+def _add_styles(document, style: StyleConfig, table_pt: float) -> None:
+    styles = document.styles.element
+    latin = style.latin_font
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    _replace(rpr, _fonts(style.body_font, latin))
+    for tag in ("w:sz", "w:szCs"):
+        _replace(rpr, _el(tag, val=BODY_PT * 2))
+    ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
+    _replace(ppr, _single())
+
+    normal = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='Normal']")
+    for child in list(normal):
+        if child.tag in (qn("w:pPr"), qn("w:rPr")):
+            normal.remove(child)
+    normal.append(_ppr(None, spacing=_exact(), ind=_indent(first_line=2), jc="both"))
+    condensed = _el("w:spacing", val=_CONDENSE)
+    normal.append(_el("w:rPr", _fonts(style.body_font, latin), condensed, *_size(BODY_PT)))
+
+    s, add = style, partial(_add_style, styles)
+    add(TITLE, "公文标题", s.title_font, latin, TITLE_PT, ind=_indent(), jc="center")
+    add(H1, "公文一级标题", s.heading1_font, latin, keep_next=True, outline=0)
+    add(H2, "公文二级标题", s.heading2_font, latin, keep_next=True, outline=1)
+    add(H3, "公文三级标题", s.heading3_font, latin, bold=True, keep_next=True, outline=2)
+    add(SIGNATURE, "公文落款", s.body_font, latin, ind=_indent(), jc="right")
+    # 页码 are 半角宋体 figures: the page number font goes in the Latin slot too
+    add(PAGE_NUMBER, "公文页码", s.page_number_font, s.page_number_font, PAGE_NUMBER_PT, **_tight())
+    add(
+        APPENDIX_LABEL,
+        "附件标识",
+        s.heading1_font,
+        latin,
+        keep_next=True,
+        page_break=True,
+        ind=_indent(),
+    )
+    add(TABLE_TEXT, "表格文字", s.body_font, latin, table_pt, jc="center", **_tight())
+    add(TABLE_NOTE, "表格注释", s.body_font, latin, table_pt, jc="both", **_tight())
+
+
+def _tight() -> dict:
+    """Single spacing and no indent: footers and table cells."""
+    return {"spacing": _single(), "ind": _indent()}
+
+
+def _add_style(styles, style_id, name, east_asia, latin, size=BODY_PT, bold=False, **ppr) -> None:
+    """A paragraph style based on Normal, with its fonts in both slots."""
+    rpr = _el("w:rPr", _fonts(east_asia, latin))
+    if bold:
+        rpr.extend([_el("w:b"), _el("w:bCs")])
+    if size != BODY_PT:
+        rpr.append(_el("w:spacing", val=0))  # only 三号 text is condensed to 28 a line
+    rpr.extend(_size(size))
+    styles.append(
+        _el(
+            "w:style",
+            _el("w:name", val=name),
+            _el("w:basedOn", val="Normal"),
+            _el("w:next", val="Normal"),
+            _el("w:qFormat"),
+            _ppr(None, **ppr),
+            rpr,
+            type="paragraph",
+            customStyle=1,
+            styleId=style_id,
+        )
+    )
+
+
+def _set_up_page(document, style: StyleConfig) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    section.header_distance, section.footer_distance = Mm(15), Mm(FOOTER_DISTANCE_MM)
+    # No grid: exact 28.95 pt line spacing already gives the 22 lines (see _CONDENSE).
+    _replace(section._sectPr, _el("w:docGrid", linePitch=LINE_TWIPS))
+    # Page numbers: odd pages right, even pages left, one character in (GB/T 9704 §7.5).
+    document.settings.odd_and_even_pages_header_footer = True
+    one_char = PAGE_NUMBER_PT * 20
+    for footer, jc, ind in (
+        (section.footer, "right", {"rightChars": 100, "right": one_char}),
+        (section.even_page_footer, "left", {"leftChars": 100, "left": one_char}),
+    ):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]._p
+        for child in list(p):
+            p.remove(child)
+        p.append(_ppr(PAGE_NUMBER, ind=_el("w:ind", firstLineChars=0, firstLine=0, **ind), jc=jc))
+        p.extend(_page_field(style.page_number_font))
+
+
+def _page_field(font: str) -> list:
+    """«— N —» around a real PAGE field."""
+
+    def run(*content, hint=False):
+        fonts = _fonts(font, font)
+        if hint:
+            fonts.set(qn("w:hint"), "eastAsia")  # the em dashes as full-width 一字线
+        return _el("w:r", _el("w:rPr", fonts, *_size(PAGE_NUMBER_PT)), *content)
+
+    return [
+        run(_text("— "), hint=True),
+        run(_el("w:fldChar", fldCharType="begin")),
+        run(_text(" PAGE ", instr=True)),
+        run(_el("w:fldChar", fldCharType="separate")),
+        run(_text("1")),
+        run(_el("w:fldChar", fldCharType="end")),
+        run(_text(" —"), hint=True),
+    ]
+
+
+def _set_properties(document, doc: ReportDocument) -> None:
+    core = document.core_properties
+    core.title = doc.title
+    core.language = "zh-CN"
+    core.author = core.last_modified_by = doc.organisation
+    core.comments = ""
+    core.revision = 1
+    # The 成文日期, not the clock: the same inputs give the same document.
+    core.created = core.modified = datetime.combine(doc.date, time())
+    if doc.properties:
+        package = document.part.package
+        part = Part(
+            PackURI("/docProps/custom.xml"),
+            CT.OFC_CUSTOM_PROPERTIES,
+            _custom_properties_xml(doc.properties),
+            package,
+        )
+        package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def _custom_properties_xml(properties: dict[str, str]) -> bytes:
+    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+    for pid, (name, value) in enumerate(properties.items(), start=2):  # pids start at 2
+        prop = etree.SubElement(
+            root, f"{{{_CUSTOM_NS}}}property", fmtid=_CUSTOM_FMTID, pid=str(pid)
+        )
+        prop.set("name", _clean(str(name)))
+        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = _clean(str(value))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# --- WordprocessingML helpers ----------------------------------------------------------
+
+
+def _el(tag: str, *children, **attrs):
+    """``<tag w:attr=…>children</tag>``; attribute names get the w: prefix."""
+    el = OxmlElement(tag)
+    for name, value in attrs.items():
+        el.set(qn(f"w:{name}"), str(value))
+    el.extend(c for c in children if c is not None)
+    return el
+
+
+def _ppr(
+    style_id: str | None,
+    *,
+    keep_next: bool = False,
+    page_break: bool = False,
+    spacing=None,
+    ind=None,
+    jc: str | None = None,
+    outline: int | None = None,
+):
+    """A w:pPr with its children in schema order."""
+    return _el(
+        "w:pPr",
+        _el("w:pStyle", val=style_id) if style_id else None,
+        _el("w:keepNext") if keep_next else None,
+        _el("w:pageBreakBefore") if page_break else None,
+        spacing,
+        ind,
+        _el("w:jc", val=jc) if jc else None,
+        _el("w:outlineLvl", val=outline) if outline is not None else None,
+    )
+
+
+def _single():
+    return _el("w:spacing", before=0, after=0, line=240, lineRule="auto")
+
+
+def _exact():
+    return _el("w:spacing", before=0, after=0, line=LINE_TWIPS, lineRule="exact")
+
+
+def _indent(first_line: float = 0, right: float | None = None):
+    """Indents in characters, with the twips at 三号 as fallback for readers without *Chars."""
+    one = BODY_PT * 20
+    attrs = {"firstLineChars": round(first_line * 100), "firstLine": round(first_line * one)}
+    if right is not None:
+        attrs |= {"rightChars": round(right * 100), "right": round(right * one)}
+    return _el("w:ind", **attrs)
+
+
+def _fonts(east_asia: str, latin: str):
+    return _el("w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asia, cs=latin)
+
+
+def _size(pt: float) -> list:
+    return [_el("w:sz", val=round(pt * 2)), _el("w:szCs", val=round(pt * 2))]
+
+
+def _run(text: str, rpr):
+    return _el("w:r", rpr, _text(text))
+
+
+def _text(text: str, instr: bool = False):
+    t = OxmlElement("w:instrText" if instr else "w:t")
+    t.text = _clean(text)
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return t
+
+
+def _clean(text: str) -> str:
+    """Drop control characters (cells copied from other software) that XML cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
+def _replace(parent, new, at=None) -> None:
+    """Put ``new`` where the first child with its tag (or ``at``) is; else append it."""
+    old = at if at is not None else parent.find(new.tag)
+    if old is None:
+        parent.append(new)
+    else:
+        old.addprevious(new)
+        parent.remove(old)
+
+
+def _width_in_chars(text: str) -> float:
+    """Width in 三号 characters: Chinese is one, Latin letters and figures half."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+def _column_widths(table: Table, pt: float) -> list[int]:
+    """Twips: the unit column as wide as its longest name (within limits), the rest equal."""
+    columns = len(table.header)
+    if columns == 1:
+        return [_TEXT_WIDTH_TWIPS]
+    names = [table.header[0], *(str(row[0]) for row in table.rows if row)]
+    need = max(_width_in_chars(n) for n in names) * pt * 20 + 2 * TABLE_MARGIN_TWIPS + 80
+    first = round(min(max(need, 4 * pt * 20), _TEXT_WIDTH_TWIPS * 0.3))
+    rest, extra = divmod(_TEXT_WIDTH_TWIPS - first, columns - 1)
+    return [first] + [rest] * (columns - 2) + [rest + extra]

@@ -1,0 +1,228 @@
+"""The sample report end to end: golden text, privacy, figures, templates, safe writing."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, SAMPLE, SEED
+from workreport import __version__
+from workreport.cli import cli
+from workreport.render.docx import read_custom_properties, read_figure_tags
+from workreport.report import recorded
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def paragraphs(path: Path) -> list[str]:
+    """Every body paragraph's text as Word shows it, content controls included."""
+    body = docx.Document(str(path)).element.body
+    return ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in body.iter(f"{W}p")]
+
+
+@pytest.fixture(scope="module")
+def sample_report(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "工作推进情况汇报.docx"
+    result = run("build", SAMPLE, "-o", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def seed_paragraphs() -> list[str]:
+    return [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_every_paragraph_of_the_seed_is_in_the_sample_report(sample_report):
+    text = paragraphs(sample_report)
+    for para in seed_paragraphs():
+        # the seed's redacted figures are *; every other character must be there as is
+        pattern = re.compile("".join(r"\d+" if ch == "*" else re.escape(ch) for ch in para))
+        assert any(pattern.fullmatch(p.strip()) for p in text), para[:40]
+
+
+def test_the_report_fills_the_redacted_figures_from_the_ledgers(sample_report):
+    text = "\n".join(paragraphs(sample_report))
+    # sample_data/ holds 86 clues, 23 cases filed, 19 closed, 17 persons sanctioned, 142 form uses
+    assert "查办问题线索86件，立案23件，结案19件，党纪政务处分17人，四种形态处理142人。" in text
+    assert "督促开展政策理论学习450余次" in text  # 453 → 450余
+    assert "重点工作推进情况和下步工作打算" in paragraphs(sample_report)[0]
+
+
+def test_every_figure_the_report_prints_is_in_stats_json(sample_report):
+    data = json.loads(run("stats", SAMPLE, "--format", "json").output)["figures"]
+    tags = read_figure_tags(sample_report)
+    assert tags, "no tagged figures"
+    for tag, texts in tags.items():
+        fid = tag.split("|")[0]
+        root, _, cat = fid.partition(".")
+        value = data[root][cat] if cat else data[root]
+        assert value is not None, fid
+        if "|" not in tag:
+            assert texts == [str(value)] * len(texts), fid
+
+
+def test_the_draft_records_period_inputs_and_figures(sample_report):
+    props = read_custom_properties(sample_report)
+    assert props["workreport.period"] == "2022-01-01..2022-06-30"
+    assert props["workreport.version"] == __version__
+    assert re.fullmatch("[0-9a-f]{64}", props["workreport.fingerprint"])
+    figures, inputs = recorded(props)
+    assert figures["clues"] == 86
+    assert figures["activities.督促政策理论学习"] == 453
+    assert figures["forms_shares.第一种形态"] == 83.1  # 118/142 = 83.10 %
+    assert sorted(inputs) == sorted(p.name for p in SAMPLE.glob("*.xlsx"))
+    assert all(len(v) <= 255 for v in props.values())
+    assert all(re.fullmatch("[0-9a-f]{64}", h) for h in inputs.values())
+
+
+def ledger_names() -> set[str]:
+    names = set()
+    for path in SAMPLE.glob("*.xlsx"):
+        wb = openpyxl.load_workbook(path, read_only=True)
+        for ws in wb.worksheets:
+            rows = list(ws.iter_rows(values_only=True))
+            for i, row in enumerate(rows[:10]):
+                cols = [
+                    j
+                    for j, v in enumerate(row)
+                    if isinstance(v, str) and v.strip() in ("被反映人", "姓名")
+                ]
+                if cols:
+                    names |= {r[j] for r in rows[i + 1 :] for j in cols if isinstance(r[j], str)}
+                    break
+    return names - {"合计", "总计", "小计"}
+
+
+def test_names_from_the_ledgers_never_reach_the_report_or_audit(sample_report):
+    names = ledger_names()
+    assert len(names) > 20
+    text = "\n".join(paragraphs(sample_report))
+    audit = sample_report.with_name(sample_report.stem + ".底稿.xlsx")
+    cells = {
+        v
+        for ws in openpyxl.load_workbook(audit, read_only=True).worksheets
+        for row in ws.iter_rows(values_only=True)
+        for v in row
+        if isinstance(v, str)
+    }
+    leaked = [n for n in names if n in text or n in cells]
+    assert leaked == []
+
+
+ALLOWED_DIGITS = ("4+2", "85后", "（1）", "（2）", "（3）")
+
+
+def test_no_figure_is_typed_into_a_template():
+    for path in sorted((ROOT / "templates").glob("*.j2")):
+        text = path.read_text(encoding="utf-8")
+        for allowed in ALLOWED_DIGITS:
+            text = text.replace(allowed, "")
+        # digits inside a figure id (forms_1) are names, not figures
+        assert re.findall(r"(?<![A-Za-z_\d])\d+", text) == [], path.name
+
+
+def copy_templates(tmp_path: Path) -> Path:
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", folder, ignore=shutil.ignore_patterns("__*"))
+    return folder
+
+
+def test_a_mistyped_figure_name_fails_with_template_file_and_line(tmp_path):
+    folder = copy_templates(tmp_path)
+    progress = folder / "02_progress.j2"
+    lines = progress.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("{{ cases_filed }}", "{{ cases_fild }}")
+    progress.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = tmp_path / "workreport.toml"
+    config.write_text(
+        f'[report]\nperiod = "2022H1"\ntemplates = "{folder.name}"\n', encoding="utf-8"
+    )
+    result = run("build", SAMPLE, "--config", config, "-o", tmp_path / "out.docx")
+    assert result.exit_code == 1
+    assert "模板错误：02_progress.j2 第3行：未定义的名称「cases_fild」" in result.output
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_missing_figures_become_placeholders(tmp_path):
+    only = tmp_path / "data"
+    only.mkdir()
+    shutil.copy(SAMPLE / "信访室.xlsx", only)  # only 问题线索: every other ledger is missing
+    out = tmp_path / "out.docx"
+    result = run("build", only, "--period", "2022H1", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "W204" in result.output
+    text = "\n".join(paragraphs(out))
+    assert "党纪政务处分【待补充：党纪政务处分】人" in text
+    assert "走访乡镇、市直部门【待补充：走访单位】个" in text
+
+
+def test_a_draft_open_in_word_is_not_touched(tmp_path):
+    out = tmp_path / "汇报.docx"
+    (tmp_path / "~$汇报.docx").write_bytes(b"owner")
+    result = run("build", SAMPLE, "-o", out)
+    assert result.exit_code == 1
+    assert "正在被 Word/WPS 打开" in result.output
+    assert not out.exists()
+
+
+def test_rebuilding_replaces_an_unedited_draft_after_a_backup(tmp_path):
+    out = tmp_path / "汇报.docx"
+    assert run("build", SAMPLE, "-o", out).exit_code == 0
+    first = out.read_bytes()
+    result = run("build", SAMPLE, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "汇报.v1.docx").read_bytes() == first
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_edited_draft_is_never_overwritten(tmp_path):
+    out = tmp_path / "汇报.docx"
+    assert run("build", SAMPLE, "-o", out).exit_code == 0
+    draft = docx.Document(str(out))
+    draft.add_paragraph("领导批示：请补充典型案例。")
+    draft.save(str(out))
+    edited = out.read_bytes()
+    result = run("build", SAMPLE, "-o", out)
+    assert result.exit_code == 1
+    assert "被手工修改过" in result.output and "workreport refresh" in result.output
+    assert out.read_bytes() == edited
+    forced = run("build", SAMPLE, "-o", out, "--force")
+    assert forced.exit_code == 0
+    assert (tmp_path / "汇报.v1.docx").read_bytes() == edited
+
+
+def test_appendix_has_a_row_per_unit_and_totals_equal_the_body_figures(sample_report):
+    data = json.loads(run("stats", SAMPLE, "--format", "json").output)["figures"]
+    table = docx.Document(str(sample_report)).tables[-1]
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    header, body, total = rows[0], rows[1:-1], rows[-1]
+    assert header[0] == "填报单位"
+    assert sorted(r[0] for r in body) == sorted(p.stem for p in SAMPLE.glob("*.xlsx"))
+    assert total[0] == "合计"
+    ids = [
+        "clues",
+        "cases_filed",
+        "cases_closed",
+        "sanctioned_persons",
+        "forms_1",
+        "forms_2",
+        "forms_3",
+        "forms_4",
+        "talks_total",
+        "letters_total",
+    ]
+    assert total[1:] == [str(data[i]) for i in ids]
+    # 信访室 sent only 问题线索: its other columns are "—", not 0
+    xinfang = next(r for r in body if r[0] == "信访室")
+    assert xinfang[4:] == ["—"] * 7
