@@ -313,5 +313,125 @@ def template(output, config_path):
     click.echo(f"已生成 {output}")
 
 
+@cli.command()
+@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_period_option
+@_config_option
+@click.option(
+    "--output",
+    "-o",
+    default=None,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="写到另一个文件（默认覆盖原稿，并先备份为 .v1.docx 等）。",
+)
+@click.option("--no-audit", is_flag=True, help="不写数据底稿。")
+@_quiet_option
+def refresh(draft, paths, period, config_path, output, no_audit, quiet):
+    """更新手工改过的稿子里的数字，保留所有修改。
+
+    只改动稿中带标记的数字（及附表），文字、格式、批注、修订和新加的段落都保持原样。
+    原稿先备份为 汇报.v1.docx、v2 …。统计期间默认沿用原稿的期间。
+
+    \b
+    例：workreport refresh 汇报.docx 收文/
+    """
+    from .drafts import refresh_draft
+    from .format import table
+
+    config = _config(config_path, paths, period)
+    result = refresh_draft(
+        draft, list(paths), config, output=output, audit=not no_audit, progress=Progress(quiet)
+    )
+    _echo_warnings(result.issues, quiet)
+    if result.changes:
+        rows = [(c.tag.split("|")[0], c.label, c.old, c.new) for c in result.changes]
+        click.echo(table(("指标", "名称", "原数字", "新数字"), rows))
+    else:
+        click.echo("数字没有变化。")
+    if result.lost:
+        click.echo(
+            f"警告：以下 {len(result.lost)} 个指标的标记已在稿中被删除，无法自动更新，请人工核对："
+            + "、".join(label for _, label in result.lost),
+            err=True,
+        )
+    if result.unknown:
+        click.echo("警告：以下标记对应的指标已不存在：" + "、".join(result.unknown), err=True)
+    if result.backup:
+        click.echo(f"原稿已备份为 {result.backup.name}", err=True)
+    click.echo(
+        f"已更新 {result.output}（{len(result.changes)} 处数字变化，统计期间 {result.stats.period}）"
+    )
+
+
+@cli.command()
+@click.argument("a", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("b", type=click.Path(path_type=Path, dir_okay=False))
+@_config_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式。",
+)
+def diff(a, b, config_path, fmt):
+    """比较两份稿件：哪些数字变了、哪些台账文件变了。
+
+    读取稿件中嵌入的指标和台账文件指纹，不需要台账本身。
+
+    \b
+    例：workreport diff 汇报.v1.docx 汇报.docx
+    """
+    from .drafts import diff_drafts
+    from .format import table
+    from .render.sections import format_number
+
+    config = _config(config_path, [])
+    result = diff_drafts(a, b, config)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        return
+
+    def show(v):
+        return "—" if v is None else format_number(v) if isinstance(v, int | float) else str(v)
+
+    if result.periods:
+        click.echo(f"统计期间不同：{result.periods[0]} → {result.periods[1]}")
+    if result.figures:
+        rows = [(f.id, f.label, f.unit, show(f.old), show(f.new)) for f in result.figures]
+        click.echo(table(("指标", "名称", "单位", a.name, b.name), rows, numeric=(3, 4)))
+    else:
+        click.echo("两份稿件的数字相同。")
+    for name, old, new in result.inputs:
+        state = "新增" if old is None else "移除" if new is None else "内容有变化"
+        click.echo(f"台账 {name}：{state}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+def init(directory):
+    """新建一个汇报项目：配置文件、可编辑的模板、空白台账模板和收文文件夹。
+
+    之后在该文件夹中运行命令会自动读取其中的 workreport.toml。
+
+    \b
+    例：workreport init 2022上半年汇报
+        cd 2022上半年汇报 && workreport build 收文 -o 汇报.docx
+    """
+    from .config import load_config
+    from .project import init_project
+    from .report import template_folder
+
+    config = load_config(None)
+    written = init_project(directory, config, template_folder(config))
+    for path in written:
+        click.echo(f"  {path}")
+    click.echo(
+        f"已创建项目 {directory}。把各部门台账放进 {directory / '收文'} 后运行 workreport build。"
+    )
+
+
 def main() -> None:
     cli(prog_name="workreport")

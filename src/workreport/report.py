@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -175,7 +176,8 @@ def render_document(stats: Stats, checked: Checked, config: Config) -> ReportDoc
     from .render.sections import render_sections
 
     blocks = render_sections(template_folder(config), template_context(stats, config))
-    properties = draft_properties(stats, checked)
+    tags = Counter(s.figure_id for b in blocks for s in b.lead + b.spans if s.figure_id)
+    properties = draft_properties(stats, checked, tags)
     return ReportDocument(
         title=config.title,
         blocks=tuple(blocks),
@@ -190,24 +192,51 @@ FIGURE_PROP = f"{PROP_PREFIX}figure."
 INPUT_PROP = f"{PROP_PREFIX}input."
 
 
-def draft_properties(stats: Stats, checked: Checked) -> dict[str, str]:
-    """What a draft records about itself (SPEC §5).  One property per figure and per
-    input, because Word keeps at most 255 characters of a text property."""
+TAG_PROP = f"{PROP_PREFIX}tag."
+EDITED_PROP = f"{PROP_PREFIX}edited"
+FINGERPRINT_PROP = f"{PROP_PREFIX}fingerprint"
+
+
+def draft_properties(stats: Stats, checked: Checked, tags: Counter[str]) -> dict[str, str]:
+    """What a draft records about itself (SPEC §5): version, period, every figure, every
+    input's SHA-256 and how many times each figure tag was printed (so ``refresh`` can
+    tell which tags an editor deleted).  One property per item, because Word keeps at
+    most 255 characters of a text property."""
     props = {f"{PROP_PREFIX}version": __version__, f"{PROP_PREFIX}period": str(stats.period)}
     for fid, value in flatten(stats.values).items():
         props[f"{FIGURE_PROP}{fid}"] = json.dumps(value)
     for f in checked.loaded.files:
         props[f"{INPUT_PROP}{f.name}"] = f.sha256
+    for tag, n in sorted(tags.items()):
+        props[f"{TAG_PROP}{tag}"] = str(n)
     return props
 
 
 def recorded(props: dict[str, str]) -> tuple[dict[str, object], dict[str, str]]:
     """(figures, input hashes) as a draft recorded them."""
     figures = {
-        k[len(FIGURE_PROP) :]: json.loads(v) for k, v in props.items() if k.startswith(FIGURE_PROP)
+        k[len(FIGURE_PROP) :]: _json(v) for k, v in props.items() if k.startswith(FIGURE_PROP)
     }
     inputs = {k[len(INPUT_PROP) :]: v for k, v in props.items() if k.startswith(INPUT_PROP)}
     return figures, inputs
+
+
+def recorded_tags(props: dict[str, str]) -> Counter[str]:
+    """How many times each figure tag was printed when the draft was written."""
+    return Counter(
+        {
+            k[len(TAG_PROP) :]: int(v)
+            for k, v in props.items()
+            if k.startswith(TAG_PROP) and v.isdigit()
+        }
+    )
+
+
+def _json(text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text  # retyped by hand in Word: keep what is there
 
 
 def fingerprint(text: str) -> str:
@@ -221,7 +250,7 @@ def docx_bytes(doc: ReportDocument, config: Config) -> bytes:
 
     first = render_docx(doc, config.style)
     props = dict(doc.properties)
-    props[f"{PROP_PREFIX}fingerprint"] = fingerprint(document_text(first))
+    props[FINGERPRINT_PROP] = fingerprint(document_text(first))
     return render_docx(_with_properties(doc, props), config.style)
 
 
@@ -241,7 +270,13 @@ class BuildResult:
     audit: Path | None = None
 
 
-def guard_existing(output: Path, *, force: bool) -> Path | None:
+def is_edited(props: dict[str, str], text: str) -> bool:
+    """Whether a draft holds work the tool did not write: its text no longer matches the
+    fingerprint it was written with, or an earlier ``refresh`` kept hand edits."""
+    return props.get(EDITED_PROP) == "1" or props.get(FINGERPRINT_PROP) != fingerprint(text)
+
+
+def guard_existing(output: Path, *, force: bool, inputs: list[Path] = ()) -> Path | None:
     """Never overwrite a draft edited by hand (SPEC §7).  Returns the backup made, if any."""
     from .render.read import document_text, read_properties
 
@@ -250,14 +285,13 @@ def guard_existing(output: Path, *, force: bool) -> Path | None:
         return None
     if not force:
         try:
-            props = read_properties(output)
-            edited = props.get(f"{PROP_PREFIX}fingerprint") != fingerprint(document_text(output))
+            edited = is_edited(read_properties(output), document_text(output))
         except Exception:  # noqa: BLE001 - unreadable or not ours: treat as someone's work
             edited = True
         if edited:
             raise OutputError(
                 f"{output.name} 在生成后被手工修改过（或不是本工具生成的文件），为保护修改内容，未覆盖。\n"
-                f"  · 保留修改、只更新数字：workreport refresh {output.name} 台账文件夹\n"
+                f"  · 保留修改、只更新数字：workreport refresh {output} {' '.join(map(str, inputs)) or '台账文件夹'}\n"
                 "  · 另存为新文件：用 -o 指定另一个文件名\n"
                 "  · 确定要重新生成：加 --force（会先把原文件备份为 .v1.docx 等）"
             )
@@ -281,7 +315,7 @@ def build_report(
     stats = compute_stats(checked, config, period, by_unit=True)
     doc = render_document(stats, checked, config)
     data = docx_bytes(doc, config)
-    backup = guard_existing(output, force=force)
+    backup = guard_existing(output, force=force, inputs=paths)
     write_atomic(output, data)
     audit_file = write_audit(output, checked, stats, config) if audit else None
     missing = list(dict.fromkeys(s.text for b in doc.blocks for s in b.lead + b.spans if s.missing))

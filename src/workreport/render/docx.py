@@ -479,14 +479,59 @@ def _set_properties(document, doc: ReportDocument) -> None:
     # The 成文日期, not the clock: the same inputs give the same document.
     core.created = core.modified = datetime.combine(doc.date, time())
     if doc.properties:
-        package = document.part.package
-        part = Part(
-            PackURI("/docProps/custom.xml"),
-            CT.OFC_CUSTOM_PROPERTIES,
-            _custom_properties_xml(doc.properties),
-            package,
-        )
-        package.relate_to(part, RT.CUSTOM_PROPERTIES)
+        set_custom_properties(document, doc.properties)
+
+
+def set_custom_properties(document, properties: dict[str, str]) -> None:
+    """Write ``properties`` as the document's custom properties, replacing any there."""
+    package = document.part.package
+    blob = _custom_properties_xml(properties)
+    for rel in package.rels.values():
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            rel.target_part._blob = blob
+            return
+    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def figure_controls(document):
+    """(tag, content control element) for every tagged figure, in document order."""
+    for sdt in document.element.body.iter(qn("w:sdt")):
+        tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+        if tag is not None and sdt.find(qn("w:sdtContent")) is not None:
+            yield tag.get(qn("w:val"), ""), sdt
+
+
+def control_text(sdt) -> str:
+    return "".join(t.text or "" for t in sdt.find(qn("w:sdtContent")).iter(qn("w:t")))
+
+
+def set_control_text(sdt, text: str, missing: bool) -> None:
+    """Put ``text`` in a figure's content control, keeping the formatting of its first
+    run; a 【待补充】 placeholder is highlighted, a real figure is not (SPEC §5)."""
+    content = sdt.find(qn("w:sdtContent"))
+    texts = list(content.iter(qn("w:t")))
+    if not texts:
+        run = content.find(f".//{qn('w:r')}")
+        if run is None:
+            run = _el("w:r")
+            content.append(run)
+        run.append(_text(text))
+        texts = list(content.iter(qn("w:t")))
+    texts[0].text = _clean(text)
+    texts[0].set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    for t in texts[1:]:
+        t.text = ""
+    for run in content.iter(qn("w:r")):
+        rpr = run.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = _el("w:rPr")
+            run.insert(0, rpr)
+        mark = rpr.find(qn("w:highlight"))
+        if missing and mark is None:
+            rpr.append(_el("w:highlight", val="yellow"))
+        elif not missing and mark is not None:
+            rpr.remove(mark)
 
 
 def _custom_properties_xml(properties: dict[str, str]) -> bytes:

@@ -85,13 +85,21 @@ class Fig:
     def missing(self) -> bool:
         return self.value is None
 
-    def tagged(self, fmt: str = "value") -> str:
-        tag = self.id if fmt == "value" else f"{self.id}|{fmt}"
+    def tag(self, fmt: str = "value") -> str:
+        """The content-control tag: the figure id, and the phrasing when not plain."""
+        return self.id if fmt == "value" else f"{self.id}|{fmt}"
+
+    def text(self, fmt: str = "value") -> tuple[str, bool]:
+        """(text as printed, whether it is a 【待补充】 placeholder)."""
         text = None if self.missing else FORMATS[fmt](self)
         if text is None:
             what = self.label + ("（上年同期）" if fmt == "yoy" and not self.missing else "")
-            return f"{OPEN}{tag}{SEP}m{SEP}{placeholder(what)}{CLOSE}"
-        return f"{OPEN}{tag}{SEP}v{SEP}{text}{CLOSE}"
+            return placeholder(what), True
+        return text, False
+
+    def tagged(self, fmt: str = "value") -> str:
+        text, missing = self.text(fmt)
+        return f"{OPEN}{self.tag(fmt)}{SEP}{'m' if missing else 'v'}{SEP}{text}{CLOSE}"
 
     def __str__(self) -> str:
         return self.tagged()
@@ -311,6 +319,18 @@ def to_spans(line: str) -> tuple[Span, ...]:
     if pos < len(line):
         spans.append(Span(line[pos:]))
     return tuple(spans)
+
+
+def lookup(context: dict, tag: str) -> tuple[Fig, str] | None:
+    """A content-control tag (``activities.走访单位|approx``) → (Fig, phrasing)."""
+    fid, _, fmt = tag.partition("|")
+    root, _, cat = fid.partition(".")
+    fig = context.get(root)
+    if cat:
+        fig = fig.get(cat) if isinstance(fig, FigGroup) else None
+    if not isinstance(fig, Fig) or (fmt or "value") not in FORMATS:
+        return None
+    return fig, fmt or "value"
 
 
 def figure_context(

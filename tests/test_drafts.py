@@ -1,0 +1,215 @@
+"""Regenerating without losing work: refresh in place, diff, the audit workbook, init."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from conftest import SAMPLE
+from workreport.cli import cli
+from workreport.render.docx import read_figure_tags
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def text_of(path: Path) -> str:
+    body = docx.Document(str(path)).element.body
+    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in body.iter(f"{W}p"))
+
+
+def append_activity(workbook: Path, kind: str, amount: int) -> None:
+    """A department corrects its ledger: one more 监督活动 row in period."""
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["监督活动"]
+    header_row = next(r for r in ws.iter_rows(max_row=10) if any(c.value == "活动类型" for c in r))
+    columns = {str(c.value).strip(): c.column for c in header_row if c.value}
+    row = ws.max_row + 1
+    ws.cell(row, columns["日期"], date(2022, 5, 20))
+    ws.cell(row, columns["活动类型"], kind)
+    ws.cell(row, next(v for k, v in columns.items() if k.startswith("数量")), amount)
+    wb.save(workbook)
+
+
+@pytest.fixture
+def project(tmp_path):
+    data = tmp_path / "收文"
+    shutil.copytree(SAMPLE, data)
+    draft = tmp_path / "汇报.docx"
+    result = run("build", data, "-o", draft)
+    assert result.exit_code == 0, result.output
+    return data, draft
+
+
+def edit_by_hand(draft: Path) -> None:
+    """What a leader's round does: a new paragraph, a reworded sentence, a comment."""
+    document = docx.Document(str(draft))
+    paragraphs = document.paragraphs
+    opening = next(p for p in paragraphs if p.text.startswith("按照总结会要求"))
+    opening.insert_paragraph_before("领导批示：请补充典型案例。")
+    progress = next(p for p in paragraphs if "查办问题线索" in p.text)
+    first = progress.runs[0]
+    first.text = first.text.replace("立足职责定位", "始终立足职责定位")
+    document.add_comment(progress.runs[0], text="数字请再核对", author="办公室", initials="BGS")
+    document.save(str(draft))
+
+
+def test_refresh_updates_changed_figures_and_keeps_every_edit(project):
+    data, draft = project
+    edit_by_hand(draft)
+    before_tags = read_figure_tags(draft)
+    append_activity(data / "城关镇纪委.xlsx", "走访单位", 5)  # 55 → 60
+    append_activity(data / "城关镇纪委.xlsx", "督促政策理论学习", 10)  # 453 → 463: 450余 → 460余
+
+    result = run("refresh", draft, data)
+    assert result.exit_code == 0, result.output
+    assert (
+        "activities.走访单位" in result.output and "55" in result.output and "60" in result.output
+    )
+
+    text = text_of(draft)
+    assert "领导批示：请补充典型案例。" in text
+    assert "xx市纪委监委始终立足职责定位" in text
+    assert "深入走访乡镇、市直部门60个" in text
+    assert "督促开展政策理论学习460余次" in text
+    document = docx.Document(str(draft))
+    assert [c.text for c in document.comments] == ["数字请再核对"]
+    after_tags = read_figure_tags(draft)
+    changed = {k for k in before_tags if before_tags[k] != after_tags[k]}
+    assert changed == {"activities.走访单位", "activities.督促政策理论学习|approx"}
+    backup = draft.with_name("汇报.v1.docx")
+    assert "深入走访乡镇、市直部门55个" in text_of(backup)
+    assert "领导批示：请补充典型案例。" in text_of(backup)
+
+
+def test_an_edited_draft_is_refused_by_build_even_after_a_refresh(project):
+    data, draft = project
+    edit_by_hand(draft)
+    assert run("refresh", draft, data).exit_code == 0
+    edited = draft.read_bytes()
+    result = run("build", data, "-o", draft)
+    assert result.exit_code == 1
+    assert "被手工修改过" in result.output
+    assert draft.read_bytes() == edited
+
+
+def test_refresh_reports_figures_whose_tag_was_deleted(project):
+    data, draft = project
+    document = docx.Document(str(draft))
+    sdt = next(
+        s
+        for s in document.element.body.iter(f"{W}sdt")
+        if s.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == "cases_closed"
+    )
+    sdt.getparent().remove(sdt)  # the editor deleted the number and typed their own
+    document.save(str(draft))
+    result = run("refresh", draft, data)
+    assert result.exit_code == 0
+    assert "标记已在稿中被删除" in result.output and "结案" in result.output
+
+
+def test_refresh_updates_the_appendix_with_a_new_unit(project):
+    data, draft = project
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "谈话"
+    ws.append(["日期", "谈话类型", "人数", "对象类别"])
+    ws.append([date(2022, 3, 1), "廉政谈话", 7, "一般干部"])
+    book.save(data / "新城镇纪委.xlsx")
+    assert run("refresh", draft, data).exit_code == 0
+    rows = [[c.text for c in r.cells] for r in docx.Document(str(draft)).tables[-1].rows]
+    assert ["新城镇纪委", "—", "—", "—", "—", "—", "—", "—", "—", "7", "—"] in rows
+    assert rows[-1][0] == "合计" and rows[-1][9] == "297"  # 290 + 7 talks
+
+
+def test_diff_lists_exactly_the_changed_figures(project, tmp_path):
+    data, draft = project
+    append_activity(data / "城关镇纪委.xlsx", "走访单位", 5)
+    second = tmp_path / "第二稿.docx"
+    assert run("build", data, "-o", second).exit_code == 0
+    out = json.loads(run("diff", draft, second, "--format", "json").output)
+    assert [(f["id"], f["old"], f["new"]) for f in out["figures"]] == [
+        ("activities.走访单位", 55, 60)
+    ]
+    assert [i["file"] for i in out["inputs"]] == ["城关镇纪委.xlsx"]
+    assert out["periods"] is None
+    table = run("diff", draft, second).output
+    assert "走访单位" in table and "城关镇纪委.xlsx：内容有变化" in table
+
+
+def test_every_figure_traces_to_audit_rows_that_add_up(project):
+    _, draft = project
+    book = openpyxl.load_workbook(draft.with_name("汇报.底稿.xlsx"), read_only=True)
+    assert all(
+        next(ws.iter_rows(values_only=True))[0] == "内部资料 注意保密" for ws in book.worksheets
+    )
+    summary = list(book["指标汇总"].iter_rows(min_row=4, values_only=True))
+    sources: dict[str, list[dict]] = {}
+    for ws in book.worksheets[1:]:
+        rows = list(ws.iter_rows(min_row=3, values_only=True))
+        header = rows[0]
+        for r in rows[1:]:
+            record = dict(zip(header, [*r, *[None] * (len(header) - len(r))], strict=True))
+            for fid in record["计入指标"].split("，"):
+                sources.setdefault(fid, []).append(record)
+    checked = 0
+    for fid, _label, _unit, _basis, value, n in summary:
+        if fid.startswith("forms_shares") or value == "缺少数据":
+            continue
+        rows = sources.get(fid, [])
+        assert len(rows) == n, fid
+        if fid.startswith(("talks", "activities")) or fid == "letters_rectified_issues":
+            column = {"talks": "人数", "activities": "数量"}.get(
+                fid.split(".")[0].split("_")[0], "督促整改问题数"
+            )
+            assert sum(r[column] or 0 for r in rows) == value, fid
+        elif fid.endswith("sanctioned_persons"):
+            assert len({r["人员序号"] for r in rows}) == value, fid
+        else:
+            assert len(rows) == value, fid
+        checked += 1
+    assert checked > 60
+
+
+def test_init_scaffolds_a_project_that_commands_find(tmp_path, monkeypatch):
+    folder = tmp_path / "2022上半年"
+    result = run("init", folder)
+    assert result.exit_code == 0, result.output
+    assert (folder / "workreport.toml").is_file()
+    assert sorted(p.name for p in (folder / "templates").iterdir()) == [
+        "01_opening.j2",
+        "02_progress.j2",
+        "03_problems.j2",
+        "04_plans.j2",
+    ]
+    assert (folder / "台账模板.xlsx").is_file() and (folder / "收文").is_dir()
+    for p in SAMPLE.glob("*.xlsx"):
+        shutil.copy(p, folder / "收文")
+    config = folder / "workreport.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'organisation = "xx市纪委监委"', 'organisation = "yy市纪委监委"'
+        ),
+        encoding="utf-8",
+    )
+    (folder / "templates" / "03_problems.j2").write_text(
+        "二、存在的问题\n（一）本期由分析人员改写。\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(folder)
+    result = run("build", "收文", "-p", "2022H1", "-o", "汇报.docx")
+    assert result.exit_code == 0, result.output
+    text = text_of(folder / "汇报.docx")
+    assert "现将yy市纪委监委近期" in text  # the project's workreport.toml was found
+    assert "（一）本期由分析人员改写。" in text  # and its own templates used
+    again = run("init", folder)
+    assert again.exit_code == 2 and "已存在" in again.output
