@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
-
 from workreport.cli import cli
 from workreport.errors import CODES
 

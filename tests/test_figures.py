@@ -283,3 +283,14 @@ def test_yoy_phrasing():
     assert yoy_phrase(5, 5) == "与上年同期持平"
     assert yoy_phrase(5, 0) == "上年同期为零"
     assert yoy_phrase(5, None) is None
+
+
+def test_the_per_unit_breakdown_in_one_pass_equals_unit_by_unit(config):
+    from conftest import SAMPLE
+    from workreport.figures import compute_figures_by_unit
+
+    ledgers, _ = validate(load_paths([SAMPLE], config), config)
+    at_once = compute_figures_by_unit(ledgers, H1_2022, config)
+    assert sorted(at_once) == ledgers.units
+    for unit in ledgers.units:
+        assert at_once[unit] == compute_figures(ledgers, H1_2022, config, unit=unit), unit

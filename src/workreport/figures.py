@@ -62,6 +62,45 @@ class Figure:
         # distinct persons: 线索编号 + 姓名 (SPEC §3.2)
         return int(len(frame[columns].drop_duplicates()))
 
+    def aggregate_by(self, frame: pd.DataFrame, keys: list) -> pd.Series:
+        """The aggregate per group of ``keys`` (column names or Series), as one Series."""
+        if self.agg == COUNT:
+            return frame.groupby(keys, sort=False, dropna=False).size()
+        kind, *columns = self.agg
+        if kind == "sum":
+            return frame.groupby(keys, sort=False, dropna=False)[columns[0]].sum()
+        # distinct persons per group: drop repeats of (group, 线索编号, 姓名) first
+        names = [k if isinstance(k, str) else k.name for k in keys]
+        keyed = frame.assign(
+            **{n: k for n, k in zip(names, keys, strict=True) if not isinstance(k, str)}
+        )
+        return (
+            keyed.drop_duplicates([*names, *columns])
+            .groupby(names, sort=False, dropna=False)
+            .size()
+        )
+
+    def compute_by_unit(
+        self, frame: pd.DataFrame, period: Period, config: Config, units: list[str]
+    ) -> dict:
+        """The figure for every 填报单位 at once (one group-by instead of one pass per unit)."""
+        selected = frame[self.rows(frame, period, config)]
+        if not self.grouped:
+            totals = (
+                self.aggregate_by(selected, [UNIT]) if len(selected) else pd.Series(dtype=float)
+            )
+            return {u: _number(totals.get(u, 0)) for u in units}
+        cats = self.categories(config)
+        result = {u: dict.fromkeys(cats, 0) for u in units}
+        if len(selected):
+            category = (
+                selected[self.by].where(selected[self.by].notna(), UNDISPOSED).rename("_category")
+            )
+            for (unit, cat), value in self.aggregate_by(selected, [UNIT, category]).items():
+                if unit in result and cat in result[unit]:
+                    result[unit][cat] = _number(value)
+        return result
+
     def compute(self, frame: pd.DataFrame, period: Period, config: Config):
         selected = frame[self.rows(frame, period, config)]
         if not self.grouped:
@@ -383,6 +422,22 @@ def compute_figures(
     pct = shares(parts)
     values[SHARES_ID] = None if pct is None else dict(zip(FORM_NAMES, pct, strict=True))
     return values
+
+
+def compute_figures_by_unit(ledgers: Ledgers, period: Period, config: Config) -> dict[str, dict]:
+    """{填报单位: figures} — the same values as ``compute_figures(unit=…)`` for each unit,
+    with a figure missing (None) for a unit whose workbook lacks its ledger (SPEC §3.4)."""
+    units = ledgers.units
+    out: dict[str, dict] = {u: {} for u in units}
+    for f in FIGURES:
+        values = f.compute_by_unit(ledgers.frames[f.sheet], period, config, units)
+        supplied = ledgers.present.get(f.sheet, set())
+        for u in units:
+            out[u][f.id] = values[u] if u in supplied else None
+    for u in units:
+        pct = shares([out[u][f"forms_{n}"] for n in (1, 2, 3, 4)])
+        out[u][SHARES_ID] = None if pct is None else dict(zip(FORM_NAMES, pct, strict=True))
+    return out
 
 
 def covers(ledgers: Ledgers, sheet: str, period: Period, unit: str | None = None) -> bool:

@@ -1,10 +1,11 @@
-"""Files → raw ledger frames with provenance (file, sheet, Excel row).
+"""Files → typed ledger frames with provenance (file, sheet, Excel row).
 
 The loader reads the way a person reads a sheet (SPEC §2): it finds the header
 under title rows, maps header spelling variants to canonical names, spreads
 merged cells, skips blank and 合计 rows, and remembers where every row came from
 so that each later problem can be reported at the cell a person would look at.
-Cell values are left raw here; :mod:`workreport.validate` parses them.
+Each workbook's cells are then parsed by :func:`workreport.validate.parse_workbook`
+in the same worker, so many workbooks are read and parsed in parallel.
 """
 
 from __future__ import annotations
@@ -23,11 +24,10 @@ import pandas as pd
 from .config import Config
 from .errors import Issue
 from .ledgers import UNIT_COLUMN, SheetSpec, ledger_specs, normalise_header
+from .safety import MAX_COLUMNS, MAX_ROWS
 
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 HEADER_SCAN_ROWS = 10  # the header is within the first 10 rows (SPEC §2)
-MAX_ROWS = 200_000  # per sheet; a sheet claiming more is refused, not allocated
-MAX_COLUMNS = 200
 TOTAL_WORDS = {"合计", "总计", "小计"}
 # Sheets of our own ledger template and annotated copies: skipped without a note.
 OWN_SHEETS = {"填表说明", "选项", "问题清单"}
@@ -152,16 +152,24 @@ def _tick(results, progress):
 
 
 def _concat(chunks: list[pd.DataFrame], spec: SheetSpec) -> pd.DataFrame:
-    columns = [c.name for c in spec.columns] + [FILE, SHEET, ROW, UNIT]
     if not chunks:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        from .validate import empty_ledger
+
+        return empty_ledger(spec)
     frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
     return frame.reset_index(drop=True)
 
 
 def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, pd.DataFrame], list[Issue]]:
+    """Read one workbook and parse its cells, in a worker process when there are many."""
+    from .validate import parse_workbook
+
     path, name, specs = job
-    return read_workbook(path, name, specs)
+    source, frames, issues = read_workbook(path, name, specs)
+    if source is not None:
+        frames, cell_issues = parse_workbook(source, frames, specs)
+        issues = issues + cell_issues
+    return source, frames, issues
 
 
 def read_workbook(
@@ -274,9 +282,11 @@ def _open(path: Path):
 
 
 def _unreadable(name: str, error: Exception, sheet: str = "") -> Issue:
+    import python_calamine
+
     kind = type(error).__name__
     text = str(error).splitlines()[0][:120] if str(error) else kind
-    if "password" in text.lower() or "encrypt" in text.lower():
+    if isinstance(error, python_calamine.PasswordError):
         return Issue(
             "E002",
             "文件已加密，无法读取",
@@ -401,10 +411,13 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str):
         kept.append(row)
         excel_rows.append(excel_row)
 
-    columns: dict[str, list] = {}
-    for col in spec.columns:
-        idx = mapping.get(col.name)
-        columns[col.name] = [_cell(r, idx) for r in kept] if idx is not None else [None] * len(kept)
+    grid = pd.DataFrame(kept, dtype=object) if kept else pd.DataFrame()
+    columns = {
+        col.name: grid[mapping[col.name]].to_numpy()
+        if mapping.get(col.name) in grid
+        else [None] * len(kept)
+        for col in spec.columns
+    }
     frame = pd.DataFrame(columns, dtype=object)
     frame[FILE] = file
     frame[SHEET] = sheet_name

@@ -47,6 +47,7 @@ SUFFIXES = (*ZIP_SUFFIXES, ".xls")
 CHUNK = 1 << 20
 PROLOG_LIMIT = 64 * 1024  # the root element must start within this many bytes
 RESAVE = "请用 Excel 或 WPS 打开后另存为 .xlsx 再提交"
+CHECK_SOURCE = "请确认文件来源；如确为台账，请用 Excel 打开后另存为新文件再提交"
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -76,8 +77,12 @@ def _damaged(detail: str = "") -> _Refused:
 def check_workbook(path: Path, *, max_unpacked: int = MAX_UNPACKED) -> list[Issue]:
     """Errors that stop ``path`` from being parsed at all; ``[]`` when it may be.
 
-    Reads headers, zip indexes and the XML parts in bounded chunks; never
-    inflates more than the parts declare, nor more than ``max_unpacked`` bytes.
+    E001 empty, truncated, damaged, or not the kind of file its extension says;
+    E002 encrypted; E003 zip bomb or a DTD in an XML part; E007 a value cell
+    beyond :data:`MAX_ROWS` × :data:`MAX_COLUMNS` (one issue per sheet, .xlsx/.xlsm/.xls).
+
+    Reads headers, zip indexes and the parts in bounded chunks, inflating each
+    part once and never past its declared size nor ``max_unpacked`` in total.
     """
     path = Path(path)
     try:
@@ -101,8 +106,7 @@ def _check(path: Path, max_unpacked: int) -> list[Issue]:
         if head.startswith(ZIP_MAGIC):
             return _check_zip(f, suffix, max_unpacked)
         if head.startswith(OLE_MAGIC):
-            _check_ole(f, suffix)
-            return []
+            return _check_ole(f, suffix)
     raise _Refused(
         "E001", f"不是 Excel 工作簿，而是{_describe(head)}，只是扩展名为 {suffix}", RESAVE
     )
@@ -112,9 +116,9 @@ def _describe(head: bytes) -> str:
     """What a non-spreadsheet file looks like, from its first bytes."""
     text = head.lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n\x00").lower().replace(b"\x00", b"")
     if text.startswith(b"%pdf"):
-        return "PDF 文件"
+        return " PDF 文件"  # the leading space sets Latin apart from the Chinese before it
     if b"urn:schemas-microsoft-com:office:spreadsheet" in text:
-        return "Excel 2003 XML 表格"
+        return " Excel 2003 XML 表格"
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")) or b"<html" in text:
         return "网页（HTML）文件"
     if head.startswith(b"PK"):
@@ -137,32 +141,90 @@ def _is_text(head: bytes, encoding: str) -> bool:
 # --- OLE2 (.xls, and password-protected OOXML, which Office wraps in OLE2) -----
 
 
-def _check_ole(f: BinaryIO, suffix: str) -> None:
+def _check_ole(f: BinaryIO, suffix: str) -> list[Issue]:
     ole = _Ole(f)
     names = ole.names()
-    if "EncryptionInfo" in names or "EncryptedPackage" in names or ole.biff_filepass():
-        raise _Refused("E002", "文件已加密（设置了打开密码）", "请另存一份未加密的副本后再提交")
-    is_xls = "Workbook" in names or "Book" in names
-    if suffix == ".xls" and not is_xls:
-        kind = "Word 文档" if "WordDocument" in names else "其他 Office 文件"
-        raise _Refused("E001", f"不是 Excel 工作簿，而是{kind}，只是扩展名为 .xls", RESAVE)
-    if suffix != ".xls":
-        if is_xls:
-            raise _Refused(
-                "E001",
-                f"这是旧版 Excel 97-2003 工作簿（.xls），扩展名却是 {suffix}",
-                "请把扩展名改回 .xls，或用 Excel 打开后另存为 .xlsx",
-            )
+    if "EncryptionInfo" in names or "EncryptedPackage" in names:
+        raise _encrypted()
+    book = next((n for n in ("Workbook", "Book") if n in names), None)  # BIFF8, BIFF5
+    if book and suffix != ".xls":
         raise _Refused(
-            "E001", f"不是 Excel 工作簿（是其他 Office 文件），只是扩展名为 {suffix}", RESAVE
+            "E001",
+            f"这是旧版 Excel 97-2003 工作簿（.xls），扩展名却是 {suffix}",
+            "请把扩展名改回 .xls，或用 Excel 打开后另存为 .xlsx",
         )
+    if not book:
+        kind = " Word 文档" if "WordDocument" in names else "其他 Office 文件"
+        raise _Refused("E001", f"不是 Excel 工作簿，而是{kind}，只是扩展名为 {suffix}", RESAVE)
+    stream = ole.stream(book)
+    globals_ = list(_biff_records(stream, 0))
+    if any(kind == 0x002F for kind, _, _ in globals_):  # FILEPASS
+        raise _encrypted()
+    issues = []
+    walked = bytearray(len(stream))  # record starts already checked, shared by all sheets
+    for kind, body, length in globals_:
+        if kind == 0x0085 and length >= 8:  # BOUNDSHEET: where a sheet's records start
+            (offset,) = struct.unpack_from("<I", stream, body)
+            ref = _biff_beyond(stream, offset, walked)
+            if ref:
+                issues.append(_too_big(_biff_sheet_name(stream, body, length), "", ref))
+    return issues
+
+
+def _encrypted() -> _Refused:
+    return _Refused("E002", "文件已加密（设置了打开密码）", "请另存一份未加密的副本后再提交")
+
+
+def _biff_records(stream: bytes, pos: int) -> Iterator[tuple[int, int, int]]:
+    """(record type, body offset, body length) from ``pos`` to the substream's EOF."""
+    while pos >= 0 and pos + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        yield kind, pos + 4, min(length, len(stream) - pos - 4)
+        if kind == 0x000A:  # EOF
+            return
+        pos += 4 + length
+
+
+# records that hold a value at (row, column); BLANK and MULBLANK are formatting only
+_BIFF_CELLS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x0006, 0x00D6, 0x00BD}
+_MULRK = 0x00BD
+
+
+def _biff_beyond(stream: bytes, offset: int, walked: bytearray) -> str:
+    """The first value cell of a sheet substream beyond the limits, or ''.
+
+    Records are walked once however many sheets point into them: from a record
+    start already walked, the rest of the walk is the same.
+    """
+    for kind, body, length in _biff_records(stream, offset):
+        if walked[body - 4]:
+            return ""
+        walked[body - 4] = 1
+        if kind not in _BIFF_CELLS or length < 4:
+            continue
+        row, col = struct.unpack_from("<HH", stream, body)
+        if kind == _MULRK and length >= 6:  # several cells: the last column ends the record
+            (col,) = struct.unpack_from("<H", stream, body + length - 2)
+        if row >= MAX_ROWS or col >= MAX_COLUMNS:
+            return f"{_column_name(col + 1)}{row + 1}"
+    return ""
+
+
+def _biff_sheet_name(stream: bytes, body: int, length: int) -> str:
+    cch, flags = stream[body + 6], stream[body + 7] if length > 7 else 0
+    raw = stream[body + 8 : body + length]
+    try:
+        return raw[: cch * 2].decode("utf-16-le") if flags & 1 else raw[:cch].decode("latin-1")
+    except UnicodeDecodeError:
+        return ""
 
 
 class _Ole:
-    """Just enough of the Compound File Binary format to list stream names."""
+    """Just enough of the Compound File Binary format to list and read streams."""
 
     FREE_OR_END = 0xFFFFFFFA  # sector ids at or above this end a chain
-    MAX_SECTORS = 1 << 16  # directory/DIFAT sectors we are willing to follow
+    MAX_SECTORS = 1024  # directory and DIFAT sectors we follow: real files need a handful
+    MINI = 64
 
     def __init__(self, f: BinaryIO):
         f.seek(0)
@@ -173,8 +235,9 @@ class _Ole:
         if shift not in (9, 12):
             raise _damaged("文件结构异常")
         self.f, self.size = f, 1 << shift
+        self.file_size = f.seek(0, 2)
         (self.first_dir,) = struct.unpack_from("<I", header, 0x30)
-        (self.mini_cutoff,) = struct.unpack_from("<I", header, 0x38)
+        self.mini_cutoff, self.first_minifat = struct.unpack_from("<II", header, 0x38)
         first_difat, n_difat = struct.unpack_from("<II", header, 0x44)
         self.difat = list(struct.unpack_from("<109I", header, 0x4C))
         sector = first_difat
@@ -186,6 +249,7 @@ class _Ole:
             sector = ids[-1]
         self._fat: dict[int, tuple[int, ...]] = {}
         self._entries: dict[str, tuple[int, int]] | None = None
+        self._root = (0, 0)
 
     def _sector(self, sector: int) -> bytes:
         self.f.seek((sector + 1) * self.size)
@@ -203,45 +267,55 @@ class _Ole:
             self._fat[index] = struct.unpack(f"<{per}I", self._sector(self.difat[index]))
         return self._fat[index][sector % per]
 
+    def _chain(self, sector: int, limit: int) -> Iterator[int]:
+        """The sector ids of a chain; a chain longer than ``limit`` sectors is damage."""
+        for _ in range(limit + 1):
+            if sector >= self.FREE_OR_END:
+                return
+            yield sector
+            sector = self._next(sector)
+        raise _damaged("扇区链异常")
+
     def entries(self) -> dict[str, tuple[int, int]]:
         """Stream and storage name → (first sector, size); the first of each name wins."""
         if self._entries is None:
             self._entries = {}
-            sector, seen = self.first_dir, set()
-            while sector < self.FREE_OR_END:
-                if sector in seen or len(seen) > self.MAX_SECTORS:
-                    raise _damaged("目录结构异常")
-                seen.add(sector)
+            for sector in self._chain(self.first_dir, self.MAX_SECTORS):
                 data = self._sector(sector)
                 for off in range(0, self.size, 128):
                     name_len, kind = struct.unpack_from("<HB", data, off + 64)
-                    if kind in (1, 2) and 2 <= name_len <= 64:
+                    start, size = struct.unpack_from("<II", data, off + 116)
+                    if kind == 5:  # the root entry owns the mini stream
+                        self._root = (start, size)
+                    elif kind in (1, 2) and 2 <= name_len <= 64:
                         name = data[off : off + name_len - 2].decode("utf-16-le", "replace")
-                        start, size = struct.unpack_from("<II", data, off + 116)
                         self._entries.setdefault(name, (start, size))
-                sector = self._next(sector)
         return self._entries
 
     def names(self) -> set[str]:
         return set(self.entries())
 
-    def biff_filepass(self) -> bool:
-        """True if the .xls workbook stream opens with a FILEPASS (password) record."""
-        start, size = self.entries().get("Workbook") or self.entries().get("Book") or (0, 0)
-        if size < max(self.mini_cutoff, 8):
-            return False  # kept in the mini stream: left to the reader, which refuses it too
-        data = self._sector(start)
-        pos = 0
-        for _ in range(32):  # FILEPASS follows BOF at the very start of the globals
-            if pos + 4 > len(data):
-                break
-            kind, length = struct.unpack_from("<HH", data, pos)
-            if kind == 0x002F:
-                return True
-            if kind == 0x000A:  # EOF of the globals
-                break
-            pos += 4 + length
-        return False
+    def _read(self, start: int, size: int) -> bytes:
+        if size > self.file_size:
+            raise _damaged("数据长度异常")
+        sectors = self._chain(start, size // self.size + 1)
+        return b"".join(self._sector(s) for s in sectors)[:size]
+
+    def stream(self, name: str) -> bytes:
+        """A stream's bytes; small ones live in 64-byte sectors inside the root's mini stream."""
+        start, size = self.entries()[name]
+        if size >= self.mini_cutoff:
+            return self._read(start, size)
+        mini = self._read(*self._root)
+        minifat_bytes = self._read(self.first_minifat, len(mini) // self.MINI * 4)
+        minifat = struct.unpack(f"<{len(minifat_bytes) // 4}I", minifat_bytes)
+        out, sector = bytearray(), start
+        while len(out) < size:
+            if sector >= len(minifat) or (sector + 1) * self.MINI > len(mini):
+                raise _damaged("数据不完整")
+            out += mini[sector * self.MINI : (sector + 1) * self.MINI]
+            sector = minifat[sector]
+        return bytes(out[:size])
 
 
 # --- zip (OOXML and ODS) ---------------------------------------------------------
@@ -249,12 +323,16 @@ class _Ole:
 
 def _check_zip(f: BinaryIO, suffix: str, max_unpacked: int) -> list[Issue]:
     entries, directory_size = _zip_directory(f)
-    if entries > MAX_MEMBERS or directory_size > MAX_CENTRAL_DIRECTORY:
+    if entries > MAX_MEMBERS:
         raise _too_many(entries)
+    if directory_size > MAX_CENTRAL_DIRECTORY:
+        raise _Refused(
+            "E003", "文件的压缩包目录异常庞大，可能是恶意构造的文件，已拒绝读取", CHECK_SOURCE
+        )
     try:
         zf = zipfile.ZipFile(f)
         infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError, struct.error, NotImplementedError) as e:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as e:
         raise _damaged("压缩结构损坏") from e
     if len(infos) > MAX_MEMBERS:
         raise _too_many(len(infos))
@@ -264,14 +342,12 @@ def _check_zip(f: BinaryIO, suffix: str, max_unpacked: int) -> list[Issue]:
     _check_kind({i.filename for i in infos}, suffix)
     sheets = {} if suffix == ".ods" else _sheet_parts(zf)
     issues: list[Issue] = []
+    # every member, not only the parts the index names: the reader follows
+    # relationships we might misread, so nothing it could open goes unchecked
     for info in infos:
-        if info.is_dir():
-            continue
-        sheet = sheets.get(info.filename)
-        is_xml = info.filename.endswith((".xml", ".rels")) or sheet is not None
-        ref = _scan_member(f, info, check_prolog=is_xml, sheet=sheet is not None)
+        ref = _scan_member(f, info, cells=suffix != ".ods")
         if ref:
-            issues.append(_too_big(sheet, ref))
+            issues.append(_too_big(sheets.get(info.filename), info.filename, ref))
     return issues
 
 
@@ -303,7 +379,7 @@ def _too_many(n: int) -> _Refused:
     return _Refused(
         "E003",
         f"文件内部有 {n} 个部件（上限 {MAX_MEMBERS}），可能是恶意构造的压缩包，已拒绝读取",
-        "请确认文件来源；如确为台账，请用 Excel 打开后另存为新文件再提交",
+        CHECK_SOURCE,
     )
 
 
@@ -321,7 +397,7 @@ def _check_sizes(infos: list[zipfile.ZipInfo], max_unpacked: int) -> None:
             raise _Refused(
                 "E003",
                 f"文件中的「{i.filename}」压缩比异常（约 {ratio}:1），可能是压缩炸弹，已拒绝读取",
-                "请确认文件来源；如确为台账，请用 Excel 打开后另存为新文件再提交",
+                CHECK_SOURCE,
             )
 
 
@@ -349,7 +425,7 @@ def _check_kind(names: set[str], suffix: str) -> None:
             "E001", f"不是 Excel 工作簿（压缩包中没有工作簿内容），只是扩展名为 {suffix}", RESAVE
         )
     if suffix in (".xlsx", ".xlsm") and not any(n.startswith("xl/") for n in names):
-        kind = "Word 文档" if "word/document.xml" in names else "其他 Office 文件"
+        kind = " Word 文档" if "word/document.xml" in names else "其他 Office 文件"
         raise _Refused("E001", f"不是 Excel 工作簿，而是{kind}，只是扩展名为 {suffix}", RESAVE)
 
 
@@ -392,7 +468,7 @@ def _member_chunks(f: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
             raise _Refused(
                 "E003",
                 f"文件中的「{info.filename}」实际解压后比声明的大，可能是恶意构造的文件，已拒绝读取",
-                "请确认文件来源；如确为台账，请用 Excel 打开后另存为新文件再提交",
+                CHECK_SOURCE,
             )
         crc = zlib.crc32(out, crc)
         if out:
@@ -403,18 +479,16 @@ def _member_chunks(f: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise _damaged("校验失败")
 
 
-def _scan_member(f: BinaryIO, info: zipfile.ZipInfo, *, check_prolog: bool, sheet: bool) -> str:
-    """Inflate one member once; refuse a DTD; for a worksheet, the first cell beyond limits."""
-    chunks = _member_chunks(f, info)
-    if check_prolog:
-        chunks = _checked_prolog(chunks, info.filename)
-    if not sheet:
+def _scan_member(f: BinaryIO, info: zipfile.ZipInfo, *, cells: bool) -> str:
+    """Inflate one member once: refuse a DTD; with ``cells``, the first cell beyond limits."""
+    chunks = _checked_prolog(_member_chunks(f, info), info.filename)
+    if not cells:
         for _ in chunks:
             pass
         return ""
-    beyond = _fast_beyond(_tag_pieces(chunks))
+    beyond = _fast_beyond(_tag_pieces(chunks, info.filename))
     if beyond is None:  # not every cell is a plain in-bounds <c r="…">: look closely
-        beyond = _exact_beyond(_tag_pieces(_member_chunks(f, info)))
+        beyond = _exact_beyond(_tag_pieces(_member_chunks(f, info), info.filename))
     return beyond
 
 
@@ -432,7 +506,7 @@ def _checked_prolog(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
                 raise _Refused(
                     "E003",
                     f"文件中的「{name}」含有 DTD/实体声明，可能是恶意构造的文件，已拒绝读取",
-                    "请确认文件来源；如确为台账，请用 Excel 打开后另存为新文件再提交",
+                    CHECK_SOURCE,
                 )
             if verdict == "ok":
                 head = None
@@ -479,7 +553,7 @@ def _at_most(limit: str, first: str, rest: str) -> str:
     return "(?:" + "|".join(alts) + ")"
 
 
-def column_letter(index: int) -> str:
+def _column_name(index: int) -> str:
     """1-based column number → Excel letters (1 → A, 28 → AB)."""
     letters = ""
     while index:
@@ -493,7 +567,7 @@ _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _PLAIN_CELL = re.compile(
     (
         '<c r="'
-        + _at_most(column_letter(MAX_COLUMNS), _UPPER, _UPPER)
+        + _at_most(_column_name(MAX_COLUMNS), _UPPER, _UPPER)
         + _at_most(str(MAX_ROWS), "123456789", "0123456789")
         + '"(?: (?!r=)[a-z]+="[^"<>]*")*/?>'
     ).encode()
@@ -502,17 +576,31 @@ _ODD_CELL = re.compile(rb"<c[\t\r\n]")  # whitespace other than a space after th
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")  # <x:c …>: calamine matches local names
 
 
-def _tag_pieces(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """Re-cut chunks so that no tag is split: each piece ends before a '<'."""
+_COMPLETE_TAG = re.compile(rb"<[^<>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^<>\"']*)*>")
+MAX_TAG = 1 << 20  # a tag longer than this is not something any spreadsheet writes
+
+
+def _tag_pieces(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
+    """Re-cut chunks so that no tag is split across two pieces.
+
+    '<' never occurs inside a tag or in text, so everything before the last
+    '<' is whole; so is the rest once the tag it opens has closed.
+    """
     carry = b""
     for chunk in chunks:
         data = carry + chunk
-        cut = data.rfind(b"<")
-        if cut <= 0:
-            carry = data
+        last = data.rfind(b"<")
+        if last < 0 or _COMPLETE_TAG.match(data, last):
+            yield data
+            carry = b""
             continue
-        yield data[:cut]
-        carry = data[cut:]
+        if last:
+            yield data[:last]
+        carry = data[last:]
+        if len(carry) > MAX_TAG:
+            raise _Refused(
+                "E003", f"文件中的「{name}」含有超长的 XML 标签，已拒绝读取", CHECK_SOURCE
+            )
     if carry:
         yield carry
 
@@ -571,7 +659,7 @@ def _exact_beyond(pieces: Iterator[bytes]) -> str:
                 pos = (int(m.group(2)) - 1, _column_number(m.group(1)) - 1)
             col = pos[1] + 1
             if not closed and (pos[0] >= MAX_ROWS or pos[1] >= MAX_COLUMNS):
-                return f"{column_letter(pos[1] + 1)}{pos[0] + 1}"
+                return f"{_column_name(pos[1] + 1)}{pos[0] + 1}"
     return ""
 
 
@@ -582,11 +670,15 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def _too_big(sheet: str | None, ref: str) -> Issue:
+def _too_big(sheet: str | None, part: str, ref: str) -> Issue:
+    where = "" if sheet is not None else f"（文件中的「{part}」）"
+    letters = ref.rstrip("0123456789")
     return Issue(
         "E007",
-        f"单元格 {ref} 有内容，超出表格上限（最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列），已拒绝读取",
+        f"单元格 {ref}{where} 有内容，超出表格上限（最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列），已拒绝读取",
         sheet=sheet or "",
+        row=int(ref[len(letters) :]),
+        column_letter=letters,
         suggestion="删除表格下方或右侧多余的内容（在 Excel 中按 Ctrl+End 可定位最后一个单元格），或把数据拆到多个工作簿",
     )
 
@@ -690,13 +782,62 @@ def _has_formula(zf: zipfile.ZipFile, part: str) -> bool:
     with zf.open(part) as fh:
         while chunk := fh.read(CHUNK):
             data = tail + chunk
-            if _FORMULA_TAG.search(data):
+            if (b"<f" in data or b":f" in data) and _FORMULA_TAG.search(data):
                 return True
             tail = data[-2:]
     return False
 
 
 def _formulas_without_value(zf: zipfile.ZipFile, part: str) -> list[str]:
+    refs = _plain_formulas_without_value(zf, part)
+    return _parsed_formulas_without_value(zf, part) if refs is None else refs
+
+
+# a formula cell as spreadsheet writers emit it: r first, <f> first inside
+_FORMULA_CELL = re.compile(rb'<c r="([A-Za-z]+[0-9]+)"([^>]*)><f[ >]((?:[^<]|<(?!/c>))*)</c>')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_EMPTY_VALUE = re.compile(rb"<v\s*/>")
+_ODD_FORMULA = re.compile(rb"<f[\t\r\n/]")
+_PREFIXED_FORMULA = re.compile(rb":f[\s/>]")
+MAX_CELL_GAP = 8 * CHUNK  # bytes without a </c>: no longer a sheet of ordinary cells
+
+
+def _plain_formulas_without_value(zf: zipfile.ZipFile, part: str) -> list[str] | None:
+    """Refs found by pattern, or None when some formula cell is not written the usual way."""
+    refs: list[str] = []
+    carry = b""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(CHUNK)
+            data = carry + chunk
+            cut = data.rfind(b"</c>") + 4 if chunk else len(data)  # never split a cell
+            if cut < 4:
+                if len(data) > MAX_CELL_GAP:
+                    return None
+                carry = data
+                continue
+            piece, carry = data[:cut], data[cut:]
+            cells = _FORMULA_CELL.findall(piece)
+            if (
+                len(cells) != piece.count(b"<f>") + piece.count(b"<f ")
+                or _ODD_FORMULA.search(piece)
+                or _PREFIXED_FORMULA.search(piece)
+            ):
+                return None
+            refs += [ref.decode().upper() for ref, attrs, body in cells if _no_cache(attrs, body)]
+            if not chunk:
+                return refs
+
+
+def _no_cache(attrs: bytes, body: bytes) -> bool:
+    value = _VALUE.search(body)
+    if value and value.group(1).strip():
+        return False
+    # a formula whose result is the empty string is saved as t="str" with an empty <v>
+    return not (b't="str"' in attrs and (value or _EMPTY_VALUE.search(body)))
+
+
+def _parsed_formulas_without_value(zf: zipfile.ZipFile, part: str) -> list[str]:
     refs = []
     row, col = 1, 1  # 1-based; placed like the reader places cells without r
     sheet_data = None
@@ -710,7 +851,7 @@ def _formulas_without_value(zf: zipfile.ZipFile, part: str) -> list[str]:
                     row, col = int(elem.get("r")), 1
                 continue
             if tag == "c":
-                ref = elem.get("r") or f"{column_letter(col)}{row}"
+                ref = elem.get("r") or f"{_column_name(col)}{row}"
                 m = re.fullmatch(r"([A-Za-z]+)([0-9]+)", ref)
                 if m:
                     col = _column_number(m.group(1).encode())

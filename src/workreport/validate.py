@@ -19,7 +19,7 @@ import pandas as pd
 
 from .config import Config
 from .errors import Issue
-from .ledgers import BOOL, DATE, ENUM, INT, NUMBER, TEXT, Column, SheetSpec, ledger_specs
+from .ledgers import BOOL, DATE, ENUM, INT, NUMBER, Column, SheetSpec, ledger_specs
 from .load import FILE, ROW, SHEET, UNIT, Loaded, SourceFile
 
 
@@ -160,9 +160,9 @@ def _parser(col: Column) -> Callable:
 class _Checker:
     """Collects issues with their place; knows each file's column letters."""
 
-    def __init__(self, loaded: Loaded):
+    def __init__(self, sources: list[SourceFile]):
         self.issues: list[Issue] = []
-        self._sources = {f.name: f for f in loaded.files}
+        self._sources = {f.name: f for f in sources}
 
     def add(self, code, message, frame, i, column="", key="", suggestion=""):
         file = frame[FILE].iat[i]
@@ -190,10 +190,10 @@ class _Checker:
 
 
 def validate(loaded: Loaded, config: Config) -> tuple[Ledgers, list[Issue]]:
-    """Parse and check every ledger row; returns typed ledgers and ALL issues."""
+    """Check the rules that span rows and workbooks; returns typed ledgers and ALL issues."""
     specs = ledger_specs(config)
-    check = _Checker(loaded)
-    typed = {key: _parse_sheet(loaded.frames[key], spec, check) for key, spec in specs.items()}
+    check = _Checker(loaded.files)
+    typed = loaded.frames  # cells were parsed per workbook by the loader (parse_workbook)
     _check_clues(typed["clues"], check)
     _check_measures(typed["measures"], typed["clues"], config, check)
     _check_letters(typed["letters"], check)
@@ -207,45 +207,83 @@ def validate(loaded: Loaded, config: Config) -> tuple[Ledgers, list[Issue]]:
     return Ledgers(frames=typed, present=present, files=loaded.files), issues
 
 
+def parse_workbook(
+    source: SourceFile, frames: dict[str, pd.DataFrame], specs: dict[str, SheetSpec]
+):
+    """One workbook's raw frames → typed frames and its cell-level issues.
+
+    Runs inside the loader's worker processes, so the cells of many workbooks are
+    parsed in parallel; rules that span workbooks run later in :func:`validate`.
+    """
+    check = _Checker([source])
+    typed = {key: _parse_sheet(frame, specs[key], check) for key, frame in frames.items()}
+    return typed, check.issues
+
+
 def _parse_sheet(raw: pd.DataFrame, spec: SheetSpec, check: _Checker) -> pd.DataFrame:
     out = raw[[FILE, SHEET, ROW, UNIT]].copy()
     for col in spec.columns:
-        values = raw[col.name].tolist()
-        parse = _parser(col)
-        table: dict = {}
-        for v in set(_key(v) for v in values):
-            table[v] = None if _blank(v[1]) else parse(v[1])
-        parsed = [table[_key(v)] for v in values]
-        for i, p in enumerate(parsed):
-            if p is None:
-                # a column missing from the header is reported once (E101), not per row
-                if col.required and check.has_column(raw[FILE].iat[i], spec.key, col.name):
-                    check.add("E102", f"必填项「{col.name}」为空", raw, i, col.name, spec.key)
-                parsed[i] = col.default
-            elif isinstance(p, _Bad):
-                check.add(p.code, p.reason, raw, i, col.name, spec.key, p.suggestion)
-                parsed[i] = None
-        out[col.name] = _typed(parsed, col)
+        out[col.name] = _parse_column(raw, col, spec, check)
     return out
 
 
-def _key(v):
-    # 1, 1.0 and True hash alike; keep their types apart so each parses as itself
-    return (type(v), v)
+def empty_ledger(spec: SheetSpec) -> pd.DataFrame:
+    """A typed ledger with no rows (no workbook supplied the sheet)."""
+    raw = pd.DataFrame(
+        {
+            c: pd.Series(dtype=object)
+            for c in [*(c.name for c in spec.columns), FILE, SHEET, ROW, UNIT]
+        }
+    )
+    return _parse_sheet(raw, spec, _Checker([]))
+
+
+_EMPTY = object()  # a blank cell (None, NaN or only spaces)
+
+
+def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: _Checker):
+    """Parse each distinct value once, then spread the results by index (SPEC §2 rules)."""
+    values = raw[col.name].to_numpy(dtype=object)
+    parse = _parser(col)
+    if col.kind != BOOL and bool in set(map(type, values)):
+        # True and 1 hash alike: keep them apart by parsing cell by cell
+        codes = np.arange(len(values))
+        uniques = values
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results = [_EMPTY if _blank(u) else parse(u) for u in uniques]
+    results.append(_EMPTY)  # code -1: a cell pandas already saw as empty
+
+    bad = [k for k, r in enumerate(results) if isinstance(r, _Bad)]
+    empty = [k for k, r in enumerate(results) if r is _EMPTY]
+    codes = np.where(codes < 0, len(results) - 1, codes)
+    for k in bad:
+        for i in np.flatnonzero(codes == k):
+            r = results[k]
+            check.add(r.code, r.reason, raw, int(i), col.name, spec.key, r.suggestion)
+    if col.required and empty:
+        for i in np.flatnonzero(np.isin(codes, empty)):
+            # a column missing from the header is reported once (E101), not per row
+            if check.has_column(raw[FILE].iat[i], spec.key, col.name):
+                check.add("E102", f"必填项「{col.name}」为空", raw, int(i), col.name, spec.key)
+    typed = [col.default if r is _EMPTY else None if isinstance(r, _Bad) else r for r in results]
+    return _typed(typed, col)[codes]
 
 
 def _blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
 
 
-def _typed(values: list, col: Column):
+def _typed(values: list, col: Column) -> np.ndarray:
     if col.kind == DATE:
         return np.array(values, dtype="datetime64[D]")
     if col.kind == BOOL:
         return np.array([bool(v) for v in values], dtype=bool)
     if col.kind in (INT, NUMBER):
         return np.array([np.nan if v is None else v for v in values], dtype=float)
-    return pd.array(values, dtype=object) if col.kind in (TEXT, ENUM) else values
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _has(v) -> bool:
