@@ -226,3 +226,48 @@ def test_appendix_has_a_row_per_unit_and_totals_equal_the_body_figures(sample_re
     # 信访室 sent only 问题线索: its other columns are "—", not 0
     xinfang = next(r for r in body if r[0] == "信访室")
     assert xinfang[4:] == ["—"] * 7
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+def test_the_sample_report_converts_to_an_a4_pdf_with_its_headings_and_figures(
+    sample_report, tmp_path
+):
+    import os
+    import subprocess
+
+    env = {**os.environ, "HOME": str(tmp_path / "home")}
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(sample_report),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pdf = tmp_path / (sample_report.stem + ".pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups()
+    assert tuple(round(float(v)) for v in size) == (595, 842)  # A4
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = re.sub(r"\s+", "", text)
+    for words in (
+        "一、重点工作推进情况",
+        "二、存在的问题",
+        "三、下步工作打算",
+        "查办问题线索86件",
+        "450余次",
+        "各单位主要指标统计表",
+    ):
+        assert words in flat, words
+    assert re.search(r"—\s*1\s*—", text)  # the page number field, evaluated

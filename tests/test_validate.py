@@ -278,3 +278,52 @@ def test_lock_and_hidden_files_are_skipped(book, config):
     loaded = load_paths([book.folder], config)
     assert [f.name for f in loaded.files] == ["室.xlsx"]
     assert loaded.issues == []
+
+
+def test_a_formula_without_a_cached_value_is_an_error_at_its_cell(book, config):
+    path = book(
+        "室",
+        {
+            "监督活动": [
+                [date(2022, 1, 3), "走访单位", 3, "个"],
+                [date(2022, 1, 4), "走访单位", "=C2*2", "个"],
+            ]
+        },
+    )
+    # openpyxl saves a formula without its result, as a generator script would
+    assert openpyxl.load_workbook(path, data_only=True)["监督活动"]["C3"].value is None
+    _, issues = check(book.folder, config)
+    assert [(i.code, i.row, i.column_letter) for i in issues if i.is_error] == [("E006", 3, "C")]
+
+
+def test_calamine_and_openpyxl_read_the_same_values_from_the_sample_ledgers():
+    """The loader reads with calamine for speed; openpyxl is the reference (issue 6)."""
+    import python_calamine
+
+    from conftest import SAMPLE
+    from workreport.load import _spread_merges
+
+    for path in sorted(SAMPLE.glob("*.xlsx")):
+        book = openpyxl.load_workbook(path, data_only=True)
+        fast = python_calamine.CalamineWorkbook.from_path(str(path))
+        for ws in book.worksheets:
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            for merged in ws.merged_cells.ranges:
+                value = rows[merged.min_row - 1][merged.min_col - 1]
+                for r in range(merged.min_row - 1, merged.max_row):
+                    for c in range(merged.min_col - 1, merged.max_col):
+                        rows[r][c] = value
+            sheet = fast.get_sheet_by_name(ws.title)
+            theirs = sheet.to_python(skip_empty_area=False)
+            _spread_merges(theirs, sheet.merged_cell_ranges or [])
+            for r, row in enumerate(rows):
+                for c, v in enumerate(row):
+                    other = theirs[r][c] if r < len(theirs) and c < len(theirs[r]) else ""
+                    if v is None:
+                        assert other == "", (path.name, ws.title, r + 1, c + 1)
+                    elif isinstance(v, int | float) and not isinstance(v, bool):
+                        assert float(other) == float(v), (path.name, ws.title, r + 1, c + 1)
+                    elif isinstance(v, datetime):
+                        assert other in (v, v.date()), (path.name, ws.title, r + 1, c + 1)
+                    else:
+                        assert other == v, (path.name, ws.title, r + 1, c + 1)

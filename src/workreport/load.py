@@ -168,7 +168,11 @@ def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, pd.DataFrame],
     source, frames, issues = read_workbook(path, name, specs)
     if source is not None:
         frames, cell_issues = parse_workbook(source, frames, specs)
-        issues = issues + cell_issues
+        # a formula without its result (E006) explains the blank the parser sees there
+        formulas = {(i.sheet, i.row, i.column_letter) for i in issues if i.code == "E006"}
+        issues = issues + [
+            i for i in cell_issues if (i.sheet, i.row, i.column_letter) not in formulas
+        ]
     return source, frames, issues
 
 
@@ -178,7 +182,8 @@ def read_workbook(
     """One workbook → its ledger frames.  Problems come back as issues, never raised."""
     from . import safety
 
-    refused = [replace(i, file=name) for i in safety.check_workbook(path)]
+    checked, formula_parts = safety.inspect_workbook(path)
+    refused = [replace(i, file=name) for i in checked]
     if refused:
         return None, {}, refused
     try:
@@ -229,11 +234,7 @@ def read_workbook(
             )
             return None, {}, issues
 
-        no_cache = (
-            safety.formula_cells_without_value(path)
-            if path.suffix.lower() in (".xlsx", ".xlsm")
-            else {}
-        )
+        no_cache = safety.formula_cells_without_value(path, formula_parts) if formula_parts else {}
         unit = Path(name).stem
         frames: dict[str, pd.DataFrame] = {}
         letters: dict[str, dict[str, str]] = {}

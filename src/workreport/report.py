@@ -23,6 +23,7 @@ from .figures import (
     SHARES_ID,
     SHARES_LABEL,
     compute_figures,
+    compute_figures_by_unit,
     compute_previous,
     flatten,
 )
@@ -91,11 +92,7 @@ def compute_stats(
     ledgers = checked.ledgers
     values = compute_figures(ledgers, period, config)
     previous = compute_previous(ledgers, period, config)
-    units = (
-        {u: compute_figures(ledgers, period, config, unit=u) for u in ledgers.units}
-        if by_unit
-        else {}
-    )
+    units = compute_figures_by_unit(ledgers, period, config) if by_unit else {}
     return Stats(period, values, previous, units)
 
 

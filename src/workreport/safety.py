@@ -75,7 +75,18 @@ def _damaged(detail: str = "") -> _Refused:
 
 
 def check_workbook(path: Path, *, max_unpacked: int = MAX_UNPACKED) -> list[Issue]:
-    """Errors that stop ``path`` from being parsed at all; ``[]`` when it may be.
+    """The issues of :func:`inspect_workbook` alone."""
+    return inspect_workbook(path, max_unpacked=max_unpacked)[0]
+
+
+def inspect_workbook(
+    path: Path, *, max_unpacked: int = MAX_UNPACKED
+) -> tuple[list[Issue], frozenset[str] | None]:
+    """(errors, formula parts): the errors that stop ``path`` from being parsed, and
+    the .xlsx sheet parts that hold a formula tag (None when not known), found in the
+    same single pass so that :func:`formula_cells_without_value` opens only those.
+
+    Errors that stop ``path`` from being parsed at all; ``[]`` when it may be.
 
     E001 empty, truncated, damaged, or not the kind of file its extension says;
     E002 encrypted; E003 zip bomb or a DTD in an XML part; E007 a value cell
@@ -85,17 +96,23 @@ def check_workbook(path: Path, *, max_unpacked: int = MAX_UNPACKED) -> list[Issu
     part once and never past its declared size nor ``max_unpacked`` in total.
     """
     path = Path(path)
+    formulas: set[str] | None = set()
     try:
-        issues = _check(path, max_unpacked)
+        issues = _check(path, max_unpacked, formulas)
     except _Refused as r:
         issues = [Issue(r.code, r.message, sheet=r.sheet, suggestion=r.suggestion)]
     except OSError as e:
         why = e.strerror or str(e)
         issues = [Issue("E001", f"文件无法打开：{why}", suggestion="请确认文件存在且有读取权限")]
-    return [replace(i, file=path.name) for i in issues]
+    found = (
+        None
+        if formulas is None or path.suffix.lower() not in (".xlsx", ".xlsm")
+        else frozenset(formulas)
+    )
+    return [replace(i, file=path.name) for i in issues], found
 
 
-def _check(path: Path, max_unpacked: int) -> list[Issue]:
+def _check(path: Path, max_unpacked: int, formulas: set[str]) -> list[Issue]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise _Refused("E001", f"不支持的文件类型「{suffix or '无扩展名'}」", RESAVE)
@@ -104,7 +121,7 @@ def _check(path: Path, max_unpacked: int) -> list[Issue]:
     with path.open("rb") as f:
         head = f.read(4096)
         if head.startswith(ZIP_MAGIC):
-            return _check_zip(f, suffix, max_unpacked)
+            return _check_zip(f, suffix, max_unpacked, formulas)
         if head.startswith(OLE_MAGIC):
             return _check_ole(f, suffix)
     raise _Refused(
@@ -321,7 +338,7 @@ class _Ole:
 # --- zip (OOXML and ODS) ---------------------------------------------------------
 
 
-def _check_zip(f: BinaryIO, suffix: str, max_unpacked: int) -> list[Issue]:
+def _check_zip(f: BinaryIO, suffix: str, max_unpacked: int, formulas: set[str]) -> list[Issue]:
     entries, directory_size = _zip_directory(f)
     if entries > MAX_MEMBERS:
         raise _too_many(entries)
@@ -345,7 +362,9 @@ def _check_zip(f: BinaryIO, suffix: str, max_unpacked: int) -> list[Issue]:
     # every member, not only the parts the index names: the reader follows
     # relationships we might misread, so nothing it could open goes unchecked
     for info in infos:
-        ref = _scan_member(f, info, cells=suffix != ".ods")
+        ref, has_formula = _scan_member(f, info, cells=suffix != ".ods")
+        if has_formula:
+            formulas.add(info.filename)
         if ref:
             issues.append(_too_big(sheets.get(info.filename), info.filename, ref))
     return issues
@@ -479,17 +498,20 @@ def _member_chunks(f: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise _damaged("校验失败")
 
 
-def _scan_member(f: BinaryIO, info: zipfile.ZipInfo, *, cells: bool) -> str:
-    """Inflate one member once: refuse a DTD; with ``cells``, the first cell beyond limits."""
+def _scan_member(f: BinaryIO, info: zipfile.ZipInfo, *, cells: bool) -> tuple[str, bool]:
+    """Inflate one member once: refuse a DTD; with ``cells``, the first cell beyond
+    limits, and whether the part holds a formula tag."""
     chunks = _checked_prolog(_member_chunks(f, info), info.filename)
     if not cells:
         for _ in chunks:
             pass
-        return ""
-    beyond = _fast_beyond(_tag_pieces(chunks, info.filename))
+        return "", False
+    formula: list[bool] = [False]
+    beyond = _fast_beyond(_tag_pieces(chunks, info.filename), formula)
     if beyond is None:  # not every cell is a plain in-bounds <c r="…">: look closely
         beyond = _exact_beyond(_tag_pieces(_member_chunks(f, info), info.filename))
-    return beyond
+        formula[0] = True  # unusual XML: let the formula scan look for itself
+    return beyond, formula[0]
 
 
 def _checked_prolog(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
@@ -605,13 +627,16 @@ def _tag_pieces(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
         yield carry
 
 
-def _fast_beyond(pieces: Iterator[bytes]) -> str | None:
+def _fast_beyond(pieces: Iterator[bytes], formula: list[bool]) -> str | None:
     """'' when every cell tag is plain and in bounds; None when unsure.
 
-    Consumes the pieces to the end either way, so the member is fully verified.
+    Consumes the pieces to the end either way, so the member is fully verified;
+    sets ``formula[0]`` when a piece holds a formula tag.
     """
     plain = True
     for piece in pieces:
+        if not formula[0] and (b"<f" in piece or b":f" in piece) and _FORMULA_TAG.search(piece):
+            formula[0] = True
         if plain:
             cells = piece.count(b"<c ") + piece.count(b"<c>")
             plain = (
@@ -752,12 +777,15 @@ def _parse_small(zf: zipfile.ZipFile, name: str):
 # --- formulas without a cached value -----------------------------------------------
 
 
-def formula_cells_without_value(path: Path) -> dict[str, list[str]]:
+def formula_cells_without_value(
+    path: Path, parts: frozenset[str] | None = None
+) -> dict[str, list[str]]:
     """Sheet name → refs ("D7") of formula cells saved without their result.
 
     For .xlsx/.xlsm only (an .xls stores every formula's result; other kinds
     give ``{}``).  Call after :func:`check_workbook` has passed the file.  Only
-    sheets whose XML contains a formula tag are parsed.
+    sheets whose XML contains a formula tag are parsed; ``parts`` from
+    :func:`inspect_workbook` names them without reading the file again.
     """
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -765,8 +793,12 @@ def formula_cells_without_value(path: Path) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     with zipfile.ZipFile(path) as zf:
         for part, sheet in _sheet_parts(zf).items():
+            if parts is not None and part not in parts:
+                continue  # inspect_workbook saw no formula tag in it
             try:
-                refs = _has_formula(zf, part) and _formulas_without_value(zf, part)
+                refs = (parts is not None or _has_formula(zf, part)) and _formulas_without_value(
+                    zf, part
+                )
             except (KeyError, SafeET.ParseError, DefusedXmlException, zipfile.BadZipFile):
                 continue  # a broken sheet part: the reader reports it when it opens the sheet
             if refs:

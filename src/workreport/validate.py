@@ -19,7 +19,7 @@ import pandas as pd
 
 from .config import Config
 from .errors import Issue
-from .ledgers import BOOL, DATE, ENUM, INT, NUMBER, Column, SheetSpec, ledger_specs
+from .ledgers import BOOL, DATE, ENUM, INT, NUMBER, TEXT, Column, SheetSpec, ledger_specs
 from .load import FILE, ROW, SHEET, UNIT, Loaded, SourceFile
 
 
@@ -251,7 +251,15 @@ def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: _Check
         uniques = values
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    results = [_EMPTY if _blank(u) else parse(u) for u in uniques]
+    if col.kind == TEXT:  # the common case, kept cheap: most text cells are plain strings
+        results = [
+            (u.strip() or _EMPTY) if type(u) is str else _EMPTY if _blank(u) else parse(u)
+            for u in uniques
+        ]
+    elif col.kind == DATE:  # most date cells are real Excel dates
+        results = [u if type(u) is date else _EMPTY if _blank(u) else parse(u) for u in uniques]
+    else:
+        results = [_EMPTY if _blank(u) else parse(u) for u in uniques]
     results.append(_EMPTY)  # code -1: a cell pandas already saw as empty
 
     bad = [k for k, r in enumerate(results) if isinstance(r, _Bad)]
