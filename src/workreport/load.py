@@ -53,7 +53,7 @@ class SourceFile:
 
 @dataclass
 class Loaded:
-    """What the loader read: raw frames keyed by ledger, and what went wrong."""
+    """What the loader read: typed frames keyed by ledger, and what went wrong."""
 
     frames: dict[str, pd.DataFrame]
     files: list[SourceFile] = field(default_factory=list)
@@ -64,10 +64,6 @@ class Loaded:
         """The 填报单位 whose workbook supplies the ledger ``key`` (for null vs 0, SPEC §3.4)."""
         return {f.unit for f in self.files if key in f.sheets}
 
-    @property
-    def units(self) -> list[str]:
-        return sorted({f.unit for f in self.files})
-
 
 def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
     """Expand files and folders (recursively) into (path, display name) pairs.
@@ -76,15 +72,17 @@ def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[
     """
     found: list[tuple[Path, str]] = []
     issues: list[Issue] = []
+    paths = [Path(p) for p in paths]
     for given in paths:
-        given = Path(given)
         if given.is_dir():
+            # with several folders, names keep the folder so that two 城关镇纪委.xlsx stay apart
+            prefix = f"{given.resolve().name}/" if len(paths) > 1 else ""
             for p in sorted(given.rglob("*")):
                 rel = p.relative_to(given)
                 if any(part.startswith((".", "~$")) for part in rel.parts):
                     continue
                 if p.is_file() and p.suffix.lower() in SUFFIXES:
-                    found.append((p, rel.as_posix()))
+                    found.append((p, prefix + rel.as_posix()))
         elif given.is_file():
             if given.name.startswith("~$"):
                 continue
@@ -122,7 +120,7 @@ def load_paths(paths: Iterable[Path], config: Config, *, progress=None) -> Loade
     if len(jobs) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
         # Parsing is CPU-bound; workbooks are independent (benchmarks/README.md).
         with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
-            results = pool.map(_read_workbook_job, jobs, chunksize=4)
+            results = pool.map(_read_workbook_job, jobs)
             results = list(_tick(results, progress))
     else:
         results = list(_tick(map(_read_workbook_job, jobs), progress))

@@ -203,7 +203,17 @@ def validate(loaded: Loaded, config: Config) -> tuple[Ledgers, list[Issue]]:
         units = loaded.units_with(key)
         units |= set(typed[key][UNIT].unique())
         present[key] = units
-    issues = loaded.issues + check.issues
+    # read like the workbooks: file by file, sheet by sheet, row by row
+    issues = sorted(
+        loaded.issues + check.issues,
+        key=lambda i: (
+            i.file,
+            i.sheet,
+            -1 if i.row is None else i.row,
+            len(i.column_letter),
+            i.column_letter,
+        ),
+    )
     return Ledgers(frames=typed, present=present, files=loaded.files), issues
 
 
