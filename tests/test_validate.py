@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import numpy as np
 import openpyxl
 
 from conftest import H1_2022, HEADERS, clue, measure, write_workbook
@@ -247,15 +248,17 @@ def test_a_sheet_without_a_header_row_is_an_error(book, config):
 
 
 def test_formula_like_text_stays_text(book, config):
-    path = book("室", {"文书": [["placeholder", date(2022, 1, 3), "廉洁提醒函", None, 0]]})
+    path = book(
+        "室", {"文书": [["纪〔2022〕1号", date(2022, 1, 3), "廉洁提醒函", "placeholder", 0]]}
+    )
     wb = openpyxl.load_workbook(path)
-    cell = wb["文书"]["A2"]
+    cell = wb["文书"]["D2"]
     cell.value = "=cmd|' /C calc'!A0"
     cell.data_type = "s"  # a text cell that merely starts with '=', as a department might type
     wb.save(path)
     ledgers, issues = check(book.folder, config)
     assert [i for i in issues if i.is_error] == []
-    assert ledgers.frames["letters"]["文号"].iat[0] == "=cmd|' /C calc'!A0"
+    assert ledgers.frames["letters"]["收文单位"].iat[0] == "=cmd|' /C calc'!A0"
 
 
 def test_all_problems_of_all_files_come_back_together(book, config):
@@ -327,3 +330,109 @@ def test_calamine_and_openpyxl_read_the_same_values_from_the_sample_ledgers():
                         assert other in (v, v.date()), (path.name, ws.title, r + 1, c + 1)
                     else:
                         assert other == v, (path.name, ws.title, r + 1, c + 1)
+
+
+def test_a_workbook_sent_twice_is_an_error_and_two_files_for_one_unit_a_warning(book, config):
+    import shutil
+
+    first = book("城关镇纪委", {"谈话": [[date(2022, 1, 3), "廉政谈话", 10, None]]})
+    shutil.copy(first, book.folder / "城关镇纪委 (1).xlsx")  # the browser's copy of the same file
+    write_workbook(
+        book.folder / "更正" / "城关镇纪委.xlsx",
+        {"谈话": [[date(2022, 1, 3), "廉政谈话", 12, None]]},
+    )
+    ledgers, issues = check(book.folder, config)
+    found = [(i.code, i.file, i.message) for i in issues if i.code in ("E118", "W205")]
+    assert found == [
+        ("E118", "城关镇纪委.xlsx", "与「城关镇纪委 (1).xlsx」内容完全相同，是重复报送"),
+        (
+            "W205",
+            "更正/城关镇纪委.xlsx",
+            "与「城关镇纪委 (1).xlsx」对应同一填报单位「城关镇纪委」，两份数据都会计入",
+        ),
+    ]
+    # the browser's "(1)" is not part of the unit's name
+    assert set(ledgers.frames["talks"]["_unit"]) == {"城关镇纪委"}
+
+
+def test_our_own_audit_workbook_is_not_read_as_a_ledger(book, config):
+    book("室", {"谈话": [[date(2022, 1, 3), "廉政谈话", 10, None]]})
+    book("汇报.底稿", {"谈话": [[date(2022, 1, 3), "廉政谈话", 10, None]]})
+    ledgers, issues = check(book.folder, config)
+    assert [(i.code, i.file) for i in issues] == [("W203", "汇报.底稿.xlsx")]
+    assert len(ledgers.frames["talks"]) == 1
+
+
+def test_near_miss_headers_are_errors_and_common_variants_are_understood(book, config):
+    book(
+        "室",
+        {
+            "问题线索": [
+                [
+                    "线索编号",
+                    "受理日期",
+                    "线索来源",
+                    "被反映人",
+                    "是否为一把手",
+                    "立案时间",
+                    "结案时问",
+                ],
+                [
+                    "Q1",
+                    date(2022, 1, 1),
+                    "信访举报",
+                    "甲",
+                    "是",
+                    date(2022, 2, 1),
+                    date(2022, 3, 1),
+                ],
+            ]
+        },
+        headers=False,
+    )
+    ledgers, issues = check(book.folder, config)
+    # 是否为一把手 and 立案时间 are what a person means; 结案时问 is a typo that would hide a column
+    assert [(i.code, i.column, i.column_letter) for i in issues] == [("E116", "结案时问", "G")]
+    assert issues[0].suggestion.startswith("如是，请把表头改为「结案日期」")
+    clues = ledgers.frames["clues"]
+    assert bool(clues["是否一把手"].iat[0]) is True
+    assert clues["立案日期"].iat[0] == np.datetime64("2022-02-01")
+
+
+def test_an_excel_error_value_is_an_error_not_a_blank(tmp_path, config):
+    import zipfile
+
+    path = write_workbook(
+        tmp_path / "in" / "室.xlsx", {"谈话": [[date(2022, 1, 3), "廉政谈话", 5, None]]}
+    )
+    # turn C2 (人数) into a cached #N/A, as Excel saves a failed lookup
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    xml = parts[sheet].decode()
+    start = xml.index('<c r="C2"')
+    end = xml.index("</c>", start) + 4
+    parts[sheet] = (xml[:start] + '<c r="C2" t="e"><v>#N/A</v></c>' + xml[end:]).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    _, issues = check(tmp_path / "in", config)
+    assert [(i.code, i.row, i.column, i.column_letter) for i in issues] == [
+        ("E117", 2, "人数", "C")
+    ]
+
+
+def test_spaces_inside_a_name_do_not_make_two_persons(book, config):
+    book(
+        "室",
+        {
+            "问题线索": [clue("AG1", date(2021, 10, 1), filed=date(2021, 12, 1))],
+            "处分处理": [
+                measure("王  五", "AG1", date(2022, 3, 1), "第二种形态", "党纪警告"),
+                measure("王　五", "ＡＧ1", date(2022, 3, 2), "第二种形态", "政务警告"),
+            ],
+        },
+    )
+    ledgers, issues = check(book.folder, config)
+    assert [i for i in issues if i.is_error] == []
+    assert compute_figures(ledgers, H1_2022, config)["sanctioned_persons"] == 1

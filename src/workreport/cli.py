@@ -338,10 +338,18 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
     """
     from .drafts import refresh_draft
     from .format import table
+    from .period import parse_period
 
-    config = _config(config_path, paths, period)
+    # the draft's own period unless --period says otherwise (not the project file's)
+    config = _config(config_path, paths)
     result = refresh_draft(
-        draft, list(paths), config, output=output, audit=not no_audit, progress=Progress(quiet)
+        draft,
+        list(paths),
+        config,
+        output=output,
+        period=parse_period(period) if period else None,
+        audit=not no_audit,
+        progress=Progress(quiet),
     )
     _echo_warnings(result.issues, quiet)
     if result.changes:

@@ -21,6 +21,10 @@ TALK_TARGETS = ("一把手", "领导班子成员", "年轻干部", "一般干部
 LETTER_TYPES = ("廉洁提醒函", "履责提醒函", "纪检监察建议书")
 UNDISPOSED = "未处置"  # the key for clues with a blank 处置方式 (SPEC §3.3a)
 UNIT_COLUMN = "填报单位"
+TOP_ALIASES = ("是否为一把手", "一把手")
+TEAM_ALIASES = ("是否为领导班子成员", "是否班子成员", "领导班子成员")
+# Extra columns departments often add; never mistaken for a misspelt ledger column.
+EXTRA_COLUMNS = frozenset({"序号", "备注", "填报人", "联系电话", "说明", "审核人", UNIT_COLUMN})
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,8 @@ class Column:
     minimum: float | None = None
     note: str = ""
     personal: bool = False  # never printed anywhere (SPEC §7)
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other headers a person means the same column by
+    identifier: bool = False  # compared across rows: inner spaces and full-width forms ignored
 
 
 @dataclass(frozen=True)
@@ -62,16 +67,37 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
             "clues",
             "问题线索",
             (
-                Column("线索编号", TEXT, True, note="全市唯一的线索编号，不得重复"),
-                Column("受理日期", DATE, True, note="日期，如 2022-03-05"),
+                Column(
+                    "线索编号", TEXT, True, note="全市唯一的线索编号，不得重复", identifier=True
+                ),
+                Column("受理日期", DATE, True, note="日期，如 2022-03-05", aliases=("受理时间",)),
                 Column("线索来源", ENUM, True, CLUE_SOURCES, note="从下拉列表中选择"),
                 Column("被反映人", TEXT, True, personal=True, note="个人信息，不会出现在报告中"),
                 Column("单位职务", TEXT, note="被反映人的单位和职务"),
-                Column("是否一把手", BOOL, default=False, note=yes_no + "，空白视为否"),
-                Column("是否领导班子成员", BOOL, default=False, note=yes_no + "，空白视为否"),
+                Column(
+                    "是否一把手",
+                    BOOL,
+                    default=False,
+                    note=yes_no + "，空白视为否",
+                    aliases=TOP_ALIASES,
+                ),
+                Column(
+                    "是否领导班子成员",
+                    BOOL,
+                    default=False,
+                    note=yes_no + "，空白视为否",
+                    aliases=TEAM_ALIASES,
+                ),
                 Column("处置方式", ENUM, choices=DISPOSALS, note="尚未处置的留空"),
-                Column("立案日期", DATE, note="已立案的填写立案日期，不得早于受理日期"),
-                Column("结案日期", DATE, note="须先有立案日期，不得早于立案日期"),
+                Column(
+                    "立案日期",
+                    DATE,
+                    note="已立案的填写立案日期，不得早于受理日期",
+                    aliases=("立案时间",),
+                ),
+                Column(
+                    "结案日期", DATE, note="须先有立案日期，不得早于立案日期", aliases=("结案时间",)
+                ),
             ),
             "受理日期",
             "一行一条问题线索（及其可能转成的案件）",
@@ -80,11 +106,23 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
             "measures",
             "处分处理",
             (
-                Column("姓名", TEXT, True, personal=True, note="个人信息，不会出现在报告中"),
-                Column("线索编号", TEXT, note="对应问题线索台账中的编号；党纪政务处分必填"),
-                Column("是否一把手", BOOL, default=False, note=yes_no),
-                Column("是否领导班子成员", BOOL, default=False, note=yes_no),
-                Column("处理日期", DATE, True, note="日期，如 2022-03-05"),
+                Column(
+                    "姓名",
+                    TEXT,
+                    True,
+                    personal=True,
+                    note="个人信息，不会出现在报告中",
+                    identifier=True,
+                ),
+                Column(
+                    "线索编号",
+                    TEXT,
+                    note="对应问题线索台账中的编号；党纪政务处分必填",
+                    identifier=True,
+                ),
+                Column("是否一把手", BOOL, default=False, note=yes_no, aliases=TOP_ALIASES),
+                Column("是否领导班子成员", BOOL, default=False, note=yes_no, aliases=TEAM_ALIASES),
+                Column("处理日期", DATE, True, note="日期，如 2022-03-05", aliases=("处理时间",)),
                 Column("形态", ENUM, True, FORM_NAMES, note="须与处理方式相符"),
                 Column("处理方式", ENUM, True, measures, note="从下拉列表中选择"),
             ),
@@ -95,10 +133,15 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
             "talks",
             "谈话",
             (
-                Column("日期", DATE, True, note="日期，如 2022-03-05"),
+                Column("日期", DATE, True, note="日期，如 2022-03-05", aliases=("时间",)),
                 Column("谈话类型", ENUM, True, TALK_TYPES, note="从下拉列表中选择"),
                 Column(
-                    "人数", INT, default=1, minimum=1, aliases=("人次",), note="整数，空白视为 1"
+                    "人数",
+                    INT,
+                    default=1,
+                    minimum=1,
+                    aliases=("人次", "谈话人数"),
+                    note="整数，空白视为 1",
                 ),
                 Column("对象类别", ENUM, choices=TALK_TARGETS, note="从下拉列表中选择"),
             ),
@@ -109,8 +152,14 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
             "letters",
             "文书",
             (
-                Column("文号", TEXT, note="填写时不得重复"),
-                Column("印发日期", DATE, True, note="日期，如 2022-03-05"),
+                Column("文号", TEXT, note="填写时不得重复", identifier=True),
+                Column(
+                    "印发日期",
+                    DATE,
+                    True,
+                    note="日期，如 2022-03-05",
+                    aliases=("印发时间", "发文日期"),
+                ),
                 Column("文书类型", ENUM, True, LETTER_TYPES, note="从下拉列表中选择"),
                 Column("收文单位", TEXT),
                 Column("督促整改问题数", INT, default=0, minimum=0, note="整数，空白视为 0"),
@@ -122,7 +171,7 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
             "activities",
             "监督活动",
             (
-                Column("日期", DATE, True, note="日期，如 2022-03-05"),
+                Column("日期", DATE, True, note="日期，如 2022-03-05", aliases=("时间",)),
                 Column("活动类型", ENUM, True, activities, note="从下拉列表中选择"),
                 Column("数量", NUMBER, True, minimum=0, note="数字，不小于 0"),
                 Column("计量单位", TEXT, note="如填写，须与活动类型的计量单位一致"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,7 @@ import pandas as pd
 
 from .config import Config
 from .errors import Issue
-from .ledgers import UNIT_COLUMN, SheetSpec, ledger_specs, normalise_header
+from .ledgers import EXTRA_COLUMNS, UNIT_COLUMN, SheetSpec, ledger_specs, normalise_header
 from .safety import MAX_COLUMNS, MAX_ROWS
 
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -32,6 +33,7 @@ TOTAL_WORDS = {"合计", "总计", "小计"}
 # Sheets of our own ledger template and annotated copies: skipped without a note.
 OWN_SHEETS = {"填表说明", "选项", "问题清单"}
 PARALLEL_MIN_FILES = 8
+OWN_OUTPUTS = (".底稿.xlsx", ".问题清单.xlsx")
 
 # Provenance columns carried by every ledger frame.
 FILE, SHEET, ROW, UNIT = "_file", "_sheet", "_row", "_unit"
@@ -81,8 +83,17 @@ def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[
                 rel = p.relative_to(given)
                 if any(part.startswith((".", "~$")) for part in rel.parts):
                     continue
-                if p.is_file() and p.suffix.lower() in SUFFIXES:
-                    found.append((p, prefix + rel.as_posix()))
+                if not (p.is_file() and p.suffix.lower() in SUFFIXES):
+                    continue
+                if p.name.endswith(OWN_OUTPUTS):
+                    # our own 数据底稿 has ledger-like sheets: reading it would count every row twice
+                    issues.append(
+                        Issue(
+                            "W203", "本工具生成的文件，不作为台账读取", file=prefix + rel.as_posix()
+                        )
+                    )
+                    continue
+                found.append((p, prefix + rel.as_posix()))
         elif given.is_file():
             if given.name.startswith("~$"):
                 continue
@@ -138,8 +149,40 @@ def load_paths(paths: Iterable[Path], config: Config, *, progress=None) -> Loade
         for key, frame in frames.items():
             parts[key].append(frame)
             rows_read += len(frame)
+    issues.extend(_resubmissions(files))
     frames = {key: _concat(chunks, specs[key]) for key, chunks in parts.items()}
     return Loaded(frames=frames, files=files, issues=issues, rows_read=rows_read)
+
+
+def _resubmissions(files: list[SourceFile]) -> list[Issue]:
+    """A workbook sent twice would be counted twice (SPEC §7): identical files are an
+    error; two different files for one 填报单位 (an original and its correction?) a warning."""
+    issues = []
+    by_hash: dict[str, SourceFile] = {}
+    by_unit: dict[str, SourceFile] = {}
+    for f in files:
+        first = by_hash.setdefault(f.sha256, f)
+        if first is not f:
+            issues.append(
+                Issue(
+                    "E118",
+                    f"与「{first.name}」内容完全相同，是重复报送",
+                    file=f.name,
+                    suggestion="删除重复的文件",
+                )
+            )
+            continue
+        other = by_unit.setdefault(f.unit, f)
+        if other is not f:
+            issues.append(
+                Issue(
+                    "W205",
+                    f"与「{other.name}」对应同一填报单位「{f.unit}」，两份数据都会计入",
+                    file=f.name,
+                    suggestion="如其中一份是更正稿，请只保留更正后的文件",
+                )
+            )
+    return issues
 
 
 def _tick(results, progress):
@@ -167,7 +210,7 @@ def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, pd.DataFrame],
     if source is not None:
         frames, cell_issues = parse_workbook(source, frames, specs)
         # a formula without its result (E006) explains the blank the parser sees there
-        formulas = {(i.sheet, i.row, i.column_letter) for i in issues if i.code == "E006"}
+        formulas = {(i.sheet, i.row, i.column_letter) for i in issues if i.code in ("E006", "E117")}
         issues = issues + [
             i for i in cell_issues if (i.sheet, i.row, i.column_letter) not in formulas
         ]
@@ -232,8 +275,15 @@ def read_workbook(
             )
             return None, {}, issues
 
-        no_cache = safety.formula_cells_without_value(path, formula_parts) if formula_parts else {}
-        unit = Path(name).stem
+        # cells the reader gives as blank though they are not: a formula saved without its
+        # result (E006) and an error value such as #N/A (E117)
+        unreadable = {
+            "E006": safety.formula_cells_without_value(path, formula_parts)
+            if formula_parts
+            else {},
+            "E117": safety.error_cells(path, formula_parts) if formula_parts else {},
+        }
+        unit = unit_of(name)
         frames: dict[str, pd.DataFrame] = {}
         letters: dict[str, dict[str, str]] = {}
         for key, sheet_name in chosen.items():
@@ -246,19 +296,8 @@ def read_workbook(
                 issues.append(_unreadable(name, e, sheet=sheet_name))
                 continue
             issues.extend(sheet_issues)
-            for ref in no_cache.get(sheet_name, []):
-                issues.append(
-                    Issue(
-                        "E006",
-                        f"单元格 {ref} 是公式，但文件中没有保存计算结果",
-                        file=name,
-                        sheet=sheet_name,
-                        row=int("".join(ch for ch in ref if ch.isdigit())),
-                        column_letter="".join(ch for ch in ref if ch.isalpha()),
-                        suggestion="用 Excel 或 WPS 打开后保存一次，或把公式改为数值",
-                    )
-                )
             if frame is not None:
+                issues.extend(_unreadable_cells(unreadable, frame, letters[key], name, sheet_name))
                 frames[key] = frame
         source = SourceFile(
             path=path,
@@ -272,6 +311,32 @@ def read_workbook(
         return source, frames, issues
     finally:
         wb.close()
+
+
+_UNREADABLE_CELL = {
+    "E006": (
+        "是公式，但文件中没有保存计算结果",
+        "用 Excel 或 WPS 打开后保存一次，或把公式改为数值",
+    ),
+    "E117": ("是错误值（如 #N/A、#DIV/0!），无法当作数据", "改正公式或填写实际数值"),
+}
+
+
+def _unreadable_cells(
+    found: dict, frame: pd.DataFrame, letters: dict[str, str], file: str, sheet: str
+):
+    """Issues for the unreadable cells that lie in a ledger column of a data row."""
+    columns = {letter: name for name, letter in letters.items()}
+    rows = set(frame[ROW].tolist())
+    for code, by_sheet in found.items():
+        what, fix = _UNREADABLE_CELL[code]
+        for ref in by_sheet.get(sheet, []):
+            letter = "".join(ch for ch in ref if ch.isalpha()).upper()
+            row = int("".join(ch for ch in ref if ch.isdigit()))
+            if letter in columns and row in rows:
+                yield Issue(
+                    code, f"单元格 {ref} {what}", file, sheet, row, columns[letter], letter, fix
+                )
 
 
 def _open(path: Path):
@@ -320,6 +385,16 @@ def _match_sheet(sheet_name: str, specs: dict[str, SheetSpec]) -> str | None:
         if spec.name in norm:
             return key
     return None
+
+
+_COPY_MARK = re.compile(r"\s*(?:[（(]\d+[)）]|[-_\s]*副本(?:\s*[（(]?\d+[)）]?)?)$")
+
+
+def unit_of(name: str) -> str:
+    """填报单位 from a file name: the stem, without the marks a copy gets
+    (「城关镇纪委 (1)」「城关镇纪委 - 副本」)."""
+    stem = Path(name).stem
+    return _COPY_MARK.sub("", stem) or stem
 
 
 def column_letter(index: int) -> str:
@@ -387,6 +462,33 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str):
             )
         )
 
+    # A header that looks like an optional column but is spelt otherwise would leave that
+    # column silently empty (every row at its default): an error, with the likely name.
+    optional = {
+        spelling: c.name
+        for c in spec.columns
+        if not c.required and c.name not in mapping
+        for spelling in (c.name, *c.aliases)
+    }
+    used = set(mapping.values())
+    for j, cell in enumerate(header):
+        h = normalise_header(cell) if isinstance(cell, str) else ""
+        if not h or j in used or h in EXTRA_COLUMNS:
+            continue
+        near = [optional[n] for n in get_close_matches(h, list(optional), n=1, cutoff=0.6)]
+        if near:
+            issues.append(
+                Issue(
+                    "E116",
+                    f"表头「{h}」无法识别，可能是「{near[0]}」列，该列将被当作空白",
+                    file=file,
+                    sheet=sheet_name,
+                    row=header_at + 1,
+                    column=h,
+                    column_letter=column_letter(j),
+                    suggestion=f"如是，请把表头改为「{near[0]}」；如不是，请换一个不易混淆的列名",
+                )
+            )
     unit_index = seen_headers.get(UNIT_COLUMN)
     kept: list[list] = []
     excel_rows: list[int] = []

@@ -635,7 +635,10 @@ def _fast_beyond(pieces: Iterator[bytes], formula: list[bool]) -> str | None:
     """
     plain = True
     for piece in pieces:
-        if not formula[0] and (b"<f" in piece or b":f" in piece) and _FORMULA_TAG.search(piece):
+        if not formula[0] and (
+            b't="e"' in piece  # an error value (#N/A …) reads as blank: look at it too
+            or ((b"<f" in piece or b":f" in piece) and _FORMULA_TAG.search(piece))
+        ):
             formula[0] = True
         if plain:
             cells = piece.count(b"<c ") + piece.count(b"<c>")
@@ -772,6 +775,28 @@ def _parse_small(zf: zipfile.ZipFile, name: str):
     if info.file_size > 16 * 1024**2:
         raise ValueError(f"{name} is too large")
     return SafeET.fromstring(zf.read(info), forbid_dtd=True)
+
+
+# --- cells holding an Excel error value -------------------------------------------
+
+_ERROR_CELL = re.compile(rb'<c r="([A-Za-z]+[0-9]+)"[^>]*?\st="e"')
+
+
+def error_cells(path: Path, parts: frozenset[str]) -> dict[str, list[str]]:
+    """Sheet name → refs of cells whose value is an Excel error (#N/A, #DIV/0! …).
+
+    The reader gives such a cell as blank, which would let a default stand in
+    for it; only the ``parts`` :func:`inspect_workbook` flagged are read.
+    """
+    found: dict[str, list[str]] = {}
+    with zipfile.ZipFile(path) as zf:
+        for part, sheet in _sheet_parts(zf).items():
+            if part not in parts:
+                continue
+            refs = [m.decode() for m in _ERROR_CELL.findall(zf.read(part))]
+            if refs:
+                found[sheet] = refs
+    return found
 
 
 # --- formulas without a cached value -----------------------------------------------

@@ -261,7 +261,9 @@ def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: _Check
         uniques = values
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    if col.kind == TEXT:  # the common case, kept cheap: most text cells are plain strings
+    if col.identifier:  # 「王  五」 and 「王五」 are one person, 「AG１」 and 「AG1」 one clue
+        results = [_EMPTY if _blank(u) else _identifier(_text(u)) for u in uniques]
+    elif col.kind == TEXT:  # the common case, kept cheap: most text cells are plain strings
         results = [
             (u.strip() or _EMPTY) if type(u) is str else _EMPTY if _blank(u) else parse(u)
             for u in uniques
@@ -286,6 +288,13 @@ def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: _Check
                 check.add("E102", f"必填项「{col.name}」为空", raw, int(i), col.name, spec.key)
     typed = [col.default if r is _EMPTY else None if isinstance(r, _Bad) else r for r in results]
     return _typed(typed, col)[codes]
+
+
+_HALF_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def _identifier(text: str) -> str:
+    return "".join(text.translate(_HALF_WIDTH).split())
 
 
 def _blank(v) -> bool:
