@@ -105,6 +105,7 @@ def test_unit_is_the_file_stem_unless_a_unit_column_says_otherwise(book, config)
     ledgers, issues = check(book.folder, config)
     assert [i for i in issues if i.is_error] == []
     assert sorted(ledgers.frames["talks"]["_unit"]) == ["汇总", "甲镇纪委"]
+    assert ledgers.present["talks"] == {"汇总", "甲镇纪委"}
 
 
 def test_missing_required_column_suggests_the_near_header(book, config):
@@ -436,3 +437,41 @@ def test_spaces_inside_a_name_do_not_make_two_persons(book, config):
     ledgers, issues = check(book.folder, config)
     assert [i for i in issues if i.is_error] == []
     assert compute_figures(ledgers, H1_2022, config)["sanctioned_persons"] == 1
+
+
+def test_a_row_with_only_a_serial_number_is_an_empty_row(book, config):
+    book(
+        "室",
+        {
+            "谈话": [
+                ["序号", "日期", "谈话类型", "人数"],
+                [1, date(2022, 1, 3), "约谈", 2],
+                [2, None, None, None],
+                [3],
+            ]
+        },
+        headers=False,
+    )
+    ledgers, issues = check(book.folder, config)
+    assert issues == []
+    assert len(ledgers.frames["talks"]) == 1
+
+
+def test_a_unit_column_filled_on_every_row_leaves_no_phantom_unit(book, config):
+    path = book(
+        "汇总",
+        {
+            "谈话": [
+                [date(2022, 1, 3), "约谈", 1, None, "甲镇纪委"],
+                [date(2022, 1, 3), "约谈", 2, None, "乙镇纪委"],
+            ]
+        },
+        headers=False,
+    )
+    wb = openpyxl.load_workbook(path)
+    wb["谈话"].insert_rows(1)
+    for c, h in enumerate([*HEADERS["谈话"], "填报单位"], start=1):
+        wb["谈话"].cell(1, c, h)
+    wb.save(path)
+    ledgers, _ = check(book.folder, config)
+    assert ledgers.units == ["乙镇纪委", "甲镇纪委"]  # no 「汇总」 row of zeros in the appendix

@@ -96,12 +96,7 @@ class _Group(click.Group):
             from .format import issues_summary, issues_table
 
             click.echo(issues_table(e.issues), err=True)
-            click.echo(
-                issues_summary(e.issues, len({i.file for i in e.issues if i.file}), 0).splitlines()[
-                    0
-                ],
-                err=True,
-            )
+            click.echo(issues_summary(e.issues, e.files, e.rows), err=True)
             click.echo(f"错误：{e}", err=True)
             ctx.exit(1)
         except WorkreportError as e:

@@ -135,6 +135,14 @@ def _build(data: dict, path: Path | None, warnings: tuple[str, ...]) -> Config:
     elif report_date is not None and not isinstance(report_date, date):
         raise ConfigError("[report] date 应为日期，如 2022-07-05", path)
     templates = report.get("templates")
+    for key in ("title", "organisation", "templates"):
+        if key in report and not isinstance(report[key], str):
+            raise ConfigError(f"[report] {key} 应为文字（用引号括起来）", path)
+    for key, value in data.get("style", {}).items():
+        if not isinstance(value, str):
+            raise ConfigError(f"[style] {key} 应为字体名（文字）", path)
+    if period is not None and not isinstance(period, str | int):
+        raise ConfigError('[report] period 应为文字，如 "2022H1"', path)
 
     forms: dict[str, str] = {}
     for form, measures in data.get("forms", {}).items():

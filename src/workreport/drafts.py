@@ -22,6 +22,7 @@ from .report import (
     PROP_PREFIX,
     Stats,
     appendix_table,
+    audit_workbook,
     compute_stats,
     draft_properties,
     figure_labels,
@@ -32,7 +33,6 @@ from .report import (
     recorded_tags,
     require_period,
     template_context,
-    write_audit,
 )
 from .write import ensure_not_open, keep_backup, write_atomic
 
@@ -74,6 +74,7 @@ def refresh_draft(
     """
     import docx
 
+    from .audit import audit_path
     from .render.docx import (
         control_text,
         figure_controls,
@@ -87,8 +88,8 @@ def refresh_draft(
     output = output or draft
     if not draft.is_file():
         raise UsageError(f"稿件不存在：{draft}")
-    ensure_not_open(draft)
-    ensure_not_open(output)
+    for target in (draft, output, audit_path(output)) if audit else (draft, output):
+        ensure_not_open(target)
     props = read_custom_properties(draft)
     if not props.get(f"{PROP_PREFIX}version"):
         raise OutputError(
@@ -144,10 +145,21 @@ def refresh_draft(
     buffer = io.BytesIO()
     document.save(buffer)
 
+    audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = keep_backup(output) if output.exists() else None
     write_atomic(output, buffer.getvalue())
-    audit_file = write_audit(output, checked, stats, config) if audit else None
-    return RefreshResult(output, stats, changes, lost, unknown, backup, audit_file, checked.issues)
+    if audit_data is not None:
+        write_atomic(audit_path(output), audit_data)
+    return RefreshResult(
+        output,
+        stats,
+        changes,
+        lost,
+        unknown,
+        backup,
+        audit_path(output) if audit else None,
+        checked.issues,
+    )
 
 
 def _refresh_appendix(document, stats: Stats) -> None:

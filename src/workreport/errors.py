@@ -108,8 +108,8 @@ class ConfigError(UsageError):
 class InvalidData(WorkreportError):
     """The ledgers hold errors; carries every issue found, not only the first."""
 
-    def __init__(self, issues: list[Issue]):
-        self.issues = issues
+    def __init__(self, issues: list[Issue], files: int = 0, rows: int = 0):
+        self.issues, self.files, self.rows = issues, files, rows
         errors = sum(1 for i in issues if i.is_error)
         super().__init__(
             f"台账数据有 {errors} 处错误，已停止。请先修正（可用 workreport validate 查看）。"

@@ -62,10 +62,6 @@ class Loaded:
     issues: list[Issue] = field(default_factory=list)
     rows_read: int = 0
 
-    def units_with(self, key: str) -> set[str]:
-        """The 填报单位 whose workbook supplies the ledger ``key`` (for null vs 0, SPEC §3.4)."""
-        return {f.unit for f in self.files if key in f.sheets}
-
 
 def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
     """Expand files and folders (recursively) into (path, display name) pairs.
@@ -492,6 +488,7 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str):
     unit_index = seen_headers.get(UNIT_COLUMN)
     kept: list[list] = []
     excel_rows: list[int] = []
+    ledger_columns = sorted({*mapping.values(), *([unit_index] if unit_index is not None else [])})
     for offset, row in enumerate(rows[header_at + 1 :]):
         first = _first_value(row)
         if first is None:
@@ -509,6 +506,8 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str):
                 )
             )
             continue
+        if _first_value([row[j] for j in ledger_columns if j < len(row)]) is None:
+            continue  # a 序号 with nothing else: an empty row of a pre-numbered sheet
         kept.append(row)
         excel_rows.append(excel_row)
 

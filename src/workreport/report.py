@@ -58,7 +58,8 @@ def load_valid(paths: list[Path], config: Config, *, progress: Callable | None =
     """load → validate, refusing to go on when there is any error (SPEC §6)."""
     loaded, ledgers, issues = check_inputs(paths, config, progress=progress)
     if any(i.is_error for i in issues):
-        raise InvalidData(issues)
+        files = {f.name for f in loaded.files} | {i.file for i in issues if i.file}
+        raise InvalidData(issues, files=len(files), rows=loaded.rows_read)
     return Checked(loaded, ledgers, issues)
 
 
@@ -307,24 +308,29 @@ def build_report(
     period = require_period(config.period)
     if output.suffix.lower() != ".docx":
         raise UsageError(f"输出文件应以 .docx 结尾：{output}")
-    ensure_not_open(output)
+    from .audit import audit_path
+
+    # both outputs are checked before either is written, so they never fall out of step
+    for target in (output, audit_path(output)) if audit else (output,):
+        ensure_not_open(target)
     checked = load_valid(paths, config, progress=progress)
     stats = compute_stats(checked, config, period, by_unit=True)
     doc = render_document(stats, checked, config)
     data = docx_bytes(doc, config)
+    audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = guard_existing(output, force=force, inputs=paths)
     write_atomic(output, data)
-    audit_file = write_audit(output, checked, stats, config) if audit else None
+    if audit_data is not None:
+        write_atomic(audit_path(output), audit_data)
     missing = list(dict.fromkeys(s.text for b in doc.blocks for s in b.lead + b.spans if s.missing))
-    return BuildResult(output, stats, backup, checked.issues, missing, audit_file)
+    return BuildResult(
+        output, stats, backup, checked.issues, missing, audit_path(output) if audit else None
+    )
 
 
-def write_audit(draft: Path, checked: Checked, stats: Stats, config: Config) -> Path:
-    """数据底稿 beside the draft (SPEC §5a); generated, so it is simply replaced."""
-    from .audit import audit_bytes, audit_path
+def audit_workbook(checked: Checked, stats: Stats, config: Config) -> bytes:
+    """数据底稿 (SPEC §5a): where each number of the draft comes from."""
+    from .audit import audit_bytes
 
-    path = audit_path(draft)
-    ensure_not_open(path)
     labels, _ = figure_labels(config)
-    write_atomic(path, audit_bytes(checked.ledgers, stats.values, stats.period, config, labels))
-    return path
+    return audit_bytes(checked.ledgers, stats.values, stats.period, config, labels)

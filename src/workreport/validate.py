@@ -200,9 +200,13 @@ def validate(loaded: Loaded, config: Config) -> tuple[Ledgers, list[Issue]]:
     _check_activities(typed["activities"], config, check)
     present: dict[str, set[str]] = {}
     for key in specs:
-        units = loaded.units_with(key)
-        units |= set(typed[key][UNIT].unique())
-        present[key] = units
+        frame = typed[key]
+        # a unit supplies a ledger through its rows (a 填报单位 column may name several),
+        # or through an empty sheet, which is a true 0 (SPEC §3.4)
+        with_rows = set(frame[FILE].unique())
+        present[key] = set(frame[UNIT].unique()) | {
+            f.unit for f in loaded.files if key in f.sheets and f.name not in with_rows
+        }
     # read like the workbooks: file by file, sheet by sheet, row by row
     issues = sorted(
         loaded.issues + check.issues,

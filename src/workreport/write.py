@@ -8,7 +8,6 @@ each.  A target that Word has open (``~$`` lock beside it) is not touched.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,11 +16,15 @@ from .errors import OutputError
 
 
 def lock_file(path: Path) -> Path | None:
-    """Word's owner file for ``path``: ``~$`` + the name (Word drops the first two
-    characters of long names, so both spellings are checked)."""
+    """The lock file an editor keeps beside ``path`` while it is open: Word's and WPS's
+    ``~$`` + the name (long names lose their first two characters), LibreOffice's
+    ``.~lock.<name>#``."""
     folder, name = path.parent, path.name
-    for candidate in (f"~${name}", f"~${name[2:]}" if len(name) > 2 else None):
-        if candidate and (folder / candidate).exists():
+    candidates = [f"~${name}", f".~lock.{name}#"]
+    if len(name) > 2:
+        candidates.append(f"~${name[2:]}")
+    for candidate in candidates:
+        if (folder / candidate).exists():
             return folder / candidate
     return None
 
@@ -56,15 +59,16 @@ def _umask() -> int:
     return mask
 
 
-_BACKUP = re.compile(r"\.v(\d+)$")
-
-
 def backup_path(path: Path) -> Path:
     """The next free numbered backup: 汇报.v1.docx, 汇报.v2.docx …"""
+    # names are compared literally: 「汇报[定稿].docx」 must not read as a glob pattern
+    prefix, suffix = f"{path.stem}.v", path.suffix
     taken = [
-        int(m[1])
-        for p in path.parent.glob(f"{path.stem}.v*{path.suffix}")
-        if (m := _BACKUP.search(p.name[: -len(path.suffix)] if path.suffix else p.name))
+        int(p.name[len(prefix) : len(p.name) - len(suffix)])
+        for p in path.parent.iterdir()
+        if p.name.startswith(prefix)
+        and p.name.endswith(suffix)
+        and p.name[len(prefix) : len(p.name) - len(suffix)].isdigit()
     ]
     return path.with_name(f"{path.stem}.v{max(taken, default=0) + 1}{path.suffix}")
 

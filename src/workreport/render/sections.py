@@ -207,7 +207,8 @@ def cn_ordinal(n: int) -> str:
 
 def make_environment(folder: Path) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
-        loader=FileSystemLoader(str(folder)),
+        # utf-8-sig: a template saved by Notepad starts with a BOM that is not text
+        loader=FileSystemLoader(str(folder), encoding="utf-8-sig"),
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -247,6 +248,10 @@ def render_one(env: SandboxedEnvironment, folder: Path, name: str, context: dict
         return env.get_template(name).render(context)
     except TemplateSyntaxError as e:
         raise TemplateError(name, e.lineno, f"语法错误：{e.message}") from e
+    except UnicodeDecodeError as e:
+        raise TemplateError(
+            name, None, "模板不是 UTF-8 编码，请用记事本“另存为”UTF-8 后再试"
+        ) from e
     except (
         JinjaTemplateError,
         TypeError,
