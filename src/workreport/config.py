@@ -115,11 +115,24 @@ def load_config(path: Path | None = None) -> Config:
         for key in value:
             if allowed is not None and key not in allowed:
                 warnings.append(f"{path}：[{section}] 中未知的键 {key}，已忽略")
-        if section in ("forms", "activities"):
-            data[section] = dict(value)  # a vocabulary is replaced whole, not merged
+        if section == "activities":
+            data[section] = {**data[section], **value}  # add to the vocabulary or change a unit
+        elif section == "forms":
+            data[section] = _move_measures(data[section], value, path)
         else:
             data.setdefault(section, {}).update(value)
     return _build(data, path, tuple(warnings))
+
+
+def _move_measures(default: dict, user: dict, path: Path | None) -> dict:
+    """A 处理方式 listed under a 形态 in workreport.toml moves there; the rest stay put."""
+    moved = set()
+    for form, measures in user.items():
+        moved |= set(_str_list(measures, f"[forms] {form}", path))
+    merged = {form: [m for m in measures if m not in moved] for form, measures in default.items()}
+    for form, measures in user.items():
+        merged.setdefault(form, []).extend(m.strip() for m in measures)
+    return merged
 
 
 def _build(data: dict, path: Path | None, warnings: tuple[str, ...]) -> Config:
