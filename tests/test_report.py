@@ -271,3 +271,15 @@ def test_the_sample_report_converts_to_an_a4_pdf_with_its_headings_and_figures(
     ):
         assert words in flat, words
     assert re.search(r"—\s*1\s*—", text)  # the page number field, evaluated
+
+
+def test_a_draft_with_only_a_comment_added_counts_as_edited(tmp_path):
+    out = tmp_path / "汇报.docx"
+    assert run("build", SAMPLE, "-o", out).exit_code == 0
+    draft = docx.Document(str(out))
+    paragraph = next(p for p in draft.paragraphs if p.runs)
+    draft.add_comment(paragraph.runs[0], text="请核实", author="分管领导")
+    draft.save(str(out))
+    result = run("build", SAMPLE, "-o", out)
+    assert result.exit_code == 1
+    assert "被手工修改过" in result.output

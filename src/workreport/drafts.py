@@ -26,7 +26,6 @@ from .report import (
     compute_stats,
     draft_properties,
     figure_labels,
-    fingerprint,
     is_edited,
     load_valid,
     recorded,
@@ -81,8 +80,9 @@ def refresh_draft(
         read_custom_properties,
         set_control_text,
         set_custom_properties,
+        with_custom_properties,
     )
-    from .render.read import document_text
+    from .render.read import content_fingerprint
     from .render.sections import lookup
 
     output = output or draft
@@ -99,7 +99,7 @@ def refresh_draft(
         period = parse_period(props[f"{PROP_PREFIX}period"])
     config = config.with_overrides(period=period)
     period = require_period(config.period)
-    was_edited = is_edited(props, document_text(draft))
+    was_edited = is_edited(props, content_fingerprint(draft))
 
     checked = load_valid(paths, config, progress=progress)
     stats = compute_stats(checked, config, period, by_unit=True)
@@ -137,17 +137,16 @@ def refresh_draft(
     }
     new_props.update(draft_properties(stats, checked, expected))
     buffer = io.BytesIO()
+    set_custom_properties(document, new_props)
     document.save(buffer)
-    new_props[FINGERPRINT_PROP] = fingerprint(document_text(buffer.getvalue()))
+    new_props[FINGERPRINT_PROP] = content_fingerprint(buffer.getvalue())
     # a draft with hand edits stays marked as such, so `build` never replaces it (SPEC §7)
     new_props[EDITED_PROP] = "1" if was_edited else "0"
-    set_custom_properties(document, new_props)
-    buffer = io.BytesIO()
-    document.save(buffer)
+    data = with_custom_properties(buffer.getvalue(), new_props)
 
     audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = keep_backup(output) if output.exists() else None
-    write_atomic(output, buffer.getvalue())
+    write_atomic(output, data)
     if audit_data is not None:
         write_atomic(audit_path(output), audit_data)
     return RefreshResult(

@@ -6,7 +6,6 @@ bottom shows the whole flow; every stage lives in its own module.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -237,19 +236,18 @@ def _json(text: str):
         return text  # retyped by hand in Word: keep what is there
 
 
-def fingerprint(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def docx_bytes(doc: ReportDocument, config: Config) -> bytes:
-    """Render, then stamp the fingerprint of the text a reader will see."""
-    from .render.docx import render_docx
-    from .render.read import document_text
+    """Render, then stamp the fingerprint of the content as written."""
+    from .render.docx import render_docx, with_custom_properties
+    from .render.read import content_fingerprint
 
-    first = render_docx(doc, config.style)
-    props = dict(doc.properties)
-    props[FINGERPRINT_PROP] = fingerprint(document_text(first))
-    return render_docx(_with_properties(doc, props), config.style)
+    # a placeholder keeps docProps/custom.xml in the package; it is replaced below
+    data = render_docx(
+        _with_properties(doc, {**doc.properties, FINGERPRINT_PROP: ""}), config.style
+    )
+    return with_custom_properties(
+        data, {**doc.properties, FINGERPRINT_PROP: content_fingerprint(data)}
+    )
 
 
 def _with_properties(doc: ReportDocument, props: dict[str, str]) -> ReportDocument:
@@ -268,22 +266,22 @@ class BuildResult:
     audit: Path | None = None
 
 
-def is_edited(props: dict[str, str], text: str) -> bool:
-    """Whether a draft holds work the tool did not write: its text no longer matches the
-    fingerprint it was written with, or an earlier ``refresh`` kept hand edits."""
-    return props.get(EDITED_PROP) == "1" or props.get(FINGERPRINT_PROP) != fingerprint(text)
+def is_edited(props: dict[str, str], content: str) -> bool:
+    """Whether a draft holds work the tool did not write: its content no longer matches
+    the fingerprint it was written with, or an earlier ``refresh`` kept hand edits."""
+    return props.get(EDITED_PROP) == "1" or props.get(FINGERPRINT_PROP) != content
 
 
 def guard_existing(output: Path, *, force: bool, inputs: list[Path] = ()) -> Path | None:
     """Never overwrite a draft edited by hand (SPEC §7).  Returns the backup made, if any."""
-    from .render.read import document_text, read_properties
+    from .render.read import content_fingerprint, read_properties
 
     ensure_not_open(output)
     if not output.exists():
         return None
     if not force:
         try:
-            edited = is_edited(read_properties(output), document_text(output))
+            edited = is_edited(read_properties(output), content_fingerprint(output))
         except Exception:  # noqa: BLE001 - unreadable or not ours: treat as someone's work
             edited = True
         if edited:

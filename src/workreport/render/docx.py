@@ -494,6 +494,21 @@ def set_custom_properties(document, properties: dict[str, str]) -> None:
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
+def with_custom_properties(data: bytes, properties: dict[str, str]) -> bytes:
+    """``data`` with its custom properties part replaced; every other part byte for byte."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            blob = source.read(info)
+            if info.filename == "docProps/custom.xml":
+                blob = _custom_properties_xml(properties)
+            target.writestr(info, blob)
+    return out.getvalue()
+
+
 def figure_controls(document):
     """(tag, content control element) for every tagged figure, in document order."""
     for sdt in document.element.body.iter(qn("w:sdt")):

@@ -6,32 +6,27 @@ import io
 import zipfile
 from pathlib import Path
 
-from defusedxml import ElementTree
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_PART = 64 * 1024 * 1024
 
 
-def _part(source: Path | bytes, name: str) -> bytes:
+def content_fingerprint(source: Path | bytes) -> str:
+    """SHA-256 over every part under ``word/``: text, formatting, comments, tracked
+    changes and settings, but not the document properties the tool writes itself.
+
+    Any edit saved by Word, WPS or LibreOffice changes it, so a draft whose
+    fingerprint no longer matches has been touched by a person (SPEC §7).
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
     raw = io.BytesIO(source) if isinstance(source, bytes) else source
     with zipfile.ZipFile(raw) as z:
-        info = z.getinfo(name)
-        if info.file_size > MAX_PART:
-            raise ValueError(f"{name} 过大")
-        return z.read(name)
-
-
-def document_text(source: Path | bytes) -> str:
-    """Every body paragraph's text, content controls and table cells included.
-
-    Deleted text of tracked changes (``w:delText``) is not text a reader sees.
-    """
-    root = ElementTree.fromstring(_part(source, "word/document.xml"))
-    body = root.find(f"{W}body")
-    lines = []
-    for p in body.iter(f"{W}p"):
-        lines.append("".join(t.text or "" for t in p.iter(f"{W}t")))
-    return "\n".join(lines)
+        for info in sorted(z.infolist(), key=lambda i: i.filename):
+            if info.filename.startswith("word/"):
+                if info.file_size > MAX_PART:
+                    raise ValueError(f"{info.filename} 过大")
+                digest.update(info.filename.encode() + b"\0" + z.read(info) + b"\0")
+    return digest.hexdigest()
 
 
 def read_properties(source: Path | bytes) -> dict[str, str]:
