@@ -213,3 +213,52 @@ def test_init_scaffolds_a_project_that_commands_find(tmp_path, monkeypatch):
     assert "（一）本期由分析人员改写。" in text  # and its own templates used
     again = run("init", folder)
     assert again.exit_code == 2 and "已存在" in again.output
+
+
+def test_a_figure_retyped_inside_its_tag_is_kept_and_reported(project):
+    data, draft = project
+    document = docx.Document(str(draft))
+    sdt = next(
+        s
+        for s in document.element.body.iter(f"{W}sdt")
+        if s.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == "activities.走访单位"
+    )
+    sdt.find(f".//{W}t").text = "55（含重复走访3个）"
+    document.save(str(draft))
+    append_activity(data / "城关镇纪委.xlsx", "走访单位", 5)
+    result = run("refresh", draft, data)
+    assert result.exit_code == 0
+    assert "被手工改过" in result.output and "55（含重复走访3个）" in result.output
+    assert "深入走访乡镇、市直部门55（含重复走访3个）个" in text_of(draft)
+
+
+def test_a_figure_inside_a_tracked_change_is_not_rewritten(project):
+    data, draft = project
+    document = docx.Document(str(draft))
+    sdt = next(
+        s
+        for s in document.element.body.iter(f"{W}sdt")
+        if s.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == "activities.走访单位"
+    )
+    run_el = sdt.find(f".//{W}r")
+    deletion = docx.oxml.OxmlElement("w:del")
+    deletion.set(f"{W}id", "901")
+    deletion.set(f"{W}author", "审稿人")
+    run_el.addprevious(deletion)
+    deletion.append(run_el)
+    run_el.find(f"{W}t").tag = f"{W}delText"
+    document.save(str(draft))
+    before = draft.read_bytes()
+    append_activity(data / "城关镇纪委.xlsx", "走访单位", 5)
+    result = run("refresh", draft, data)
+    assert result.exit_code == 0
+    assert "修订状态" in result.output
+    refreshed = docx.Document(str(draft))
+    sdt = next(
+        s
+        for s in refreshed.element.body.iter(f"{W}sdt")
+        if s.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == "activities.走访单位"
+    )
+    assert [t.text for t in sdt.iter(f"{W}delText")] == ["55"]
+    assert list(sdt.iter(f"{W}t")) == []
+    assert draft.with_name("汇报.v1.docx").read_bytes() == before

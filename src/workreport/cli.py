@@ -352,6 +352,13 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
         click.echo(table(("指标", "名称", "原数字", "新数字"), rows))
     else:
         click.echo("数字没有变化。")
+    if result.kept:
+        click.echo(
+            f"警告：以下 {len(result.kept)} 个数字在稿中被手工改过（或处于修订状态），未自动更新，请人工核对：",
+            err=True,
+        )
+        rows = [(c.tag.split("|")[0], c.label, c.old, c.new) for c in result.kept]
+        click.echo(table(("指标", "名称", "稿中现为", "台账计算为"), rows), err=True)
     if result.lost:
         click.echo(
             f"警告：以下 {len(result.lost)} 个指标的标记已在稿中被删除，无法自动更新，请人工核对："

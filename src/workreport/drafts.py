@@ -54,6 +54,7 @@ class RefreshResult:
     backup: Path | None
     audit: Path | None = None
     issues: list = field(default_factory=list)
+    kept: list[Change] = field(default_factory=list)  # edited by hand inside the tag
 
 
 def refresh_draft(
@@ -77,6 +78,7 @@ def refresh_draft(
     from .render.docx import (
         control_text,
         figure_controls,
+        has_revisions,
         read_custom_properties,
         set_control_text,
         set_custom_properties,
@@ -108,7 +110,9 @@ def refresh_draft(
 
     document = docx.Document(str(draft))
     changes: list[Change] = []
+    kept: list[Change] = []  # figures a person edited inside the tag: not overwritten
     unknown: list[str] = []
+    before, _ = recorded(props)
     present: Counter[str] = Counter()
     for tag, sdt in figure_controls(document):
         present[tag] += 1
@@ -119,9 +123,19 @@ def refresh_draft(
         fig, fmt = found
         new, missing = fig.text(fmt)
         old = control_text(sdt)
-        if old != new:
-            set_control_text(sdt, new, missing)
-            changes.append(Change(tag, labels.get(fig.id, fig.id), old, new))
+        label = labels.get(fig.id, fig.id)
+        if old == new:
+            continue
+        if has_revisions(sdt):
+            # rewriting inside a tracked change would corrupt it: the analyst decides
+            kept.append(Change(tag, label, old, new))
+            continue
+        written = _written_text(fig, fmt, before)
+        if written is not None and old != written:
+            kept.append(Change(tag, label, old, new))  # retyped by hand: their words stay
+            continue
+        set_control_text(sdt, new, missing)
+        changes.append(Change(tag, label, old, new))
     expected = recorded_tags(props)
     lost = [
         (tag, labels.get(tag.split("|")[0], tag))
@@ -158,7 +172,18 @@ def refresh_draft(
         backup,
         audit_path(output) if audit else None,
         checked.issues,
+        kept,
     )
+
+
+def _written_text(fig, fmt: str, before: dict) -> str | None:
+    """The text the tool last wrote for this tag, from the value the draft recorded;
+    None when it cannot be known (a 同比, whose previous value is not recorded)."""
+    from .render.sections import Fig
+
+    if fmt == "yoy" or fig.id not in before:
+        return None
+    return Fig(fig.id, before[fig.id], None, fig.label).text(fmt)[0]
 
 
 def _refresh_appendix(document, stats: Stats) -> None:

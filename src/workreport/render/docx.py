@@ -517,6 +517,12 @@ def figure_controls(document):
             yield tag.get(qn("w:val"), ""), sdt
 
 
+def has_revisions(sdt) -> bool:
+    """Whether a tracked insertion or deletion lies inside the content control."""
+    content = sdt.find(qn("w:sdtContent"))
+    return any(True for tag in ("w:ins", "w:del") for _ in content.iter(qn(tag)))
+
+
 def control_text(sdt) -> str:
     return "".join(t.text or "" for t in sdt.find(qn("w:sdtContent")).iter(qn("w:t")))
 
