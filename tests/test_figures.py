@@ -294,3 +294,28 @@ def test_the_per_unit_breakdown_in_one_pass_equals_unit_by_unit(config):
     assert sorted(at_once) == ledgers.units
     for unit in ledgers.units:
         assert at_once[unit] == compute_figures(ledgers, H1_2022, config, unit=unit), unit
+
+
+def test_yoy_is_unknown_when_a_unit_sent_no_rows_for_last_year(book, config):
+    book(
+        "城关镇纪委",
+        {
+            "谈话": [
+                [date(2022, 1, 3), "廉政谈话", 10, None],
+                [date(2021, 1, 3), "廉政谈话", 10, None],
+            ]
+        },
+    )
+    book("信访室", {"谈话": [[date(2022, 1, 3), "廉政谈话", 30, None]]})  # no 2021 rows sent
+    ledgers, _ = validate(load_paths([book.folder], config), config)
+    prev = compute_previous(ledgers, H1_2022, config)
+    # 40 against 10 would read as 同比增长300.0%: the comparison is not like for like
+    assert prev["talks_total"] is None
+
+
+def test_shares_change_in_percentage_points():
+    from workreport.figures import change_phrase
+
+    assert change_phrase("forms_shares.第一种形态", 83.1, 83.3) == "同比下降0.2个百分点"
+    assert change_phrase("forms_shares.第一种形态", 80.0, 75.5) == "同比上升4.5个百分点"
+    assert change_phrase("clues", 9, 8) == "同比增长12.5%"

@@ -440,28 +440,44 @@ def compute_figures_by_unit(ledgers: Ledgers, period: Period, config: Config) ->
     return out
 
 
-def covers(ledgers: Ledgers, sheet: str, period: Period, unit: str | None = None) -> bool:
-    """Whether a ledger has any row dated in ``period`` (used to decide if 同比 is known)."""
+def units_reporting(ledgers: Ledgers, sheet: str, period: Period) -> set[str]:
+    """The 填报单位 with at least one row of ``sheet`` dated in ``period``."""
     frame = ledgers.frames[sheet]
-    if unit is not None:
-        frame = frame[frame[UNIT] == unit]
     date_column = next(f.date_column for f in FIGURES if f.sheet == sheet)
     dates = frame[date_column].to_numpy()
-    return bool(
-        ((dates >= np.datetime64(period.start)) & (dates <= np.datetime64(period.end))).any()
-    )
+    in_period = (dates >= np.datetime64(period.start)) & (dates <= np.datetime64(period.end))
+    return set(frame.loc[in_period, UNIT].unique())
 
 
 def compute_previous(ledgers: Ledgers, period: Period, config: Config) -> dict:
-    """The same period of the previous year; a figure whose ledger has no row then is None."""
+    """The same period of the previous year, for 同比 (SPEC §3.5).
+
+    A figure's previous value is known only when every unit that reports its ledger
+    this period also reported rows then: a unit whose last year's rows were not sent
+    would otherwise turn into a growth that never happened.
+    """
     prev = period.previous_year()
     values = compute_figures(ledgers, prev, config)
+    known: dict[str, bool] = {}
     for f in FIGURES:
-        if not covers(ledgers, f.sheet, prev):
+        if f.sheet not in known:
+            before = units_reporting(ledgers, f.sheet, prev)
+            known[f.sheet] = bool(before) and units_reporting(ledgers, f.sheet, period) <= before
+        if not known[f.sheet]:
             values[f.id] = None
     if any(values[f"forms_{n}"] is None for n in (1, 2, 3, 4)):
         values[SHARES_ID] = None
     return values
+
+
+def points_phrase(current, previous) -> str | None:
+    """A share's change in 个百分点, not as a percentage of a percentage."""
+    if current is None or previous is None:
+        return None
+    change = round(current - previous, 1)
+    if change == 0:
+        return "与上年同期持平"
+    return f"同比{'上升' if change > 0 else '下降'}{abs(change):.1f}个百分点"
 
 
 def yoy_phrase(current, previous) -> str | None:
@@ -478,6 +494,12 @@ def yoy_phrase(current, previous) -> str | None:
         return "与上年同期基本持平"
     word = "增长" if change > 0 else "下降"
     return f"同比{word}{rounded:.1f}%"
+
+
+def change_phrase(figure_id: str, current, previous) -> str | None:
+    """同比 for any figure id: shares change in 个百分点, counts in percent."""
+    phrase = points_phrase if figure_id.startswith(SHARES_ID) else yoy_phrase
+    return phrase(current, previous)
 
 
 def flatten(values: dict) -> dict[str, object]:

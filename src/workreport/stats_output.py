@@ -6,7 +6,7 @@ import csv
 import io
 
 from .config import Config
-from .figures import figure_ids, flatten, yoy_phrase
+from .figures import change_phrase, figure_ids, flatten
 from .format import table
 from .render.sections import format_number
 from .report import Stats, figure_labels
@@ -37,7 +37,7 @@ def stats_table(stats: Stats, config: Config) -> str:
         numeric = range(3, 4 + len(units))
     else:
         rows = [
-            (fid, label, unit, _cell(value), _cell(prev), yoy_phrase(value, prev) or "")
+            (fid, label, unit, _cell(value), _cell(prev), change_phrase(fid, value, prev) or "")
             for fid, label, unit, value, prev in _rows(stats, config)
         ]
         header = ("标识", "指标", "单位", "数值", "上年同期", "同比")
@@ -60,7 +60,7 @@ def stats_csv(stats: Stats, config: Config) -> str:
                 unit,
                 "" if value is None else format_number(value),
                 "" if prev is None else format_number(prev),
-                yoy_phrase(value, prev) or "",
+                change_phrase(fid, value, prev) or "",
                 *(
                     "" if per_unit[u].get(fid) is None else format_number(per_unit[u].get(fid))
                     for u in units

@@ -59,17 +59,17 @@ def pct_text(value, digits: int = 1) -> str:
     return f"{float(value):.{digits}f}%"
 
 
-def _yoy(current, previous) -> str | None:
-    from ..figures import yoy_phrase
+def _yoy(fig) -> str | None:
+    from ..figures import change_phrase
 
-    return yoy_phrase(current, previous)
+    return change_phrase(fig.id, fig.value, fig.previous)
 
 
 FORMATS = {
     "value": lambda fig: format_number(fig.value),
     "approx": lambda fig: approx_text(fig.value),
     "pct": lambda fig: pct_text(fig.value),
-    "yoy": lambda fig: _yoy(fig.value, fig.previous),
+    "yoy": _yoy,
 }
 
 
