@@ -262,3 +262,42 @@ def test_a_figure_inside_a_tracked_change_is_not_rewritten(project):
     assert [t.text for t in sdt.iter(f"{W}delText")] == ["55"]
     assert list(sdt.iter(f"{W}t")) == []
     assert draft.with_name("汇报.v1.docx").read_bytes() == before
+
+
+def test_arithmetic_in_a_template_is_a_figure_that_refresh_recomputes(tmp_path):
+    data = tmp_path / "收文"
+    shutil.copytree(SAMPLE, data)
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "01.j2").write_text(
+        "第一、二种形态合计{{ forms_1 + forms_2 }}人，去掉走访后{{ activities.问卷调查 - activities.走访单位 }}，另加{{ 1 + letters_total }}。\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "workreport.toml"
+    config.write_text('[report]\nperiod = "2022H1"\ntemplates = "templates"\n', encoding="utf-8")
+    draft = tmp_path / "汇报.docx"
+    assert run("build", data, "--config", config, "-o", draft).exit_code == 0
+    # 118 + 15 = 133; 256 - 55 = 201; 1 + 63 = 64
+    assert "第一、二种形态合计133人，去掉走访后201，另加64。" in text_of(draft)
+    assert set(read_figure_tags(draft)) == {
+        "forms_1 + forms_2",
+        "activities.问卷调查 - activities.走访单位",
+        "1 + letters_total",
+    }
+    append_activity(data / "城关镇纪委.xlsx", "走访单位", 5)
+    assert run("refresh", draft, data, "--config", config).exit_code == 0
+    assert "去掉走访后196" in text_of(draft)
+
+
+def test_arithmetic_with_a_missing_figure_is_missing_not_zero(tmp_path):
+    data = tmp_path / "收文"
+    data.mkdir()
+    shutil.copy(SAMPLE / "信访室.xlsx", data)  # no 处分处理 anywhere
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "01.j2").write_text("合计{{ forms_1 + forms_2 }}人。\n", encoding="utf-8")
+    config = tmp_path / "workreport.toml"
+    config.write_text('[report]\nperiod = "2022H1"\ntemplates = "templates"\n', encoding="utf-8")
+    draft = tmp_path / "汇报.docx"
+    assert run("build", data, "--config", config, "-o", draft).exit_code == 0
+    assert "合计【待补充：第一种形态+第二种形态】人。" in text_of(draft)

@@ -104,14 +104,40 @@ class Fig:
     def __str__(self) -> str:
         return self.tagged()
 
-    def _num(self):
-        return 0 if self.value is None else self.value
+    # Arithmetic gives a derived figure: tagged with its expression (「forms_1 + forms_2」) so
+    # that refresh recomputes it, and missing when any part is missing, never 0 (SPEC §3.4).
+    def _combine(self, other, sign: str, swap: bool = False):
+        if isinstance(other, Fig):
+            right = other
+        elif isinstance(other, int | float) and not isinstance(other, bool):
+            right = Fig(format_number(other), other, other, format_number(other))
+        else:
+            return NotImplemented
+        left, right = (right, self) if swap else (self, right)
+        return combine(left, sign, right)
+
+    def __add__(self, other):
+        return self._combine(other, "+")
+
+    def __radd__(self, other):
+        return self._combine(other, "+", swap=True)
+
+    def __sub__(self, other):
+        return self._combine(other, "-")
+
+    def __rsub__(self, other):
+        return self._combine(other, "-", swap=True)
+
+    def _number(self):
+        if self.value is None:
+            raise ValueError(f"指标「{self.label}」缺少数据，不能用于计算")
+        return self.value
 
     def __int__(self):
-        return int(self._num())
+        return int(self._number())
 
     def __float__(self):
-        return float(self._num())
+        return float(self._number())
 
     def __eq__(self, other):
         return self.value == (other.value if isinstance(other, Fig) else other)
@@ -119,25 +145,37 @@ class Fig:
     def __hash__(self):
         return hash(self.id)
 
+    # A missing figure compares false either way, so {% if %} takes neither branch's number.
+    def _compare(self, other, test) -> bool:
+        right = other.value if isinstance(other, Fig) else other
+        return self.value is not None and right is not None and test(self.value, right)
+
     def __lt__(self, other):
-        return float(self) < float(other)
+        return self._compare(other, lambda a, b: a < b)
 
     def __gt__(self, other):
-        return float(self) > float(other)
+        return self._compare(other, lambda a, b: a > b)
 
     def __le__(self, other):
-        return float(self) <= float(other)
+        return self._compare(other, lambda a, b: a <= b)
 
     def __ge__(self, other):
-        return float(self) >= float(other)
+        return self._compare(other, lambda a, b: a >= b)
 
-    def __add__(self, other):
-        return self._num() + (other._num() if isinstance(other, Fig) else other)
 
-    __radd__ = __add__
+OPERATORS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b}
 
-    def __sub__(self, other):
-        return self._num() - (other._num() if isinstance(other, Fig) else other)
+
+def combine(left: Fig, sign: str, right: Fig) -> Fig:
+    def apply(a, b):
+        return None if a is None or b is None else OPERATORS[sign](a, b)
+
+    return Fig(
+        f"{left.id} {sign} {right.id}",
+        apply(left.value, right.value),
+        apply(left.previous, right.previous),
+        f"{left.label}{sign}{right.label}",
+    )
 
 
 class FigGroup(Mapping):
@@ -327,15 +365,28 @@ def to_spans(line: str) -> tuple[Span, ...]:
 
 
 def lookup(context: dict, tag: str) -> tuple[Fig, str] | None:
-    """A content-control tag (``activities.走访单位|approx``) → (Fig, phrasing)."""
+    """A content-control tag (``activities.走访单位|approx``, ``forms_1 + forms_2``) →
+    (Fig, phrasing), or None when it names no figure of ``context``."""
     fid, _, fmt = tag.partition("|")
-    root, _, cat = fid.partition(".")
+    terms = re.split(r" ([+-]) ", fid)
+    fig = _term(context, terms[0])
+    for sign, name in zip(terms[1::2], terms[2::2], strict=True):
+        right = _term(context, name)
+        fig = None if fig is None or right is None else combine(fig, sign, right)
+    if fig is None or (fmt or "value") not in FORMATS:
+        return None
+    return fig, fmt or "value"
+
+
+def _term(context: dict, name: str) -> Fig | None:
+    if re.fullmatch(r"\d+(?:\.\d+)?", name):
+        number = float(name) if "." in name else int(name)
+        return Fig(name, number, number, name)
+    root, _, cat = name.partition(".")
     fig = context.get(root)
     if cat:
         fig = fig.get(cat) if isinstance(fig, FigGroup) else None
-    if not isinstance(fig, Fig) or (fmt or "value") not in FORMATS:
-        return None
-    return fig, fmt or "value"
+    return fig if isinstance(fig, Fig) else None
 
 
 def figure_context(
