@@ -475,3 +475,75 @@ def test_a_unit_column_filled_on_every_row_leaves_no_phantom_unit(book, config):
     wb.save(path)
     ledgers, _ = check(book.folder, config)
     assert ledgers.units == ["乙镇纪委", "甲镇纪委"]  # no 「汇总」 row of zeros in the appendix
+
+
+def write_ods(path, name: str, rows: list[list], merges: dict[tuple[int, int], int]):
+    """A minimal OpenDocument spreadsheet; ``merges`` maps (row, col) → rows spanned."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    covered = {(r + k, c) for (r, c), n in merges.items() for k in range(1, n)}
+    body = []
+    for r, row in enumerate(rows):
+        cells = []
+        for c, v in enumerate(row):
+            if (r, c) in covered:
+                cells.append("<table:covered-table-cell/>")
+                continue
+            span = f' table:number-rows-spanned="{merges[(r, c)]}"' if (r, c) in merges else ""
+            if isinstance(v, int):
+                cells.append(
+                    f'<table:table-cell office:value-type="float" office:value="{v}"{span}><text:p>{v}</text:p></table:table-cell>'
+                )
+            elif isinstance(v, date):
+                cells.append(
+                    f'<table:table-cell office:value-type="date" office:date-value="{v.isoformat()}"{span}><text:p>{v}</text:p></table:table-cell>'
+                )
+            elif v is None:
+                cells.append(f"<table:table-cell{span}/>")
+            else:
+                cells.append(
+                    f'<table:table-cell office:value-type="string"{span}><text:p>{escape(v)}</text:p></table:table-cell>'
+                )
+        body.append("<table:table-row>" + "".join(cells) + "</table:table-row>")
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="{name}">'
+        + "".join(body)
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_merged_cells_in_an_ods_apply_to_every_row(tmp_path, config):
+    rows = [
+        ["城关镇纪委谈话台账", None, None],
+        ["日期", "谈话类型", "人数"],
+        [date(2022, 1, 3), "廉政谈话", 10],
+        [date(2022, 1, 4), None, None],
+        [date(2022, 1, 5), None, None],
+    ]
+    # 谈话类型 and 人数 merged down three rows: each talk is 廉政谈话 with 10 people
+    write_ods(tmp_path / "in" / "城关镇纪委.ods", "谈话", rows, {(0, 0): 1, (2, 1): 3, (2, 2): 3})
+    ledgers, issues = check(tmp_path / "in", config)
+    assert [i for i in issues if i.is_error] == []
+    assert compute_figures(ledgers, H1_2022, config)["talks"]["廉政谈话"] == 30

@@ -280,13 +280,15 @@ def read_workbook(
             "E117": safety.error_cells(path, formula_parts) if formula_parts else {},
         }
         unit = unit_of(name)
+        # calamine knows merged ranges of .xlsx/.xls only; an .ods names them in its XML
+        ods_merges = _ods_merges(path) if path.suffix.lower() == ".ods" else {}
         frames: dict[str, pd.DataFrame] = {}
         letters: dict[str, dict[str, str]] = {}
         for key, sheet_name in chosen.items():
             try:
                 sheet = wb.get_sheet_by_name(sheet_name)
                 frame, letters[key], sheet_issues = read_sheet(
-                    sheet, specs[key], name, sheet_name, unit
+                    sheet, specs[key], name, sheet_name, unit, ods_merges.get(sheet_name)
                 )
             except Exception as e:  # noqa: BLE001 - a damaged sheet must not stop the others
                 issues.append(_unreadable(name, e, sheet=sheet_name))
@@ -403,7 +405,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str):
+def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, merges=None):
     """One calamine sheet → (frame with canonical columns + provenance, issues)."""
     issues: list[Issue] = []
     end_row, end_col = sheet.end if sheet.end else (0, 0)
@@ -422,7 +424,7 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str):
             ],
         )
     rows = sheet.to_python(skip_empty_area=False)
-    _spread_merges(rows, sheet.merged_cell_ranges or [])
+    _spread_merges(rows, merges if merges is not None else sheet.merged_cell_ranges or [])
 
     header_at, mapping = _find_header(rows, spec)
     if header_at is None:
@@ -552,6 +554,42 @@ def _cell(row: list, idx: int | None):
 def _text_or(value, default: str) -> str:
     text = str(value).strip() if value is not None else ""
     return text or default
+
+
+_ODS = {
+    "table": "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}",
+}
+
+
+def _ods_merges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """Merged ranges of every table of an .ods, as calamine gives them for .xlsx."""
+    import zipfile
+
+    from defusedxml.ElementTree import iterparse
+
+    t = _ODS["table"]
+    merges: dict[str, list] = {}
+    row = col = 0
+    name = ""
+    with zipfile.ZipFile(path) as z, z.open("content.xml") as fh:
+        for event, el in iterparse(fh, events=("start", "end")):
+            tag = el.tag
+            if event == "start":
+                if tag == f"{t}table":
+                    name, row = el.get(f"{t}name", ""), 0
+                    merges.setdefault(name, [])
+                elif tag == f"{t}table-row":
+                    col = 0
+                elif tag in (f"{t}table-cell", f"{t}covered-table-cell"):
+                    down = int(el.get(f"{t}number-rows-spanned", "1"))
+                    across = int(el.get(f"{t}number-columns-spanned", "1"))
+                    if down > 1 or across > 1:
+                        merges[name].append(((row, col), (row + down - 1, col + across - 1)))
+                    col += int(el.get(f"{t}number-columns-repeated", "1"))
+            elif tag == f"{t}table-row":
+                row += int(el.get(f"{t}number-rows-repeated", "1"))
+                el.clear()  # rows are done with: memory stays bounded on a large sheet
+    return merges
 
 
 def _spread_merges(rows: list[list], merges) -> None:
