@@ -491,8 +491,9 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
     kept: list[list] = []
     excel_rows: list[int] = []
     ledger_columns = sorted({*mapping.values(), *([unit_index] if unit_index is not None else [])})
+    in_ledger = set(ledger_columns)
     for offset, row in enumerate(rows[header_at + 1 :]):
-        first = _first_value(row)
+        at, first = _first_value(row)
         if first is None:
             continue
         excel_row = header_at + 2 + offset
@@ -508,7 +509,10 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
                 )
             )
             continue
-        if _first_value([row[j] for j in ledger_columns if j < len(row)]) is None:
+        if (
+            at not in in_ledger
+            and _first_value([row[j] for j in ledger_columns if j < len(row)])[1] is None
+        ):
             continue  # a 序号 with nothing else: an empty row of a pre-numbered sheet
         kept.append(row)
         excel_rows.append(excel_row)
@@ -533,15 +537,15 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
     return frame, letters, issues
 
 
-def _first_value(row: list):
-    """The first non-empty cell of a row, or None for a blank row."""
-    for v in row:
+def _first_value(row: list) -> tuple[int, object]:
+    """(index, value) of the first non-empty cell of a row; (-1, None) for a blank row."""
+    for i, v in enumerate(row):
         if v is None or v == "":
             continue
         if isinstance(v, str) and not v.strip():
             continue
-        return v
-    return None
+        return i, v
+    return -1, None
 
 
 def _cell(row: list, idx: int | None):

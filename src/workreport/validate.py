@@ -266,7 +266,14 @@ def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: _Check
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if col.identifier:  # 「王  五」 and 「王五」 are one person, 「AG１」 and 「AG1」 one clue
-        results = [_EMPTY if _blank(u) else _identifier(_text(u)) for u in uniques]
+        results = [
+            (_identifier(u) or _EMPTY)
+            if type(u) is str
+            else _EMPTY
+            if _blank(u)
+            else _identifier(_text(u))
+            for u in uniques
+        ]
     elif col.kind == TEXT:  # the common case, kept cheap: most text cells are plain strings
         results = [
             (u.strip() or _EMPTY) if type(u) is str else _EMPTY if _blank(u) else parse(u)
@@ -297,8 +304,13 @@ def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: _Check
 _HALF_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def _identifier(text: str) -> str:
-    return "".join(text.translate(_HALF_WIDTH).split())
+    if not text.isascii() and _WIDE.search(text):
+        text = text.translate(_HALF_WIDTH)
+    return "".join(text.split())
 
 
 def _blank(v) -> bool:
@@ -315,11 +327,6 @@ def _typed(values: list, col: Column) -> np.ndarray:
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
-
-
-def _has(v) -> bool:
-    """Not blank: typed frames may hold None or NaN for an empty cell."""
-    return v is not None and v == v
 
 
 def _check_clues(clues: pd.DataFrame, check: _Checker) -> None:
@@ -378,54 +385,58 @@ def _check_clues(clues: pd.DataFrame, check: _Checker) -> None:
 def _check_measures(
     measures: pd.DataFrame, clues: pd.DataFrame, config: Config, check: _Checker
 ) -> None:
-    filed = dict(zip(clues["线索编号"], ~np.isnat(clues["立案日期"].to_numpy()), strict=True))
-    sanctions = config.party_sanctions | config.gov_sanctions
-    for i, (clue, form, measure) in enumerate(
-        zip(measures["线索编号"], measures["形态"], measures["处理方式"], strict=True)
-    ):
-        clue = clue if _has(clue) else None
-        if _has(measure) and _has(form) and config.forms.get(measure) != form:
-            check.add(
-                "E111",
-                f"处理方式「{measure}」属于{config.forms.get(measure, '未知形态')}，与所填形态「{form}」不一致",
-                measures,
-                i,
-                "形态",
-                "measures",
-                f"形态应为「{config.forms.get(measure)}」，或更正处理方式",
-            )
-        if clue is not None and clue not in filed:
-            check.add(
-                "E109",
-                f"线索编号「{clue}」在问题线索台账中不存在",
-                measures,
-                i,
-                "线索编号",
-                "measures",
-                "请核对编号，或在问题线索台账中补登该线索",
-            )
-        elif measure in sanctions:
-            # 党纪政务处分 only follows a filed case (SPEC §2)
-            if clue is None:
-                check.add(
-                    "E110",
-                    f"「{measure}」属于党纪政务处分，须填写对应的线索编号",
-                    measures,
-                    i,
-                    "线索编号",
-                    "measures",
-                    "填写已立案线索的编号",
-                )
-            elif not filed[clue]:
-                check.add(
-                    "E110",
-                    f"「{measure}」属于党纪政务处分，但线索「{clue}」没有立案日期",
-                    measures,
-                    i,
-                    "线索编号",
-                    "measures",
-                    "请在问题线索台账中补填立案日期，或核对处理方式",
-                )
+    """处分处理 against 问题线索 and the 形态 mapping, a column at a time; only the
+    failing rows are visited."""
+    clue = measures["线索编号"]
+    form = measures["形态"]
+    measure = measures["处理方式"]
+    expected = measure.map(config.forms)
+    for i in np.flatnonzero((measure.notna() & form.notna() & (expected != form)).to_numpy()):
+        m = measure.iat[i]
+        check.add(
+            "E111",
+            f"处理方式「{m}」属于{config.forms.get(m, '未知形态')}，与所填形态「{form.iat[i]}」不一致",
+            measures,
+            i,
+            "形态",
+            "measures",
+            f"形态应为「{config.forms.get(m)}」，或更正处理方式",
+        )
+    ids = clues["线索编号"]
+    filed_ids = set(ids[~np.isnat(clues["立案日期"].to_numpy())])
+    known = clue.isin(set(ids.dropna()))
+    for i in np.flatnonzero((clue.notna() & ~known).to_numpy()):
+        check.add(
+            "E109",
+            f"线索编号「{clue.iat[i]}」在问题线索台账中不存在",
+            measures,
+            i,
+            "线索编号",
+            "measures",
+            "请核对编号，或在问题线索台账中补登该线索",
+        )
+    # 党纪政务处分 only follows a filed case (SPEC §2)
+    sanction = measure.isin(config.party_sanctions | config.gov_sanctions)
+    for i in np.flatnonzero((sanction & clue.isna()).to_numpy()):
+        check.add(
+            "E110",
+            f"「{measure.iat[i]}」属于党纪政务处分，须填写对应的线索编号",
+            measures,
+            i,
+            "线索编号",
+            "measures",
+            "填写已立案线索的编号",
+        )
+    for i in np.flatnonzero((sanction & known & ~clue.isin(filed_ids)).to_numpy()):
+        check.add(
+            "E110",
+            f"「{measure.iat[i]}」属于党纪政务处分，但线索「{clue.iat[i]}」没有立案日期",
+            measures,
+            i,
+            "线索编号",
+            "measures",
+            "请在问题线索台账中补填立案日期，或核对处理方式",
+        )
 
 
 def _check_letters(letters: pd.DataFrame, check: _Checker) -> None:
@@ -448,19 +459,18 @@ def _check_letters(letters: pd.DataFrame, check: _Checker) -> None:
 
 
 def _check_activities(activities: pd.DataFrame, config: Config, check: _Checker) -> None:
-    for i, (kind, unit) in enumerate(
-        zip(activities["活动类型"], activities["计量单位"], strict=True)
-    ):
-        if not (_has(kind) and _has(unit)):
-            continue
-        expected = config.activities.get(kind)
-        if expected and "".join(str(unit).split()) != expected:
-            check.add(
-                "E112",
-                f"「{kind}」的计量单位应为「{expected}」，而不是「{unit}」",
-                activities,
-                i,
-                "计量单位",
-                "activities",
-                f"改为「{expected}」，或留空",
-            )
+    kind = activities["活动类型"]
+    unit = activities["计量单位"]
+    expected = kind.map(config.activities)
+    written = unit.map(lambda u: "".join(str(u).split()), na_action="ignore")
+    wrong = kind.notna() & unit.notna() & expected.notna() & (written != expected)
+    for i in np.flatnonzero(wrong.to_numpy()):
+        check.add(
+            "E112",
+            f"「{kind.iat[i]}」的计量单位应为「{expected.iat[i]}」，而不是「{unit.iat[i]}」",
+            activities,
+            i,
+            "计量单位",
+            "activities",
+            f"改为「{expected.iat[i]}」，或留空",
+        )
