@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
-from .figures import FIGURES, SHARES_ID, Figure, flatten
+from .figures import FIGURES, SHARES_ID, Figure, figure_ids, flatten
 from .ledgers import ledger_specs
 from .load import FILE, ROW, SHEET, UNIT
 from .period import Period
@@ -103,20 +103,12 @@ def _show(v):
     return v
 
 
-def audit_bytes(
-    ledgers: Ledgers, values: dict, period: Period, config: Config, labels: dict[str, str]
-) -> bytes:
+def audit_bytes(ledgers: Ledgers, values: dict, period: Period, config: Config) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    units = {}
-    for f in FIGURES:
-        units[f.id] = f.unit
-        if f.grouped:
-            for cat in f.categories(config):
-                units[f"{f.id}.{cat}"] = f.category_unit(config, cat)
-    basis = {f.id: f.basis for f in FIGURES}
+    described = {fid: (label, unit, basis) for fid, label, unit, basis in figure_ids(config)}
     summary, sheets = audit_tables(ledgers, values, period, config)
 
     wb = Workbook(write_only=True)
@@ -141,13 +133,13 @@ def audit_bytes(
         [text_cell(ws, h, bold) for h in ("标识", "指标", "单位", "口径", "数值", "来源行数")]
     )
     for fid, value, n in summary:
-        root = fid.split(".")[0]
+        label, unit, basis = described.get(fid, (fid, "", ""))
         ws.append(
             [
                 text_cell(ws, fid),
-                text_cell(ws, labels.get(fid, fid)),
-                text_cell(ws, "%" if root == SHARES_ID else units.get(fid, "")),
-                text_cell(ws, basis.get(root, "")),
+                text_cell(ws, label),
+                text_cell(ws, unit),
+                text_cell(ws, basis),
                 text_cell(ws, "缺少数据" if value is None else value),
                 text_cell(ws, n),
             ]

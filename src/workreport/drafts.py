@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .config import Config
 from .errors import OutputError, UsageError
+from .figures import figure_labels
 from .period import Period, parse_period
 from .report import (
     EDITED_PROP,
@@ -25,7 +26,6 @@ from .report import (
     audit_workbook,
     compute_stats,
     draft_properties,
-    figure_labels,
     is_edited,
     load_valid,
     recorded,

@@ -365,18 +365,43 @@ def registry() -> dict[str, Figure]:
     return {f.id: f for f in FIGURES}
 
 
+def figure_labels(config: Config) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Labels by id (grouped ones as ``id.category``) and the categories of grouped figures."""
+    labels: dict[str, str] = {SHARES_ID: SHARES_LABEL}
+    groups: dict[str, tuple[str, ...]] = {SHARES_ID: FORM_NAMES}
+    for f in FIGURES:
+        labels[f.id] = f.label
+        if f.grouped:
+            groups[f.id] = f.categories(config)
+            for cat in groups[f.id]:
+                labels[f"{f.id}.{cat}"] = f"{f.label}（{cat}）" if f.id != "activities" else cat
+    for form in FORM_NAMES:
+        labels[f"{SHARES_ID}.{form}"] = f"{form}占比"
+    return labels, groups
+
+
 def figure_ids(config: Config) -> list[tuple[str, str, str, str]]:
-    """Every addressable id with label, unit and 口径, for ``stats --list``."""
+    """Every addressable id with label, unit and 口径: ``stats --list``, the audit workbook."""
+    labels, _ = figure_labels(config)
     out = []
     for f in FIGURES:
         out.append((f.id, f.label, f.unit or "按活动类型", f.basis))
         if f.grouped:
             for cat in f.categories(config):
                 out.append(
-                    (f"{f.id}.{cat}", f"{f.label}·{cat}", f.category_unit(config, cat), f.basis)
+                    (
+                        f"{f.id}.{cat}",
+                        labels[f"{f.id}.{cat}"],
+                        f.category_unit(config, cat),
+                        f.basis,
+                    )
                 )
         if f.id == "forms_4":
             out.append((SHARES_ID, SHARES_LABEL, "%", SHARES_BASIS))
+            for form in FORM_NAMES:
+                out.append(
+                    (f"{SHARES_ID}.{form}", labels[f"{SHARES_ID}.{form}"], "%", SHARES_BASIS)
+                )
     return out
 
 

@@ -15,15 +15,13 @@ from importlib import resources
 from pathlib import Path
 
 from . import __version__
-from .config import FORM_NAMES, Config
+from .config import Config
 from .errors import InvalidData, Issue, OutputError, UsageError
 from .figures import (
-    FIGURES,
-    SHARES_ID,
-    SHARES_LABEL,
     compute_figures,
     compute_figures_by_unit,
     compute_previous,
+    figure_labels,
     flatten,
 )
 from .load import Loaded, load_paths
@@ -94,21 +92,6 @@ def compute_stats(
     previous = compute_previous(ledgers, period, config)
     units = compute_figures_by_unit(ledgers, period, config) if by_unit else {}
     return Stats(period, values, previous, units)
-
-
-def figure_labels(config: Config) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """Labels by id (grouped ones as ``id.category``) and the categories of grouped figures."""
-    labels: dict[str, str] = {SHARES_ID: SHARES_LABEL}
-    groups: dict[str, tuple[str, ...]] = {SHARES_ID: FORM_NAMES}
-    for f in FIGURES:
-        labels[f.id] = f.label
-        if f.grouped:
-            groups[f.id] = f.categories(config)
-            for cat in groups[f.id]:
-                labels[f"{f.id}.{cat}"] = f"{f.label}（{cat}）" if f.id != "activities" else cat
-    for form in FORM_NAMES:
-        labels[f"{SHARES_ID}.{form}"] = f"{form}占比"
-    return labels, groups
 
 
 def template_folder(config: Config) -> Path:
@@ -330,5 +313,4 @@ def audit_workbook(checked: Checked, stats: Stats, config: Config) -> bytes:
     """数据底稿 (SPEC §5a): where each number of the draft comes from."""
     from .audit import audit_bytes
 
-    labels, _ = figure_labels(config)
-    return audit_bytes(checked.ledgers, stats.values, stats.period, config, labels)
+    return audit_bytes(checked.ledgers, stats.values, stats.period, config)

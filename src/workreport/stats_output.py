@@ -6,10 +6,10 @@ import csv
 import io
 
 from .config import Config
-from .figures import change_phrase, figure_ids, flatten
+from .figures import change_phrase, figure_ids, figure_labels, flatten
 from .format import table
 from .render.sections import format_number
-from .report import Stats, figure_labels
+from .report import Stats
 
 
 def _cell(v) -> str:
