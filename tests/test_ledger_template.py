@@ -341,8 +341,6 @@ def test_a_filled_template_reads_back_as_typed(tmp_path):
 
 
 def _validate_folder(folder: Path):
-    # The loader imports workreport.safety (hostile files), which is still being written.
-    pytest.importorskip("workreport.safety", reason="workreport.safety is not in yet")
     from workreport.load import load_paths
     from workreport.validate import validate
 
