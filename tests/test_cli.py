@@ -198,3 +198,22 @@ def test_installed_entry_point_runs(ledgers):
     )
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
+
+
+def test_validate_annotate_writes_marked_copies_and_leaves_inputs_alone(book, tmp_path):
+    import openpyxl
+
+    bad = book(
+        "城关镇纪委",
+        {"谈话": [[date(2022, 1, 3), "廉政谈话", 1, None], ["去年", "廉政谈话", 1, None]]},
+    )
+    book("党风政风监督室", {"谈话": [[date(2022, 1, 3), "约谈", 1, None]]})
+    before = bad.read_bytes()
+    out = tmp_path / "退回"
+    result = run("validate", book.folder, "--annotate", out)
+    assert result.exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["城关镇纪委.xlsx"]  # only the faulty one
+    assert bad.read_bytes() == before
+    marked = openpyxl.load_workbook(out / "城关镇纪委.xlsx")
+    assert "E103" in marked["谈话"]["A3"].comment.text
+    assert marked.sheetnames[0] == "问题清单"
