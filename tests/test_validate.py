@@ -547,3 +547,30 @@ def test_merged_cells_in_an_ods_apply_to_every_row(tmp_path, config):
     ledgers, issues = check(tmp_path / "in", config)
     assert [i for i in issues if i.is_error] == []
     assert compute_figures(ledgers, H1_2022, config)["talks"]["廉政谈话"] == 30
+
+
+def test_an_ods_that_repeats_a_value_a_million_times_is_refused(tmp_path, config):
+    import zipfile
+
+    path = write_ods(
+        tmp_path / "in" / "室.ods",
+        "谈话",
+        [["日期", "谈话类型", "人数"], [date(2022, 1, 3), "约谈", 1]],
+        {},
+    )
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    # one row with a value, repeated 900,000 times: a few bytes that unpack to 2.7 million cells
+    parts["content.xml"] = parts["content.xml"].replace(
+        b'<table:table-row><table:table-cell office:value-type="date"',
+        b'<table:table-row table:number-rows-repeated="900000"><table:table-cell office:value-type="date"',
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(
+                n,
+                data,
+                compress_type=zipfile.ZIP_STORED if n == "mimetype" else zipfile.ZIP_DEFLATED,
+            )
+    _, issues = check(tmp_path / "in", config)
+    assert [(i.code, i.file, i.sheet) for i in issues] == [("E007", "室.ods", "谈话")]

@@ -367,7 +367,47 @@ def _check_zip(f: BinaryIO, suffix: str, max_unpacked: int, formulas: set[str]) 
             formulas.add(info.filename)
         if ref:
             issues.append(_too_big(sheets.get(info.filename), info.filename, ref))
+    if suffix == ".ods" and "content.xml" in {i.filename for i in infos}:
+        issues.extend(_ods_extent(zf))
     return issues
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_extent(zf: zipfile.ZipFile) -> list[Issue]:
+    """E007 for an .ods table whose repeated rows or columns spread a value beyond the
+    limits: `number-rows-repeated` / `number-columns-repeated` make a million cells
+    cost a few bytes, and the reader would build every one of them."""
+    t = _ODS_TABLE
+    name, row, col, width = "", 0, 0, 0
+    with zf.open("content.xml") as fh:
+        for event, el in SafeET.iterparse(fh, events=("start", "end")):
+            if event == "start":
+                if el.tag == f"{t}table":
+                    name, row = el.get(f"{t}name", ""), 0
+                elif el.tag == f"{t}table-row":
+                    col = width = 0
+            elif el.tag in (f"{t}table-cell", f"{t}covered-table-cell"):
+                col += _count(el.get(f"{t}number-columns-repeated"))
+                if el.get(f"{_ODS_OFFICE}value-type") is not None or len(el):
+                    width = col  # this cell holds something: the row reaches this far
+            elif el.tag == f"{t}table-row":
+                # trailing empty rows are often written as one row repeated a million times
+                rows = _count(el.get(f"{t}number-rows-repeated"))
+                if width and (row + rows > MAX_ROWS or width > MAX_COLUMNS):
+                    return [check_sheet_size(row + rows, width, sheet=name)]
+                row += rows
+                el.clear()
+    return []
+
+
+def _count(value: str | None) -> int:
+    try:
+        return max(int(value), 1) if value else 1
+    except ValueError:
+        return 1
 
 
 def _zip_directory(f: BinaryIO) -> tuple[int, int]:
