@@ -333,27 +333,44 @@ def test_calamine_and_openpyxl_read_the_same_values_from_the_sample_ledgers():
                         assert other == v, (path.name, ws.title, r + 1, c + 1)
 
 
-def test_a_workbook_sent_twice_is_an_error_and_two_files_for_one_unit_a_warning(book, config):
+def test_a_workbook_sent_twice_or_with_its_correction_is_an_error(book, config):
     import shutil
 
     first = book("城关镇纪委", {"谈话": [[date(2022, 1, 3), "廉政谈话", 10, None]]})
     shutil.copy(first, book.folder / "城关镇纪委 (1).xlsx")  # the browser's copy of the same file
     write_workbook(
-        book.folder / "更正" / "城关镇纪委.xlsx",
+        book.folder / "更正" / "城关镇纪委（更正）.xlsx",
         {"谈话": [[date(2022, 1, 3), "廉政谈话", 12, None]]},
     )
     ledgers, issues = check(book.folder, config)
-    found = [(i.code, i.file, i.message) for i in issues if i.code in ("E118", "W205")]
+    found = [(i.code, i.file, i.message) for i in issues if i.code in ("E118", "E119")]
     assert found == [
         ("E118", "城关镇纪委.xlsx", "与「城关镇纪委 (1).xlsx」内容完全相同，是重复报送"),
         (
-            "W205",
-            "更正/城关镇纪委.xlsx",
-            "与「城关镇纪委 (1).xlsx」对应同一填报单位「城关镇纪委」，两份数据都会计入",
+            "E119",
+            "更正/城关镇纪委（更正）.xlsx",
+            "与「城关镇纪委 (1).xlsx」对应同一填报单位「城关镇纪委」，两份数据会重复计入",
         ),
     ]
-    # the browser's "(1)" is not part of the unit's name
+    # the copy and correction marks are not part of the unit's name
     assert set(ledgers.frames["talks"]["_unit"]) == {"城关镇纪委"}
+
+
+def test_copy_and_correction_marks_are_not_part_of_the_unit():
+    from workreport.load import unit_of
+
+    for name in (
+        "城关镇纪委 (1).xlsx",
+        "城关镇纪委 - 副本.xlsx",
+        "城关镇纪委（更正）.xlsx",
+        "城关镇纪委_v2.xlsx",
+        "城关镇纪委-修改版.xlsx",
+        "城关镇纪委【终稿】.xlsx",
+    ):
+        assert unit_of(name) == "城关镇纪委", name
+    assert unit_of("第一派驻纪检监察组.xlsx") == "第一派驻纪检监察组"
+    assert unit_of("新城镇纪委.xlsx") == "新城镇纪委"
+    assert unit_of("科技创新.xlsx") == "科技创新"
 
 
 def test_our_own_audit_workbook_is_not_read_as_a_ledger(book, config):
@@ -362,6 +379,21 @@ def test_our_own_audit_workbook_is_not_read_as_a_ledger(book, config):
     ledgers, issues = check(book.folder, config)
     assert [(i.code, i.file) for i in issues] == [("W203", "汇报.底稿.xlsx")]
     assert len(ledgers.frames["talks"]) == 1
+
+
+def test_an_unknown_column_with_a_header_is_noted(book, config):
+    book(
+        "室",
+        {
+            "谈话": [
+                ["日期", "谈话类型", "人数", "对象类别", "处置情况"],
+                [date(2022, 1, 3), "约谈", 2, None, "x"],
+            ]
+        },
+        headers=False,
+    )
+    _, issues = check(book.folder, config)
+    assert [(i.code, i.column, i.column_letter) for i in issues] == [("W206", "处置情况", "E")]
 
 
 def test_near_miss_headers_are_errors_and_common_variants_are_understood(book, config):
@@ -393,7 +425,11 @@ def test_near_miss_headers_are_errors_and_common_variants_are_understood(book, c
     )
     ledgers, issues = check(book.folder, config)
     # 是否为一把手 and 立案时间 are what a person means; 结案时问 is a typo that would hide a column
-    assert [(i.code, i.column, i.column_letter) for i in issues] == [("E116", "结案时问", "G")]
+    assert [(i.code, i.column, i.column_letter) for i in issues if i.is_error] == [
+        ("E116", "结案时问", "G")
+    ]
+    # the optional columns this sheet lacks are named, so nothing is silently counted as blank
+    assert sorted(i.column for i in issues if i.code == "W207") == ["处置方式", "是否领导班子成员"]
     assert issues[0].suggestion.startswith("如是，请把表头改为「结案日期」")
     clues = ledgers.frames["clues"]
     assert bool(clues["是否一把手"].iat[0]) is True
@@ -444,7 +480,7 @@ def test_a_row_with_only_a_serial_number_is_an_empty_row(book, config):
         "室",
         {
             "谈话": [
-                ["序号", "日期", "谈话类型", "人数"],
+                ["序号", "日期", "谈话类型", "人数", "对象类别"],
                 [1, date(2022, 1, 3), "约谈", 2],
                 [2, None, None, None],
                 [3],

@@ -39,6 +39,7 @@ class Column:
     personal: bool = False  # never printed anywhere (SPEC §7)
     aliases: tuple[str, ...] = ()  # other headers a person means the same column by
     identifier: bool = False  # compared across rows: inner spaces and full-width forms ignored
+    counted: bool = True  # feeds a figure: a missing optional column is worth a warning
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
                 Column("受理日期", DATE, True, note="日期，如 2022-03-05", aliases=("受理时间",)),
                 Column("线索来源", ENUM, True, CLUE_SOURCES, note="从下拉列表中选择"),
                 Column("被反映人", TEXT, True, personal=True, note="个人信息，不会出现在报告中"),
-                Column("单位职务", TEXT, note="被反映人的单位和职务"),
+                Column("单位职务", TEXT, note="被反映人的单位和职务", personal=True, counted=False),
                 Column(
                     "是否一把手",
                     BOOL,
@@ -152,7 +153,7 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
             "letters",
             "文书",
             (
-                Column("文号", TEXT, note="填写时不得重复", identifier=True),
+                Column("文号", TEXT, note="填写时不得重复", identifier=True, counted=False),
                 Column(
                     "印发日期",
                     DATE,
@@ -161,7 +162,7 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
                     aliases=("印发时间", "发文日期"),
                 ),
                 Column("文书类型", ENUM, True, LETTER_TYPES, note="从下拉列表中选择"),
-                Column("收文单位", TEXT),
+                Column("收文单位", TEXT, counted=False),
                 Column("督促整改问题数", INT, default=0, minimum=0, note="整数，空白视为 0"),
             ),
             "印发日期",
@@ -174,7 +175,7 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
                 Column("日期", DATE, True, note="日期，如 2022-03-05", aliases=("时间",)),
                 Column("活动类型", ENUM, True, activities, note="从下拉列表中选择"),
                 Column("数量", NUMBER, True, minimum=0, note="数字，不小于 0"),
-                Column("计量单位", TEXT, note="如填写，须与活动类型的计量单位一致"),
+                Column("计量单位", TEXT, note="如填写，须与活动类型的计量单位一致", counted=False),
             ),
             "日期",
             "其他计数的监督工作，一行一项",

@@ -151,8 +151,8 @@ def load_paths(paths: Iterable[Path], config: Config, *, progress=None) -> Loade
 
 
 def _resubmissions(files: list[SourceFile]) -> list[Issue]:
-    """A workbook sent twice would be counted twice (SPEC §7): identical files are an
-    error; two different files for one 填报单位 (an original and its correction?) a warning."""
+    """A workbook sent twice would be counted twice (SPEC §7): identical files, and two
+    files for one 填报单位 (an original and its correction), are errors."""
     issues = []
     by_hash: dict[str, SourceFile] = {}
     by_unit: dict[str, SourceFile] = {}
@@ -170,12 +170,13 @@ def _resubmissions(files: list[SourceFile]) -> list[Issue]:
             continue
         other = by_unit.setdefault(f.unit, f)
         if other is not f:
+            # an original and its correction side by side would both be counted
             issues.append(
                 Issue(
-                    "W205",
-                    f"与「{other.name}」对应同一填报单位「{f.unit}」，两份数据都会计入",
+                    "E119",
+                    f"与「{other.name}」对应同一填报单位「{f.unit}」，两份数据会重复计入",
                     file=f.name,
-                    suggestion="如其中一份是更正稿，请只保留更正后的文件",
+                    suggestion="只保留更正后的文件；如确是两个单位，请改用不同的文件名",
                 )
             )
     return issues
@@ -385,7 +386,18 @@ def _match_sheet(sheet_name: str, specs: dict[str, SheetSpec]) -> str | None:
     return None
 
 
-_COPY_MARK = re.compile(r"\s*(?:[（(]\d+[)）]|[-_\s]*副本(?:\s*[（(]?\d+[)）]?)?)$")
+_REVISION_WORDS = "更正|修改|修订|改|终稿|定稿|最终版?|最新|新|补报|重报"
+_COPY_MARK = re.compile(
+    r"(?:"
+    r"\s*[（(【\[]\s*(?:\d+|"
+    + _REVISION_WORDS
+    + r")(?:稿|版)?\s*\d*\s*[)）】\]]"  # (1) （更正） 【终稿】
+    r"|\s*[-_]?\s*副本\s*(?:[（(]?\d+[)）]?)?"  # 副本, - 副本 (2)
+    r"|\s*[-_]?\s*[vV]\d+"  # v2, _v2
+    # a bare word only after a separator: 「科技创新」 keeps its 新
+    r"|(?:\s*[-_]\s*|\s+)(?:" + _REVISION_WORDS + r")(?:稿|版)?\d*"
+    r")+$"
+)
 
 
 def unit_of(name: str) -> str:
@@ -469,12 +481,27 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
         for spelling in (c.name, *c.aliases)
     }
     used = set(mapping.values())
+    suspected: set[str] = set()  # optional columns an E116 already points at
     for j, cell in enumerate(header):
         h = normalise_header(cell) if isinstance(cell, str) else ""
         if not h or j in used or h in EXTRA_COLUMNS:
             continue
         near = [optional[n] for n in get_close_matches(h, list(optional), n=1, cutoff=0.6)]
-        if near:
+        if not near:
+            issues.append(
+                Issue(
+                    "W206",
+                    f"列「{h}」不是台账列，已忽略",
+                    file=file,
+                    sheet=sheet_name,
+                    row=header_at + 1,
+                    column=h,
+                    column_letter=column_letter(j),
+                    suggestion="如该列应计入统计，请把表头改为台账的列名（见台账模板）",
+                )
+            )
+        else:
+            suspected.add(near[0])
             issues.append(
                 Issue(
                     "E116",
@@ -485,6 +512,19 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
                     column=h,
                     column_letter=column_letter(j),
                     suggestion=f"如是，请把表头改为「{near[0]}」；如不是，请换一个不易混淆的列名",
+                )
+            )
+    for col in spec.columns:
+        if not col.required and col.counted and col.name not in mapping.keys() | suspected:
+            issues.append(
+                Issue(
+                    "W207",
+                    f"没有「{col.name}」列，每一行都按此项空白（默认值）统计",
+                    file=file,
+                    sheet=sheet_name,
+                    row=header_at + 1,
+                    column=col.name,
+                    suggestion=f"如有此项数据，请加上「{col.name}」列",
                 )
             )
     unit_index = seen_headers.get(UNIT_COLUMN)
