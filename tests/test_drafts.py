@@ -301,3 +301,64 @@ def test_arithmetic_with_a_missing_figure_is_missing_not_zero(tmp_path):
     draft = tmp_path / "汇报.docx"
     assert run("build", data, "--config", config, "-o", draft).exit_code == 0
     assert "合计【待补充：第一种形态+第二种形态】人。" in text_of(draft)
+
+
+def test_an_appendix_changed_by_hand_and_the_analysts_own_tables_are_left_alone(project):
+    data, draft = project
+    document = docx.Document(str(draft))
+    appendix = document.tables[-1]
+    own = document.add_table(rows=2, cols=3)  # the analyst's own table, after the appendix
+    for cell, text in zip(own.rows[0].cells, ["填报单位", "典型问题", "整改情况"], strict=True):
+        cell.text = text
+    own.rows[1].cells[1].text = "违规收送礼品"
+    appendix.rows[1].cells[1].text = "20（含转办）"  # a reviewer's note in the appendix
+    document.save(str(draft))
+    append_activity(data / "城关镇纪委.xlsx", "走访单位", 5)
+    result = run("refresh", draft, data)
+    assert result.exit_code == 0
+    assert "附表在稿中被手工修改过" in result.output
+    tables = docx.Document(str(draft)).tables
+    assert tables[-2].rows[1].cells[1].text == "20（含转办）"
+    assert [c.text for c in tables[-1].rows[1].cells] == ["", "违规收送礼品", ""]
+
+
+def test_a_retyped_yoy_or_sum_is_kept(tmp_path):
+    data = tmp_path / "收文"
+    shutil.copytree(SAMPLE, data)
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "01.j2").write_text(
+        "合计{{ forms_1 + forms_2 }}人，线索{{ clues | yoy }}。\n", encoding="utf-8"
+    )
+    config = tmp_path / "workreport.toml"
+    config.write_text('[report]\nperiod = "2022H1"\ntemplates = "templates"\n', encoding="utf-8")
+    draft = tmp_path / "汇报.docx"
+    assert run("build", data, "--config", config, "-o", draft).exit_code == 0
+    assert "线索同比增长14.7%" in text_of(draft)  # 86 against 75 in 2021H1: +14.67 %
+    document = docx.Document(str(draft))
+    for sdt in document.element.body.iter(f"{W}sdt"):
+        tag = sdt.find(f"{W}sdtPr/{W}tag").get(f"{W}val")
+        sdt.find(f".//{W}t").text = {
+            "forms_1 + forms_2": "一百三十三",
+            "clues|yoy": "同比增长约15%",
+        }[tag]
+    document.save(str(draft))
+    result = run("refresh", draft, data, "--config", config)
+    assert result.exit_code == 0
+    assert "合计一百三十三人，线索同比增长约15%。" in text_of(draft)
+
+
+def test_a_draft_whose_tags_were_all_stripped_is_not_touched(project):
+    data, draft = project
+    document = docx.Document(str(draft))
+    for sdt in list(document.element.body.iter(f"{W}sdt")):
+        content = sdt.find(f"{W}sdtContent")
+        for child in list(content):
+            sdt.addprevious(child)  # what a re-save in LibreOffice 7.4 does to content controls
+        sdt.getparent().remove(sdt)
+    document.save(str(draft))
+    before = draft.read_bytes()
+    result = run("refresh", draft, data)
+    assert result.exit_code == 1
+    assert "找不到任何指标标记" in result.output
+    assert draft.read_bytes() == before

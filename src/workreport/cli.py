@@ -365,6 +365,10 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
             + "、".join(label for _, label in result.lost),
             err=True,
         )
+    if result.appendix == "edited":
+        click.echo("警告：附表在稿中被手工修改过，未自动更新，请人工核对。", err=True)
+    elif result.appendix == "missing":
+        click.echo("警告：稿中找不到附表（可能已删除），附表未更新。", err=True)
     if result.unknown:
         click.echo("警告：以下标记对应的指标已不存在：" + "、".join(result.unknown), err=True)
     if result.backup:

@@ -8,7 +8,6 @@ changes and inserted paragraphs stay as the analyst left them (SPEC §5a).
 from __future__ import annotations
 
 import io
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +17,12 @@ from .errors import OutputError, UsageError
 from .figures import figure_labels
 from .period import Period, parse_period
 from .report import (
+    APPENDIX_PROP,
     EDITED_PROP,
     FINGERPRINT_PROP,
     PROP_PREFIX,
     Stats,
+    appendix_fingerprint,
     appendix_table,
     audit_workbook,
     compute_stats,
@@ -29,7 +30,7 @@ from .report import (
     is_edited,
     load_valid,
     recorded,
-    recorded_tags,
+    recorded_texts,
     require_period,
     template_context,
 )
@@ -55,6 +56,7 @@ class RefreshResult:
     audit: Path | None = None
     issues: list = field(default_factory=list)
     kept: list[Change] = field(default_factory=list)  # edited by hand inside the tag
+    appendix: str = "updated"  # what happened to the appendix table
 
 
 def refresh_draft(
@@ -112,44 +114,51 @@ def refresh_draft(
     changes: list[Change] = []
     kept: list[Change] = []  # figures a person edited inside the tag: not overwritten
     unknown: list[str] = []
-    before, _ = recorded(props)
-    present: Counter[str] = Counter()
+    before = recorded_texts(props)
+    written: dict[str, list[str]] = {}  # what the draft will hold in each tag afterwards
     for tag, sdt in figure_controls(document):
-        present[tag] += 1
+        at = len(written.setdefault(tag, []))
         found = lookup(context, tag)
+        old = control_text(sdt)
         if found is None:
             unknown.append(tag)
+            written[tag].append(old)
             continue
         fig, fmt = found
         new, missing = fig.text(fmt)
-        old = control_text(sdt)
         label = labels.get(fig.id, fig.id)
+        ours = before.get(tag, [])
         if old == new:
-            continue
-        if has_revisions(sdt):
-            # rewriting inside a tracked change would corrupt it: the analyst decides
+            written[tag].append(new)
+        elif has_revisions(sdt) or (ours and old not in ours):
+            # retyped by hand, or inside a tracked change: the person's words stay, and the
+            # tag keeps what the tool last wrote, so the next refresh still leaves it alone
             kept.append(Change(tag, label, old, new))
-            continue
-        written = _written_text(fig, fmt, before)
-        if written is not None and old != written:
-            kept.append(Change(tag, label, old, new))  # retyped by hand: their words stay
-            continue
-        set_control_text(sdt, new, missing)
-        changes.append(Change(tag, label, old, new))
-    expected = recorded_tags(props)
+            written[tag].append(ours[min(at, len(ours) - 1)] if ours else old)
+        else:
+            set_control_text(sdt, new, missing)
+            changes.append(Change(tag, label, old, new))
+            written[tag].append(new)
+    if before and not any(written.values()):
+        raise OutputError(
+            f"{draft.name} 中找不到任何指标标记（可能用 LibreOffice 等另存过，标记被去掉了），"
+            "无法自动刷新，原稿未改动。可用 workreport build 另存一份新稿（-o 新文件名）对照修改。"
+        )
     lost = [
         (tag, labels.get(tag.split("|")[0], tag))
-        for tag, n in sorted(expected.items())
-        if present[tag] < n
+        for tag, texts in sorted(before.items())
+        if len(written.get(tag, [])) < len(texts)
     ]
-    _refresh_appendix(document, stats)
+    for tag, texts in before.items():  # a deleted tag stays recorded, to be reported again
+        written.setdefault(tag, texts)
+    appendix = _refresh_appendix(document, stats, props.get(APPENDIX_PROP, ""))
 
     new_props = {
         k: v
         for k, v in props.items()
         if not k.startswith(PROP_PREFIX)  # keep properties the analyst added
     }
-    new_props.update(draft_properties(stats, checked, expected))
+    new_props.update(draft_properties(stats, checked, written, appendix.fingerprint))
     buffer = io.BytesIO()
     set_custom_properties(document, new_props)
     document.save(buffer)
@@ -173,39 +182,39 @@ def refresh_draft(
         audit_path(output) if audit else None,
         checked.issues,
         kept,
+        appendix.state,
     )
 
 
-def _written_text(fig, fmt: str, before: dict) -> str | None:
-    """The text the tool last wrote for this tag, from the value the draft recorded;
-    None when it cannot be known (a 同比, whose previous value is not recorded)."""
-    from .render.sections import Fig
-
-    if fmt == "yoy" or fig.id not in before:
-        return None
-    return Fig(fig.id, before[fig.id], None, fig.label).text(fmt)[0]
+@dataclass
+class AppendixRefresh:
+    state: str  # "updated", "unchanged", "edited" (left alone), "missing" (not found)
+    fingerprint: str  # what to record for the table now
 
 
-def _refresh_appendix(document, stats: Stats) -> None:
-    """The appendix is the tool's own table: rewrite its cells from the new figures."""
+def _refresh_appendix(document, stats: Stats, recorded: str) -> AppendixRefresh:
+    """The appendix is the tool's own table: rewrite it from the new figures, unless a
+    person changed it since (then it is left alone and reported)."""
     import copy
 
     from docx.table import _Row
 
-    table = next(
-        (
-            t
-            for t in reversed(document.tables)
-            if t.rows and t.rows[0].cells[0].text.strip() == "填报单位"
-        ),
-        None,
-    )
-    if table is None or len(table.rows) < 2:
-        return
-    wanted = {row[0]: row for row in appendix_table(stats).rows}
+    from .render.docx import appendix_tables
+
+    table = next(appendix_tables(document), None)
+    if table is None:
+        return AppendixRefresh("missing", recorded)
+    current = [[c.text for c in row.cells] for row in table.rows]
+    if not current or appendix_fingerprint(current[0], current[1:]) != recorded:
+        return AppendixRefresh("edited", recorded)
+    fresh = appendix_table(stats)
+    fingerprint = appendix_fingerprint(fresh.header, fresh.rows)
+    if fingerprint == recorded:
+        return AppendixRefresh("unchanged", recorded)
     body = list(table.rows)[1:]
     pattern = copy.deepcopy(body[0]._tr)
     total = body[-1]._tr
+    wanted = {row[0]: row for row in fresh.rows}
     for row in body:
         values = wanted.pop(row.cells[0].text.strip(), None)
         if values is None:
@@ -216,6 +225,13 @@ def _refresh_appendix(document, stats: Stats) -> None:
         tr = copy.deepcopy(pattern)
         total.addprevious(tr)
         _fill(_Row(tr, table), values)
+    # rows keep the unit order of the fresh table only when no unit came or went
+    return AppendixRefresh("updated", appendix_fingerprint(*_read_back(table)))
+
+
+def _read_back(table):
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    return rows[0], rows[1:]
 
 
 def _fill(row, values) -> None:

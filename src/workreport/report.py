@@ -7,7 +7,6 @@ bottom shows the whole flow; every stage lives in its own module.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -156,14 +155,19 @@ def render_document(stats: Stats, checked: Checked, config: Config) -> ReportDoc
     from .render.sections import render_sections
 
     blocks = render_sections(template_folder(config), template_context(stats, config))
-    tags = Counter(s.figure_id for b in blocks for s in b.lead + b.spans if s.figure_id)
-    properties = draft_properties(stats, checked, tags)
+    texts: dict[str, list[str]] = {}
+    for span in (s for b in blocks for s in b.lead + b.spans if s.figure_id):
+        texts.setdefault(span.figure_id, []).append(span.text)
+    appendix = appendix_table(stats)
+    properties = draft_properties(
+        stats, checked, texts, appendix_fingerprint(appendix.header, appendix.rows)
+    )
     return ReportDocument(
         title=config.title,
         blocks=tuple(blocks),
         organisation=config.organisation,
         date=config.report_date or date.today(),
-        appendix=appendix_table(stats),
+        appendix=appendix,
         properties=properties,
     )
 
@@ -177,18 +181,25 @@ EDITED_PROP = f"{PROP_PREFIX}edited"
 FINGERPRINT_PROP = f"{PROP_PREFIX}fingerprint"
 
 
-def draft_properties(stats: Stats, checked: Checked, tags: Counter[str]) -> dict[str, str]:
+APPENDIX_PROP = f"{PROP_PREFIX}appendix"
+
+
+def draft_properties(
+    stats: Stats, checked: Checked, texts: dict[str, list[str]], appendix: str = ""
+) -> dict[str, str]:
     """What a draft records about itself (SPEC §5): version, period, every figure, every
-    input's SHA-256 and how many times each figure tag was printed (so ``refresh`` can
-    tell which tags an editor deleted).  One property per item, because Word keeps at
-    most 255 characters of a text property."""
+    input's SHA-256, the text written into each figure tag (so ``refresh`` can tell a
+    deleted tag and a number retyped by hand from its own), and the appendix's
+    fingerprint.  One property per item: Word keeps at most 255 characters of one."""
     props = {f"{PROP_PREFIX}version": __version__, f"{PROP_PREFIX}period": str(stats.period)}
     for fid, value in flatten(stats.values).items():
         props[f"{FIGURE_PROP}{fid}"] = json.dumps(value)
     for f in checked.loaded.files:
         props[f"{INPUT_PROP}{f.name}"] = f.sha256
-    for tag, n in sorted(tags.items()):
-        props[f"{TAG_PROP}{tag}"] = str(n)
+    for tag, written in sorted(texts.items()):
+        props[f"{TAG_PROP}{tag}"] = json.dumps(written, ensure_ascii=False)
+    if appendix:
+        props[APPENDIX_PROP] = appendix
     return props
 
 
@@ -201,15 +212,23 @@ def recorded(props: dict[str, str]) -> tuple[dict[str, object], dict[str, str]]:
     return figures, inputs
 
 
-def recorded_tags(props: dict[str, str]) -> Counter[str]:
-    """How many times each figure tag was printed when the draft was written."""
-    return Counter(
-        {
-            k[len(TAG_PROP) :]: int(v)
-            for k, v in props.items()
-            if k.startswith(TAG_PROP) and v.isdigit()
-        }
-    )
+def recorded_texts(props: dict[str, str]) -> dict[str, list[str]]:
+    """Each figure tag → the texts the tool wrote into it, in document order."""
+    out: dict[str, list[str]] = {}
+    for key, value in props.items():
+        if key.startswith(TAG_PROP):
+            written = _json(value)
+            # drafts of 0.1.0 before this change recorded a count only
+            out[key[len(TAG_PROP) :]] = written if isinstance(written, list) else []
+    return out
+
+
+def appendix_fingerprint(header, rows) -> str:
+    """SHA-256 of the appendix's cell texts: tells whether a person changed the table."""
+    import hashlib
+
+    text = "\n".join("\t".join(cells) for cells in (header, *rows))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _json(text: str):

@@ -243,6 +243,8 @@ class _Writer:
                 _el("w:tblLayout", type="fixed"),
                 margins,
                 _el("w:tblLook", val="04A0"),
+                # the table's own name, kept by Word: refresh finds the appendix by it
+                _el("w:tblCaption", val=APPENDIX_CAPTION),
             ),
             _el("w:tblGrid", *(_el("w:gridCol", w=w) for w in widths)),
         )
@@ -507,6 +509,22 @@ def with_custom_properties(data: bytes, properties: dict[str, str]) -> bytes:
                 blob = _custom_properties_xml(properties)
             target.writestr(info, blob)
     return out.getvalue()
+
+
+APPENDIX_CAPTION = "workreport.appendix"
+
+
+def appendix_tables(document):
+    """The tables the tool wrote as its appendix (found by their caption)."""
+    for table in document.tables:
+        caption = table._tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}")
+        if caption is not None and caption.get(qn("w:val")) == APPENDIX_CAPTION:
+            yield table
+
+
+def table_text(rows) -> str:
+    """Rows of cell texts as one string, to fingerprint a table."""
+    return "\n".join("\t".join(cells) for cells in rows)
 
 
 def figure_controls(document):
