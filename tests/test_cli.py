@@ -217,3 +217,27 @@ def test_validate_annotate_writes_marked_copies_and_leaves_inputs_alone(book, tm
     marked = openpyxl.load_workbook(out / "城关镇纪委.xlsx")
     assert "E103" in marked["谈话"]["A3"].comment.text
     assert marked.sheetnames[0] == "问题清单"
+
+
+def test_template_never_overwrites_a_file_without_force(tmp_path):
+    filled = tmp_path / "城关镇纪委.xlsx"
+    filled.write_bytes(b"a department's filled ledger")
+    result = run("template", "-o", filled)
+    assert result.exit_code == 1
+    assert "已存在，未覆盖" in result.output
+    assert filled.read_bytes() == b"a department's filled ledger"
+    assert run("template", "-o", tmp_path / "汇报.docx").exit_code == 2
+    forced = run("template", "-o", filled, "--force")
+    assert forced.exit_code == 0
+    assert (tmp_path / "城关镇纪委.v1.xlsx").read_bytes() == b"a department's filled ledger"
+
+
+def test_an_output_that_cannot_be_written_is_a_clear_error(ledgers, tmp_path):
+    blocker = tmp_path / "a.docx"
+    blocker.write_bytes(b"x")
+    result = run("build", ledgers, "-p", "2022H1", "-o", blocker / "x.docx")
+    assert result.exit_code == 1
+    assert "无法写入" in result.output and "程序内部错误" not in result.output
+    result = run("init", blocker / "proj")
+    assert result.exit_code == 1
+    assert "无法创建文件夹" in result.output

@@ -295,16 +295,26 @@ def validate_cmd(paths, config_path, fmt, strict, annotate_dir, quiet):
     help="输出的 .xlsx 文件。",
 )
 @_config_option
-def template(output, config_path):
+@click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")
+def template(output, config_path, force):
     """写出空白台账模板（五张台账表、表头说明、下拉选项），发给各部门填报。
+
+    已有同名文件时不覆盖（加 --force 则先备份再覆盖）。
 
     \b
     例：workreport template -o 台账模板.xlsx
     """
+    from .errors import UsageError
     from .ledger_template import write_ledger_template
+    from .write import refuse_existing
 
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"台账模板应以 .xlsx 结尾：{output}")
     config = _config(config_path, [])
+    backup = refuse_existing(output, force=force, what="可能是已填好的台账")
     write_ledger_template(output, config)
+    if backup:
+        click.echo(f"原文件已备份为 {backup.name}", err=True)
     click.echo(f"已生成 {output}")
 
 

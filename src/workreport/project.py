@@ -7,7 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from .config import CONFIG_NAME, Config
-from .errors import UsageError
+from .errors import OutputError, UsageError
+from .write import write_atomic
 
 INBOX = "收文"
 LEDGER_TEMPLATE = "台账模板.xlsx"
@@ -55,24 +56,30 @@ def init_project(
     """Write the project skeleton into ``folder``; never overwrites an existing file."""
     from .ledger_template import write_ledger_template
 
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"无法创建文件夹 {folder}：{e.strerror or e}") from e
     target = folder / CONFIG_NAME
     if target.exists():
         raise UsageError(f"{target} 已存在：这里已经是一个 workreport 项目，未做任何修改。")
     written: list[Path] = []
-    (folder / INBOX).mkdir(exist_ok=True)
-    written.append(folder / INBOX)
     own = folder / "templates"
-    own.mkdir(exist_ok=True)
-    for source in sorted(templates.glob("*.j2")):
-        dest = own / source.name
-        if not dest.exists():
-            shutil.copyfile(source, dest)
-            written.append(dest)
+    try:
+        (folder / INBOX).mkdir(exist_ok=True)
+        written.append(folder / INBOX)
+        own.mkdir(exist_ok=True)
+        for source in sorted(templates.glob("*.j2")):
+            dest = own / source.name
+            if not dest.exists():
+                shutil.copyfile(source, dest)
+                written.append(dest)
+    except OSError as e:
+        raise OutputError(f"无法在 {folder} 中写入：{e.strerror or e}") from e
     ledger = folder / LEDGER_TEMPLATE
     if not ledger.exists():
         write_ledger_template(ledger, config)
         written.append(ledger)
-    target.write_text(config_text(today or date.today()), encoding="utf-8")
+    write_atomic(target, config_text(today or date.today()).encode("utf-8"))
     written.append(target)
     return written

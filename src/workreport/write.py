@@ -39,8 +39,12 @@ def ensure_not_open(path: Path) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise OutputError(f"无法写入 {path}：{_why(e)}") from e
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         with os.fdopen(fd, "wb") as fh:
@@ -48,9 +52,39 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"无法写入 {path}：{_why(e)}") from e
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _why(error: OSError) -> str:
+    reasons = {
+        "EACCES": "没有写入权限",
+        "EPERM": "没有写入权限",
+        "EROFS": "所在位置只读",
+        "ENOSPC": "磁盘空间不足",
+        "EISDIR": "这是一个文件夹",
+        "ENOTDIR": "路径中有一段不是文件夹",
+        "EEXIST": "路径中有同名文件",
+        "ENOENT": "路径不存在",
+    }
+    import errno
+
+    return reasons.get(errno.errorcode.get(error.errno or 0, ""), error.strerror or str(error))
+
+
+def refuse_existing(path: Path, *, force: bool, what: str) -> Path | None:
+    """An existing file is somebody's: replaced only with ``force``, after a backup."""
+    if not path.exists():
+        return None
+    if not force:
+        raise OutputError(
+            f"{path} 已存在，未覆盖（{what}）。换一个文件名，或加 --force（会先备份原文件）。"
+        )
+    return keep_backup(path)
 
 
 def _umask() -> int:
@@ -75,5 +109,8 @@ def backup_path(path: Path) -> Path:
 
 def keep_backup(path: Path) -> Path:
     target = backup_path(path)
-    shutil.copy2(path, target)
+    try:
+        shutil.copy2(path, target)
+    except OSError as e:
+        raise OutputError(f"无法备份 {path}：{_why(e)}，未写入任何内容") from e
     return target
