@@ -89,6 +89,7 @@ def test_refresh_updates_changed_figures_and_keeps_every_edit(project):
     assert changed == {"activities.走访单位", "activities.督促政策理论学习|approx"}
     backup = draft.with_name("汇报.v1.docx")
     assert "深入走访乡镇、市直部门55个" in text_of(backup)
+    assert draft.with_name("汇报.v1.底稿.xlsx").is_file()  # the backup keeps its audit workbook
     assert "领导批示：请补充典型案例。" in text_of(backup)
 
 

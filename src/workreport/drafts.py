@@ -28,6 +28,7 @@ from .report import (
     compute_stats,
     draft_properties,
     is_edited,
+    keep_audit_with,
     load_valid,
     recorded,
     recorded_texts,
@@ -169,6 +170,7 @@ def refresh_draft(
 
     audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = keep_backup(output) if output.exists() else None
+    keep_audit_with(backup, output)
     write_atomic(output, data)
     if audit_data is not None:
         write_atomic(audit_path(output), audit_data)

@@ -319,6 +319,7 @@ def build_report(
     data = docx_bytes(doc, config)
     audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = guard_existing(output, force=force, inputs=paths)
+    keep_audit_with(backup, output)
     write_atomic(output, data)
     if audit_data is not None:
         write_atomic(audit_path(output), audit_data)
@@ -326,6 +327,14 @@ def build_report(
     return BuildResult(
         output, stats, backup, checked.issues, missing, audit_path(output) if audit else None
     )
+
+
+def keep_audit_with(backup: Path | None, draft: Path) -> None:
+    """The 数据底稿 goes into the backup with its draft: 汇报.v1.docx, 汇报.v1.底稿.xlsx."""
+    from .audit import audit_path
+
+    if backup is not None and audit_path(draft).exists():
+        write_atomic(audit_path(backup), audit_path(draft).read_bytes())
 
 
 def audit_workbook(checked: Checked, stats: Stats, config: Config) -> bytes:
