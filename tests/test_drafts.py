@@ -363,3 +363,23 @@ def test_a_draft_whose_tags_were_all_stripped_is_not_touched(project):
     assert result.exit_code == 1
     assert "找不到任何指标标记" in result.output
     assert draft.read_bytes() == before
+
+
+def test_commands_run_from_outside_a_project_find_its_configuration(tmp_path, monkeypatch):
+    folder = tmp_path / "项目"
+    assert run("init", folder).exit_code == 0
+    for p in SAMPLE.glob("*.xlsx"):
+        shutil.copy(p, folder / "收文")
+    config = folder / "workreport.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("xx市纪委监委", "yy市纪委监委"), encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = run("build", folder / "收文", "-p", "2022H1", "-o", "汇报.docx")
+    assert result.exit_code == 0, result.output
+    assert f"配置 {config}" in result.output
+    assert "现将yy市纪委监委近期" in text_of(tmp_path / "汇报.docx")
+    # from the project's root, the blank 台账模板.xlsx is not read as a unit
+    monkeypatch.chdir(folder)
+    out = json.loads(run("stats", ".", "-p", "2022H1", "--format", "json", "--by", "单位").output)
+    assert "台账模板" not in out["by_unit"]

@@ -171,7 +171,10 @@ def build(paths, output, period, config_path, force, no_audit, quiet):
         )
     if result.backup:
         click.echo(f"原文件已备份为 {result.backup.name}", err=True)
-    click.echo(f"已生成 {result.output}（统计期间 {result.stats.period}）")
+    source = (
+        f"，配置 {config.source}" if config.source else "，未找到 workreport.toml，使用默认配置"
+    )
+    click.echo(f"已生成 {result.output}（统计期间 {result.stats.period}{source}）")
     if result.audit:
         click.echo(f"数据底稿：{result.audit}")
 

@@ -85,7 +85,8 @@ def _defaults() -> dict:
 
 
 def find_config(explicit: Path | None, inputs: list[Path]) -> Path | None:
-    """``--config``; else ./workreport.toml; else one in the first input folder (SPEC §6)."""
+    """``--config``; else ./workreport.toml; else one in the first input folder or the
+    folder above it (SPEC §6)."""
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError("配置文件不存在", explicit)
@@ -95,8 +96,10 @@ def find_config(explicit: Path | None, inputs: list[Path]) -> Path | None:
         return here
     for p in inputs[:1]:
         folder = p if p.is_dir() else p.parent
-        if (folder / CONFIG_NAME).is_file():
-            return folder / CONFIG_NAME
+        # the input folder, or the project around it (workreport init puts 收文/ inside)
+        for place in (folder, folder.resolve().parent):
+            if (place / CONFIG_NAME).is_file():
+                return place / CONFIG_NAME
     return None
 
 

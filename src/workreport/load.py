@@ -34,6 +34,7 @@ TOTAL_WORDS = {"合计", "总计", "小计"}
 OWN_SHEETS = {"填表说明", "选项", "问题清单"}
 PARALLEL_MIN_FILES = 8
 OWN_OUTPUTS = (".底稿.xlsx", ".问题清单.xlsx")
+BLANK_TEMPLATE = "台账模板.xlsx"  # what `workreport init` writes: not a unit's ledger
 
 # Provenance columns carried by every ledger frame.
 FILE, SHEET, ROW, UNIT = "_file", "_sheet", "_row", "_unit"
@@ -81,7 +82,7 @@ def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[
                     continue
                 if not (p.is_file() and p.suffix.lower() in SUFFIXES):
                     continue
-                if p.name.endswith(OWN_OUTPUTS):
+                if p.name.endswith(OWN_OUTPUTS) or p.name == BLANK_TEMPLATE:
                     # our own 数据底稿 has ledger-like sheets: reading it would count every row twice
                     issues.append(
                         Issue(
