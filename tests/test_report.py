@@ -283,3 +283,25 @@ def test_a_draft_with_only_a_comment_added_counts_as_edited(tmp_path):
     result = run("build", SAMPLE, "-o", out)
     assert result.exit_code == 1
     assert "被手工修改过" in result.output
+
+
+def test_rebuilding_says_which_figures_changed(tmp_path):
+    data = tmp_path / "收文"
+    shutil.copytree(SAMPLE, data)
+    out = tmp_path / "汇报.docx"
+    assert run("build", data, "-o", out).exit_code == 0
+    again = run("build", data, "-o", out)
+    assert "与上一稿相比，数字没有变化。" in again.output
+    from test_drafts import append_activity
+
+    append_activity(data / "城关镇纪委.xlsx", "走访单位", 5)
+    third = run("build", data, "-o", out)
+    assert third.exit_code == 0, third.output
+    assert "与上一稿（汇报.v2.docx）相比，1 个数字有变化" in third.output
+    assert "activities.走访单位" in third.output
+
+
+def test_a_period_with_no_rows_is_warned(tmp_path):
+    result = run("build", SAMPLE, "-p", "2026H1", "-o", tmp_path / "汇报.docx")
+    assert result.exit_code == 0
+    assert "W208" in result.output

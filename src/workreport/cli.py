@@ -116,6 +116,25 @@ class _Group(click.Group):
             ctx.exit(3)
 
 
+def _echo_changes(before: Path, after: Path, config) -> None:
+    """What a regeneration changed (SPEC §1), from the two drafts' embedded figures."""
+    from .drafts import diff_drafts
+    from .format import table
+    from .render.sections import format_number
+
+    changed = diff_drafts(before, after, config).figures
+    if not changed:
+        click.echo("与上一稿相比，数字没有变化。")
+        return
+
+    def show(v):
+        return "—" if v is None else format_number(v) if isinstance(v, int | float) else str(v)
+
+    click.echo(f"与上一稿（{before.name}）相比，{len(changed)} 个数字有变化：")
+    rows = [(f.id, f.label, show(f.old), show(f.new)) for f in changed]
+    click.echo(table(("指标", "名称", "上一稿", "本稿"), rows, numeric=(2, 3)))
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="workreport")
 @click.option("--debug", is_flag=True, help="出错时显示 Python 调用栈（排查程序问题用）。")
@@ -169,8 +188,15 @@ def build(paths, output, period, config_path, force, no_audit, quiet):
             + "、".join(result.missing),
             err=True,
         )
+    if result.stats.rows_in_period == 0:
+        click.echo(
+            f"W208 警告：统计期间 {result.stats.period} 内没有任何台账行，稿中数字全为 0。"
+            "期间是否写错了？",
+            err=True,
+        )
     if result.backup:
         click.echo(f"原文件已备份为 {result.backup.name}", err=True)
+        _echo_changes(result.backup, result.output, config)
     source = (
         f"，配置 {config.source}" if config.source else "，未找到 workreport.toml，使用默认配置"
     )

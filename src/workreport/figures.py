@@ -465,13 +465,17 @@ def compute_figures_by_unit(ledgers: Ledgers, period: Period, config: Config) ->
     return out
 
 
-def units_reporting(ledgers: Ledgers, sheet: str, period: Period) -> set[str]:
-    """The 填报单位 with at least one row of ``sheet`` dated in ``period``."""
+def rows_dated_in(ledgers: Ledgers, sheet: str, period: Period) -> pd.DataFrame:
+    """The rows of ``sheet`` whose own date (受理日期, 处理日期, 日期 …) is in ``period``."""
     frame = ledgers.frames[sheet]
     date_column = next(f.date_column for f in FIGURES if f.sheet == sheet)
     dates = frame[date_column].to_numpy()
-    in_period = (dates >= np.datetime64(period.start)) & (dates <= np.datetime64(period.end))
-    return set(frame.loc[in_period, UNIT].unique())
+    return frame[(dates >= np.datetime64(period.start)) & (dates <= np.datetime64(period.end))]
+
+
+def units_reporting(ledgers: Ledgers, sheet: str, period: Period) -> set[str]:
+    """The 填报单位 with at least one row of ``sheet`` dated in ``period``."""
+    return set(rows_dated_in(ledgers, sheet, period)[UNIT].unique())
 
 
 def compute_previous(ledgers: Ledgers, period: Period, config: Config) -> dict:

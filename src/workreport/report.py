@@ -22,6 +22,7 @@ from .figures import (
     compute_previous,
     figure_labels,
     flatten,
+    rows_dated_in,
 )
 from .load import Loaded, load_paths
 from .period import Period
@@ -74,6 +75,7 @@ class Stats:
     values: dict
     previous: dict
     by_unit: dict[str, dict] = field(default_factory=dict)
+    rows_in_period: int = 0  # 0 with ledgers present: the period is probably mistyped
 
     def as_json(self) -> dict:
         """The stable shape of SPEC §6."""
@@ -90,7 +92,8 @@ def compute_stats(
     values = compute_figures(ledgers, period, config)
     previous = compute_previous(ledgers, period, config)
     units = compute_figures_by_unit(ledgers, period, config) if by_unit else {}
-    return Stats(period, values, previous, units)
+    rows = sum(len(rows_dated_in(ledgers, key, period)) for key in ledgers.frames)
+    return Stats(period, values, previous, units, rows)
 
 
 def template_folder(config: Config) -> Path:
