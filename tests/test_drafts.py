@@ -383,3 +383,12 @@ def test_commands_run_from_outside_a_project_find_its_configuration(tmp_path, mo
     monkeypatch.chdir(folder)
     out = json.loads(run("stats", ".", "-p", "2022H1", "--format", "json", "--by", "单位").output)
     assert "台账模板" not in out["by_unit"]
+
+
+def test_refresh_for_another_period_updates_the_years_in_the_text(project, tmp_path):
+    data, draft = project
+    assert "完成全市91个单位2021年度考核评估工作" in text_of(draft)
+    out = tmp_path / "上年同期.docx"
+    result = run("refresh", draft, data, "--period", "2021H1", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "个单位2020年度考核评估工作" in text_of(out)

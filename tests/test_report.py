@@ -66,6 +66,8 @@ def test_every_figure_the_report_prints_is_in_stats_json(sample_report):
     for tag, texts in tags.items():
         fid = tag.split("|")[0]
         root, _, cat = fid.partition(".")
+        if root in ("year", "previous_year"):
+            continue  # the years of the period, tagged so that refresh can change them
         value = data[root][cat] if cat else data[root]
         assert value is not None, fid
         if "|" not in tag:

@@ -105,15 +105,17 @@ def template_folder(config: Config) -> Path:
 
 
 def template_context(stats: Stats, config: Config) -> dict:
-    from .render.sections import figure_context
+    from .render.sections import Fig, figure_context
 
+    year = stats.period.start.year
     labels, groups = figure_labels(config)
     ctx = figure_context(stats.values, stats.previous, labels, groups)
     ctx.update(
         organisation=config.organisation,
         title=config.title,
-        year=stats.period.start.year,
-        previous_year=stats.period.start.year - 1,
+        # years are tagged like figures, so a refresh for another period updates them too
+        year=Fig("year", year, year - 1, "年份"),
+        previous_year=Fig("previous_year", year - 1, year - 2, "上一年份"),
         period_start=stats.period.start,
         period_end=stats.period.end,
     )
