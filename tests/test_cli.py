@@ -82,7 +82,8 @@ def test_stats_by_unit(ledgers):
 
 def test_stats_csv_and_table(ledgers):
     csv_out = run("stats", ledgers, "-p", "2022H1", "--format", "csv").output
-    assert csv_out.splitlines()[0] == "id,label,unit,value,previous,yoy"
+    assert csv_out.startswith("\ufeff")  # Excel reads it as UTF-8
+    assert csv_out.splitlines()[0] == "\ufeffid,label,unit,value,previous,yoy"
     assert "clues,受理问题线索,件,2,," in csv_out
     table = run("stats", ledgers, "-p", "2022H1").output
     assert "受理问题线索" in table

@@ -47,7 +47,9 @@ def stats_table(stats: Stats, config: Config) -> str:
 
 
 def stats_csv(stats: Stats, config: Config) -> str:
-    out = io.StringIO()
+    # a byte-order mark, so that Excel on Chinese Windows opens the file as UTF-8
+    out = io.StringIO("\ufeff")
+    out.seek(0, io.SEEK_END)
     writer = csv.writer(out, lineterminator="\n")
     units = list(stats.by_unit)
     per_unit = {u: flatten(v) for u, v in stats.by_unit.items()}
