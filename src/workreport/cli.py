@@ -119,20 +119,14 @@ class _Group(click.Group):
 def _echo_changes(before: Path, after: Path, config) -> None:
     """What a regeneration changed (SPEC §1), from the two drafts' embedded figures."""
     from .drafts import diff_drafts
-    from .format import table
-    from .render.sections import format_number
+    from .format import figure_changes_table
 
     changed = diff_drafts(before, after, config).figures
     if not changed:
         click.echo("与上一稿相比，数字没有变化。")
         return
-
-    def show(v):
-        return "—" if v is None else format_number(v) if isinstance(v, int | float) else str(v)
-
     click.echo(f"与上一稿（{before.name}）相比，{len(changed)} 个数字有变化：")
-    rows = [(f.id, f.label, show(f.old), show(f.new)) for f in changed]
-    click.echo(table(("指标", "名称", "上一稿", "本稿"), rows, numeric=(2, 3)))
+    click.echo(figure_changes_table(changed, "上一稿", "本稿"))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -438,23 +432,17 @@ def diff(a, b, config_path, fmt):
     例：workreport diff 汇报.v1.docx 汇报.docx
     """
     from .drafts import diff_drafts
-    from .format import table
-    from .render.sections import format_number
+    from .format import figure_changes_table
 
     config = _config(config_path, [])
     result = diff_drafts(a, b, config)
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
         return
-
-    def show(v):
-        return "—" if v is None else format_number(v) if isinstance(v, int | float) else str(v)
-
     if result.periods:
         click.echo(f"统计期间不同：{result.periods[0]} → {result.periods[1]}")
     if result.figures:
-        rows = [(f.id, f.label, f.unit, show(f.old), show(f.new)) for f in result.figures]
-        click.echo(table(("指标", "名称", "单位", a.name, b.name), rows, numeric=(3, 4)))
+        click.echo(figure_changes_table(result.figures, a.name, b.name))
     else:
         click.echo("两份稿件的数字相同。")
     for name, old, new in result.inputs:

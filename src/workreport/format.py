@@ -63,3 +63,20 @@ def issues_summary(issues: Sequence[Issue], files: int, rows: int) -> str:
     for name, c in sorted(per_file.items()):
         lines.append(f"  {name}：错误 {c['错误']}，警告 {c['警告']}")
     return "\n".join(lines)
+
+
+def show_value(value) -> str:
+    """A figure as the terminal shows it: missing is 「—」."""
+    if value is None:
+        return "—"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        from .render.sections import format_number
+
+        return format_number(value)
+    return str(value)
+
+
+def figure_changes_table(changes, before: str, after: str) -> str:
+    """The figures that differ between two drafts (FigureDiff records)."""
+    rows = [(f.id, f.label, f.unit, show_value(f.old), show_value(f.new)) for f in changes]
+    return table(("指标", "名称", "单位", before, after), rows, numeric=(3, 4))

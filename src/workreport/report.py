@@ -138,16 +138,13 @@ APPENDIX_COLUMNS = (
 
 def appendix_table(stats: Stats) -> Table:
     """附表 各单位主要指标统计表: one row per 填报单位 and a 合计 row (SPEC §5)."""
-    from .render.sections import format_number
-
-    def cell(v) -> str:
-        return "—" if v is None else format_number(v)
+    from .format import show_value
 
     rows = [
-        (unit, *(cell(values[fid]) for _, fid in APPENDIX_COLUMNS))
+        (unit, *(show_value(values[fid]) for _, fid in APPENDIX_COLUMNS))
         for unit, values in stats.by_unit.items()
     ]
-    rows.append(("合计", *(cell(stats.values[fid]) for _, fid in APPENDIX_COLUMNS)))
+    rows.append(("合计", *(show_value(stats.values[fid]) for _, fid in APPENDIX_COLUMNS)))
     return Table(
         title="各单位主要指标统计表",
         header=("填报单位", *(name for name, _ in APPENDIX_COLUMNS)),

@@ -7,13 +7,9 @@ import io
 
 from .config import Config
 from .figures import change_phrase, figure_ids, figure_labels, flatten
-from .format import table
+from .format import show_value, table
 from .render.sections import format_number
 from .report import Stats
-
-
-def _cell(v) -> str:
-    return "—" if v is None else format_number(v)
 
 
 def _rows(stats: Stats, config: Config):
@@ -30,14 +26,27 @@ def stats_table(stats: Stats, config: Config) -> str:
         units = list(stats.by_unit)
         per_unit = {u: flatten(v) for u, v in stats.by_unit.items()}
         rows = [
-            (fid, label, unit, _cell(value), *(_cell(per_unit[u].get(fid)) for u in units))
+            (
+                fid,
+                label,
+                unit,
+                show_value(value),
+                *(show_value(per_unit[u].get(fid)) for u in units),
+            )
             for fid, label, unit, value, _ in _rows(stats, config)
         ]
         header = ("标识", "指标", "单位", "合计", *units)
         numeric = range(3, 4 + len(units))
     else:
         rows = [
-            (fid, label, unit, _cell(value), _cell(prev), change_phrase(fid, value, prev) or "")
+            (
+                fid,
+                label,
+                unit,
+                show_value(value),
+                show_value(prev),
+                change_phrase(fid, value, prev) or "",
+            )
             for fid, label, unit, value, prev in _rows(stats, config)
         ]
         header = ("标识", "指标", "单位", "数值", "上年同期", "同比")
