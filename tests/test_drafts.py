@@ -392,3 +392,25 @@ def test_refresh_for_another_period_updates_the_years_in_the_text(project, tmp_p
     result = run("refresh", draft, data, "--period", "2021H1", "-o", out)
     assert result.exit_code == 0, result.output
     assert "个单位2020年度考核评估工作" in text_of(out)
+
+
+def test_a_partly_deleted_tag_is_reported_by_every_refresh(tmp_path):
+    data = tmp_path / "收文"
+    shutil.copytree(SAMPLE, data)
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "01.j2").write_text(
+        "线索{{ clues }}件。\n又一处线索{{ clues }}件。\n", encoding="utf-8"
+    )
+    config = tmp_path / "workreport.toml"
+    config.write_text('[report]\nperiod = "2022H1"\ntemplates = "templates"\n', encoding="utf-8")
+    draft = tmp_path / "汇报.docx"
+    assert run("build", data, "--config", config, "-o", draft).exit_code == 0
+    document = docx.Document(str(draft))
+    sdt = list(document.element.body.iter(f"{W}sdt"))[1]
+    sdt.getparent().remove(sdt)
+    document.save(str(draft))
+    for _ in range(2):
+        result = run("refresh", draft, data, "--config", config)
+        assert result.exit_code == 0
+        assert "标记已在稿中被删除" in result.output

@@ -307,3 +307,14 @@ def test_a_period_with_no_rows_is_warned(tmp_path):
     result = run("build", SAMPLE, "-p", "2026H1", "-o", tmp_path / "汇报.docx")
     assert result.exit_code == 0
     assert "W208" in result.output
+
+
+def test_build_force_over_a_file_that_is_not_a_draft_succeeds(tmp_path):
+    out = tmp_path / "foreign.docx"
+    foreign = docx.Document()
+    foreign.add_paragraph("别人的文件")
+    foreign.save(str(out))
+    result = run("build", SAMPLE, "-o", out, "--force")
+    assert result.exit_code == 0, result.output
+    assert "已生成" in result.output
+    assert "别人的文件" in "\n".join(paragraphs(tmp_path / "foreign.v1.docx"))

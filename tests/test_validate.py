@@ -451,7 +451,8 @@ def test_an_excel_error_value_is_an_error_not_a_blank(tmp_path, config):
     xml = parts[sheet].decode()
     start = xml.index('<c r="C2"')
     end = xml.index("</c>", start) + 4
-    parts[sheet] = (xml[:start] + '<c r="C2" t="e"><v>#N/A</v></c>' + xml[end:]).encode()
+    # t before r, as some writers order the attributes
+    parts[sheet] = (xml[:start] + '<c t="e" r="C2"><v>#N/A</v></c>' + xml[end:]).encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for n, data in parts.items():
             z.writestr(n, data)
@@ -610,5 +611,32 @@ def test_an_ods_that_repeats_a_value_a_million_times_is_refused(tmp_path, config
                 data,
                 compress_type=zipfile.ZIP_STORED if n == "mimetype" else zipfile.ZIP_DEFLATED,
             )
+    from workreport import safety
+
+    # refused by the pre-scan, before the reader builds 2.7 million cells
+    assert [(i.code, i.sheet) for i in safety.check_workbook(path)] == [("E007", "谈话")]
     _, issues = check(tmp_path / "in", config)
     assert [(i.code, i.file, i.sheet) for i in issues] == [("E007", "室.ods", "谈话")]
+
+
+def test_an_odd_ods_attribute_is_read_tolerantly(tmp_path, config):
+    import zipfile
+
+    path = write_ods(
+        tmp_path / "in" / "室.ods",
+        "谈话",
+        [["日期", "谈话类型", "人数"], [date(2022, 1, 3), "约谈", 1]],
+        {(1, 1): 1},
+    )
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["content.xml"] = parts["content.xml"].replace(
+        b'office:value-type="string"><text:p>\xe7\xba\xa6',
+        b'office:value-type="string" table:number-rows-spanned="2.0"><text:p>\xe7\xba\xa6',
+    )
+    assert b'number-rows-spanned="2.0"' in parts["content.xml"]
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    _, issues = check(tmp_path / "in", config)
+    assert [i for i in issues if i.is_error] == []

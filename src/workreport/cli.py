@@ -121,7 +121,10 @@ def _echo_changes(before: Path, after: Path, config) -> None:
     from .drafts import diff_drafts
     from .format import figure_changes_table
 
-    changed = diff_drafts(before, after, config).figures
+    try:
+        changed = diff_drafts(before, after, config).figures
+    except WorkreportError:
+        return  # the previous file was not a workreport draft: nothing to compare
     if not changed:
         click.echo("与上一稿相比，数字没有变化。")
         return
@@ -190,7 +193,8 @@ def build(paths, output, period, config_path, force, no_audit, quiet):
         )
     if result.backup:
         click.echo(f"原文件已备份为 {result.backup.name}", err=True)
-        _echo_changes(result.backup, result.output, config)
+        if not quiet:
+            _echo_changes(result.backup, result.output, config)
     source = (
         f"，配置 {config.source}" if config.source else "，未找到 workreport.toml，使用默认配置"
     )
@@ -397,6 +401,10 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
             f"警告：以下 {len(result.lost)} 个指标的标记已在稿中被删除，无法自动更新，请人工核对："
             + "、".join(label for _, label in result.lost),
             err=True,
+        )
+    if result.stats.rows_in_period == 0:
+        click.echo(
+            f"W208 警告：统计期间 {result.stats.period} 内没有任何台账行，数字全为 0。", err=True
         )
     if result.appendix == "edited":
         click.echo("警告：附表在稿中被手工修改过，未自动更新，请人工核对。", err=True)

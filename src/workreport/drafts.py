@@ -127,7 +127,7 @@ def refresh_draft(
             continue
         fig, fmt = found
         new, missing = fig.text(fmt)
-        label = labels.get(fig.id, fig.id)
+        label = labels.get(fig.id, fig.label or fig.id)
         ours = before.get(tag, [])
         if old == new:
             written[tag].append(new)
@@ -150,8 +150,10 @@ def refresh_draft(
         for tag, texts in sorted(before.items())
         if len(written.get(tag, [])) < len(texts)
     ]
-    for tag, texts in before.items():  # a deleted tag stays recorded, to be reported again
-        written.setdefault(tag, texts)
+    for tag, texts in before.items():
+        # a deleted occurrence stays recorded, so every later refresh reports it again
+        have = written.setdefault(tag, [])
+        have.extend(texts[len(have) :])
     appendix = _refresh_appendix(document, stats, props.get(APPENDIX_PROP, ""))
 
     new_props = {

@@ -177,7 +177,8 @@ def _resubmissions(files: list[SourceFile]) -> list[Issue]:
                     "E119",
                     f"与「{other.name}」对应同一填报单位「{f.unit}」，两份数据会重复计入",
                     file=f.name,
-                    suggestion="只保留更正后的文件；如确是两个单位，请改用不同的文件名",
+                    suggestion="只保留更正后的文件；如是不同期间的子文件夹，只给出本期的文件夹；"
+                    "如确是两个单位，请改用不同的文件名",
                 )
             )
     return issues
@@ -309,6 +310,8 @@ def read_workbook(
             letters=letters,
         )
         return source, frames, issues
+    except Exception as e:  # noqa: BLE001 - an odd file is refused, and every other file still read
+        return None, {}, [*issues, _unreadable(name, e)]
     finally:
         wb.close()
 
@@ -612,6 +615,8 @@ def _ods_merges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, 
 
     from defusedxml.ElementTree import iterparse
 
+    from .safety import _count
+
     t = _ODS["table"]
     merges: dict[str, list] = {}
     row = col = 0
@@ -626,13 +631,13 @@ def _ods_merges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, 
                 elif tag == f"{t}table-row":
                     col = 0
                 elif tag in (f"{t}table-cell", f"{t}covered-table-cell"):
-                    down = int(el.get(f"{t}number-rows-spanned", "1"))
-                    across = int(el.get(f"{t}number-columns-spanned", "1"))
+                    down = _count(el.get(f"{t}number-rows-spanned"))
+                    across = _count(el.get(f"{t}number-columns-spanned"))
                     if down > 1 or across > 1:
                         merges[name].append(((row, col), (row + down - 1, col + across - 1)))
-                    col += int(el.get(f"{t}number-columns-repeated", "1"))
+                    col += _count(el.get(f"{t}number-columns-repeated"))
             elif tag == f"{t}table-row":
-                row += int(el.get(f"{t}number-rows-repeated", "1"))
+                row += _count(el.get(f"{t}number-rows-repeated"))
                 el.clear()  # rows are done with: memory stays bounded on a large sheet
     return merges
 

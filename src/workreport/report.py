@@ -199,7 +199,9 @@ def draft_properties(
     for f in checked.loaded.files:
         props[f"{INPUT_PROP}{f.name}"] = f.sha256
     for tag, written in sorted(texts.items()):
-        props[f"{TAG_PROP}{tag}"] = json.dumps(written, ensure_ascii=False)
+        # one property per occurrence: a tag printed many times stays under 255 characters
+        for n, text in enumerate(written, start=1):
+            props[f"{TAG_PROP}{tag}#{n}"] = text
     if appendix:
         props[APPENDIX_PROP] = appendix
     return props
@@ -216,13 +218,12 @@ def recorded(props: dict[str, str]) -> tuple[dict[str, object], dict[str, str]]:
 
 def recorded_texts(props: dict[str, str]) -> dict[str, list[str]]:
     """Each figure tag → the texts the tool wrote into it, in document order."""
-    out: dict[str, list[str]] = {}
+    found: dict[str, dict[int, str]] = {}
     for key, value in props.items():
-        if key.startswith(TAG_PROP):
-            written = _json(value)
-            # drafts of 0.1.0 before this change recorded a count only
-            out[key[len(TAG_PROP) :]] = written if isinstance(written, list) else []
-    return out
+        tag, sep, n = key[len(TAG_PROP) :].rpartition("#")
+        if key.startswith(TAG_PROP) and sep and n.isdigit():
+            found.setdefault(tag, {})[int(n)] = value
+    return {tag: [texts[n] for n in sorted(texts)] for tag, texts in found.items()}
 
 
 def appendix_fingerprint(header, rows) -> str:

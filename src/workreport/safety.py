@@ -819,7 +819,8 @@ def _parse_small(zf: zipfile.ZipFile, name: str):
 
 # --- cells holding an Excel error value -------------------------------------------
 
-_ERROR_CELL = re.compile(rb'<c r="([A-Za-z]+[0-9]+)"[^>]*?\st="e"')
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*\bt\s*=\s*[\"']e[\"'][^>]*)>")
+_CELL_REF = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]+[0-9]+)[\"']")
 
 
 def error_cells(path: Path, parts: frozenset[str]) -> dict[str, list[str]]:
@@ -833,7 +834,11 @@ def error_cells(path: Path, parts: frozenset[str]) -> dict[str, list[str]]:
         for part, sheet in _sheet_parts(zf).items():
             if part not in parts:
                 continue
-            refs = [m.decode() for m in _ERROR_CELL.findall(zf.read(part))]
+            refs = [
+                ref[1].decode()
+                for attrs in _ERROR_CELL.findall(zf.read(part))
+                if (ref := _CELL_REF.search(attrs))
+            ]
             if refs:
                 found[sheet] = refs
     return found
