@@ -308,11 +308,11 @@ def build_report(
     audit: bool = True,
     progress: Callable | None = None,
 ) -> BuildResult:
+    from .audit import audit_path
+
     period = require_period(config.period)
     if output.suffix.lower() != ".docx":
         raise UsageError(f"输出文件应以 .docx 结尾：{output}")
-    from .audit import audit_path
-
     # both outputs are checked before either is written, so they never fall out of step
     for target in (output, audit_path(output)) if audit else (output,):
         ensure_not_open(target)
