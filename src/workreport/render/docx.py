@@ -522,11 +522,6 @@ def appendix_tables(document):
             yield table
 
 
-def table_text(rows) -> str:
-    """Rows of cell texts as one string, to fingerprint a table."""
-    return "\n".join("\t".join(cells) for cells in rows)
-
-
 def figure_controls(document):
     """(tag, content control element) for every tagged figure, in document order."""
     for sdt in document.element.body.iter(qn("w:sdt")):
