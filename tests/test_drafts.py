@@ -28,6 +28,30 @@ def text_of(path: Path) -> str:
     return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in body.iter(f"{W}p"))
 
 
+def control(document, tag: str):
+    """The content control of the first figure tagged ``tag``."""
+    return next(
+        s
+        for s in document.element.body.iter(f"{W}sdt")
+        if s.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == tag
+    )
+
+
+def build_with_template(tmp_path, template: str, data: Path | None = None):
+    """Build the sample ledgers (or ``data``) with a one-section template of our own."""
+    if data is None:
+        data = tmp_path / "收文"
+        shutil.copytree(SAMPLE, data)
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "01.j2").write_text(template, encoding="utf-8")
+    config = tmp_path / "workreport.toml"
+    config.write_text('[report]\nperiod = "2022H1"\ntemplates = "templates"\n', encoding="utf-8")
+    draft = tmp_path / "汇报.docx"
+    assert run("build", data, "--config", config, "-o", draft).exit_code == 0
+    return data, config, draft
+
+
 def append_activity(workbook: Path, kind: str, amount: int) -> None:
     """A department corrects its ledger: one more 监督活动 row in period."""
     wb = openpyxl.load_workbook(workbook)
@@ -107,11 +131,7 @@ def test_an_edited_draft_is_refused_by_build_even_after_a_refresh(project):
 def test_refresh_reports_figures_whose_tag_was_deleted(project):
     data, draft = project
     document = docx.Document(str(draft))
-    sdt = next(
-        s
-        for s in document.element.body.iter(f"{W}sdt")
-        if s.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == "cases_closed"
-    )
+    sdt = control(document, "cases_closed")
     sdt.getparent().remove(sdt)  # the editor deleted the number and typed their own
     document.save(str(draft))
     result = run("refresh", draft, data)
@@ -219,11 +239,7 @@ def test_init_scaffolds_a_project_that_commands_find(tmp_path, monkeypatch):
 def test_a_figure_retyped_inside_its_tag_is_kept_and_reported(project):
     data, draft = project
     document = docx.Document(str(draft))
-    sdt = next(
-        s
-        for s in document.element.body.iter(f"{W}sdt")
-        if s.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == "activities.走访单位"
-    )
+    sdt = control(document, "activities.走访单位")
     sdt.find(f".//{W}t").text = "55（含重复走访3个）"
     document.save(str(draft))
     append_activity(data / "城关镇纪委.xlsx", "走访单位", 5)
@@ -236,11 +252,7 @@ def test_a_figure_retyped_inside_its_tag_is_kept_and_reported(project):
 def test_a_figure_inside_a_tracked_change_is_not_rewritten(project):
     data, draft = project
     document = docx.Document(str(draft))
-    sdt = next(
-        s
-        for s in document.element.body.iter(f"{W}sdt")
-        if s.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == "activities.走访单位"
-    )
+    sdt = control(document, "activities.走访单位")
     run_el = sdt.find(f".//{W}r")
     deletion = docx.oxml.OxmlElement("w:del")
     deletion.set(f"{W}id", "901")
@@ -255,29 +267,17 @@ def test_a_figure_inside_a_tracked_change_is_not_rewritten(project):
     assert result.exit_code == 0
     assert "修订状态" in result.output
     refreshed = docx.Document(str(draft))
-    sdt = next(
-        s
-        for s in refreshed.element.body.iter(f"{W}sdt")
-        if s.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == "activities.走访单位"
-    )
+    sdt = control(refreshed, "activities.走访单位")
     assert [t.text for t in sdt.iter(f"{W}delText")] == ["55"]
     assert list(sdt.iter(f"{W}t")) == []
     assert draft.with_name("汇报.v1.docx").read_bytes() == before
 
 
 def test_arithmetic_in_a_template_is_a_figure_that_refresh_recomputes(tmp_path):
-    data = tmp_path / "收文"
-    shutil.copytree(SAMPLE, data)
-    folder = tmp_path / "templates"
-    folder.mkdir()
-    (folder / "01.j2").write_text(
+    data, config, draft = build_with_template(
+        tmp_path,
         "第一、二种形态合计{{ forms_1 + forms_2 }}人，去掉走访后{{ activities.问卷调查 - activities.走访单位 }}，另加{{ 1 + letters_total }}。\n",
-        encoding="utf-8",
     )
-    config = tmp_path / "workreport.toml"
-    config.write_text('[report]\nperiod = "2022H1"\ntemplates = "templates"\n', encoding="utf-8")
-    draft = tmp_path / "汇报.docx"
-    assert run("build", data, "--config", config, "-o", draft).exit_code == 0
     # 118 + 15 = 133; 256 - 55 = 201; 1 + 63 = 64
     assert "第一、二种形态合计133人，去掉走访后201，另加64。" in text_of(draft)
     assert set(read_figure_tags(draft)) == {
@@ -294,13 +294,7 @@ def test_arithmetic_with_a_missing_figure_is_missing_not_zero(tmp_path):
     data = tmp_path / "收文"
     data.mkdir()
     shutil.copy(SAMPLE / "信访室.xlsx", data)  # no 处分处理 anywhere
-    folder = tmp_path / "templates"
-    folder.mkdir()
-    (folder / "01.j2").write_text("合计{{ forms_1 + forms_2 }}人。\n", encoding="utf-8")
-    config = tmp_path / "workreport.toml"
-    config.write_text('[report]\nperiod = "2022H1"\ntemplates = "templates"\n', encoding="utf-8")
-    draft = tmp_path / "汇报.docx"
-    assert run("build", data, "--config", config, "-o", draft).exit_code == 0
+    _, _, draft = build_with_template(tmp_path, "合计{{ forms_1 + forms_2 }}人。\n", data)
     assert "合计【待补充：第一种形态+第二种形态】人。" in text_of(draft)
 
 
@@ -324,17 +318,9 @@ def test_an_appendix_changed_by_hand_and_the_analysts_own_tables_are_left_alone(
 
 
 def test_a_retyped_yoy_or_sum_is_kept(tmp_path):
-    data = tmp_path / "收文"
-    shutil.copytree(SAMPLE, data)
-    folder = tmp_path / "templates"
-    folder.mkdir()
-    (folder / "01.j2").write_text(
-        "合计{{ forms_1 + forms_2 }}人，线索{{ clues | yoy }}。\n", encoding="utf-8"
+    data, config, draft = build_with_template(
+        tmp_path, "合计{{ forms_1 + forms_2 }}人，线索{{ clues | yoy }}。\n"
     )
-    config = tmp_path / "workreport.toml"
-    config.write_text('[report]\nperiod = "2022H1"\ntemplates = "templates"\n', encoding="utf-8")
-    draft = tmp_path / "汇报.docx"
-    assert run("build", data, "--config", config, "-o", draft).exit_code == 0
     assert "线索同比增长14.7%" in text_of(draft)  # 86 against 75 in 2021H1: +14.67 %
     document = docx.Document(str(draft))
     for sdt in document.element.body.iter(f"{W}sdt"):
@@ -395,17 +381,9 @@ def test_refresh_for_another_period_updates_the_years_in_the_text(project, tmp_p
 
 
 def test_a_partly_deleted_tag_is_reported_by_every_refresh(tmp_path):
-    data = tmp_path / "收文"
-    shutil.copytree(SAMPLE, data)
-    folder = tmp_path / "templates"
-    folder.mkdir()
-    (folder / "01.j2").write_text(
-        "线索{{ clues }}件。\n又一处线索{{ clues }}件。\n", encoding="utf-8"
+    data, config, draft = build_with_template(
+        tmp_path, "线索{{ clues }}件。\n又一处线索{{ clues }}件。\n"
     )
-    config = tmp_path / "workreport.toml"
-    config.write_text('[report]\nperiod = "2022H1"\ntemplates = "templates"\n', encoding="utf-8")
-    draft = tmp_path / "汇报.docx"
-    assert run("build", data, "--config", config, "-o", draft).exit_code == 0
     document = docx.Document(str(draft))
     sdt = list(document.element.body.iter(f"{W}sdt"))[1]
     sdt.getparent().remove(sdt)
