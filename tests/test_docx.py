@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from dataclasses import replace
 from datetime import date
 
 import docx
@@ -15,7 +16,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from workreport.config import StyleConfig
-from workreport.errors import WorkreportError
+from workreport.draft import Draft, Stamp
+from workreport.errors import OutputError, WorkreportError
 from workreport.render.document import (
     BODY,
     HEADING1,
@@ -25,21 +27,18 @@ from workreport.render.document import (
     ReportDocument,
     Span,
     Table,
+    Tag,
 )
-from workreport.render.docx import (
-    chinese_date,
-    read_custom_properties,
-    read_figure_tags,
-    render_docx,
-)
+from workreport.render.docx import chinese_date, render_docx
 
 STYLE = StyleConfig()
-PROPERTIES = {
-    "workreport.version": "0.1.0",
-    "workreport.period": "2022-01-01/2022-06-30",
-    "figure.clues_total": "128",
-    "input.sha256.一室.xlsx": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-}
+STAMP = Stamp(
+    period="2022-01-01..2022-06-30",
+    figures={"clues_total": 128, "forms_shares.第一种形态": 83.1},
+    inputs={"一室.xlsx": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
+    written={Tag("clues_total"): ["128"], Tag("cases_filed"): ["45", "45"]},
+    appendix="0" * 64,
+)
 
 
 def sample_document(paragraphs: int = 1) -> ReportDocument:
@@ -54,11 +53,11 @@ def sample_document(paragraphs: int = 1) -> ReportDocument:
             BODY,
             (
                 Span("上半年，全市纪检监察机关共受理问题线索"),
-                Span("128", figure_id="clues_total"),
+                Span("128", tag=Tag("clues_total")),
                 Span("件，立案"),
-                Span("45", figure_id="cases_filed"),
+                Span("45", tag=Tag("cases_filed")),
                 Span("件，开展谈话"),
-                Span("【待补充：谈话人次】", figure_id="talks_total", missing=True),
+                Span("【待补充：谈话人次】", tag=Tag("talks_total"), missing=True),
                 Span("。"),
             ),
         ),
@@ -66,7 +65,7 @@ def sample_document(paragraphs: int = 1) -> ReportDocument:
             BODY,
             (
                 Span("对"),
-                Span("12", figure_id="cases_filed_level"),
+                Span("12", tag=Tag("cases_filed_level")),
                 Span("名干部作出处理。"),
             ),
             lead=(Span("（一）持续强化政治监督。"),),
@@ -84,7 +83,7 @@ def sample_document(paragraphs: int = 1) -> ReportDocument:
         Block(HEADING1, (Span("二、下步工作打算"),)),
         Block(
             BODY,
-            (Span("立案"), Span("45", figure_id="cases_filed"), Span("件的案件全部按期审结。")),
+            (Span("立案"), Span("45", tag=Tag("cases_filed")), Span("件的案件全部按期审结。")),
         ),
     )
     appendix = Table(
@@ -115,14 +114,14 @@ def sample_document(paragraphs: int = 1) -> ReportDocument:
         organisation="xx市纪委监委",
         date=date(2022, 7, 5),
         appendix=appendix,
-        properties=PROPERTIES,
     )
 
 
 @pytest.fixture
 def docx_path(tmp_path):
+    """The sample document as a draft: figures and appendix marked, the stamp recorded."""
     path = tmp_path / "report.docx"
-    path.write_bytes(render_docx(sample_document(), STYLE))
+    Draft.create(sample_document(), STAMP, STYLE).save(path)
     return path
 
 
@@ -245,16 +244,24 @@ def test_figures_are_content_controls_tagged_with_their_id(docx_path):
     assert not list(body.iter(qn("w:showingPlcHdr")))
 
 
-def test_read_figure_tags_returns_texts_in_document_order(docx_path):
-    tags = read_figure_tags(docx_path)
+def test_a_draft_shows_each_tag_in_document_order(docx_path):
+    shown = Draft.open(docx_path).shown()
 
-    assert tags == {
-        "clues_total": ["128"],
-        "cases_filed": ["45", "45"],
-        "talks_total": ["【待补充：谈话人次】"],
-        "cases_filed_level": ["12"],
+    assert shown == {
+        Tag("clues_total"): ["128"],
+        Tag("cases_filed"): ["45", "45"],
+        Tag("talks_total"): ["【待补充：谈话人次】"],
+        Tag("cases_filed_level"): ["12"],
     }
-    assert read_figure_tags(docx_path.read_bytes()) == tags
+
+
+def test_a_tag_with_a_phrasing_is_stored_apart_from_the_plain_one(tmp_path):
+    doc = sample_document()
+    block = Block(BODY, (Span("450余", tag=Tag("talks", "approx")), Span("453", tag=Tag("talks"))))
+    path = tmp_path / "d.docx"
+    Draft.create(replace(doc, blocks=(block,)), STAMP, STYLE).save(path)
+
+    assert Draft.open(path).shown() == {Tag("talks", "approx"): ["450余"], Tag("talks"): ["453"]}
 
 
 def test_missing_figure_is_highlighted(docx_path):
@@ -269,9 +276,12 @@ def test_missing_figure_is_highlighted(docx_path):
     assert body._p.find(f".//{qn('w:highlight')}").get(qn("w:val")) == "yellow"
 
 
-def test_custom_properties_round_trip(docx_path):
-    assert read_custom_properties(docx_path) == PROPERTIES
-    assert read_custom_properties(docx_path.read_bytes()) == PROPERTIES
+def test_the_stamp_round_trips_through_the_file(docx_path):
+    stamp = Draft.open(docx_path).stamp
+
+    assert re.fullmatch("[0-9a-f]{64}", stamp.fingerprint)
+    assert replace(stamp, fingerprint="") == STAMP
+    assert not Draft.open(docx_path).edited
     types = _xml(docx_path, "[Content_Types].xml")
     assert (
         '<Override PartName="/docProps/custom.xml" '
@@ -280,14 +290,14 @@ def test_custom_properties_round_trip(docx_path):
     assert "relationships/custom-properties" in _xml(docx_path, "_rels/.rels")
 
 
-def test_no_custom_properties_reads_as_empty(tmp_path):
+def test_a_document_without_a_stamp_is_not_a_draft(tmp_path):
     doc = sample_document()
     path = tmp_path / "plain.docx"
-    path.write_bytes(
-        render_docx(ReportDocument(doc.title, doc.blocks, doc.organisation, doc.date), STYLE)
-    )
+    path.write_bytes(render_docx(doc, STYLE))
 
-    assert read_custom_properties(path) == {}
+    with pytest.raises(OutputError) as e:
+        Draft.open(path, purpose="，无法刷新")
+    assert str(e.value) == "plain.docx 不是 workreport 生成的稿件（没有嵌入的指标信息），无法刷新。"
 
 
 def test_core_properties(docx_path):
@@ -347,7 +357,7 @@ def test_unreadable_file_is_a_workreport_error(tmp_path):
     path.write_text("not a zip", encoding="utf-8")
 
     with pytest.raises(WorkreportError) as e:
-        read_figure_tags(path)
+        Draft.open(path)
     assert "不是有效的 Word 文档" in str(e.value)
 
 

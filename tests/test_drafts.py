@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from conftest import SAMPLE
 from workreport.cli import cli
-from workreport.render.docx import read_figure_tags
+from workreport.draft import Draft
+from workreport.render.document import Tag
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -91,7 +92,7 @@ def edit_by_hand(draft: Path) -> None:
 def test_refresh_updates_changed_figures_and_keeps_every_edit(project):
     data, draft = project
     edit_by_hand(draft)
-    before_tags = read_figure_tags(draft)
+    before_tags = Draft.open(draft).shown()
     append_activity(data / "城关镇纪委.xlsx", "走访单位", 5)  # 55 → 60
     append_activity(data / "城关镇纪委.xlsx", "督促政策理论学习", 10)  # 453 → 463: 450余 → 460余
 
@@ -108,9 +109,9 @@ def test_refresh_updates_changed_figures_and_keeps_every_edit(project):
     assert "督促开展政策理论学习460余次" in text
     document = docx.Document(str(draft))
     assert [c.text for c in document.comments] == ["数字请再核对"]
-    after_tags = read_figure_tags(draft)
+    after_tags = Draft.open(draft).shown()
     changed = {k for k in before_tags if before_tags[k] != after_tags[k]}
-    assert changed == {"activities.走访单位", "activities.督促政策理论学习|approx"}
+    assert changed == {Tag("activities.走访单位"), Tag("activities.督促政策理论学习", "approx")}
     backup = draft.with_name("汇报.v1.docx")
     assert "深入走访乡镇、市直部门55个" in text_of(backup)
     assert draft.with_name("汇报.v1.底稿.xlsx").is_file()  # the backup keeps its audit workbook
@@ -280,10 +281,10 @@ def test_arithmetic_in_a_template_is_a_figure_that_refresh_recomputes(tmp_path):
     )
     # 118 + 15 = 133; 256 - 55 = 201; 1 + 63 = 64
     assert "第一、二种形态合计133人，去掉走访后201，另加64。" in text_of(draft)
-    assert set(read_figure_tags(draft)) == {
-        "forms_1 + forms_2",
-        "activities.问卷调查 - activities.走访单位",
-        "1 + letters_total",
+    assert set(Draft.open(draft).shown()) == {
+        Tag("forms_1 + forms_2"),
+        Tag("activities.问卷调查 - activities.走访单位"),
+        Tag("1 + letters_total"),
     }
     append_activity(data / "城关镇纪委.xlsx", "走访单位", 5)
     assert run("refresh", draft, data, "--config", config).exit_code == 0

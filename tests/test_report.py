@@ -15,8 +15,7 @@ from click.testing import CliRunner
 from conftest import ROOT, SAMPLE, SEED
 from workreport import __version__
 from workreport.cli import cli
-from workreport.render.docx import read_custom_properties, read_figure_tags
-from workreport.report import recorded
+from workreport.draft import Draft
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -61,30 +60,29 @@ def test_the_report_fills_the_redacted_figures_from_the_ledgers(sample_report):
 
 def test_every_figure_the_report_prints_is_in_stats_json(sample_report):
     data = json.loads(run("stats", SAMPLE, "--format", "json").output)["figures"]
-    tags = read_figure_tags(sample_report)
-    assert tags, "no tagged figures"
-    for tag, texts in tags.items():
-        fid = tag.split("|")[0]
-        root, _, cat = fid.partition(".")
+    shown = Draft.open(sample_report).shown()
+    assert shown, "no tagged figures"
+    for tag, texts in shown.items():
+        root, _, cat = tag.id.partition(".")
         if root in ("year", "previous_year"):
             continue  # the years of the period, tagged so that refresh can change them
         value = data[root][cat] if cat else data[root]
-        assert value is not None, fid
-        if "|" not in tag:
-            assert texts == [str(value)] * len(texts), fid
+        assert value is not None, tag.id
+        if tag.format == "value":
+            assert texts == [str(value)] * len(texts), tag.id
 
 
 def test_the_draft_records_period_inputs_and_figures(sample_report):
-    props = read_custom_properties(sample_report)
-    assert props["workreport.period"] == "2022-01-01..2022-06-30"
-    assert props["workreport.version"] == __version__
-    assert re.fullmatch("[0-9a-f]{64}", props["workreport.fingerprint"])
-    figures, inputs = recorded(props)
+    stamp = Draft.open(sample_report).stamp
+    assert stamp.period == "2022-01-01..2022-06-30"
+    assert stamp.version == __version__
+    assert re.fullmatch("[0-9a-f]{64}", stamp.fingerprint)
+    figures, inputs = stamp.figures, stamp.inputs
     assert figures["clues"] == 86
     assert figures["activities.督促政策理论学习"] == 453
     assert figures["forms_shares.第一种形态"] == 83.1  # 118/142 = 83.10 %
     assert sorted(inputs) == sorted(p.name for p in SAMPLE.glob("*.xlsx"))
-    assert all(len(v) <= 255 for v in props.values())
+    assert all(len(v) <= 255 for v in stamp.properties().values())
     assert all(re.fullmatch("[0-9a-f]{64}", h) for h in inputs.values())
 
 

@@ -118,7 +118,7 @@ class _Group(click.Group):
 
 def _echo_changes(before: Path, after: Path, config) -> None:
     """What a regeneration changed (SPEC §1), from the two drafts' embedded figures."""
-    from .drafts import diff_drafts
+    from .diff import diff_drafts
     from .format import figure_changes_table
 
     try:
@@ -368,9 +368,9 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
     \b
     例：workreport refresh 汇报.docx 收文/
     """
-    from .drafts import refresh_draft
     from .format import table
     from .period import parse_period
+    from .refresh import refresh_draft
 
     # the draft's own period unless --period says otherwise (not the project file's)
     config = _config(config_path, paths)
@@ -385,7 +385,7 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
     )
     _echo_warnings(result.issues, quiet)
     if result.changes:
-        rows = [(c.tag.split("|")[0], c.label, c.old, c.new) for c in result.changes]
+        rows = [(c.tag.id, c.label, c.old, c.new) for c in result.changes]
         click.echo(table(("指标", "名称", "原数字", "新数字"), rows))
     else:
         click.echo("数字没有变化。")
@@ -394,7 +394,7 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
             f"警告：以下 {len(result.kept)} 个数字在稿中被手工改过（或处于修订状态），未自动更新，请人工核对：",
             err=True,
         )
-        rows = [(c.tag.split("|")[0], c.label, c.old, c.new) for c in result.kept]
+        rows = [(c.tag.id, c.label, c.old, c.new) for c in result.kept]
         click.echo(table(("指标", "名称", "稿中现为", "台账计算为"), rows), err=True)
     if result.lost:
         click.echo(
@@ -411,7 +411,8 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
     elif result.appendix == "missing":
         click.echo("警告：稿中找不到附表（可能已删除），附表未更新。", err=True)
     if result.unknown:
-        click.echo("警告：以下标记对应的指标已不存在：" + "、".join(result.unknown), err=True)
+        names = "、".join(t.id for t in result.unknown)
+        click.echo(f"警告：以下标记对应的指标已不存在：{names}", err=True)
     if result.backup:
         click.echo(f"原稿已备份为 {result.backup.name}", err=True)
     click.echo(
@@ -439,7 +440,7 @@ def diff(a, b, config_path, fmt):
     \b
     例：workreport diff 汇报.v1.docx 汇报.docx
     """
-    from .drafts import diff_drafts
+    from .diff import diff_drafts
     from .format import figure_changes_table
 
     config = _config(config_path, [])

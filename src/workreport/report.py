@@ -6,14 +6,12 @@ bottom shows the whole flow; every stage lives in its own module.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from . import __version__
 from .config import Config
 from .errors import InvalidData, Issue, OutputError, UsageError
 from .figures import (
@@ -26,11 +24,9 @@ from .figures import (
 )
 from .load import Loaded, load_paths
 from .period import Period
-from .render.document import ReportDocument, Table
+from .render.document import ReportDocument, Table, Tag
 from .validate import Ledgers, validate
 from .write import ensure_not_open, keep_backup, write_atomic
-
-PROP_PREFIX = "workreport."
 
 
 @dataclass
@@ -153,112 +149,31 @@ def appendix_table(stats: Stats) -> Table:
     )
 
 
-def render_document(stats: Stats, checked: Checked, config: Config) -> ReportDocument:
+def render_document(stats: Stats, config: Config) -> ReportDocument:
+    """Figures → the report as plain data: the templates' text and the appendix."""
     from .render.sections import render_sections
 
     blocks = render_sections(template_folder(config), template_context(stats, config))
-    texts: dict[str, list[str]] = {}
-    for span in (s for b in blocks for s in b.lead + b.spans if s.figure_id):
-        texts.setdefault(span.figure_id, []).append(span.text)
-    appendix = appendix_table(stats)
-    properties = draft_properties(
-        stats, checked, texts, appendix_fingerprint(appendix.header, appendix.rows)
-    )
     return ReportDocument(
         title=config.title,
         blocks=tuple(blocks),
         organisation=config.organisation,
         date=config.report_date or date.today(),
+        appendix=appendix_table(stats),
+    )
+
+
+def stamp_for(stats: Stats, checked: Checked, written: dict[Tag, list[str]], appendix: str):
+    """What a draft records about its figures and inputs (docs/drafts.md)."""
+    from .draft import Stamp
+
+    return Stamp(
+        period=str(stats.period),
+        figures=flatten(stats.values),
+        inputs={f.name: f.sha256 for f in checked.loaded.files},
+        written=written,
         appendix=appendix,
-        properties=properties,
     )
-
-
-FIGURE_PROP = f"{PROP_PREFIX}figure."
-INPUT_PROP = f"{PROP_PREFIX}input."
-
-
-TAG_PROP = f"{PROP_PREFIX}tag."
-EDITED_PROP = f"{PROP_PREFIX}edited"
-FINGERPRINT_PROP = f"{PROP_PREFIX}fingerprint"
-
-
-APPENDIX_PROP = f"{PROP_PREFIX}appendix"
-
-
-def draft_properties(
-    stats: Stats, checked: Checked, texts: dict[str, list[str]], appendix: str = ""
-) -> dict[str, str]:
-    """What a draft records about itself (SPEC §5): version, period, every figure, every
-    input's SHA-256, the text written into each figure tag (so ``refresh`` can tell a
-    deleted tag and a number retyped by hand from its own), and the appendix's
-    fingerprint.  One property per item: Word keeps at most 255 characters of one."""
-    props = {f"{PROP_PREFIX}version": __version__, f"{PROP_PREFIX}period": str(stats.period)}
-    for fid, value in flatten(stats.values).items():
-        props[f"{FIGURE_PROP}{fid}"] = json.dumps(value)
-    for f in checked.loaded.files:
-        props[f"{INPUT_PROP}{f.name}"] = f.sha256
-    for tag, written in sorted(texts.items()):
-        # one property per occurrence: a tag printed many times stays under 255 characters
-        for n, text in enumerate(written, start=1):
-            props[f"{TAG_PROP}{tag}#{n}"] = text
-    if appendix:
-        props[APPENDIX_PROP] = appendix
-    return props
-
-
-def recorded(props: dict[str, str]) -> tuple[dict[str, object], dict[str, str]]:
-    """(figures, input hashes) as a draft recorded them."""
-    figures = {
-        k[len(FIGURE_PROP) :]: _json(v) for k, v in props.items() if k.startswith(FIGURE_PROP)
-    }
-    inputs = {k[len(INPUT_PROP) :]: v for k, v in props.items() if k.startswith(INPUT_PROP)}
-    return figures, inputs
-
-
-def recorded_texts(props: dict[str, str]) -> dict[str, list[str]]:
-    """Each figure tag → the texts the tool wrote into it, in document order."""
-    found: dict[str, dict[int, str]] = {}
-    for key, value in props.items():
-        tag, sep, n = key[len(TAG_PROP) :].rpartition("#")
-        if key.startswith(TAG_PROP) and sep and n.isdigit():
-            found.setdefault(tag, {})[int(n)] = value
-    return {tag: [texts[n] for n in sorted(texts)] for tag, texts in found.items()}
-
-
-def appendix_fingerprint(header, rows) -> str:
-    """SHA-256 of the appendix's cell texts: tells whether a person changed the table."""
-    import hashlib
-
-    text = "\n".join("\t".join(cells) for cells in (header, *rows))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _json(text: str):
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text  # retyped by hand in Word: keep what is there
-
-
-def docx_bytes(doc: ReportDocument, config: Config) -> bytes:
-    """Render, then stamp the fingerprint of the content as written."""
-    from .render.docx import render_docx, with_custom_properties
-    from .render.read import content_fingerprint
-
-    # a placeholder keeps docProps/custom.xml in the package; it is replaced below
-    data = render_docx(
-        _with_properties(doc, {**doc.properties, FINGERPRINT_PROP: ""}), config.style
-    )
-    return with_custom_properties(
-        data, {**doc.properties, FINGERPRINT_PROP: content_fingerprint(data)}
-    )
-
-
-def _with_properties(doc: ReportDocument, props: dict[str, str]) -> ReportDocument:
-    from dataclasses import replace
-
-    return replace(doc, properties=props)
 
 
 @dataclass
@@ -271,22 +186,16 @@ class BuildResult:
     audit: Path | None = None
 
 
-def is_edited(props: dict[str, str], content: str) -> bool:
-    """Whether a draft holds work the tool did not write: its content no longer matches
-    the fingerprint it was written with, or an earlier ``refresh`` kept hand edits."""
-    return props.get(EDITED_PROP) == "1" or props.get(FINGERPRINT_PROP) != content
-
-
 def guard_existing(output: Path, *, force: bool, inputs: list[Path] = ()) -> Path | None:
-    """Never overwrite a draft edited by hand (SPEC §7).  Returns the backup made, if any."""
-    from .render.read import content_fingerprint, read_properties
+    """Never overwrite a draft edited by hand (docs/drafts.md).  Returns the backup made, if any."""
+    from .draft import Draft
 
     ensure_not_open(output)
     if not output.exists():
         return None
     if not force:
         try:
-            edited = is_edited(read_properties(output), content_fingerprint(output))
+            edited = Draft.open(output).edited
         except Exception:  # noqa: BLE001 - unreadable or not ours: treat as someone's work
             edited = True
         if edited:
@@ -308,7 +217,9 @@ def build_report(
     audit: bool = True,
     progress: Callable | None = None,
 ) -> BuildResult:
+    """load → validate → compute → render → a new draft, saved beside its 数据底稿."""
     from .audit import audit_path
+    from .draft import Draft, appendix_fingerprint
 
     period = require_period(config.period)
     if output.suffix.lower() != ".docx":
@@ -318,17 +229,25 @@ def build_report(
         ensure_not_open(target)
     checked = load_valid(paths, config, progress=progress)
     stats = compute_stats(checked, config, period, by_unit=True)
-    doc = render_document(stats, checked, config)
-    data = docx_bytes(doc, config)
+    doc = render_document(stats, config)
+    table = doc.appendix
+    stamp = stamp_for(
+        stats, checked, doc.tagged_texts(), appendix_fingerprint(table.header, table.rows)
+    )
+    draft = Draft.create(doc, stamp, config.style)
     audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = guard_existing(output, force=force, inputs=paths)
     keep_audit_with(backup, output)
-    write_atomic(output, data)
+    draft.save(output)
     if audit_data is not None:
         write_atomic(audit_path(output), audit_data)
-    missing = list(dict.fromkeys(s.text for b in doc.blocks for s in b.lead + b.spans if s.missing))
     return BuildResult(
-        output, stats, backup, checked.issues, missing, audit_path(output) if audit else None
+        output,
+        stats,
+        backup,
+        checked.issues,
+        doc.placeholders(),
+        audit_path(output) if audit else None,
     )
 
 
@@ -341,7 +260,7 @@ def keep_audit_with(backup: Path | None, draft: Path) -> None:
 
 
 def audit_workbook(checked: Checked, stats: Stats, config: Config) -> bytes:
-    """数据底稿 (SPEC §5a): where each number of the draft comes from."""
+    """数据底稿: where each number of the draft comes from (docs/rules.md)."""
     from .audit import audit_bytes
 
     return audit_bytes(checked.ledgers, stats.values, stats.period, config)

@@ -1,22 +1,42 @@
 """The report as plain data, between the templates and Word.
 
 Sections render to :class:`Block` s whose text is split into :class:`Span` s; a
-span that shows a figure carries the figure's id, so the Word writer can tag it
-(a content control) and ``refresh`` can find it again later.
+span that shows a figure carries its :class:`Tag`, so the draft can mark it in
+the .docx and ``refresh`` can find it again later (how a tag is stored in the
+file is the draft's business: :mod:`workreport.draft`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 HEADING1, HEADING2, HEADING3, BODY = "heading1", "heading2", "heading3", "body"
 
 
+FIGURE = "figure"
+VALUE = "value"
+
+
+@dataclass(frozen=True, order=True)
+class Tag:
+    """What a span of the report stands for, so it can be found and rewritten later.
+
+    ``id`` is a figure id (``activities.走访单位``) or an expression over figures
+    (``forms_1 + forms_2``); ``format`` is how it is phrased (``value``, ``approx``,
+    ``pct``, ``yoy``); ``kind`` says what sort of thing it is (today every tag is a
+    figure; years are figures too).
+    """
+
+    id: str
+    format: str = VALUE
+    kind: str = FIGURE
+
+
 @dataclass(frozen=True)
 class Span:
     text: str
-    figure_id: str | None = None  # set when this text shows a figure
+    tag: Tag | None = None  # set when this text shows a figure
     missing: bool = False  # a 【待补充：…】 placeholder: highlighted in Word
 
 
@@ -49,8 +69,20 @@ class ReportDocument:
     organisation: str
     date: date
     appendix: Table | None = None
-    properties: dict[str, str] = field(default_factory=dict)  # custom document properties
 
     @property
     def text(self) -> str:
         return "\n".join(b.text for b in self.blocks)
+
+    def tagged_texts(self) -> dict[Tag, list[str]]:
+        """Each tag → the texts printed for it, in document order."""
+        texts: dict[Tag, list[str]] = {}
+        for span in (s for b in self.blocks for s in b.lead + b.spans if s.tag):
+            texts.setdefault(span.tag, []).append(span.text)
+        return texts
+
+    def placeholders(self) -> list[str]:
+        """The 【待补充：…】 texts, each once, in document order."""
+        return list(
+            dict.fromkeys(s.text for b in self.blocks for s in b.lead + b.spans if s.missing)
+        )

@@ -7,9 +7,9 @@ content controls have no python-docx API.  Everything a reader sees is set both
 on the styles and on the runs, so a paragraph pasted into another document
 keeps its fonts.
 
-Figures are wrapped in inline content controls (``w:sdt``) tagged with the
-figure id; :func:`read_figure_tags` and :func:`read_custom_properties` read a
-draft back, for ``refresh`` and ``diff``.
+What must be found again later (each printed figure, the appendix table) is
+handed to a :class:`Marks` object while the document is built: the draft
+(:mod:`workreport.draft`) decides how it is marked in the file.
 """
 
 from __future__ import annotations
@@ -20,14 +20,11 @@ import re
 import unicodedata
 from datetime import date, datetime, time
 from functools import partial
-from itertools import count
-from os import PathLike
-from zipfile import BadZipFile
+from typing import Protocol
 
 from docx import Document
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
@@ -36,8 +33,7 @@ from docx.shared import Mm
 from lxml import etree
 
 from ..config import StyleConfig
-from ..errors import WorkreportError
-from .document import BODY, HEADING1, HEADING2, HEADING3, Block, ReportDocument, Span, Table
+from .document import BODY, HEADING1, HEADING2, HEADING3, Block, ReportDocument, Span, Table, Tag
 
 # Page and type, GB/T 9704-2012 §5.2: A4, a 156 × 225 mm text block of
 # 22 lines × 28 characters in 三号 (16 pt).
@@ -67,30 +63,28 @@ _BLOCK_STYLE = {BODY: None, HEADING1: H1, HEADING2: H2, HEADING3: H3}
 
 _THEME_FONT_ATTRS = ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
-_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-_CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one fmtid Office uses
 # Older names of the 公文 fonts, for Word's substitution on machines without them.
 _ALT_FONT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体"}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
-_UNREADABLE = (
-    PackageNotFoundError,
-    BadZipFile,
-    etree.XMLSyntaxError,
-    KeyError,
-    ValueError,
-    OSError,
-)
 
 
-def render_docx(doc: ReportDocument, style: StyleConfig) -> bytes:
-    """The report as .docx bytes: page, styles, text, closing, appendix, properties."""
+class Marks(Protocol):
+    """Marks what a later ``refresh`` must find again (implemented by the draft)."""
+
+    def figure(self, run, tag: Tag):
+        """The element to put in the paragraph for ``run``, which shows ``tag``."""
+
+    def appendix(self, table_properties) -> None:
+        """Name the appendix table through its ``w:tblPr``."""
+
+
+def build_document(doc: ReportDocument, style: StyleConfig, marks: Marks | None = None):
+    """The report as a python-docx Document: page, styles, text, closing, appendix."""
     document = Document()
     _clean_template(document, style)
     _add_styles(document, style, table_pt=_table_pt(doc.appendix))
     _set_up_page(document, style)
-    writer = _Writer(document.element.body, style)
+    writer = _Writer(document.element.body, style, marks)
     writer.paragraph(TITLE, writer.runs((Span(doc.title),), style.title_font))
     writer.paragraph(None)  # 公文 leave one blank line under the title
     for block in doc.blocks:
@@ -99,8 +93,13 @@ def render_docx(doc: ReportDocument, style: StyleConfig) -> bytes:
     if doc.appendix is not None:
         writer.appendix(doc.appendix)
     _set_properties(document, doc)
+    return document
+
+
+def render_docx(doc: ReportDocument, style: StyleConfig, marks: Marks | None = None) -> bytes:
+    """The report as .docx bytes."""
     out = io.BytesIO()
-    document.save(out)
+    build_document(doc, style, marks).save(out)
     return out.getvalue()
 
 
@@ -109,59 +108,13 @@ def chinese_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def read_custom_properties(source: str | PathLike | bytes) -> dict[str, str]:
-    """The custom document properties of a .docx, every value as text."""
-    package = _open(source).part.package
-    rels = [r for r in package.rels.values() if r.reltype == RT.CUSTOM_PROPERTIES]
-    if not rels:
-        return {}
-    try:
-        root = etree.fromstring(rels[0].target_part.blob, _SAFE_PARSER)
-    except etree.XMLSyntaxError as e:
-        raise WorkreportError(
-            f"{_name(source)}：自定义属性（docProps/custom.xml）已损坏：{e}"
-        ) from e
-    props = {}
-    for prop in root.iter(f"{{{_CUSTOM_NS}}}property"):
-        value = next(iter(prop), None)  # vt:lpwstr here; vt:i4, vt:bool … if edited in Word
-        props[prop.get("name", "")] = (value.text or "") if value is not None else ""
-    return props
-
-
-def read_figure_tags(source: str | PathLike | bytes) -> dict[str, list[str]]:
-    """Figure id → the current text of each content control tagged with it, in document order."""
-    body = _open(source).element.body
-    tags: dict[str, list[str]] = {}
-    for sdt in body.iter(qn("w:sdt")):
-        tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
-        content = sdt.find(qn("w:sdtContent"))
-        if tag is None or content is None:
-            continue
-        text = "".join(t.text or "" for t in content.iter(qn("w:t")))  # w:delText is left out
-        tags.setdefault(tag.get(qn("w:val"), ""), []).append(text)
-    return tags
-
-
-def _open(source: str | PathLike | bytes):
-    try:
-        return Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
-    except _UNREADABLE as e:
-        raise WorkreportError(
-            f"{_name(source)}：无法读取，不是有效的 Word 文档（.docx）：{e}"
-        ) from e
-
-
-def _name(source: str | PathLike | bytes) -> str:
-    return "文档" if isinstance(source, bytes) else str(source)
-
-
 class _Writer:
-    """Appends paragraphs to the body; numbers the content controls."""
+    """Appends paragraphs to the body; hands figures and the appendix to ``marks``."""
 
-    def __init__(self, body, style: StyleConfig):
+    def __init__(self, body, style: StyleConfig, marks: Marks | None = None):
         self.body = body
         self.style = style
-        self.sdt_ids = count(1)
+        self.marks = marks
 
     def paragraph(self, style_id: str | None, runs=(), **ppr) -> None:
         ppr_el = _ppr(style_id, **ppr)
@@ -189,8 +142,8 @@ class _Writer:
         out = []
         for span in spans:
             run = _run(span.text, self._rpr(east_asia, bold=bold, highlight=span.missing))
-            if span.figure_id:
-                run = self._tagged(run, span.figure_id)
+            if span.tag is not None and self.marks is not None:
+                run = self.marks.figure(run, span.tag)
             out.append(run)
         return out
 
@@ -243,11 +196,11 @@ class _Writer:
                 _el("w:tblLayout", type="fixed"),
                 margins,
                 _el("w:tblLook", val="04A0"),
-                # the table's own name, kept by Word: refresh finds the appendix by it
-                _el("w:tblCaption", val=APPENDIX_CAPTION),
             ),
             _el("w:tblGrid", *(_el("w:gridCol", w=w) for w in widths)),
         )
+        if self.marks is not None:
+            self.marks.appendix(tbl.find(qn("w:tblPr")))
         rows = [table.header, *table.rows]
         for i, cells in enumerate(rows):
             if len(cells) != columns:
@@ -295,16 +248,6 @@ class _Writer:
         if highlight:
             rpr.append(_el("w:highlight", val="yellow"))  # 【待补充】 must not be missed: SPEC §5
         return rpr
-
-    def _tagged(self, run, figure_id: str):
-        """An inline rich-text content control named and tagged with the figure id."""
-        props = _el(
-            "w:sdtPr",
-            _el("w:alias", val=figure_id),
-            _el("w:tag", val=figure_id),
-            _el("w:id", val=next(self.sdt_ids)),
-        )
-        return _el("w:sdt", props, _el("w:sdtContent", run))
 
 
 # --- styles and page -----------------------------------------------------------------
@@ -480,103 +423,6 @@ def _set_properties(document, doc: ReportDocument) -> None:
     core.revision = 1
     # The 成文日期, not the clock: the same inputs give the same document.
     core.created = core.modified = datetime.combine(doc.date, time())
-    if doc.properties:
-        set_custom_properties(document, doc.properties)
-
-
-def set_custom_properties(document, properties: dict[str, str]) -> None:
-    """Write ``properties`` as the document's custom properties, replacing any there."""
-    package = document.part.package
-    blob = _custom_properties_xml(properties)
-    for rel in package.rels.values():
-        if rel.reltype == RT.CUSTOM_PROPERTIES:
-            rel.target_part._blob = blob
-            return
-    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
-    package.relate_to(part, RT.CUSTOM_PROPERTIES)
-
-
-def with_custom_properties(data: bytes, properties: dict[str, str]) -> bytes:
-    """``data`` with its custom properties part replaced; every other part byte for byte."""
-    import zipfile
-
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            blob = source.read(info)
-            if info.filename == "docProps/custom.xml":
-                blob = _custom_properties_xml(properties)
-            target.writestr(info, blob)
-    return out.getvalue()
-
-
-APPENDIX_CAPTION = "workreport.appendix"
-
-
-def appendix_tables(document):
-    """The tables the tool wrote as its appendix (found by their caption)."""
-    for table in document.tables:
-        caption = table._tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}")
-        if caption is not None and caption.get(qn("w:val")) == APPENDIX_CAPTION:
-            yield table
-
-
-def figure_controls(document):
-    """(tag, content control element) for every tagged figure, in document order."""
-    for sdt in document.element.body.iter(qn("w:sdt")):
-        tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
-        if tag is not None and sdt.find(qn("w:sdtContent")) is not None:
-            yield tag.get(qn("w:val"), ""), sdt
-
-
-def has_revisions(sdt) -> bool:
-    """Whether a tracked insertion or deletion lies inside the content control."""
-    content = sdt.find(qn("w:sdtContent"))
-    return any(True for tag in ("w:ins", "w:del") for _ in content.iter(qn(tag)))
-
-
-def control_text(sdt) -> str:
-    return "".join(t.text or "" for t in sdt.find(qn("w:sdtContent")).iter(qn("w:t")))
-
-
-def set_control_text(sdt, text: str, missing: bool) -> None:
-    """Put ``text`` in a figure's content control, keeping the formatting of its first
-    run; a 【待补充】 placeholder is highlighted, a real figure is not (SPEC §5)."""
-    content = sdt.find(qn("w:sdtContent"))
-    texts = list(content.iter(qn("w:t")))
-    if not texts:
-        run = content.find(f".//{qn('w:r')}")
-        if run is None:
-            run = _el("w:r")
-            content.append(run)
-        run.append(_text(text))
-        texts = list(content.iter(qn("w:t")))
-    texts[0].text = _clean(text)
-    texts[0].set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    for t in texts[1:]:
-        t.text = ""
-    for run in content.iter(qn("w:r")):
-        rpr = run.find(qn("w:rPr"))
-        if rpr is None:
-            rpr = _el("w:rPr")
-            run.insert(0, rpr)
-        mark = rpr.find(qn("w:highlight"))
-        if missing and mark is None:
-            rpr.append(_el("w:highlight", val="yellow"))
-        elif not missing and mark is not None:
-            rpr.remove(mark)
-
-
-def _custom_properties_xml(properties: dict[str, str]) -> bytes:
-    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
-    for pid, (name, value) in enumerate(properties.items(), start=2):  # pids start at 2
-        prop = etree.SubElement(
-            root, f"{{{_CUSTOM_NS}}}property", fmtid=_CUSTOM_FMTID, pid=str(pid)
-        )
-        prop.set("name", _clean(str(name)))
-        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = _clean(str(value))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 # --- WordprocessingML helpers ----------------------------------------------------------
@@ -645,12 +491,12 @@ def _run(text: str, rpr):
 
 def _text(text: str, instr: bool = False):
     t = OxmlElement("w:instrText" if instr else "w:t")
-    t.text = _clean(text)
+    t.text = xml_safe(text)
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return t
 
 
-def _clean(text: str) -> str:
+def xml_safe(text: str) -> str:
     """Drop control characters (cells copied from other software) that XML cannot hold."""
     return _NOT_XML.sub("", text)
 

@@ -26,10 +26,14 @@ from jinja2 import (
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import TemplateError
-from .document import BODY, HEADING1, HEADING2, HEADING3, Block, Span
+from .document import BODY, FIGURE, HEADING1, HEADING2, HEADING3, VALUE, Block, Span, Tag
 
+# A printed figure travels through Jinja's output as OPEN kind SEP id SEP format SEP
+# v|m SEP text CLOSE, in private-use characters no template text contains.
 OPEN, SEP, CLOSE = "\ue000", "\ue001", "\ue002"
-_MARK = re.compile(f"{OPEN}([^{SEP}]*){SEP}([vm]){SEP}([^{CLOSE}]*){CLOSE}")
+_MARK = re.compile(
+    f"{OPEN}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([vm]){SEP}([^{CLOSE}]*){CLOSE}"
+)
 SECTION_GLOB = "*.j2"
 
 
@@ -85,11 +89,11 @@ class Fig:
     def missing(self) -> bool:
         return self.value is None
 
-    def tag(self, fmt: str = "value") -> str:
-        """The content-control tag: the figure id, and the phrasing when not plain."""
-        return self.id if fmt == "value" else f"{self.id}|{fmt}"
+    def tag(self, fmt: str = VALUE) -> Tag:
+        """The tag of this figure printed in phrasing ``fmt``."""
+        return Tag(self.id, fmt)
 
-    def text(self, fmt: str = "value") -> tuple[str, bool]:
+    def text(self, fmt: str = VALUE) -> tuple[str, bool]:
         """(text as printed, whether it is a 【待补充】 placeholder)."""
         text = None if self.missing else FORMATS[fmt](self)
         if text is None:
@@ -97,9 +101,11 @@ class Fig:
             return placeholder(what), True
         return text, False
 
-    def tagged(self, fmt: str = "value") -> str:
+    def tagged(self, fmt: str = VALUE) -> str:
         text, missing = self.text(fmt)
-        return f"{OPEN}{self.tag(fmt)}{SEP}{'m' if missing else 'v'}{SEP}{text}{CLOSE}"
+        tag = self.tag(fmt)
+        state = "m" if missing else "v"
+        return f"{OPEN}{tag.kind}{SEP}{tag.id}{SEP}{tag.format}{SEP}{state}{SEP}{text}{CLOSE}"
 
     def __str__(self) -> str:
         return self.tagged()
@@ -337,7 +343,7 @@ def parse_blocks(text: str) -> list[Block]:
         line = raw.strip()
         if not line:
             continue
-        plain = _MARK.sub(lambda m: m[3], line)
+        plain = _MARK.sub(lambda m: m[5], line)
         if _HEADING1.match(plain):
             blocks.append(Block(HEADING1, to_spans(line)))
             continue
@@ -357,25 +363,24 @@ def to_spans(line: str) -> tuple[Span, ...]:
     for m in _MARK.finditer(line):
         if m.start() > pos:
             spans.append(Span(line[pos : m.start()]))
-        spans.append(Span(m[3], figure_id=m[1], missing=m[2] == "m"))
+        spans.append(Span(m[5], tag=Tag(m[2], m[3], m[1]), missing=m[4] == "m"))
         pos = m.end()
     if pos < len(line):
         spans.append(Span(line[pos:]))
     return tuple(spans)
 
 
-def lookup(context: dict, tag: str) -> tuple[Fig, str] | None:
-    """A content-control tag (``activities.走访单位|approx``, ``forms_1 + forms_2``) →
-    (Fig, phrasing), or None when it names no figure of ``context``."""
-    fid, _, fmt = tag.partition("|")
-    terms = re.split(r" ([+-]) ", fid)
+def lookup(context: dict, tag: Tag) -> Fig | None:
+    """The figure a tag names (``activities.走访单位``, ``forms_1 + forms_2``) in
+    ``context``, or None when it names none (or a phrasing this version lacks)."""
+    if tag.kind != FIGURE or tag.format not in FORMATS:
+        return None
+    terms = re.split(r" ([+-]) ", tag.id)
     fig = _term(context, terms[0])
     for sign, name in zip(terms[1::2], terms[2::2], strict=True):
         right = _term(context, name)
         fig = None if fig is None or right is None else combine(fig, sign, right)
-    if fig is None or (fmt or "value") not in FORMATS:
-        return None
-    return fig, fmt or "value"
+    return fig
 
 
 def _term(context: dict, name: str) -> Fig | None:

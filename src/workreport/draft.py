@@ -1,0 +1,432 @@
+"""The draft: a generated report as a .docx, and what it carries to be found again.
+
+A draft is the Word document of a :class:`~workreport.render.document.ReportDocument`
+plus its *stamp*, everything ``refresh``, ``diff`` and ``build`` need later:
+
+- each printed figure is marked with its :class:`Tag`, so it can be found and
+  rewritten while the words around it stay the analyst's;
+- the appendix table is named, so it can be found and rewritten;
+- a :class:`Stamp` records the tool version, the period, every figure's value,
+  each input file's SHA-256, the text written into each tag, the appendix's
+  fingerprint and a fingerprint of the content as written, so a draft touched
+  by a person is never overwritten (docs/drafts.md).
+
+How all this is stored in the file is private to this module: callers work
+with :class:`Draft`, :class:`Stamp`, :class:`Slot` and :class:`Appendix`.
+Storage today: an inline content control whose ``w:tag`` is ``id`` or
+``id|format``; the table caption ``workreport.appendix``; one custom document
+property per recorded item (Word keeps at most 255 characters of one).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field, replace
+from itertools import count
+from pathlib import Path
+from zipfile import BadZipFile
+
+from docx import Document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from lxml import etree
+
+from . import __version__
+from .config import StyleConfig
+from .errors import OutputError, WorkreportError
+from .render.document import FIGURE, VALUE, ReportDocument, Table, Tag
+from .write import ensure_not_open, write_atomic
+
+_PREFIX = "workreport."
+_VERSION, _PERIOD = f"{_PREFIX}version", f"{_PREFIX}period"
+_FIGURE, _INPUT, _TAG = f"{_PREFIX}figure.", f"{_PREFIX}input.", f"{_PREFIX}tag."
+_APPENDIX, _EDITED, _FINGERPRINT = f"{_PREFIX}appendix", f"{_PREFIX}edited", f"{_PREFIX}fingerprint"
+_APPENDIX_CAPTION = "workreport.appendix"  # the table's own name, which Word keeps
+
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one fmtid Office uses
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+_MAX_PART = 64 * 1024 * 1024
+_UNREADABLE = (
+    PackageNotFoundError,
+    BadZipFile,
+    etree.XMLSyntaxError,
+    KeyError,
+    ValueError,
+    OSError,
+)
+
+
+@dataclass
+class Stamp:
+    """What a draft records about itself."""
+
+    period: str = ""  # the period as ``2022-01-01..2022-06-30``
+    figures: dict[str, object] = field(default_factory=dict)  # flat figure id → value
+    inputs: dict[str, str] = field(default_factory=dict)  # input file → SHA-256
+    # what the tool wrote into each tag, in document order: a text that differs later
+    # was typed by a person, a missing occurrence was deleted by one
+    written: dict[Tag, list[str]] = field(default_factory=dict)
+    appendix: str = ""  # fingerprint of the appendix table as the tool wrote it
+    edited: bool | None = None  # a refresh kept hand edits (None: never refreshed)
+    fingerprint: str = ""  # of the content as the tool wrote it
+    version: str = __version__
+    others: dict[str, str] = field(default_factory=dict)  # properties a person added
+
+    @classmethod
+    def from_properties(cls, props: dict[str, str]) -> Stamp:
+        written: dict[Tag, dict[int, str]] = {}
+        for key, value in props.items():
+            name, sep, n = key[len(_TAG) :].rpartition("#")
+            if key.startswith(_TAG) and sep and n.isdigit():
+                written.setdefault(_read_tag(name), {})[int(n)] = value
+        edited = props.get(_EDITED)
+        return cls(
+            period=props.get(_PERIOD, ""),
+            figures={
+                k[len(_FIGURE) :]: _json(v) for k, v in props.items() if k.startswith(_FIGURE)
+            },
+            inputs={k[len(_INPUT) :]: v for k, v in props.items() if k.startswith(_INPUT)},
+            written={tag: [texts[n] for n in sorted(texts)] for tag, texts in written.items()},
+            appendix=props.get(_APPENDIX, ""),
+            edited=None if edited is None else edited == "1",
+            fingerprint=props.get(_FINGERPRINT, ""),
+            version=props.get(_VERSION, ""),
+            others={k: v for k, v in props.items() if not k.startswith(_PREFIX)},
+        )
+
+    def properties(self) -> dict[str, str]:
+        props = {**self.others, _VERSION: self.version, _PERIOD: self.period}
+        for fid, value in self.figures.items():
+            props[f"{_FIGURE}{fid}"] = json.dumps(value)
+        for name, digest in self.inputs.items():
+            props[f"{_INPUT}{name}"] = digest
+        for name, texts in sorted((_tag_value(t), texts) for t, texts in self.written.items()):
+            # one property per occurrence: a tag printed many times stays under 255 characters
+            for n, text in enumerate(texts, start=1):
+                props[f"{_TAG}{name}#{n}"] = text
+        if self.appendix:
+            props[_APPENDIX] = self.appendix
+        props[_FINGERPRINT] = self.fingerprint
+        if self.edited is not None:
+            props[_EDITED] = "1" if self.edited else "0"
+        return props
+
+
+class Slot:
+    """One place in the draft that shows a tag."""
+
+    def __init__(self, tag: Tag, sdt):
+        self.tag = tag
+        self._content = sdt.find(qn("w:sdtContent"))
+
+    @property
+    def text(self) -> str:
+        """What the draft shows here (text deleted under tracked changes left out)."""
+        return "".join(t.text or "" for t in self._content.iter(qn("w:t")))
+
+    @property
+    def revised(self) -> bool:
+        """Whether a tracked insertion or deletion lies inside."""
+        return any(True for tag in ("w:ins", "w:del") for _ in self._content.iter(qn(tag)))
+
+    def rewrite(self, text: str, missing: bool) -> None:
+        """Show ``text``, keeping the formatting of the first run; a 【待补充】
+        placeholder is highlighted, a real figure is not (docs/drafts.md)."""
+        from .render.docx import xml_safe
+
+        content = self._content
+        texts = list(content.iter(qn("w:t")))
+        if not texts:
+            run = content.find(f".//{qn('w:r')}")
+            if run is None:
+                run = OxmlElement("w:r")
+                content.append(run)
+            run.append(OxmlElement("w:t"))
+            texts = list(content.iter(qn("w:t")))
+        texts[0].text = xml_safe(text)
+        texts[0].set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        for t in texts[1:]:
+            t.text = ""
+        for run in content.iter(qn("w:r")):
+            rpr = run.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = OxmlElement("w:rPr")
+                run.insert(0, rpr)
+            mark = rpr.find(qn("w:highlight"))
+            if missing and mark is None:
+                highlight = OxmlElement("w:highlight")
+                highlight.set(qn("w:val"), "yellow")
+                rpr.append(highlight)
+            elif not missing and mark is not None:
+                rpr.remove(mark)
+
+
+class Appendix:
+    """The appendix table 各单位主要指标统计表 inside a draft."""
+
+    def __init__(self, table):
+        self._table = table
+
+    def cells(self) -> list[list[str]]:
+        return [[c.text for c in row.cells] for row in self._table.rows]
+
+    @property
+    def fingerprint(self) -> str:
+        cells = self.cells()
+        return appendix_fingerprint(cells[0], cells[1:]) if cells else ""
+
+    def rewrite(self, fresh: Table) -> None:
+        """Put ``fresh``'s figures in, row by unit; a unit that sent nothing this time
+        loses its row, a new unit gets one before the 合计 row."""
+        from docx.table import _Row
+
+        body = list(self._table.rows)[1:]
+        pattern = copy.deepcopy(body[0]._tr)
+        total = body[-1]._tr
+        wanted = {row[0]: row for row in fresh.rows}
+        for row in body:
+            values = wanted.pop(row.cells[0].text.strip(), None)
+            if values is None:
+                total.getparent().remove(row._tr)
+            else:
+                _fill(row, values)
+        for values in wanted.values():
+            tr = copy.deepcopy(pattern)
+            total.addprevious(tr)
+            _fill(_Row(tr, self._table), values)
+
+
+def appendix_fingerprint(header, rows) -> str:
+    """SHA-256 of the appendix's cell texts: tells whether a person changed the table."""
+    text = "\n".join("\t".join(cells) for cells in (header, *rows))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Draft:
+    """A report as a Word document with its stamp: create, open, rewrite, save."""
+
+    def __init__(self, document, stamp: Stamp, source: bytes | None = None):
+        self.document = document  # python-docx Document
+        self.stamp = stamp
+        self._source = source  # the file as opened, to tell whether a person changed it
+
+    @classmethod
+    def create(cls, doc: ReportDocument, stamp: Stamp, style: StyleConfig) -> Draft:
+        """A new draft of ``doc``, every figure and the appendix marked."""
+        from .render.docx import build_document
+
+        return cls(build_document(doc, style, _Marks()), stamp)
+
+    @classmethod
+    def open(cls, path: Path, *, purpose: str = "") -> Draft:
+        """A draft written by this tool; anything else is an error (``purpose`` ends it)."""
+        source = Path(path).read_bytes()
+        document = _open(source, path)
+        stamp = Stamp.from_properties(_read_properties(document, path))
+        if not stamp.version:
+            raise OutputError(
+                f"{Path(path).name} 不是 workreport 生成的稿件（没有嵌入的指标信息）{purpose}。"
+            )
+        return cls(document, stamp, source)
+
+    @property
+    def edited(self) -> bool:
+        """Whether the draft holds work the tool did not write: its content no longer
+        matches the fingerprint it was written with, or a refresh kept hand edits."""
+        if self._source is None:
+            return False
+        return bool(self.stamp.edited) or self.stamp.fingerprint != _fingerprint(self._source)
+
+    def slots(self) -> list[Slot]:
+        """Every place that shows a tag, in document order."""
+        found = []
+        for sdt in self.document.element.body.iter(qn("w:sdt")):
+            tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+            if tag is not None and sdt.find(qn("w:sdtContent")) is not None:
+                found.append(Slot(_read_tag(tag.get(qn("w:val"), "")), sdt))
+        return found
+
+    def shown(self) -> dict[Tag, list[str]]:
+        """Each tag → the text the draft shows for it, in document order."""
+        shown: dict[Tag, list[str]] = {}
+        for slot in self.slots():
+            shown.setdefault(slot.tag, []).append(slot.text)
+        return shown
+
+    def appendix(self) -> Appendix | None:
+        for table in self.document.tables:
+            caption = table._tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}")
+            if caption is not None and caption.get(qn("w:val")) == _APPENDIX_CAPTION:
+                return Appendix(table)
+        return None
+
+    def update_appendix(self, fresh: Table) -> str:
+        """Rewrite the appendix from ``fresh`` unless a person changed it since it was
+        written.  Returns "updated", "unchanged", "edited" (left alone) or "missing"."""
+        table = self.appendix()
+        if table is None:
+            return "missing"
+        if not table.cells() or table.fingerprint != self.stamp.appendix:
+            return "edited"
+        if appendix_fingerprint(fresh.header, fresh.rows) == self.stamp.appendix:
+            return "unchanged"
+        table.rewrite(fresh)
+        # rows keep the unit order of the fresh table only when no unit came or went
+        self.stamp.appendix = table.fingerprint
+        return "updated"
+
+    def to_bytes(self) -> bytes:
+        """The .docx, stamped with the fingerprint of its content as written."""
+        _set_custom_properties(self.document, self.stamp.properties())
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        data = buffer.getvalue()
+        stamped = replace(self.stamp, fingerprint=_fingerprint(data))
+        return _with_custom_properties(data, stamped.properties())
+
+    def save(self, path: Path) -> None:
+        """Write the draft atomically (never while Word has it open)."""
+        ensure_not_open(path)
+        write_atomic(path, self.to_bytes())
+
+
+class _Marks:
+    """How a new draft marks its figures and its appendix (see the module docstring)."""
+
+    def __init__(self):
+        self._ids = count(1)
+
+    def figure(self, run, tag: Tag):
+        """An inline rich-text content control, named and tagged after the figure."""
+        name = _tag_value(tag)
+        props = OxmlElement("w:sdtPr")
+        for child, value in (("w:alias", name), ("w:tag", name), ("w:id", next(self._ids))):
+            el = OxmlElement(child)
+            el.set(qn("w:val"), str(value))
+            props.append(el)
+        sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+        content.append(run)
+        sdt.extend([props, content])
+        return sdt
+
+    def appendix(self, table_properties) -> None:
+        caption = OxmlElement("w:tblCaption")
+        caption.set(qn("w:val"), _APPENDIX_CAPTION)
+        table_properties.append(caption)
+
+
+def _tag_value(tag: Tag) -> str:
+    return tag.id if tag.format == VALUE else f"{tag.id}|{tag.format}"
+
+
+def _read_tag(value: str) -> Tag:
+    fid, _, fmt = value.partition("|")
+    return Tag(fid, fmt or VALUE, FIGURE)
+
+
+def _json(text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text  # retyped by hand in Word: keep what is there
+
+
+def _fingerprint(data: bytes) -> str:
+    """SHA-256 over every part under ``word/``: text, formatting, comments, tracked
+    changes and settings, but not the document properties the tool writes itself.
+
+    Any edit saved by Word, WPS or LibreOffice changes it, so a draft whose
+    fingerprint no longer matches has been touched by a person.
+    """
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in sorted(z.infolist(), key=lambda i: i.filename):
+            if info.filename.startswith("word/"):
+                if info.file_size > _MAX_PART:
+                    raise ValueError(f"{info.filename} 过大")
+                digest.update(info.filename.encode() + b"\0" + z.read(info) + b"\0")
+    return digest.hexdigest()
+
+
+def _open(source: bytes, path: Path):
+    try:
+        return Document(io.BytesIO(source))
+    except _UNREADABLE as e:
+        raise WorkreportError(f"{path}：无法读取，不是有效的 Word 文档（.docx）：{e}") from e
+
+
+def _read_properties(document, path: Path) -> dict[str, str]:
+    """The custom document properties, every value as text."""
+    package = document.part.package
+    rels = [r for r in package.rels.values() if r.reltype == RT.CUSTOM_PROPERTIES]
+    if not rels:
+        return {}
+    try:
+        root = etree.fromstring(rels[0].target_part.blob, _SAFE_PARSER)
+    except etree.XMLSyntaxError as e:
+        raise WorkreportError(f"{path}：自定义属性（docProps/custom.xml）已损坏：{e}") from e
+    props = {}
+    for prop in root.iter(f"{{{_CUSTOM_NS}}}property"):
+        value = next(iter(prop), None)  # vt:lpwstr here; vt:i4, vt:bool … if edited in Word
+        props[prop.get("name", "")] = (value.text or "") if value is not None else ""
+    return props
+
+
+def _set_custom_properties(document, properties: dict[str, str]) -> None:
+    package = document.part.package
+    blob = _custom_properties_xml(properties)
+    for rel in package.rels.values():
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            rel.target_part._blob = blob
+            return
+    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def _with_custom_properties(data: bytes, properties: dict[str, str]) -> bytes:
+    """``data`` with its custom properties part replaced; every other part byte for byte."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            blob = source.read(info)
+            if info.filename == "docProps/custom.xml":
+                blob = _custom_properties_xml(properties)
+            target.writestr(info, blob)
+    return out.getvalue()
+
+
+def _custom_properties_xml(properties: dict[str, str]) -> bytes:
+    from .render.docx import xml_safe
+
+    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+    for pid, (name, value) in enumerate(properties.items(), start=2):  # pids start at 2
+        prop = etree.SubElement(
+            root, f"{{{_CUSTOM_NS}}}property", fmtid=_CUSTOM_FMTID, pid=str(pid)
+        )
+        prop.set("name", xml_safe(str(name)))
+        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = xml_safe(str(value))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _fill(row, values) -> None:
+    for cell, text in zip(row.cells, values, strict=False):
+        paragraph = cell.paragraphs[0]
+        runs = paragraph.runs
+        if runs:
+            runs[0].text = text
+            for run in runs[1:]:
+                run.text = ""
+        else:
+            paragraph.add_run(text)
