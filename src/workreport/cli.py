@@ -122,7 +122,7 @@ def _echo_changes(before: Path, after: Path, config) -> None:
     from .format import figure_changes_table
 
     try:
-        changed = diff_drafts(before, after, config).figures
+        changed = diff_drafts(before, after, config=config).figures
     except WorkreportError:
         return  # the previous file was not a workreport draft: nothing to compare
     if not changed:
@@ -176,7 +176,7 @@ def build(paths, output, period, config_path, force, no_audit, quiet):
     config = _config(config_path, paths, period)
     progress = Progress(quiet)
     result = build_report(
-        list(paths), output, config, force=force, audit=not no_audit, progress=progress
+        paths, output, config=config, force=force, audit=not no_audit, progress=progress
     )
     _echo_warnings(result.issues, quiet)
     if result.missing:
@@ -233,7 +233,7 @@ def stats(paths, period, config_path, fmt, by, list_ids, quiet):
         workreport stats sample_data --format json --by 单位
         workreport stats --list
     """
-    from .report import compute_stats, load_valid, require_period
+    from .report import compute_stats
     from .stats_output import figures_listing, stats_csv, stats_table
 
     config = _config(config_path, paths, period)
@@ -242,9 +242,7 @@ def stats(paths, period, config_path, fmt, by, list_ids, quiet):
         return
     if not paths:
         raise click.UsageError("请给出台账文件或文件夹，例如 workreport stats sample_data")
-    period_value = require_period(config.period)
-    checked = load_valid(list(paths), config, progress=Progress(quiet))
-    result = compute_stats(checked, config, period_value, by_unit=by is not None)
+    result = compute_stats(paths, config=config, by_unit=by is not None, progress=Progress(quiet))
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -283,24 +281,25 @@ def validate_cmd(paths, config_path, fmt, strict, annotate_dir, quiet):
         workreport validate 收文/ --annotate 退回/
     """
     from .format import issues_summary, issues_table
-    from .report import check_inputs
+    from .report import validate_ledgers
 
     config = _config(config_path, paths)
-    loaded, _, issues = check_inputs(list(paths), config, progress=Progress(quiet))
-    failing = [i for i in issues if i.is_error or strict]
+    result = validate_ledgers(paths, config=config, progress=Progress(quiet))
+    issues = result.issues
+    failing = issues if strict else result.errors
     if fmt == "json":
         out = {
-            "files": len(loaded.files),
-            "rows": loaded.rows_read,
-            "errors": sum(1 for i in issues if i.is_error),
-            "warnings": sum(1 for i in issues if not i.is_error),
+            "files": result.files,
+            "rows": result.rows,
+            "errors": len(result.errors),
+            "warnings": len(result.warnings),
             "issues": [i.as_dict() for i in issues],
         }
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         if issues:
             click.echo(issues_table(issues))
-        click.echo(issues_summary(issues, len(loaded.files), loaded.rows_read))
+        click.echo(issues_summary(issues, result.files, result.rows))
     if annotate_dir is not None and issues:
         from .annotate import annotate_workbooks
         from .load import find_workbooks
@@ -369,17 +368,16 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
     例：workreport refresh 汇报.docx 收文/
     """
     from .format import table
-    from .period import parse_period
     from .refresh import refresh_draft
 
     # the draft's own period unless --period says otherwise (not the project file's)
     config = _config(config_path, paths)
     result = refresh_draft(
         draft,
-        list(paths),
-        config,
+        paths,
+        config=config,
         output=output,
-        period=parse_period(period) if period else None,
+        period=period,
         audit=not no_audit,
         progress=Progress(quiet),
     )
@@ -444,7 +442,7 @@ def diff(a, b, config_path, fmt):
     from .format import figure_changes_table
 
     config = _config(config_path, [])
-    result = diff_drafts(a, b, config)
+    result = diff_drafts(a, b, config=config)
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
         return

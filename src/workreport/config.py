@@ -103,6 +103,19 @@ def find_config(explicit: Path | None, inputs: list[Path]) -> Path | None:
     return None
 
 
+def resolve_config(
+    config: Config | str | Path | None, inputs=(), period: str | Period | None = None
+) -> Config:
+    """A Config from what a caller has: a Config, a workreport.toml path, or nothing (then
+    the file is found the way the command line finds it); ``period`` overrides the file's."""
+    if not isinstance(config, Config):
+        explicit = Path(config) if config is not None else None
+        config = load_config(find_config(explicit, [Path(p) for p in inputs]))
+    if isinstance(period, str):
+        period = parse_period(period)
+    return config.with_overrides(period=period)
+
+
 def load_config(path: Path | None = None) -> Config:
     """Defaults, overridden by the project file at ``path`` when given."""
     data = _defaults()

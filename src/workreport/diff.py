@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config
+from .config import Config, resolve_config
 from .errors import UsageError
 
 
@@ -38,13 +38,16 @@ class DraftDiff:
         }
 
 
-def diff_drafts(a: Path, b: Path, config: Config) -> DraftDiff:
+def diff_drafts(
+    a: str | Path, b: str | Path, *, config: Config | str | Path | None = None
+) -> DraftDiff:
     """Which figures, inputs and periods differ between two drafts, from their stamps."""
     from .draft import Draft
     from .figures import figure_ids, figure_labels
 
+    config = resolve_config(config)
     stamps = []
-    for path in (a, b):
+    for path in (Path(a), Path(b)):
         if not path.is_file():
             raise UsageError(f"稿件不存在：{path}")
         stamps.append(Draft.open(path).stamp)

@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,16 @@ BLANK_TEMPLATE = "台账模板.xlsx"  # what `workreport init` writes: not a uni
 
 # Provenance columns carried by every ledger frame.
 FILE, SHEET, ROW, UNIT = "_file", "_sheet", "_row", "_unit"
+
+
+class Progress(Protocol):
+    """What the loader reports while it reads many workbooks (the CLI draws a bar)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, name: str) -> None: ...
+
+    def finish(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -116,7 +127,9 @@ def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[
     return unique, issues
 
 
-def load_paths(paths: Iterable[Path], config: Config, *, progress=None) -> Loaded:
+def load_paths(
+    paths: Iterable[Path], config: Config, *, progress: Progress | None = None
+) -> Loaded:
     """Read every workbook under ``paths``; never stops at the first bad file."""
     workbooks, issues = find_workbooks(paths)
     specs = ledger_specs(config)

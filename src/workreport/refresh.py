@@ -9,25 +9,25 @@ left alone and listed (docs/drafts.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Config
+from .config import Config, resolve_config
 from .draft import Draft
 from .errors import OutputError, UsageError
 from .figures import figure_labels
+from .load import Progress
 from .period import Period, parse_period
 from .render.document import Tag
 from .report import (
     Stats,
     appendix_table,
     audit_workbook,
-    compute_stats,
     keep_audit_with,
     load_valid,
     require_period,
     stamp_for,
+    stats_of,
     template_context,
 )
 from .write import ensure_not_open, keep_backup, write_atomic
@@ -56,14 +56,14 @@ class RefreshResult:
 
 
 def refresh_draft(
-    path: Path,
-    paths: list[Path],
-    config: Config,
+    path: str | Path,
+    paths: list[str | Path],
     *,
-    output: Path | None = None,
-    period: Period | None = None,
+    period: str | Period | None = None,
+    config: Config | str | Path | None = None,
+    output: str | Path | None = None,
     audit: bool = True,
-    progress: Callable | None = None,
+    progress: Progress | None = None,
 ) -> RefreshResult:
     """Recompute the figures and rewrite each tagged figure inside the draft at ``path``.
 
@@ -73,7 +73,11 @@ def refresh_draft(
     from .audit import audit_path
     from .render.sections import lookup
 
-    output = output or path
+    path, paths = Path(path), [Path(p) for p in paths]
+    output = Path(output) if output is not None else path
+    config = resolve_config(config, paths)
+    if isinstance(period, str):
+        period = parse_period(period)
     if not path.is_file():
         raise UsageError(f"稿件不存在：{path}")
     for target in (path, output, audit_path(output)) if audit else (path, output):
@@ -86,7 +90,7 @@ def refresh_draft(
     was_edited = draft.edited
 
     checked = load_valid(paths, config, progress=progress)
-    stats = compute_stats(checked, config, period, by_unit=True)
+    stats = stats_of(checked, config, period, by_unit=True)
     context = template_context(stats, config)
     labels, _ = figure_labels(config)
 

@@ -1,18 +1,19 @@
 """The pipeline: load → validate → compute → render → write.
 
-Each public function here is what one CLI command calls.  Reading top to
-bottom shows the whole flow; every stage lives in its own module.
+Each public function here is what one CLI command calls, and what ``import
+workreport`` offers a program: plain arguments in (paths, a period, a
+configuration or the path of one), a result object out.  Reading top to bottom
+shows the whole flow; every stage lives in its own module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from .config import Config
+from .config import Config, resolve_config
 from .errors import InvalidData, Issue, OutputError, UsageError
 from .figures import (
     compute_figures,
@@ -22,7 +23,7 @@ from .figures import (
     flatten,
     rows_dated_in,
 )
-from .load import Loaded, load_paths
+from .load import Loaded, Progress, load_paths
 from .period import Period
 from .render.document import ReportDocument, Table, Tag
 from .validate import Ledgers, validate
@@ -38,18 +39,48 @@ class Checked:
     issues: list[Issue]
 
 
-def check_inputs(
-    paths: list[Path], config: Config, *, progress: Callable | None = None
-) -> tuple[Loaded, Ledgers, list[Issue]]:
-    """load → validate, returning every issue (for ``validate``)."""
+@dataclass
+class Validation:
+    """Every problem of every workbook found (``validate``)."""
+
+    issues: list[Issue]
+    files: int  # workbooks read
+    rows: int  # ledger rows read
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if not i.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate_ledgers(
+    paths: list[str | Path],
+    *,
+    config: Config | str | Path | None = None,
+    progress: Progress | None = None,
+) -> Validation:
+    """Check every workbook under ``paths``; every issue comes back, none is raised."""
+    paths = [Path(p) for p in paths]
+    loaded, _, issues = _check(paths, resolve_config(config, paths), progress)
+    return Validation(issues, len(loaded.files), loaded.rows_read)
+
+
+def _check(paths: list[Path], config: Config, progress) -> tuple[Loaded, Ledgers, list[Issue]]:
     loaded = load_paths(paths, config, progress=progress)
     ledgers, issues = validate(loaded, config)
     return loaded, ledgers, issues
 
 
-def load_valid(paths: list[Path], config: Config, *, progress: Callable | None = None) -> Checked:
+def load_valid(paths: list[Path], config: Config, *, progress: Progress | None = None) -> Checked:
     """load → validate, refusing to go on when there is any error (SPEC §6)."""
-    loaded, ledgers, issues = check_inputs(paths, config, progress=progress)
+    loaded, ledgers, issues = _check(paths, config, progress)
     if any(i.is_error for i in issues):
         files = {f.name for f in loaded.files} | {i.file for i in issues if i.file}
         raise InvalidData(issues, files=len(files), rows=loaded.rows_read)
@@ -82,8 +113,21 @@ class Stats:
 
 
 def compute_stats(
-    checked: Checked, config: Config, period: Period, *, by_unit: bool = False
+    paths: list[str | Path],
+    *,
+    period: str | Period | None = None,
+    config: Config | str | Path | None = None,
+    by_unit: bool = False,
+    progress: Progress | None = None,
 ) -> Stats:
+    """Every figure for the period (``stats``); invalid ledgers raise InvalidData."""
+    paths = [Path(p) for p in paths]
+    config = resolve_config(config, paths, period)
+    period = require_period(config.period)
+    return stats_of(load_valid(paths, config, progress=progress), config, period, by_unit=by_unit)
+
+
+def stats_of(checked: Checked, config: Config, period: Period, *, by_unit: bool = False) -> Stats:
     ledgers = checked.ledgers
     values = compute_figures(ledgers, period, config)
     previous = compute_previous(ledgers, period, config)
@@ -209,18 +253,21 @@ def guard_existing(output: Path, *, force: bool, inputs: list[Path] = ()) -> Pat
 
 
 def build_report(
-    paths: list[Path],
-    output: Path,
-    config: Config,
+    paths: list[str | Path],
+    output: str | Path,
     *,
+    period: str | Period | None = None,
+    config: Config | str | Path | None = None,
     force: bool = False,
     audit: bool = True,
-    progress: Callable | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """load → validate → compute → render → a new draft, saved beside its 数据底稿."""
     from .audit import audit_path
     from .draft import Draft, appendix_fingerprint
 
+    paths, output = [Path(p) for p in paths], Path(output)
+    config = resolve_config(config, paths, period)
     period = require_period(config.period)
     if output.suffix.lower() != ".docx":
         raise UsageError(f"输出文件应以 .docx 结尾：{output}")
@@ -228,7 +275,7 @@ def build_report(
     for target in (output, audit_path(output)) if audit else (output,):
         ensure_not_open(target)
     checked = load_valid(paths, config, progress=progress)
-    stats = compute_stats(checked, config, period, by_unit=True)
+    stats = stats_of(checked, config, period, by_unit=True)
     doc = render_document(stats, config)
     table = doc.appendix
     stamp = stamp_for(

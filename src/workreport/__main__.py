@@ -1,0 +1,6 @@
+"""``python -m workreport`` runs the ``workreport`` command."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    main()
