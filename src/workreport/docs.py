@@ -76,14 +76,16 @@ def figure_handbook(config: Config) -> str:
         else:  # forms_shares: derived from forms_1 … forms_4
             sheet, dated = sheet_names[by_id["forms_1"].sheet], by_id["forms_1"].date_column
         shown = f"`{fid}`" + ("（分组）" if fid in groups else "")
-        out.append(f"| {shown} | {_cell(label)} | {_cell(unit)} | {_cell(basis)} | {sheet} | {dated} |")
+        out.append(
+            f"| {shown} | {_cell(label)} | {_cell(unit)} | {_cell(basis)} | {sheet} | {dated} |"
+        )
 
     out += [
         "",
         "## 分组指标 · Grouped figures",
         "",
         "分组指标按类别给出数值，每个类别都列出（为 0 的也列出）。"
-        "模板中写 `标识.分类` 或 `标识[\"分类\"]`；`stats --format json` 中是以类别为键的对象。"
+        '模板中写 `标识.分类` 或 `标识["分类"]`；`stats --format json` 中是以类别为键的对象。'
         "类别取自默认配置；项目的 `workreport.toml` 可增加监督活动类型。",
         "",
     ]
@@ -159,7 +161,9 @@ def figure_handbook(config: Config) -> str:
                 choices = "、".join(col.choices)
             note = col.note
             if col.identifier:
-                note += "（比对时忽略空格及全角/半角差异）" if note else "比对时忽略空格及全角/半角差异"
+                note += (
+                    "（比对时忽略空格及全角/半角差异）" if note else "比对时忽略空格及全角/半角差异"
+                )
             out.append(
                 "| "
                 + " | ".join(
@@ -178,7 +182,10 @@ def figure_handbook(config: Config) -> str:
                 + " |"
             )
         for col in long_lists:
-            out += ["", f"「{col.name}」可选值（{len(col.choices)} 项）：{'、'.join(col.choices)}。"]
+            out += [
+                "",
+                f"「{col.name}」可选值（{len(col.choices)} 项）：{'、'.join(col.choices)}。",
+            ]
         out.append("")
     return "\n".join(line for line in _squeeze(out)) + "\n"
 
