@@ -118,3 +118,21 @@ def test_every_filter_example_in_the_templates_page_is_what_the_code_prints(tmp_
     ]
     assert printed == [(t, out) for t, _, _, out in FILTER_EXAMPLES]
     assert documented == printed
+
+
+def _slug(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_link_between_the_docs_pages_points_at_a_heading_that_exists():
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md")}
+    anchors = {
+        name: {_slug(h) for h in re.findall(r"^#+ (.+)$", text, flags=re.M)}
+        for name, text in pages.items()
+    }
+    for name, text in pages.items():
+        for target, anchor in re.findall(r"\]\(([\w.]*\.md)?#?([^)]*)\)", text):
+            target = target or name
+            assert target in pages, (name, target)
+            assert not anchor or anchor in anchors[target], (name, f"{target}#{anchor}")
