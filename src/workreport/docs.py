@@ -1,0 +1,218 @@
+"""docs/figures.md, the figure handbook, generated from the registry and the ledger specs.
+
+``python tools/make_docs.py`` writes it; ``tests/test_docs.py`` regenerates it in
+memory and fails when the committed file differs, so the handbook can never
+drift from the code.  Only the stable public surface is read: the default
+:class:`~workreport.config.Config`, :func:`~workreport.ledgers.ledger_specs`,
+:data:`~workreport.figures.FIGURES`, :func:`~workreport.figures.figure_ids` and
+:func:`~workreport.figures.figure_labels`.  The output depends on nothing but
+them (no dates, no paths), so it is the same on every machine.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # figures pulls in pandas: imported inside figure_handbook only
+    from .config import Config
+
+HANDBOOK_PATH = "docs/figures.md"
+REGENERATE = "python tools/make_docs.py"
+
+KIND_NAMES = {
+    "text": "文字 text",
+    "date": "日期 date",
+    "enum": "枚举 enum",
+    "bool": "是/否 yes/no",
+    "int": "整数 integer",
+    "number": "数字 number",
+}
+INLINE_CHOICES = 8  # longer enum lists are printed below the column table
+
+
+def figure_handbook(config: Config) -> str:
+    """The Markdown text of docs/figures.md for ``config`` (the package defaults in the repo)."""
+    from .figures import FIGURES, figure_ids, figure_labels
+    from .ledgers import ledger_specs
+
+    specs = ledger_specs(config)
+    ids = figure_ids(config)
+    _, groups = figure_labels(config)
+    by_id = {f.id: f for f in FIGURES}
+    sheet_names = {key: spec.name for key, spec in specs.items()}
+
+    out: list[str] = [
+        f"<!-- 本文件由 `{REGENERATE}` 生成，请勿手工修改。"
+        " Generated from src/workreport/figures.py, ledgers.py and defaults.toml;"
+        " tests/test_docs.py fails when it is stale. -->",
+        "",
+        "# 指标与台账手册 · Figure handbook",
+        "",
+        "本手册列出全部指标（标识、名称、单位、口径）和五张台账的全部列，内容取自程序本身"
+        "（指标登记表 `FIGURES`、台账定义 `ledger_specs` 和默认配置 `defaults.toml`），"
+        "与 `workreport stats --list`、`workreport template` 生成的空白台账一致。"
+        "计数规则（按行自身日期、首尾两天都算、缺少数据不是 0、同比）见 [rules.md](rules.md)；"
+        "模板中如何引用指标见 [templates.md](templates.md)。",
+        "",
+        "*Generated from the figure registry and the ledger specs with the package defaults."
+        " A project's `workreport.toml` can add 监督活动 types, change their units and move"
+        " 处理方式 between 形态; `workreport stats --list` shows the figures of a project.*",
+        "",
+        "## 指标 · Figures",
+        "",
+        "模板中用「标识」引用指标，如 `{{ clues }}`；分组指标的每一类用 `标识.分类` 引用，"
+        "如 `{{ activities.走访单位 }}`（见下文[分组指标](#分组指标--grouped-figures)）。"
+        "「计数依据」是统计期间内必须落入的那一列日期。",
+        "",
+        "| 标识 id | 名称 label | 单位 unit | 口径 | 台账 sheet | 计数依据 date |",
+        "|---|---|---|---|---|---|",
+    ]
+    for fid, label, unit, basis in ids:
+        if "." in fid:
+            continue  # categories are listed with their group below
+        figure = by_id.get(fid)
+        if figure is not None:
+            sheet, dated = sheet_names[figure.sheet], figure.date_column
+        else:  # forms_shares: derived from forms_1 … forms_4
+            sheet, dated = sheet_names[by_id["forms_1"].sheet], by_id["forms_1"].date_column
+        shown = f"`{fid}`" + ("（分组）" if fid in groups else "")
+        out.append(
+            f"| {shown} | {_cell(label)} | {_cell(unit)} | {_cell(basis)} | {sheet} | {dated} |"
+        )
+
+    out += [
+        "",
+        "## 分组指标 · Grouped figures",
+        "",
+        "分组指标按类别给出数值，每个类别都列出（为 0 的也列出）。"
+        '模板中写 `标识.分类` 或 `标识["分类"]`；`stats --format json` 中是以类别为键的对象。'
+        "类别取自默认配置；项目的 `workreport.toml` 可增加监督活动类型。",
+        "",
+    ]
+    units = {fid: unit for fid, _, unit, _ in ids}
+    labels = {fid: label for fid, label, _, _ in ids}
+    # in the order of the figure list above (figure_labels puts forms_shares first)
+    for gid in (fid for fid, _, _, _ in ids if fid in groups):
+        categories = groups[gid]
+        out += [
+            f"### `{gid}` {labels[gid]}",
+            "",
+            "| 标识 id | 名称 label | 单位 unit |",
+            "|---|---|---|",
+        ]
+        for cat in categories:
+            key = f"{gid}.{cat}"
+            out.append(f"| `{key}` | {_cell(labels[key])} | {_cell(units[key])} |")
+        out.append("")
+
+    out += [
+        "## 处理方式与形态 · 处理方式 → 形态",
+        "",
+        "「处分处理」台账的「形态」必须与「处理方式」相符（E111）。默认对应关系如下，"
+        "项目的 `workreport.toml` 的 `[forms]` 可把某种处理方式改归另一种形态。",
+        "",
+        "| 形态 | 处理方式 |",
+        "|---|---|",
+    ]
+    forms: dict[str, list[str]] = {}
+    for measure, form in config.forms.items():
+        forms.setdefault(form, []).append(measure)
+    for form, measures in forms.items():
+        out.append(f"| {form} | {'、'.join(measures)} |")
+    out += [
+        "",
+        "计入 `party_sanctioned_persons`（党纪处分）的处理方式："
+        + "、".join(_in_order(config.party_sanctions, config.forms))
+        + "。",
+        "",
+        "计入 `gov_sanctioned_persons`（政务处分）的处理方式："
+        + "、".join(_in_order(config.gov_sanctions, config.forms))
+        + "。",
+        "",
+        "`sanctioned_persons`（党纪政务处分）计入两者之一的人，同一人（线索编号＋姓名）只计一次。",
+        "",
+        "## 台账列 · Ledger columns",
+        "",
+        "每个工作簿可包含下列台账工作表中的任意几张。列名可带空格、换行或单位注释"
+        "（如「人数（人）」），「别名」一栏中的表头也按该列读取。"
+        "「个人信息」列只用于去重计数，不会出现在报告、数据底稿、日志或终端输出中。"
+        "读表规则见 [rules.md](rules.md#输入约定--input-contract)。",
+        "",
+    ]
+    for key, spec in specs.items():
+        out += [
+            f"### {spec.name}（`{key}`）",
+            "",
+            f"{spec.note}。" if spec.note else "",
+            "",
+            f"- 计数依据日期列 · date column: **{spec.date_column}**",
+            f"- 必填列 · required: {'、'.join(spec.required) or '无'}",
+            "",
+            "| 列名 column | 类型 type | 必填 | 可选值 choices | 默认值 default | 最小值 min"
+            " | 别名 aliases | 说明 notes | 个人信息 |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        long_lists = []
+        for col in spec.columns:
+            if len(col.choices) > INLINE_CHOICES:
+                choices = f"见下方（{len(col.choices)} 项）"
+                long_lists.append(col)
+            else:
+                choices = "、".join(col.choices)
+            note = col.note
+            if col.identifier:
+                note += (
+                    "（比对时忽略空格及全角/半角差异）" if note else "比对时忽略空格及全角/半角差异"
+                )
+            out.append(
+                "| "
+                + " | ".join(
+                    (
+                        col.name,
+                        KIND_NAMES.get(col.kind, col.kind),
+                        "是" if col.required else "",
+                        choices,
+                        _default(col.default),
+                        "" if col.minimum is None else f"{col.minimum:g}",
+                        "、".join(col.aliases),
+                        _cell(note),
+                        "是" if col.personal else "",
+                    )
+                )
+                + " |"
+            )
+        for col in long_lists:
+            out += [
+                "",
+                f"「{col.name}」可选值（{len(col.choices)} 项）：{'、'.join(col.choices)}。",
+            ]
+        out.append("")
+    return "\n".join(line for line in _squeeze(out)) + "\n"
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _default(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _in_order(names, forms: dict[str, str]) -> list[str]:
+    """``names`` in the order of the 形态 mapping, so the text never depends on set order."""
+    order = {m: i for i, m in enumerate(forms)}
+    return sorted(names, key=lambda m: (order.get(m, len(order)), m))
+
+
+def _squeeze(lines: list[str]):
+    """Drop repeated blank lines (a sheet without a note leaves one)."""
+    blank = False
+    for line in lines:
+        if line == "" and blank:
+            continue
+        blank = line == ""
+        yield line
