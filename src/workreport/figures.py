@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .config import FORM_NAMES, Config
-from .ledgers import CLUE_SOURCES, DISPOSALS, LETTER_TYPES, TALK_TYPES, UNDISPOSED
-from .load import UNIT
+from .ledgers import CLUE_SOURCES, DISPOSALS, LETTER_TYPES, TALK_TYPES, UNDISPOSED, UNIT
 from .period import Period
 from .validate import Ledgers
 
