@@ -291,19 +291,26 @@ def organisational(unit, lo, hi, measure, disposal=None, received_before=None):
         MEASURES.append(Measure(unit, day(lo, hi), measure, new_name(), None, "", "巡察反馈问题"))
 
 
+def half_year(period: str, warned: str, held: str, referred: str, referred_on) -> None:
+    """A half year's 处分处理: the closed cases' sanctions; a 诫勉 on the ``warned``
+    cases, 审查调查 when the ``held`` cases are filed, the ``referred`` cases sent to
+    the procuratorate on ``referred_on(case)``; 组织处理; the first form."""
+    kinds, plan, top_plan = SANCTIONS[period]
+    sanctions_for(cases(*kinds), plan, top_plan)
+    for c in cases(warned):
+        sanction(c, ("诫勉",))
+    for c in cases(held):
+        sanction(c, ("严重违纪涉嫌违法立案审查调查",), c.filed)
+    for c in cases(referred):
+        sanction(c, ("移送检察机关",), referred_on(c))
+    for plan in ORGANISATIONAL[period]:
+        organisational(*plan)
+    first_forms(*FIRST_FORMS[period])
+
+
 def build_measures() -> None:
     # --- 2021H1 (同比) ---------------------------------------------------
-    kinds, plan, top_plan = SANCTIONS["2021H1"]
-    sanctions_for(cases(*kinds), plan, top_plan)
-    for c in cases("R1c"):
-        sanction(c, ("诫勉",))
-    for c in cases("R2s"):
-        sanction(c, ("严重违纪涉嫌违法立案审查调查",), c.filed)
-    for c in cases("Q2"):
-        sanction(c, ("移送检察机关",), day("2021-06-01", "2021-06-30"))
-    for plan in ORGANISATIONAL["2021H1"]:
-        organisational(*plan)
-    first_forms(*FIRST_FORMS["2021H1"])
+    half_year("2021H1", "R1c", "R2s", "Q2", lambda c: day("2021-06-01", "2021-06-30"))
 
     # --- 2021H2 (outside) -------------------------------------------------
     for c in cases("R2", "T2"):
@@ -315,19 +322,10 @@ def build_measures() -> None:
     first_forms(*FIRST_FORMS["2021H2"])
 
     # --- 2022H1: the report period ------------------------------------------
-    kinds, plan, top_plan = SANCTIONS["2022H1"]
-    sanctions_for(cases(*kinds), plan, top_plan)
-    for c in cases("C1c"):
-        sanction(c, ("诫勉",))
-    for c in cases("Cs"):
-        sanction(c, ("严重违纪涉嫌违法立案审查调查",), c.filed)
-    for c in cases("B2"):
-        sanction(
-            c, ("移送检察机关",), day(max(D("2022-04-01"), c.filed + timedelta(60)), "2022-06-30")
-        )
-    for plan in ORGANISATIONAL["2022H1"]:
-        organisational(*plan)
-    first_forms(*FIRST_FORMS["2022H1"])
+    half_year(
+        "2022H1", "C1c", "Cs", "B2",
+        lambda c: day(max(D("2022-04-01"), c.filed + timedelta(60)), "2022-06-30"),
+    )  # fmt: skip
 
     # --- 2022Q3 (outside) ---------------------------------------------------
     for c in cases("C2"):

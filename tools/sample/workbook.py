@@ -154,3 +154,7 @@ class _StampedZip(zipfile.ZipFile):
             name.compress_type = self.compression
             name.external_attr = 0o600 << 16
         super().writestr(name, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        # openpyxl writes the worksheets to a temporary file first: not its date either
+        self.writestr(arcname or str(filename), Path(filename).read_bytes(), compress_type)
