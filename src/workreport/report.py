@@ -284,18 +284,21 @@ def build_report(
     draft = Draft.create(doc, stamp, config.style)
     audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = guard_existing(output, force=force, inputs=paths)
+    written = save_with_audit(draft, output, audit_data, backup)
+    return BuildResult(output, stats, backup, checked.issues, doc.placeholders(), written)
+
+
+def save_with_audit(draft, output: Path, audit_data: bytes | None, backup: Path | None):
+    """Write the draft and its 数据底稿 (if any) side by side; the 底稿 of the file that was
+    backed up goes with its backup.  Returns the 底稿's path, or None."""
+    from .audit import audit_path
+
     keep_audit_with(backup, output)
     draft.save(output)
-    if audit_data is not None:
-        write_atomic(audit_path(output), audit_data)
-    return BuildResult(
-        output,
-        stats,
-        backup,
-        checked.issues,
-        doc.placeholders(),
-        audit_path(output) if audit else None,
-    )
+    if audit_data is None:
+        return None
+    write_atomic(audit_path(output), audit_data)
+    return audit_path(output)
 
 
 def keep_audit_with(backup: Path | None, draft: Path) -> None:
