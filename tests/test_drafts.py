@@ -268,7 +268,7 @@ def test_arithmetic_in_a_template_is_a_figure_that_refresh_recomputes(tmp_path):
     )
     # 118 + 15 = 133; 256 - 55 = 201; 1 + 63 = 64
     assert "第一、二种形态合计133人，去掉走访后201，另加64。" in text_of(draft)
-    assert set(Draft.open(draft).shown()) == {
+    assert {t for t in Draft.open(draft).shown() if t.kind == "figure"} == {
         Tag("forms_1 + forms_2"),
         Tag("activities.问卷调查 - activities.走访单位"),
         Tag("1 + letters_total"),
@@ -313,10 +313,9 @@ def test_a_retyped_yoy_or_sum_is_kept(tmp_path):
     document = docx.Document(str(draft))
     for sdt in document.element.body.iter(f"{W}sdt"):
         tag = sdt.find(f"{W}sdtPr/{W}tag").get(f"{W}val")
-        sdt.find(f".//{W}t").text = {
-            "forms_1 + forms_2": "一百三十三",
-            "clues|yoy": "同比增长约15%",
-        }[tag]
+        retyped = {"forms_1 + forms_2": "一百三十三", "clues|yoy": "同比增长约15%"}
+        if tag in retyped:
+            sdt.find(f".//{W}t").text = retyped[tag]
     document.save(str(draft))
     result = run("refresh", draft, data, "--config", config)
     assert result.exit_code == 0

@@ -43,7 +43,7 @@ from lxml import etree
 from . import __version__
 from .config import StyleConfig
 from .errors import OutputError, WorkreportError
-from .render.document import FIGURE, VALUE, ReportDocument, Table, Tag
+from .render.document import DATE, FIGURE, PERIOD, VALUE, ReportDocument, Table, Tag
 from .write import ensure_not_open, write_atomic
 
 _PREFIX = "workreport."
@@ -326,11 +326,19 @@ class _Marks:
         table_properties.append(caption)
 
 
+_KINDS = (PERIOD, DATE)  # stored as kind:id; a figure as id or id|format (the first release)
+
+
 def _tag_value(tag: Tag) -> str:
+    if tag.kind != FIGURE:
+        return f"{tag.kind}:{tag.id}"
     return tag.id if tag.format == VALUE else f"{tag.id}|{tag.format}"
 
 
 def _read_tag(value: str) -> Tag:
+    kind, colon, name = value.partition(":")
+    if colon and kind in _KINDS:
+        return Tag(name, VALUE, kind)
     fid, _, fmt = value.partition("|")
     return Tag(fid, fmt or VALUE, FIGURE)
 
