@@ -385,7 +385,13 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
     if result.changes:
         rows = [(c.tag.id, c.label, c.old, c.new) for c in result.changes]
         click.echo(table(("指标", "名称", "原数字", "新数字"), rows))
-    else:
+    if result.cells:
+        click.echo(f"附表 {len(result.cells)} 个单元格有变化：")
+        rows = [
+            (c.unit, c.column, c.old or "（无此行）", c.new or "（无此行）") for c in result.cells
+        ]
+        click.echo(table(("单位", "栏目", "原数字", "新数字"), rows))
+    if not result.changes and not result.cells:
         click.echo("数字没有变化。")
     if result.kept:
         click.echo(
