@@ -161,6 +161,9 @@ def test_diff_lists_exactly_the_changed_figures(project, tmp_path):
     assert run("build", data, "-o", second).exit_code == 0
     out = json.loads(run("diff", draft, second, "--format", "json").output)
     assert [(f["id"], f["old"], f["new"]) for f in out["figures"]] == [
+        ("activities.走访单位", "55", "60")
+    ]
+    assert [(f["id"], f["old"], f["new"]) for f in out["values"]] == [
         ("activities.走访单位", 55, 60)
     ]
     assert [i["file"] for i in out["inputs"]] == ["城关镇纪委.xlsx"]

@@ -8,6 +8,7 @@ content-control tags stripped, controls removed with their bookmarks kept.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -230,3 +231,58 @@ def test_refresh_lists_the_appendix_cells_it_changed(project):
     lines = result.output.splitlines()
     assert any(re.search(r"合计\s+谈话\(人次\)\s+290\s+297", line) for line in lines)
     assert any(re.search(r"新城镇纪委\s+谈话\(人次\)\s+（无此行）\s+7", line) for line in lines)
+
+
+def retype(draft: Path, shown: str, typed: str) -> None:
+    """A person overtypes the figure showing ``shown`` (inside its mark) with ``typed``."""
+    document = docx.Document(str(draft))
+    t = next(
+        t for s in document.element.body.iter(f"{W}sdt") for t in s.iter(f"{W}t") if t.text == shown
+    )
+    t.text = typed
+    document.save(str(draft))
+
+
+def test_diff_compares_what_the_drafts_show_and_flags_typed_figures(project, tmp_path):
+    data, draft = project
+    append_activity(data / "城关镇纪委.xlsx", "走访单位", 5)  # computed 55 → 60
+    second = tmp_path / "第二稿.docx"
+    assert run("build", data, "-o", second).exit_code == 0
+    retype(draft, "55", "60")  # the first draft shows 60 too, typed by hand
+
+    out = json.loads(run("diff", draft, second, "--format", "json").output)
+    assert out["figures"] == []  # both show 60
+    assert [(t["draft"], t["id"], t["shown"], t["expected"]) for t in out["typed"]] == [
+        ("a", "activities.走访单位", "60", "55")
+    ]
+
+    retype(second, "60", "12")  # typed 12 against a computed 60 in the second draft
+    result = run("diff", draft, second)
+    assert "两份稿件显示的数字相同" not in result.output
+    assert re.search(r"activities\.走访单位.*60\s+12", result.output)
+    assert "手工输入" in result.output and "记录的数值" in result.output
+
+
+def test_diff_text_lists_paragraphs_added_removed_and_changed(project, tmp_path):
+    _, draft = project
+    second = tmp_path / "第二稿.docx"
+    shutil.copyfile(draft, second)
+    document = docx.Document(str(second))
+    paragraphs = document.paragraphs
+    opening = next(p for p in paragraphs if p.text.startswith("按照总结会要求"))
+    opening.insert_paragraph_before("领导批示：请补充典型案例。")
+    progress = next(p for p in paragraphs if "查办问题线索" in p.text)
+    first = progress.runs[0]
+    first.text = first.text.replace("立足职责定位", "始终立足职责定位")
+    gone = next(p for p in paragraphs if p.text.startswith("（二）"))
+    gone._p.getparent().remove(gone._p)
+    document.save(str(second))
+
+    out = json.loads(run("diff", draft, second, "--text", "--format", "json").output)
+    kinds = [(c["kind"], (c["a"] or "")[:6], (c["b"] or "")[:6]) for c in out["text"]]
+    assert ("added", "", "领导批示：请") in kinds
+    assert ("changed", "xx市纪委监", "xx市纪委监") in kinds
+    assert any(kind == "removed" and a.startswith("（二）") for kind, a, _ in kinds)
+    assert len(kinds) == 3
+    table = run("diff", draft, second, "--text").output
+    assert "【增加】" in table and "【删除】" in table and "【改动】" in table

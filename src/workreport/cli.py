@@ -436,19 +436,22 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
     show_default=True,
     help="输出格式。",
 )
-def diff(a, b, config_path, fmt):
-    """比较两份稿件：哪些数字变了、哪些台账文件变了。
+@click.option("--text", "with_text", is_flag=True, help="同时列出增加、删除和改动的段落。")
+def diff(a, b, config_path, fmt, with_text):
+    """比较两份稿件：稿中显示的数字哪些不同、哪些是手工输入的、哪些台账文件变了。
 
-    读取稿件中嵌入的指标和台账文件指纹，不需要台账本身。
+    按两份稿件实际显示的文字比较；稿中数字与稿件记录的数值不符的，标为手工输入。
+    不需要台账本身。加 --text 还列出段落的增删改。
 
     \b
     例：workreport diff 汇报.v1.docx 汇报.docx
+        workreport diff 汇报.v1.docx 汇报.docx --text --format json
     """
     from .diff import diff_drafts
-    from .format import figure_changes_table
+    from .format import figure_changes_table, table
 
     config = _config(config_path, [])
-    result = diff_drafts(a, b, config=config)
+    result = diff_drafts(a, b, config=config, text=with_text)
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
         return
@@ -457,10 +460,25 @@ def diff(a, b, config_path, fmt):
     if result.figures:
         click.echo(figure_changes_table(result.figures, a.name, b.name))
     else:
-        click.echo("两份稿件的数字相同。")
+        click.echo("两份稿件显示的数字相同。")
+    if result.typed:
+        click.echo(f"以下 {len(result.typed)} 个数字是手工输入的（与稿件记录的数值不符）：")
+        names = {"a": a.name, "b": b.name}
+        rows = [(names[t.draft], t.id, t.label, t.shown, t.expected) for t in result.typed]
+        click.echo(table(("稿件", "指标", "名称", "稿中显示", "记录的数值"), rows))
     for name, old, new in result.inputs:
         state = "新增" if old is None else "移除" if new is None else "内容有变化"
         click.echo(f"台账 {name}：{state}")
+    if result.text is not None:
+        if not result.text:
+            click.echo("两份稿件的段落相同。")
+        kinds = {"added": "增加", "removed": "删除", "changed": "改动"}
+        for change in result.text:
+            click.echo(f"【{kinds[change.kind]}】")
+            if change.a is not None:
+                click.echo(f"  {a.name}：{change.a}")
+            if change.b is not None:
+                click.echo(f"  {b.name}：{change.b}")
 
 
 @cli.command()

@@ -354,6 +354,15 @@ class Draft:
             shown.setdefault(slot.tag, []).append(slot.text)
         return shown
 
+    def paragraphs(self) -> list[str]:
+        """The text of every non-empty paragraph of the body, tables included, in order
+        (text deleted under tracked changes left out)."""
+        texts = (
+            "".join(t.text or "" for t in p.iter(qn("w:t")))
+            for p in self.document.element.body.iter(qn("w:p"))
+        )
+        return [text for text in texts if text.strip()]
+
     def appendix(self) -> Appendix | None:
         """The appendix table, found by its caption (Word) or its bookmark (LibreOffice)."""
         for table in self.document.tables:
