@@ -46,59 +46,29 @@ import xlsxwriter
 
 try:  # the installed package (editable or not) is the source of truth
     from workreport.config import load_config
-    from workreport.ledgers import (
-        CLUE_SOURCES,
-        DISPOSALS,
-        LETTER_TYPES,
-        TALK_TARGETS,
-        TALK_TYPES,
-    )
+    from workreport.ledgers import BOOL, INT, NUMBER, ledger_specs
 except ImportError:  # pragma: no cover - running from a checkout without an install
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from workreport.config import load_config
-    from workreport.ledgers import (
-        CLUE_SOURCES,
-        DISPOSALS,
-        LETTER_TYPES,
-        TALK_TARGETS,
-        TALK_TYPES,
-    )
+    from workreport.ledgers import BOOL, INT, NUMBER, ledger_specs
 
 START = date(2021, 1, 1)
 END = date(2022, 12, 31)
 SPAN = (END - START).days
 EXCEL_EPOCH = date(1899, 12, 30)
 
-SHEET_ORDER = ("问题线索", "处分处理", "谈话", "文书", "监督活动")
-COLUMNS = {
-    "问题线索": (
-        "线索编号",
-        "受理日期",
-        "线索来源",
-        "被反映人",
-        "单位职务",
-        "是否一把手",
-        "是否领导班子成员",
-        "处置方式",
-        "立案日期",
-        "结案日期",
-    ),
-    "处分处理": (
-        "姓名",
-        "线索编号",
-        "是否一把手",
-        "是否领导班子成员",
-        "处理日期",
-        "形态",
-        "处理方式",
-    ),
-    "谈话": ("日期", "谈话类型", "人数", "对象类别"),
-    "文书": ("文号", "印发日期", "文书类型", "收文单位", "督促整改问题数"),
-    "监督活动": ("日期", "活动类型", "数量", "计量单位"),
-}
-DATE_COLUMNS = {"受理日期", "立案日期", "结案日期", "处理日期", "日期", "印发日期"}
-BOOL_COLUMNS = {"是否一把手", "是否领导班子成员"}
-SUM_COLUMNS = {"人数", "督促整改问题数", "数量"}  # what a 合计 row adds up
+# The sheets, their columns and vocabularies: the contract's one definition.
+SPECS = {spec.name: spec for spec in ledger_specs(load_config(None)).values()}
+SHEET_ORDER = tuple(SPECS)
+COLUMNS = {name: tuple(c.name for c in spec.columns) for name, spec in SPECS.items()}
+BOOL_COLUMNS = {c.name for spec in SPECS.values() for c in spec.columns if c.kind == BOOL}
+# what a 合计 row adds up
+SUM_COLUMNS = {c.name for spec in SPECS.values() for c in spec.columns if c.kind in (INT, NUMBER)}
+CLUE_SOURCES = SPECS["问题线索"].column("线索来源").choices
+DISPOSALS = SPECS["问题线索"].column("处置方式").choices
+TALK_TYPES = SPECS["谈话"].column("谈话类型").choices
+TALK_TARGETS = SPECS["谈话"].column("对象类别").choices
+LETTER_TYPES = SPECS["文书"].column("文书类型").choices
 # Header spellings a person would still read as the column (SPEC §2).
 HEADER_VARIANTS = {
     "线索编号": ("线索\n编号", "线索 编号"),

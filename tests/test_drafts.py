@@ -10,23 +10,10 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from conftest import SAMPLE
-from workreport.cli import cli
+from conftest import SAMPLE, W, run, text_of
 from workreport.draft import Draft
 from workreport.render.document import Tag
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
-def text_of(path: Path) -> str:
-    body = docx.Document(str(path)).element.body
-    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in body.iter(f"{W}p"))
 
 
 def control(document, tag: str):

@@ -17,8 +17,7 @@ import pandas as pd
 
 from .config import Config
 from .figures import FIGURES, SHARES_ID, Figure, figure_ids, flatten
-from .ledgers import ledger_specs
-from .load import FILE, ROW, SHEET, UNIT
+from .ledgers import FILE, ROW, SHEET, UNIT, ledger_specs
 from .period import Period
 from .validate import Ledgers
 

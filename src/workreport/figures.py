@@ -16,8 +16,15 @@ import numpy as np
 import pandas as pd
 
 from .config import FORM_NAMES, Config
-from .ledgers import CLUE_SOURCES, DISPOSALS, LETTER_TYPES, TALK_TYPES, UNDISPOSED
-from .load import UNIT
+from .ledgers import (
+    CLUE_SOURCES,
+    DISPOSALS,
+    LETTER_TYPES,
+    TALK_TYPES,
+    UNDISPOSED,
+    UNIT,
+    ledger_specs,
+)
 from .period import Period
 from .validate import Ledgers
 
@@ -31,7 +38,9 @@ class Figure:
     unit: str
     basis: str  # 口径: one sentence a reviewer can check the number against
     sheet: str  # the ledger it counts
-    date_column: str  # the row's own date that must fall in the period
+    # the date that must fall in the period: the sheet's own (SheetSpec.date_column),
+    # unless the figure counts an event with a date of its own (立案 by 立案日期)
+    date_column: str | None = None
     where: Callable[[pd.DataFrame, Config], np.ndarray] | None = None
     agg: str | tuple[str, ...] = COUNT  # "count", ("sum", column) or ("distinct", columns…)
     by: str | None = None  # grouped figure: the category column
@@ -45,10 +54,13 @@ class Figure:
     def category_unit(self, config: Config, category: str) -> str:
         return self.units(config).get(category, self.unit) if self.units else self.unit
 
+    def dated_by(self, config: Config) -> str:
+        """The column whose date must fall in the period."""
+        return self.date_column or ledger_specs(config)[self.sheet].date_column
+
     def rows(self, frame: pd.DataFrame, period: Period, config: Config) -> np.ndarray:
         """Boolean mask of the rows this figure counts."""
-        dates = frame[self.date_column].to_numpy()
-        mask = (dates >= np.datetime64(period.start)) & (dates <= np.datetime64(period.end))
+        mask = _dated_in(frame, self.dated_by(config), period)
         if self.where is not None:
             mask &= self.where(frame, config)
         return mask
@@ -115,6 +127,12 @@ class Figure:
         return result
 
 
+def _dated_in(frame: pd.DataFrame, date_column: str, period: Period) -> np.ndarray:
+    """Boolean mask of the rows whose ``date_column`` is in ``period``, both ends included."""
+    dates = frame[date_column].to_numpy()
+    return (dates >= np.datetime64(period.start)) & (dates <= np.datetime64(period.end))
+
+
 def _number(x):
     x = float(x)
     return int(x) if x.is_integer() else round(x, 4)
@@ -168,16 +186,13 @@ _SANCTION_BASIS = (
 )
 
 FIGURES: tuple[Figure, ...] = (
-    Figure(
-        "clues", "受理问题线索", "件", "受理日期在统计期间内的问题线索条数", "clues", "受理日期"
-    ),
+    Figure("clues", "受理问题线索", "件", "受理日期在统计期间内的问题线索条数", "clues"),
     Figure(
         "clues_by_source",
         "按来源受理问题线索",
         "件",
         "受理日期在统计期间内的问题线索，按线索来源分类计数",
         "clues",
-        "受理日期",
         by="线索来源",
         categories=_fixed(CLUE_SOURCES),
     ),
@@ -187,19 +202,31 @@ FIGURES: tuple[Figure, ...] = (
         "件",
         "受理日期在统计期间内的问题线索，按处置方式分类计数，未填处置方式的计入「未处置」",
         "clues",
-        "受理日期",
         by="处置方式",
         categories=_fixed((*DISPOSALS, UNDISPOSED)),
     ),
-    Figure("cases_filed", "立案", "件", "立案日期在统计期间内的线索条数", "clues", "立案日期"),
-    Figure("cases_closed", "结案", "件", "结案日期在统计期间内的线索条数", "clues", "结案日期"),
+    Figure(
+        "cases_filed",
+        "立案",
+        "件",
+        "立案日期在统计期间内的线索条数",
+        "clues",
+        date_column="立案日期",
+    ),
+    Figure(
+        "cases_closed",
+        "结案",
+        "件",
+        "结案日期在统计期间内的线索条数",
+        "clues",
+        date_column="结案日期",
+    ),
     Figure(
         "top_clues",
         "涉及“一把手”和领导班子问题线索",
         "件",
         "受理日期在统计期间内、被反映人是一把手或领导班子成员的问题线索条数",
         "clues",
-        "受理日期",
         where=_top,
     ),
     Figure(
@@ -208,7 +235,7 @@ FIGURES: tuple[Figure, ...] = (
         "件",
         "立案日期在统计期间内、被反映人是一把手或领导班子成员的线索条数",
         "clues",
-        "立案日期",
+        date_column="立案日期",
         where=_top,
     ),
     Figure(
@@ -217,7 +244,6 @@ FIGURES: tuple[Figure, ...] = (
         "人次",
         "处理日期在统计期间内的处分处理记录条数",
         "measures",
-        "处理日期",
     ),
     *(
         Figure(
@@ -226,7 +252,6 @@ FIGURES: tuple[Figure, ...] = (
             "人次",
             f"处理日期在统计期间内、形态为{FORM_NAMES[n - 1]}的记录条数",
             "measures",
-            "处理日期",
             where=_is_form(n),
         )
         for n in (1, 2, 3, 4)
@@ -237,7 +262,6 @@ FIGURES: tuple[Figure, ...] = (
         "人",
         _SANCTION_BASIS.format(kind="党纪处分或政务处分"),
         "measures",
-        "处理日期",
         where=_measure_in("any"),
         agg=PERSONS,
     ),
@@ -247,7 +271,6 @@ FIGURES: tuple[Figure, ...] = (
         "人",
         _SANCTION_BASIS.format(kind="党纪处分"),
         "measures",
-        "处理日期",
         where=_measure_in("party"),
         agg=PERSONS,
     ),
@@ -257,7 +280,6 @@ FIGURES: tuple[Figure, ...] = (
         "人",
         _SANCTION_BASIS.format(kind="政务处分"),
         "measures",
-        "处理日期",
         where=_measure_in("gov"),
         agg=PERSONS,
     ),
@@ -267,7 +289,6 @@ FIGURES: tuple[Figure, ...] = (
         "人",
         "党纪政务处分人数中，该条记录标为一把手或领导班子成员的人数",
         "measures",
-        "处理日期",
         where=_both(_measure_in("any"), _top),
         agg=PERSONS,
     ),
@@ -277,7 +298,6 @@ FIGURES: tuple[Figure, ...] = (
         "人次",
         "第一种形态记录中，该条记录标为一把手或领导班子成员的条数",
         "measures",
-        "处理日期",
         where=_both(_is_form(1), _top),
     ),
     Figure(
@@ -286,7 +306,6 @@ FIGURES: tuple[Figure, ...] = (
         "人次",
         "日期在统计期间内的谈话，按谈话类型合计人数（空白按 1 人）",
         "talks",
-        "日期",
         agg=("sum", "人数"),
         by="谈话类型",
         categories=_fixed(TALK_TYPES),
@@ -297,7 +316,6 @@ FIGURES: tuple[Figure, ...] = (
         "人次",
         "日期在统计期间内的谈话人数合计",
         "talks",
-        "日期",
         agg=("sum", "人数"),
     ),
     Figure(
@@ -306,7 +324,6 @@ FIGURES: tuple[Figure, ...] = (
         "人次",
         "日期在统计期间内、对象类别为一把手的谈话，按谈话类型合计人数",
         "talks",
-        "日期",
         where=_top_leader_talks,
         agg=("sum", "人数"),
         by="谈话类型",
@@ -318,7 +335,6 @@ FIGURES: tuple[Figure, ...] = (
         "份",
         "印发日期在统计期间内的文书，按文书类型计数",
         "letters",
-        "印发日期",
         by="文书类型",
         categories=_fixed(LETTER_TYPES),
     ),
@@ -328,7 +344,6 @@ FIGURES: tuple[Figure, ...] = (
         "份",
         "印发日期在统计期间内的文书份数",
         "letters",
-        "印发日期",
     ),
     Figure(
         "letters_rectified_issues",
@@ -336,7 +351,6 @@ FIGURES: tuple[Figure, ...] = (
         "个",
         "印发日期在统计期间内的文书所列督促整改问题数之和",
         "letters",
-        "印发日期",
         agg=("sum", "督促整改问题数"),
     ),
     Figure(
@@ -345,7 +359,6 @@ FIGURES: tuple[Figure, ...] = (
         "",
         "日期在统计期间内的监督活动，按活动类型合计数量",
         "activities",
-        "日期",
         agg=("sum", "数量"),
         by="活动类型",
         categories=lambda config: tuple(config.activities),
@@ -468,9 +481,7 @@ def compute_figures_by_unit(ledgers: Ledgers, period: Period, config: Config) ->
 def rows_dated_in(ledgers: Ledgers, sheet: str, period: Period) -> pd.DataFrame:
     """The rows of ``sheet`` whose own date (受理日期, 处理日期, 日期 …) is in ``period``."""
     frame = ledgers.frames[sheet]
-    date_column = next(f.date_column for f in FIGURES if f.sheet == sheet)
-    dates = frame[date_column].to_numpy()
-    return frame[(dates >= np.datetime64(period.start)) & (dates <= np.datetime64(period.end))]
+    return frame[_dated_in(frame, ledgers.specs[sheet].date_column, period)]
 
 
 def units_reporting(ledgers: Ledgers, sheet: str, period: Period) -> set[str]:
