@@ -482,6 +482,88 @@ def diff(a, b, config_path, fmt, with_text):
 
 
 @cli.command()
+@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_period_option
+@_config_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式。",
+)
+@_quiet_option
+def check(draft, paths, period, config_path, fmt, quiet):
+    """送领导或报送前检查稿件：必须修改的问题（退出码 1）和值得一看的地方。
+
+    必须修改：【待补充】占位、修订、批注、身份证号码、手机号码、台账里的人名
+    （给出台账时检查；人名不显示，只报位置和来自台账的哪一行）。
+    值得一看：正文中的 0、与台账不符的手工数字、早于统计期间结束日的落款日期。
+
+    \b
+    例：workreport check 汇报.docx 收文/
+        workreport check 汇报.docx
+    """
+    from .check import check_draft
+    from .format import table
+
+    config = _config(config_path, paths) if paths else None
+    result = check_draft(draft, paths, period=period, config=config, progress=Progress(quiet))
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for title, findings in (("必须修改", result.must_fix), ("值得一看", result.warnings)):
+            if findings:
+                click.echo(f"{title}（{len(findings)} 处）：")
+                rows = [(f.code, f.place, f.message, f.source) for f in findings]
+                click.echo(table(("代码", "位置", "问题", "来自台账"), rows))
+        if not result.names_checked:
+            click.echo("人名检查未运行：没有给出台账（workreport check 稿件.docx 收文/）。")
+        if not result.findings:
+            click.echo("没有发现问题。")
+        elif not result.must_fix:
+            click.echo("没有必须修改的问题。")
+    if result.must_fix:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="报送稿（.docx）。",
+)
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转出 PDF（同名 .pdf）。")
+@click.option("--force", is_flag=True, help="有必须修改的问题时也生成（列出这些问题）。")
+def final(draft, output, pdf, force):
+    """生成报送稿：去掉本工具的标记、指纹和台账信息，其余原样不动。
+
+    数字标记变为普通文字，文档属性中本工具记录的指标、台账指纹全部删除；
+    稿件本身不改动。workreport check 发现必须修改的问题时不生成（--force 仍然生成）。
+
+    \b
+    例：workreport final 汇报.docx -o 报送稿.docx
+        workreport final 汇报.docx -o 报送稿.docx --pdf
+    """
+    from .final import final_copy
+
+    result = final_copy(draft, output, pdf=pdf, force=force)
+    for f in result.forced:
+        click.echo(f"警告：{f.code} {f.place}：{f.message}（--force，仍然生成）", err=True)
+    click.echo(f"已生成报送稿 {result.output}")
+    if result.pdf:
+        click.echo(f"已生成 PDF：{result.pdf}")
+    elif pdf:
+        click.echo(f"错误：{result.pdf_missing}", err=True)
+        sys.exit(1)
+
+
+@cli.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 def init(directory):
     """新建一个汇报项目：配置文件、可编辑的模板、空白台账模板和收文文件夹。

@@ -28,6 +28,7 @@ import copy
 import hashlib
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from itertools import count
@@ -391,6 +392,101 @@ class Draft:
         self.stamp.appendix = table.fingerprint
         return "updated", changes
 
+    def texts(self) -> list[tuple[str, str]]:
+        """(place, text) for every paragraph of every part a reader can see or find
+        (body and its tables, headers, footers, comments, notes) and every document
+        property; text deleted under tracked changes included: it is still in the file."""
+        found = []
+        for part in self.document.part.package.iter_parts():
+            name = str(part.partname)
+            kind = _PART_PLACES.get(re.sub(r"\d*\.xml$", "", name.rsplit("/", 1)[-1]))
+            if name.startswith("/docProps/"):
+                root = etree.fromstring(part.blob, _SAFE_PARSER)
+                for prop in root.iter(f"{{{_CUSTOM_NS}}}property"):
+                    found.append(
+                        (f"自定义属性「{prop.get('name', '')}」", "".join(prop.itertext()))
+                    )
+                if not root.tag.startswith(f"{{{_CUSTOM_NS}}}"):
+                    for el in root.iter():
+                        if isinstance(el.tag, str) and el.text and el.text.strip() and not len(el):
+                            found.append((f"文档属性「{etree.QName(el).localname}」", el.text))
+                continue
+            if kind is None or not name.startswith("/word/"):
+                continue
+            root = (
+                part.element
+                if hasattr(part, "element")
+                else etree.fromstring(part.blob, _SAFE_PARSER)
+            )
+            n = 0
+            for paragraph in root.iter(qn("w:p")):
+                text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"), qn("w:delText")))
+                if text.strip():
+                    n += 1
+                    where = (
+                        "（表格中）"
+                        if any(True for _ in paragraph.iterancestors(qn("w:tc")))
+                        else ""
+                    )
+                    found.append((f"{kind}第{n}段{where}", text))
+        return found
+
+    def revisions(self) -> int:
+        """How many tracked changes (insertions, deletions, moves, formatting) are left."""
+        marks = [
+            qn(f"w:{t}") for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange")
+        ]
+        count_ = 0
+        for part in self.document.part.package.iter_parts():
+            if str(part.partname).startswith("/word/") and hasattr(part, "element"):
+                count_ += sum(1 for _ in part.element.iter(*marks))
+        return count_
+
+    def comments(self) -> int:
+        """How many comments are left."""
+        for part in self.document.part.package.iter_parts():
+            if str(part.partname) == "/word/comments.xml":
+                root = (
+                    part.element
+                    if hasattr(part, "element")
+                    else etree.fromstring(part.blob, _SAFE_PARSER)
+                )
+                return sum(1 for _ in root.iter(qn("w:comment")))
+        return 0
+
+    def plain_bytes(self) -> bytes:
+        """The copy that is sent (docs/drafts.md): every mark of ours turned into plain
+        text, our properties (stamp, fingerprints, input hashes) removed, nothing else."""
+        body = self.document.element.body
+        ours = {*self._bookmarks, _APPENDIX_BOOKMARK}
+        tags = {_tag_value(t) for t in self.stamp.written} | set(self._bookmarks.values())
+        for sdt in list(body.iter(qn("w:sdt"))):
+            tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+            marked = any(b.get(qn("w:name")) in ours for b in sdt.iter(qn("w:bookmarkStart")))
+            content = sdt.find(qn("w:sdtContent"))
+            if content is not None and (
+                marked or (tag is not None and tag.get(qn("w:val")) in tags)
+            ):
+                for child in list(content):
+                    sdt.addprevious(child)
+                sdt.getparent().remove(sdt)
+        ids = set()
+        for start in list(body.iter(qn("w:bookmarkStart"))):
+            if start.get(qn("w:name")) in ours:
+                ids.add(start.get(qn("w:id")))
+                start.getparent().remove(start)
+        for end in list(body.iter(qn("w:bookmarkEnd"))):
+            if end.get(qn("w:id")) in ids:
+                end.getparent().remove(end)
+        for caption in list(body.iter(qn("w:tblCaption"))):
+            if caption.get(qn("w:val")) == _APPENDIX_CAPTION:
+                caption.getparent().remove(caption)
+        self._bookmarks = {}
+        _set_custom_properties(self.document, dict(self.stamp.others))
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
+
     def to_bytes(self) -> bytes:
         """The .docx, stamped with the fingerprint of its content as written.  A figure
         whose control has no bookmark yet (a 0.1.0 draft) gets one, so that the draft
@@ -482,6 +578,16 @@ def _bookmark(name: str, n: int):
     return start, end
 
 
+_PART_PLACES = {
+    "document": "正文",
+    "header": "页眉",
+    "footer": "页脚",
+    "comments": "批注",
+    "footnotes": "脚注",
+    "endnotes": "尾注",
+}
+
+
 def _tag_value(tag: Tag) -> str:
     return tag.id if tag.format == VALUE else f"{tag.id}|{tag.format}"
 
@@ -516,7 +622,15 @@ def _fingerprint(data: bytes) -> str:
 
 
 def _open(source: bytes, path: Path):
+    from .safety import MAX_MEMBERS, MAX_UNPACKED
+
     try:
+        with zipfile.ZipFile(io.BytesIO(source)) as z:
+            infos = z.infolist()
+        if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNPACKED:
+            raise WorkreportError(
+                f"{path}：文档解压后过大或部件过多，可能是恶意构造的文件，已拒绝。"
+            )
         return Document(io.BytesIO(source))
     except _UNREADABLE as e:
         raise WorkreportError(f"{path}：无法读取，不是有效的 Word 文档（.docx）：{e}") from e
