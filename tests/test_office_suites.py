@@ -22,9 +22,11 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from conftest import SAMPLE
-from test_drafts import append_activity, run, text_of
+import test_drafts
+from test_drafts import append_activity, edit_by_hand, run, text_of
 from workreport.draft import Draft
+
+project = test_drafts.project  # the same fixture: the sample ledgers and a draft built from them
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -113,16 +115,6 @@ def our_bookmarks(path: Path) -> list[str]:
 def content_control_tags(path: Path) -> list[str]:
     body = docx.Document(str(path)).element.body
     return [t.get(f"{W}val") for t in body.iter(f"{W}tag")]
-
-
-@pytest.fixture
-def project(tmp_path):
-    data = tmp_path / "收文"
-    shutil.copytree(SAMPLE, data)
-    draft = tmp_path / "汇报.docx"
-    result = run("build", data, "-o", draft)
-    assert result.exit_code == 0, result.output
-    return data, draft
 
 
 def test_every_figure_carries_a_bookmark_mapped_to_its_tag(project):
@@ -267,13 +259,9 @@ def test_diff_text_lists_paragraphs_added_removed_and_changed(project, tmp_path)
     _, draft = project
     second = tmp_path / "第二稿.docx"
     shutil.copyfile(draft, second)
+    edit_by_hand(second)  # a paragraph added, a sentence reworded, a comment
     document = docx.Document(str(second))
     paragraphs = document.paragraphs
-    opening = next(p for p in paragraphs if p.text.startswith("按照总结会要求"))
-    opening.insert_paragraph_before("领导批示：请补充典型案例。")
-    progress = next(p for p in paragraphs if "查办问题线索" in p.text)
-    first = progress.runs[0]
-    first.text = first.text.replace("立足职责定位", "始终立足职责定位")
     gone = next(p for p in paragraphs if p.text.startswith("（二）"))
     gone._p.getparent().remove(gone._p)
     document.save(str(second))

@@ -39,6 +39,17 @@ def _config_option(f):
     )(f)
 
 
+def _format_option(*choices: str):
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help="输出格式。",
+    )
+
+
 def _quiet_option(f):
     return click.option("--quiet", "-q", is_flag=True, help="不显示进度和提示。")(f)
 
@@ -207,14 +218,7 @@ def build(paths, output, period, config_path, force, no_audit, quiet):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_period_option
 @_config_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="输出格式。",
-)
+@_format_option("table", "json", "csv")
 @click.option(
     "--by", "by", type=click.Choice(["单位", "unit"]), default=None, help="按填报单位分列。"
 )
@@ -254,14 +258,7 @@ def stats(paths, period, config_path, fmt, by, list_ids, quiet):
 @cli.command(name="validate")
 @PATHS
 @_config_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="输出格式。",
-)
+@_format_option("table", "json")
 @click.option("--strict", is_flag=True, help="把警告也当作错误。")
 @click.option(
     "--annotate",
@@ -428,14 +425,7 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
 @click.argument("a", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("b", type=click.Path(path_type=Path, dir_okay=False))
 @_config_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="输出格式。",
-)
+@_format_option("table", "json")
 @click.option("--text", "with_text", is_flag=True, help="同时列出增加、删除和改动的段落。")
 def diff(a, b, config_path, fmt, with_text):
     """比较两份稿件：稿中显示的数字哪些不同、哪些是手工输入的、哪些台账文件变了。
@@ -486,14 +476,7 @@ def diff(a, b, config_path, fmt, with_text):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_period_option
 @_config_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="输出格式。",
-)
+@_format_option("table", "json")
 @_quiet_option
 def check(draft, paths, period, config_path, fmt, quiet):
     """送领导或报送前检查稿件：必须修改的问题（退出码 1）和值得一看的地方。
