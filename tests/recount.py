@@ -21,7 +21,7 @@ from workreport.config import load_config
 from workreport.ledgers import BOOL, DATE, INT, NUMBER, ledger_specs
 
 CONFIG = load_config(None)
-SPECS = {spec.name: spec for spec in ledger_specs(CONFIG).values()}
+SHEETS = {spec.name: spec for spec in ledger_specs(CONFIG).values()}
 FORM_NAMES = ("第一种形态", "第二种形态", "第三种形态", "第四种形态")
 PARTY, GOV = set(CONFIG.party_sanctions), set(CONFIG.gov_sanctions)
 UNDISPOSED = "未处置"
@@ -40,29 +40,29 @@ def header_name(value, aliases: dict[str, str]) -> str:
 
 
 def choices(sheet: str, column: str) -> tuple[str, ...]:
-    return SPECS[sheet].column(column).choices
+    return SHEETS[sheet].column(column).choices
 
 
 class Ledgers:
     """Every ledger row of a folder, typed; the sheets each unit sent; what is wrong."""
 
     def __init__(self, folder: Path):
-        self.rows: dict[str, list[dict]] = {name: [] for name in SPECS}
+        self.rows: dict[str, list[dict]] = {name: [] for name in SHEETS}
         self.sheets: dict[str, set[str]] = {}
         self.totals_skipped: list[str] = []
         self.problems: list[str] = []
         for path in sorted(folder.glob("*.xlsx")):
             book = load_workbook(path, data_only=True)
-            self.sheets[path.stem] = {ws.title for ws in book.worksheets if ws.title in SPECS}
+            self.sheets[path.stem] = {ws.title for ws in book.worksheets if ws.title in SHEETS}
             for ws in book.worksheets:
-                if ws.title in SPECS:
+                if ws.title in SHEETS:
                     self.read_sheet(path, ws)
 
     def problem(self, where: str, message: str) -> None:
         self.problems.append(f"{where}：{message}")
 
     def read_sheet(self, path: Path, ws) -> None:
-        spec = SPECS[ws.title]
+        spec = SHEETS[ws.title]
         aliases = {a: c.name for c in spec.columns for a in c.aliases}
         grid = [list(r) for r in ws.iter_rows(values_only=True)]
         for merged in ws.merged_cells.ranges:

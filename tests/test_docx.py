@@ -1,4 +1,4 @@
-"""The Word writer (SPEC §5, issue 4): the .docx is read back with python-docx and its XML."""
+"""The Word writer (docs/rules.md, Word 稿件; issue 4): the .docx is read back with python-docx and its XML."""
 
 from __future__ import annotations
 

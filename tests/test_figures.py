@@ -1,4 +1,4 @@
-"""One test per 口径 rule of SPEC §3, on hand-made workbooks; expected values worked out by hand."""
+"""One test per 口径 rule of docs/rules.md (统计口径) and docs/figures.md, on hand-made workbooks; expected values worked out by hand."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Corrupt and hostile workbooks are refused before any parser sees them (SPEC §7).
+"""Corrupt and hostile workbooks are refused before any parser sees them (docs/rules.md, 绝不允许).
 
 The builders below write each broken file into a folder; other test modules can
 reuse them with ``from test_hostile import make_all_hostile, HOSTILE_CODES``.
@@ -679,7 +679,7 @@ def test_check_sheet_size_for_sheets_already_read():
 
 
 def test_validate_reports_every_hostile_file_and_reads_the_good_one(tmp_path):
-    # SPEC §7: each bad file is refused with its code; the other files are still checked
+    # docs/rules.md (绝不允许): each bad file is refused with its code; the other files are still checked
     folder = tmp_path / "收文"
     make_all_hostile(folder)
     write_workbook(folder / "案件监督管理室.xlsx", {"问题线索": [clue("A1", date(2022, 1, 5))]})

@@ -1,4 +1,4 @@
-"""The audit workbook (数据底稿, SPEC §5a): where each number comes from.
+"""The audit workbook (数据底稿: docs/rules.md): where each number comes from.
 
 One sheet lists every figure with its 口径, value and number of source rows;
 one sheet per ledger lists every counted row with its file, sheet and Excel
@@ -76,7 +76,7 @@ def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config)
                 continue
             table[col.name] = [_show(v) for v in rows[col.name].to_numpy()]
         if key == "measures":
-            # tell persons apart without their names (SPEC §7)
+            # tell persons apart without their names (docs/rules.md, 绝不允许)
             persons = [f"{c}\x1f{n}" for c, n in zip(rows["线索编号"], rows["姓名"], strict=True)]
             table[PERSON_KEY] = ["P" + str(n + 1) for n in pd.factorize(pd.Series(persons))[0]]
         sheets[spec.name] = table
@@ -117,7 +117,7 @@ def audit_bytes(ledgers: Ledgers, values: dict, period: Period, config: Config) 
     def text_cell(ws, value, font=None):
         cell = WriteOnlyCell(ws, value=value)
         if isinstance(value, str):
-            cell.data_type = "s"  # input text is text: '=…' must never become a formula (SPEC §5a)
+            cell.data_type = "s"  # input text stays text, '=…' never a formula: docs/rules.md
         if font is not None:
             cell.font = font
         return cell

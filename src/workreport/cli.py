@@ -128,7 +128,7 @@ class _Group(click.Group):
 
 
 def _echo_changes(before: Path, after: Path, config) -> None:
-    """What a regeneration changed (SPEC §1), from the two drafts' embedded figures."""
+    """What a regeneration changed (docs/rules.md, 稿件的重新生成), from the two drafts' embedded figures."""
     from .diff import diff_drafts
     from .format import figure_changes_table
 

@@ -21,7 +21,7 @@ CONFIG_NAME = "workreport.toml"
 
 @dataclass(frozen=True)
 class StyleConfig:
-    """Font names of the Word output (SPEC §5); ``[style]`` in workreport.toml."""
+    """Font names of the Word output (docs/rules.md, Word 稿件); ``[style]`` in workreport.toml."""
 
     title_font: str = "方正小标宋简体"
     body_font: str = "仿宋_GB2312"
@@ -86,7 +86,7 @@ def _defaults() -> dict:
 
 def find_config(explicit: Path | None, inputs: list[Path]) -> Path | None:
     """``--config``; else ./workreport.toml; else one in the first input folder or the
-    folder above it (SPEC §6)."""
+    folder above it (docs/rules.md, 命令行)."""
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError("配置文件不存在", explicit)

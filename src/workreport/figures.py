@@ -1,4 +1,4 @@
-"""The figure registry (SPEC §3): one definition per figure, and nothing else.
+"""The figure registry (docs/figures.md): one definition per figure, and nothing else.
 
 Each :class:`Figure` holds its id, Chinese label, unit, 口径 and the rule that
 selects and aggregates its source rows.  The same rule computes the value, the
@@ -71,7 +71,7 @@ class Figure:
         kind, *columns = self.agg
         if kind == "sum":
             return _number(frame[columns[0]].sum())
-        # distinct persons: 线索编号 + 姓名 (SPEC §3.2)
+        # distinct persons: 线索编号 + 姓名 (docs/figures.md)
         return int(len(frame[columns].drop_duplicates()))
 
     def aggregate_by(self, frame: pd.DataFrame, keys: list) -> pd.Series:
@@ -172,7 +172,7 @@ def _both(*wheres):
 
 
 def _top_leader_talks(frame: pd.DataFrame, config: Config) -> np.ndarray:
-    # 一把手 only, not 班子 (SPEC §3.3: the seed's 约谈…"一把手"3人)
+    # 一把手 only, not 班子 (docs/figures.md: the seed's 约谈…"一把手"3人)
     return (frame["对象类别"] == "一把手").to_numpy(dtype=bool)
 
 
@@ -439,7 +439,7 @@ def compute_figures(
 ) -> dict:
     """Every figure for ``period``: a number, a {category: number} dict, or None (missing).
 
-    A figure whose ledger no workbook supplies is missing (None), not 0 (SPEC §3.4).
+    A figure whose ledger no workbook supplies is missing (None), not 0 (docs/rules.md, 缺少数据不是 0).
     With ``unit``, only that 填报单位's rows count, and a figure is missing when
     that unit's workbook lacks the ledger.
     """
@@ -464,7 +464,7 @@ def compute_figures(
 
 def compute_figures_by_unit(ledgers: Ledgers, period: Period, config: Config) -> dict[str, dict]:
     """{填报单位: figures} — the same values as ``compute_figures(unit=…)`` for each unit,
-    with a figure missing (None) for a unit whose workbook lacks its ledger (SPEC §3.4)."""
+    with a figure missing (None) for a unit whose workbook lacks its ledger (docs/rules.md, 缺少数据不是 0)."""
     units = ledgers.units
     out: dict[str, dict] = {u: {} for u in units}
     for f in FIGURES:
@@ -490,7 +490,7 @@ def units_reporting(ledgers: Ledgers, sheet: str, period: Period) -> set[str]:
 
 
 def compute_previous(ledgers: Ledgers, period: Period, config: Config) -> dict:
-    """The same period of the previous year, for 同比 (SPEC §3.5).
+    """The same period of the previous year, for 同比 (docs/rules.md, 同比).
 
     A figure's previous value is known only when every unit that reports its ledger
     this period also reported rows then: a unit whose last year's rows were not sent
@@ -521,7 +521,7 @@ def points_phrase(current, previous) -> str | None:
 
 
 def yoy_phrase(current, previous) -> str | None:
-    """同比 the way bulletins phrase it (SPEC §3.5); None when either side is unknown."""
+    """同比 the way bulletins phrase it (docs/rules.md, 同比); None when either side is unknown."""
     if current is None or previous is None:
         return None
     if current == previous:

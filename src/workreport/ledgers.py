@@ -1,4 +1,4 @@
-"""The five ledger sheets' contracts (SPEC §2): columns, types, enums, aliases.
+"""The five ledger sheets' contracts (docs/rules.md, 输入约定): columns, types, enums, aliases.
 
 The loader, the parser, the validator and the blank ledger workbook
 (``workreport template``) all read these definitions, so a dropdown and the rule
@@ -23,7 +23,7 @@ DISPOSALS = ("谈话函询", "初步核实", "暂存待查", "予以了结")
 TALK_TYPES = ("谈心谈话", "廉政谈话", "提醒谈话", "诫勉谈话", "约谈")
 TALK_TARGETS = ("一把手", "领导班子成员", "年轻干部", "一般干部", "其他")
 LETTER_TYPES = ("廉洁提醒函", "履责提醒函", "纪检监察建议书")
-UNDISPOSED = "未处置"  # the key for clues with a blank 处置方式 (SPEC §3.3a)
+UNDISPOSED = "未处置"  # the key for clues with a blank 处置方式 (docs/rules.md, 统计口径)
 UNIT_COLUMN = "填报单位"
 TOP_ALIASES = ("是否为一把手", "一把手")
 TEAM_ALIASES = ("是否为领导班子成员", "是否班子成员", "领导班子成员")
@@ -59,7 +59,7 @@ class Column:
     default: object = None
     minimum: float | None = None
     note: str = ""
-    personal: bool = False  # never printed anywhere (SPEC §7)
+    personal: bool = False  # never printed anywhere (docs/rules.md, 绝不允许)
     aliases: tuple[str, ...] = ()  # other headers a person means the same column by
     identifier: bool = False  # compared across rows: inner spaces and full-width forms ignored
     counted: bool = True  # feeds a figure: a missing optional column is worth a warning
@@ -70,7 +70,7 @@ class SheetSpec:
     key: str
     name: str
     columns: tuple[Column, ...]
-    date_column: str  # the row's own date, for period filtering (SPEC §3)
+    date_column: str  # the row's own date, for period filtering (docs/rules.md, 统计口径)
     note: str = ""
 
     def column(self, name: str) -> Column:

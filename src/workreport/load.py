@@ -1,6 +1,6 @@
 """Files → typed ledger frames with provenance (file, sheet, Excel row).
 
-The loader reads the way a person reads a sheet (SPEC §2): it finds the header
+The loader reads the way a person reads a sheet (docs/rules.md, 输入约定): it finds the header
 under title rows, maps header spelling variants to canonical names, spreads
 merged cells, skips blank and 合计 rows, and remembers where every row came from
 so that each later problem can be reported at the cell a person would look at.
@@ -47,7 +47,7 @@ from .parse import empty_ledger, parse_workbook
 from .safety import MAX_COLUMNS, MAX_ROWS
 
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
-HEADER_SCAN_ROWS = 10  # the header is within the first 10 rows (SPEC §2)
+HEADER_SCAN_ROWS = 10  # the header is within the first 10 rows (docs/rules.md, 输入约定)
 TOTAL_WORDS = {"合计", "总计", "小计"}
 # Sheets of our own ledger template and annotated copies: skipped without a note.
 OWN_SHEETS = {"填表说明", "选项", "问题清单"}
@@ -79,7 +79,7 @@ class Loaded:
 def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
     """Expand files and folders (recursively) into (path, display name) pairs.
 
-    Office lock files ``~$*`` and hidden files are skipped (SPEC §2).
+    Office lock files ``~$*`` and hidden files are skipped (docs/rules.md, 输入约定).
     """
     found: list[tuple[Path, str]] = []
     issues: list[Issue] = []
@@ -518,7 +518,7 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
             continue
         excel_row = header_at + 2 + offset
         if isinstance(first, str) and "".join(first.split()) in TOTAL_WORDS:
-            # a 合计 row is never counted (SPEC §7)
+            # a 合计 row is never counted (docs/rules.md, 绝不允许)
             issues.append(
                 Issue(
                     "W201",
@@ -619,7 +619,7 @@ def _ods_merges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, 
 
 
 def _spread_merges(rows: list[list], merges) -> None:
-    """A merged range's value applies to every cell it covers (SPEC §2)."""
+    """A merged range's value applies to every cell it covers (docs/rules.md, 输入约定)."""
     for (r0, c0), (r1, c1) in merges:
         if r0 >= len(rows) or (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
             continue

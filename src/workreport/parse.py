@@ -67,9 +67,9 @@ def _text(v) -> str:
 
 
 def parse_date(v):
-    """A cell as a person reads a date: Excel date, serial number or text (SPEC §2)."""
+    """A cell as a person reads a date: Excel date, serial number or text (docs/rules.md, 输入约定)."""
     if isinstance(v, datetime):
-        return v.date()  # a time of day counts by its date (SPEC §3)
+        return v.date()  # a time of day counts by its date (docs/rules.md, 统计口径)
     if isinstance(v, date):
         return v
     if isinstance(v, bool):
@@ -227,7 +227,7 @@ _EMPTY = object()  # a blank cell (None, NaN or only spaces)
 
 
 def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: Checker):
-    """Parse each distinct value once, then spread the results by index (SPEC §2 rules)."""
+    """Parse each distinct value once, then spread the results by index (docs/rules.md (输入约定) rules)."""
     values = raw[col.name].to_numpy(dtype=object)
     parse = _parser(col)
     if col.kind != BOOL and bool in set(map(type, values)):

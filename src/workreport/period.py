@@ -28,7 +28,7 @@ class Period:
             raise UsageError(f"统计期间的结束日期 {self.end} 早于开始日期 {self.start}")
 
     def previous_year(self) -> Period:
-        """The same period one year earlier, for 同比 (SPEC §3.5)."""
+        """The same period one year earlier, for 同比 (docs/rules.md, 同比)."""
         return Period(_shift_year(self.start, -1), _shift_year(self.end, -1))
 
     def as_dict(self) -> dict[str, str]:
@@ -48,7 +48,7 @@ def _month_end(year: int, month: int) -> date:
 
 
 def parse_period(text: str) -> Period:
-    """Parse every period form of SPEC §6; a bad one is a usage error."""
+    """Parse every period form listed in docs/rules.md (命令行); a bad one is a usage error."""
     value = str(text)
     try:
         if m := _RANGE.match(value):

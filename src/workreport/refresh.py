@@ -23,14 +23,14 @@ from .report import (
     Stats,
     appendix_table,
     audit_workbook,
-    keep_audit_with,
     load_valid,
     require_period,
+    save_with_audit,
     stamp_for,
     stats_of,
     template_context,
 )
-from .write import ensure_not_open, keep_backup, write_atomic
+from .write import ensure_not_open, keep_backup
 
 
 @dataclass
@@ -147,10 +147,7 @@ def refresh_draft(
 
     audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = keep_backup(output) if output.exists() else None
-    keep_audit_with(backup, output)
-    draft.save(output)
-    if audit_data is not None:
-        write_atomic(audit_path(output), audit_data)
+    written = save_with_audit(draft, output, audit_data, backup)
     return RefreshResult(
         output,
         stats,
@@ -158,7 +155,7 @@ def refresh_draft(
         lost,
         unknown,
         backup,
-        audit_path(output) if audit else None,
+        written,
         checked.issues,
         kept,
         appendix,

@@ -79,7 +79,7 @@ def _check(paths: list[Path], config: Config, progress) -> tuple[Loaded, Ledgers
 
 
 def load_valid(paths: list[Path], config: Config, *, progress: Progress | None = None) -> Checked:
-    """load → validate, refusing to go on when there is any error (SPEC §6)."""
+    """load → validate, refusing to go on when there is any error (docs/rules.md, 命令行)."""
     loaded, ledgers, issues = _check(paths, config, progress)
     if any(i.is_error for i in issues):
         files = {f.name for f in loaded.files} | {i.file for i in issues if i.file}
@@ -105,7 +105,7 @@ class Stats:
     rows_in_period: int = 0  # 0 with ledgers present: the period is probably mistyped
 
     def as_json(self) -> dict:
-        """The stable shape of SPEC §6."""
+        """The stable JSON shape given in docs/rules.md (命令行)."""
         out = {"period": self.period.as_dict(), "figures": self.values}
         if self.by_unit:
             out["by_unit"] = self.by_unit
@@ -177,7 +177,7 @@ APPENDIX_COLUMNS = (
 
 
 def appendix_table(stats: Stats) -> Table:
-    """附表 各单位主要指标统计表: one row per 填报单位 and a 合计 row (SPEC §5)."""
+    """附表 各单位主要指标统计表: one row per 填报单位 and a 合计 row (docs/rules.md, Word 稿件)."""
     from .format import show_value
 
     rows = [
@@ -284,18 +284,21 @@ def build_report(
     draft = Draft.create(doc, stamp, config.style)
     audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = guard_existing(output, force=force, inputs=paths)
+    written = save_with_audit(draft, output, audit_data, backup)
+    return BuildResult(output, stats, backup, checked.issues, doc.placeholders(), written)
+
+
+def save_with_audit(draft, output: Path, audit_data: bytes | None, backup: Path | None):
+    """Write the draft and its 数据底稿 (if any) side by side; the 底稿 of the file that was
+    backed up goes with its backup.  Returns the 底稿's path, or None."""
+    from .audit import audit_path
+
     keep_audit_with(backup, output)
     draft.save(output)
-    if audit_data is not None:
-        write_atomic(audit_path(output), audit_data)
-    return BuildResult(
-        output,
-        stats,
-        backup,
-        checked.issues,
-        doc.placeholders(),
-        audit_path(output) if audit else None,
-    )
+    if audit_data is None:
+        return None
+    write_atomic(audit_path(output), audit_data)
+    return audit_path(output)
 
 
 def keep_audit_with(backup: Path | None, draft: Path) -> None:

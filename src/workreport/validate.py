@@ -28,7 +28,7 @@ class Ledgers:
     """Validated, typed ledgers: dates are ``datetime64[D]``, yes/no are bool."""
 
     frames: dict[str, pd.DataFrame]
-    present: dict[str, set[str]]  # ledger key → 填报单位 that supply it (SPEC §3.4)
+    present: dict[str, set[str]]  # ledger key → 填报单位 that supply it (docs/rules.md)
     specs: dict[str, SheetSpec]  # ledger key → its contract (columns, date column)
     files: list[SourceFile] = field(default_factory=list)
 
@@ -53,7 +53,7 @@ def validate(loaded: Loaded, config: Config) -> tuple[Ledgers, list[Issue]]:
     for key in specs:
         frame = typed[key]
         # a unit supplies a ledger through its rows (a 填报单位 column may name several),
-        # or through an empty sheet, which is a true 0 (SPEC §3.4)
+        # or through an empty sheet, which is a true 0 (docs/rules.md, 缺少数据不是 0)
         with_rows = set(frame[FILE].unique())
         present[key] = set(frame[UNIT].unique()) | {
             f.unit for f in loaded.files if key in f.sheets and f.name not in with_rows
@@ -82,7 +82,7 @@ def _check_clues(clues: pd.DataFrame, check: Checker) -> None:
             if clue not in first_at:
                 first_at[clue] = i
                 continue
-            # a clue reported twice would be counted twice (SPEC §2)
+            # a clue reported twice would be counted twice (docs/rules.md, 输入约定)
             check.add(
                 "E107",
                 f"线索编号「{clue}」重复，首次出现在 {check.place(clues, first_at[clue])}",
@@ -158,7 +158,7 @@ def _check_measures(
             "measures",
             "请核对编号，或在问题线索台账中补登该线索",
         )
-    # 党纪政务处分 only follows a filed case (SPEC §2)
+    # 党纪政务处分 only follows a filed case (docs/rules.md, 输入约定)
     sanction = measure.isin(config.party_sanctions | config.gov_sanctions)
     for i in np.flatnonzero((sanction & clue.isna()).to_numpy()):
         check.add(
@@ -220,7 +220,7 @@ def _check_activities(activities: pd.DataFrame, config: Config, check: Checker) 
 
 
 def _check_resubmissions(files: list[SourceFile]) -> list[Issue]:
-    """A workbook sent twice would be counted twice (SPEC §7): identical files, and two
+    """A workbook sent twice would be counted twice (docs/rules.md, 绝不允许): identical files, and two
     files for one 填报单位 (an original and its correction), are errors."""
     issues = []
     by_hash: dict[str, SourceFile] = {}

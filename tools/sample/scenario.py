@@ -5,7 +5,7 @@ department workbooks 委机关各室、派驻纪检监察组、乡镇纪委 plus
 ``workreport.toml``) and ``tests/data/sample_figures.json``.  For 2022H1 the
 workbooks give exactly the figures of the model report (``TARGETS``); they also
 hold rows from 2021H1 (for 同比), rows outside both periods, and the kinds of
-mess SPEC §2 says the loader copes with (``WORKBOOKS``).
+mess docs/rules.md (输入约定) says the loader copes with (``WORKBOOKS``).
 
 Sheet and column names here refer to the ledger contract
 (``workreport.ledgers.ledger_specs``); the writer takes the column lists from

@@ -1,7 +1,7 @@
 """The messy-workbook writer: a department's ledger sheets as it really keeps them.
 
 Title rows, 合计 rows, empty rows, extra columns (序号, 备注), header variants,
-text dates, √/× and Y/N, a merged cell in the data area: SPEC §2's mess, as each
+text dates, √/× and Y/N, a merged cell in the data area: docs/rules.md (输入约定)'s mess, as each
 workbook's layout in ``scenario.WORKBOOKS`` asks.  The columns and their kinds
 come from the ledger contract (``workreport.ledgers.ledger_specs``).
 """
@@ -24,9 +24,9 @@ from workreport.ledgers import BOOL, DATE, ledger_specs
 
 from .scenario import NOTES
 
-SPECS = {spec.name: spec for spec in ledger_specs(load_config(None)).values()}
-DATE_COLS = {c.name for spec in SPECS.values() for c in spec.columns if c.kind == DATE}
-BOOL_COLS = {c.name for spec in SPECS.values() for c in spec.columns if c.kind == BOOL}
+SHEETS = {spec.name: spec for spec in ledger_specs(load_config(None)).values()}
+DATE_COLS = {c.name for spec in SHEETS.values() for c in spec.columns if c.kind == DATE}
+BOOL_COLS = {c.name for spec in SHEETS.values() for c in spec.columns if c.kind == BOOL}
 FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 # the workbooks' created and modified date, and their zip entries': byte-stable output
 STAMP = datetime(2022, 10, 10, 9, 0, 0)
@@ -65,7 +65,7 @@ class Layout:
     def of(cls, sheet: str, serial=True, remark=True, order=None, **mess) -> Layout:
         """The layout ``scenario.WORKBOOKS`` describes: the contract's columns (or
         ``order``), with 序号 in front and 备注 at the end unless told otherwise."""
-        ledger = tuple(c.name for c in SPECS[sheet].columns)
+        ledger = tuple(c.name for c in SHEETS[sheet].columns)
         if order is not None and sorted(order) != sorted(ledger):
             raise ValueError(f"{sheet}: order {order} is not the ledger's columns {ledger}")
         columns = ("序号",) * serial + tuple(order or ledger) + ("备注",) * remark

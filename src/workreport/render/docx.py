@@ -1,4 +1,4 @@
-"""A :class:`ReportDocument` as a GB/T 9704-2012 Word document (SPEC §5).
+"""A :class:`ReportDocument` as a GB/T 9704-2012 Word document (docs/rules.md, Word 稿件).
 
 python-docx gives the package, the section and the footers; paragraphs, runs,
 content controls and the appendix table are built as WordprocessingML directly,
@@ -246,7 +246,7 @@ class _Writer:
         if bold:
             rpr.extend([_el("w:b"), _el("w:bCs")])
         if highlight:
-            rpr.append(_el("w:highlight", val="yellow"))  # 【待补充】 must not be missed: SPEC §5
+            rpr.append(_el("w:highlight", val="yellow"))  # 【待补充】 stands out: docs/rules.md
         return rpr
 
 

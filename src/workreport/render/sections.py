@@ -50,7 +50,7 @@ def format_number(value) -> str:
 
 
 def approx_text(value) -> str:
-    """453 → 450余: bulletins round counts down and say 余 (SPEC §4)."""
+    """453 → 450余: bulletins round counts down and say 余 (docs/templates.md)."""
     n = int(value)
     if n < 10:
         return str(n)
@@ -111,7 +111,7 @@ class Fig:
         return self.tagged()
 
     # Arithmetic gives a derived figure: tagged with its expression (「forms_1 + forms_2」) so
-    # that refresh recomputes it, and missing when any part is missing, never 0 (SPEC §3.4).
+    # that refresh recomputes it, and missing when any part is missing, never 0 (docs/rules.md, 缺少数据不是 0).
     def _combine(self, other, sign: str, swap: bool = False):
         if isinstance(other, Fig):
             right = other
@@ -337,7 +337,7 @@ _LEAD_MAX = 40
 
 
 def parse_blocks(text: str) -> list[Block]:
-    """One paragraph per non-empty line; 一、/（一）/1. set the heading style (SPEC §5)."""
+    """One paragraph per non-empty line; 一、/（一）/1. set the heading style (docs/templates.md, 一行一段)."""
     blocks = []
     for raw in text.splitlines():
         line = raw.strip()
