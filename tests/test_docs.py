@@ -13,7 +13,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_error_code_is_listed_in_the_readme_with_its_meaning():
-    listed = dict(re.findall(r"^\| ([EW]\d{3}) \| (.+?) \|$", README, flags=re.M))
+    listed = dict(re.findall(r"^\| ([EWC]\d{3}) \| (.+?) \|$", README, flags=re.M))
     assert listed == CODES
 
 

@@ -76,8 +76,8 @@ class Marks(Protocol):
     def figure(self, run, tag: Tag):
         """The element to put in the paragraph for ``run``, which shows ``tag``."""
 
-    def appendix(self, table_properties) -> None:
-        """Name the appendix table through its ``w:tblPr``."""
+    def appendix(self, table) -> None:
+        """Name the appendix table (its ``w:tbl``, every row in place)."""
 
 
 def build_document(doc: ReportDocument, style: StyleConfig, marks: Marks | None = None):
@@ -198,8 +198,6 @@ class _Writer:
             ),
             _el("w:tblGrid", *(_el("w:gridCol", w=w) for w in widths)),
         )
-        if self.marks is not None:
-            self.marks.appendix(tbl.find(qn("w:tblPr")))
         rows = [table.header, *table.rows]
         for i, cells in enumerate(rows):
             if len(cells) != columns:
@@ -225,6 +223,8 @@ class _Writer:
                     )
                 )
             tbl.append(tr)
+        if self.marks is not None:
+            self.marks.appendix(tbl)
         return tbl
 
     def _voice(self, kind: str) -> tuple[str, bool]:
