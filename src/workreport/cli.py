@@ -246,7 +246,9 @@ def stats(paths, period, config_path, fmt, by, list_ids, quiet):
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        click.echo(stats_csv(result, config), nl=False)
+        from .console import for_stream
+
+        click.echo(for_stream(stats_csv(result, config), sys.stdout), nl=False)
     else:
         click.echo(stats_table(result, config))
 
@@ -482,4 +484,7 @@ def init(directory):
 
 
 def main() -> None:
+    from .console import setup
+
+    setup()
     cli(prog_name="workreport")
