@@ -415,6 +415,9 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
         click.echo(f"警告：以下标记对应的指标已不存在：{names}", err=True)
     if result.backup:
         click.echo(f"原稿已备份为 {result.backup.name}", err=True)
+    if not result.written:
+        click.echo(f"稿件已是最新，未改写 {result.output}，也没有新增备份。")
+        return
     click.echo(
         f"已更新 {result.output}（{len(result.changes)} 处数字变化，统计期间 {result.stats.period}）"
     )

@@ -9,11 +9,12 @@ left alone and listed (docs/drafts.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config, resolve_config
-from .draft import Draft
+from .draft import Draft, Stamp
 from .errors import OutputError, UsageError
 from .figures import figure_labels
 from .load import Progress
@@ -53,6 +54,7 @@ class RefreshResult:
     issues: list = field(default_factory=list)
     kept: list[Change] = field(default_factory=list)  # edited by hand inside the tag
     appendix: str = "updated"  # what happened to the appendix table
+    written: bool = True  # False: nothing to change, the draft was left as it was
 
 
 def refresh_draft(
@@ -88,6 +90,7 @@ def refresh_draft(
     config = config.with_overrides(period=period)
     period = require_period(config.period)
     was_edited = draft.edited
+    recorded = copy.deepcopy(draft.stamp)
 
     checked = load_valid(paths, config, progress=progress)
     stats = stats_of(checked, config, period, by_unit=True)
@@ -144,9 +147,35 @@ def refresh_draft(
     stamp.edited = was_edited
     draft.stamp = stamp
 
+    if output == path and audit_path(output).exists() == audit and _same(recorded, stamp):
+        # nothing to change: the draft is not rewritten and no backup piles up (docs/drafts.md)
+        kept_audit = audit_path(output) if audit else None
+        return RefreshResult(
+            output,
+            stats,
+            changes,
+            lost,
+            unknown,
+            None,
+            kept_audit,
+            checked.issues,
+            kept,
+            appendix,
+            written=False,
+        )
     audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = keep_backup(output) if output.exists() else None
     written = save_with_audit(draft, output, audit_data, backup)
     return RefreshResult(
         output, stats, changes, lost, unknown, backup, written, checked.issues, kept, appendix
     )
+
+
+def _same(recorded: Stamp, fresh: Stamp) -> bool:
+    """Whether a refresh would write what the draft already records (its fingerprint aside,
+    which only a write sets)."""
+
+    def plain(stamp: Stamp) -> Stamp:  # a draft never refreshed records no «edited» at all
+        return replace(stamp, fingerprint="", edited=bool(stamp.edited))
+
+    return plain(recorded) == plain(fresh)

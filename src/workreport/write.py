@@ -7,6 +7,7 @@ each.  A target that Word has open (``~$`` lock beside it) is not touched.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -40,6 +41,11 @@ def ensure_not_open(path: Path) -> None:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
+    _replace(_temp_file(path, data), path)
+
+
+def _temp_file(path: Path, data: bytes) -> Path:
+    """``data`` in a temporary file beside ``path``, whole and on disk, or an error and no file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
@@ -48,16 +54,109 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            _write_all(fh, data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"无法写入 {path}：{_why(e)}") from e
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def _write_all(fh, data: bytes) -> None:
+    """Every byte the tool writes to disk passes here (the tests make it fail half way)."""
+    fh.write(data)
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    try:
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"无法写入 {path}：{_why(e)}") from e
+
+
+def replace_together(steps: list[tuple[Path, bytes | None, Path | None]]) -> None:
+    """Files that must agree, replaced in the order given, all or none.
+
+    Each step is (target, data, backup): ``data`` replaces the target, or with ``None``
+    the target is moved to ``backup``.  Every new file is written to a temporary file
+    before anything is renamed; when a rename fails, the steps already done are undone
+    in reverse order, each target put back from its old version (docs/rules.md, 用户的电脑).
+    """
+    temps: dict[Path, Path] = {}
+    try:
+        for target, data, _ in steps:
+            if data is not None:
+                temps[target] = _temp_file(target, data)
+    except BaseException:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    undo: list = []
+    try:
+        for target, data, backup in steps:
+            if data is None:
+                _move(target, backup)
+                undo.append(lambda t=target, b=backup: _move(b, t))
+                continue
+            old = _keep_old(target, backup)
+            _replace(temps.pop(target), target)
+            undo.append(lambda t=target, o=old: _put_back(t, o))
+    except BaseException:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        for step in reversed(undo):
+            # nothing more can be done if this fails too; the error raised says why
+            with contextlib.suppress(OSError, OutputError):
+                step()
+        raise
+    finally:
+        for target, _, _ in steps:
+            _drop_link(target)
+
+
+def _old_link(target: Path) -> Path:
+    return target.with_name(f".{target.name}.old")
+
+
+def _keep_old(target: Path, backup: Path | None) -> tuple[Path | None, bool]:
+    """Where the target's old version can be taken back from: a hard link (costs no space
+    on a full disk), else its numbered backup; (None, False) when there was none."""
+    if not target.exists():
+        return None, False
+    link = _old_link(target)
+    try:
+        link.unlink(missing_ok=True)
+        os.link(target, link)
+        return link, True
+    except OSError:  # no hard links here (FAT32 stick): fall back on the backup's bytes
+        return (backup if backup is not None and backup.exists() else None), False
+
+
+def _put_back(target: Path, old: tuple[Path | None, bool]) -> None:
+    source, linked = old
+    if source is None:
+        target.unlink(missing_ok=True)
+    elif linked:
+        os.replace(source, target)
+    else:
+        write_atomic(target, source.read_bytes())
+
+
+def _drop_link(target: Path) -> None:
+    with contextlib.suppress(OSError):
+        _old_link(target).unlink(missing_ok=True)
+
+
+def _move(source: Path, target: Path) -> None:
+    try:
+        os.replace(source, target)
+    except OSError as e:
+        raise OutputError(f"无法把 {source.name} 改名为 {target.name}：{_why(e)}") from e
 
 
 def _why(error: OSError) -> str:
@@ -70,6 +169,7 @@ def _why(error: OSError) -> str:
         "ENOTDIR": "路径中有一段不是文件夹",
         "EEXIST": "路径中有同名文件",
         "ENOENT": "路径不存在",
+        "ENAMETOOLONG": "文件名或路径过长",
     }
     import errno
 
@@ -108,9 +208,23 @@ def backup_path(path: Path) -> Path:
 
 
 def keep_backup(path: Path) -> Path:
+    """A numbered copy of ``path``, written like any output: whole, or not at all."""
     target = backup_path(path)
     try:
-        shutil.copy2(path, target)
+        data = path.read_bytes()
     except OSError as e:
         raise OutputError(f"无法备份 {path}：{_why(e)}，未写入任何内容") from e
+    try:
+        write_atomic(target, data)
+    except OutputError as e:
+        raise OutputError(f"无法备份 {path}（{e}），未写入任何内容") from e
+    with contextlib.suppress(OSError):
+        shutil.copystat(path, target)  # the backup keeps the draft's own date
     return target
+
+
+def drop_if_same(backup: Path, original: Path) -> None:
+    """Remove a backup that a failed write made useless: the original is still there, unchanged."""
+    with contextlib.suppress(OSError):
+        if backup.exists() and original.exists() and backup.read_bytes() == original.read_bytes():
+            backup.unlink()
