@@ -112,6 +112,38 @@ def inspect_workbook(
     return [replace(i, file=path.name) for i in issues], found
 
 
+def check_document(path: Path, *, max_unpacked: int | None = None) -> str:
+    """Why a Word document (a draft, a Word template) must not be unpacked, or "".
+
+    The workbook's zip limits, before python-docx unpacks anything: a document.xml that
+    inflates to 1 GiB would otherwise be read whole into memory (docs/rules.md, 用户的电脑).
+    A file that is no zip at all is left to python-docx, which says so.
+    """
+    try:
+        with Path(path).open("rb") as f:
+            if not f.read(4).startswith(ZIP_MAGIC):
+                return ""
+            entries, directory_size = _zip_directory(f)
+            if entries > MAX_MEMBERS:
+                raise _too_many(entries)
+            if directory_size > MAX_CENTRAL_DIRECTORY:
+                raise _Refused(
+                    "E003", "文件的压缩包目录异常庞大，可能是恶意构造的文件", CHECK_SOURCE
+                )
+            infos = zipfile.ZipFile(f).infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise _too_many(len(infos))
+            _check_sizes(infos, MAX_UNPACKED if max_unpacked is None else max_unpacked)
+            for info in infos:
+                if info.filename.lower().endswith((".xml", ".rels")):
+                    _scan_member(f, info, cells=False)
+    except _Refused as r:
+        return r.message
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
+        return ""  # damaged: python-docx's own error says the file cannot be read
+    return ""
+
+
 def _check(path: Path, max_unpacked: int, formulas: set[str]) -> list[Issue]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:

@@ -30,8 +30,40 @@ def lock_file(path: Path) -> Path | None:
     return None
 
 
+# Windows refuses these as file names whatever the extension; a draft made on Linux
+# travels to Windows machines, so they are refused everywhere (docs/rules.md, 用户的电脑)
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{d}{i}" for d in ("COM", "LPT") for i in range(1, 10))}
+NAME_MAX = 255  # bytes on ext4 and most Linux file systems; UTF-16 units on NTFS
+_DERIVED = 16  # the longest name made from the output's: .~lock.<name>#, <stem>.v12.底稿.xlsx
+WINDOWS_PATH_MAX = 259
+
+
+def check_name(path: Path) -> None:
+    """A clear error for an output name the file system would refuse (E120)."""
+    name = path.name
+    if name.split(".")[0].rstrip(" ").upper() in _RESERVED:
+        raise OutputError(f"E120 「{name}」是 Windows 保留的名称，不能用作文件名，请换一个文件名。")
+    if name != name.rstrip(" ."):
+        raise OutputError(f"E120 「{name}」以空格或句点结尾，Windows 无法使用，请换一个文件名。")
+    size = len(name.encode("utf-8"))
+    if size + _DERIVED > NAME_MAX:
+        raise OutputError(
+            f"E120 文件名过长（{size} 字节，最多约 {NAME_MAX - _DERIVED} 字节，"
+            f"一个汉字占 3 字节），请用短一些的文件名：{name[:20]}…"
+        )
+    if os.name == "nt" and len(str(path.absolute())) + _DERIVED > WINDOWS_PATH_MAX:
+        raise OutputError(
+            f"E120 路径过长（超过 Windows 的 {WINDOWS_PATH_MAX} 个字符），"
+            "请换一个短一些的文件夹或文件名。"
+        )
+
+
 def ensure_not_open(path: Path) -> None:
-    lock = lock_file(path)
+    check_name(path)
+    try:
+        lock = lock_file(path)
+    except OSError as e:
+        raise OutputError(f"E120 无法使用文件名 {path.name}：{_why(e)}") from e
     if lock is not None:
         raise OutputError(
             f"{path.name} 正在被 Word/WPS 打开（发现锁文件 {lock.name}），未写入任何内容。"
