@@ -148,26 +148,14 @@ def refresh_draft(
     stamp.edited = was_edited
     draft.stamp = stamp
 
-    if output == path and audit_path(output).exists() == audit and _same(recorded, stamp):
-        # nothing to change: the draft is not rewritten and no backup piles up (docs/drafts.md)
-        kept_audit = audit_path(output) if audit else None
-        return RefreshResult(
-            output,
-            stats,
-            changes,
-            lost,
-            unknown,
-            None,
-            kept_audit,
-            checked.issues,
-            kept,
-            appendix,
-            cells,
-            written=False,
-        )
-    audit_data = audit_workbook(checked, stats, config) if audit else None
-    backup = keep_backup(output) if output.exists() else None
-    written = save_with_audit(draft, output, audit_data, backup)
+    # nothing to change: the draft is not rewritten and no backup piles up (docs/drafts.md)
+    unchanged = output == path and audit_path(output).exists() == audit and _same(recorded, stamp)
+    if unchanged:
+        backup, written = None, audit_path(output) if audit else None
+    else:
+        audit_data = audit_workbook(checked, stats, config) if audit else None
+        backup = keep_backup(output) if output.exists() else None
+        written = save_with_audit(draft, output, audit_data, backup)
     return RefreshResult(
         output,
         stats,
@@ -180,6 +168,7 @@ def refresh_draft(
         kept,
         appendix,
         cells,
+        written=not unchanged,
     )
 
 

@@ -123,22 +123,14 @@ def check_document(path: Path, *, max_unpacked: int | None = None) -> str:
         with Path(path).open("rb") as f:
             if not f.read(4).startswith(ZIP_MAGIC):
                 return ""
-            entries, directory_size = _zip_directory(f)
-            if entries > MAX_MEMBERS:
-                raise _too_many(entries)
-            if directory_size > MAX_CENTRAL_DIRECTORY:
-                raise _Refused(
-                    "E003", "文件的压缩包目录异常庞大，可能是恶意构造的文件", CHECK_SOURCE
-                )
-            infos = zipfile.ZipFile(f).infolist()
-            if len(infos) > MAX_MEMBERS:
-                raise _too_many(len(infos))
+            _, infos = _zip_index(f)
             _check_sizes(infos, MAX_UNPACKED if max_unpacked is None else max_unpacked)
             for info in infos:
                 if info.filename.lower().endswith((".xml", ".rels")):
                     _scan_member(f, info, cells=False)
     except _Refused as r:
-        return r.message
+        # damaged, not hostile: python-docx's own error says the file cannot be read
+        return "" if r.code == "E001" else r.message
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
         return ""  # damaged: python-docx's own error says the file cannot be read
     return ""
@@ -370,7 +362,8 @@ class _Ole:
 # --- zip (OOXML and ODS) ---------------------------------------------------------
 
 
-def _check_zip(f: BinaryIO, suffix: str, max_unpacked: int, formulas: set[str]) -> list[Issue]:
+def _zip_index(f: BinaryIO) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """The zip's members, once its index is known to be of a sane size."""
     entries, directory_size = _zip_directory(f)
     if entries > MAX_MEMBERS:
         raise _too_many(entries)
@@ -385,6 +378,11 @@ def _check_zip(f: BinaryIO, suffix: str, max_unpacked: int, formulas: set[str]) 
         raise _damaged("压缩结构损坏") from e
     if len(infos) > MAX_MEMBERS:
         raise _too_many(len(infos))
+    return zf, infos
+
+
+def _check_zip(f: BinaryIO, suffix: str, max_unpacked: int, formulas: set[str]) -> list[Issue]:
+    zf, infos = _zip_index(f)
     _check_sizes(infos, max_unpacked)
     if any(i.flag_bits & 0x1 for i in infos):
         raise _Refused("E002", "文件已加密（压缩包设置了密码）", "请另存一份未加密的副本后再提交")
