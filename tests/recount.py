@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -49,6 +50,8 @@ class Ledgers:
     def __init__(self, folder: Path):
         self.rows: dict[str, list[dict]] = {name: [] for name in SHEETS}
         self.sheets: dict[str, set[str]] = {}
+        # (sheet, bulletin column) → units whose sheet has it with a non-blank cell
+        self.reported: dict[tuple[str, str], set[str]] = {}
         self.totals_skipped: list[str] = []
         self.problems: list[str] = []
         for path in sorted(folder.glob("*.xlsx")):
@@ -88,6 +91,12 @@ class Ledgers:
             row = {"_unit": path.stem, "_where": f"{where} / 第{i + 1}行"}
             for column in spec.columns:
                 raw = grid[i][index[column.name]] if column.name in index else None
+                blank = raw is None or str(raw).strip() == ""
+                if column.partial and not blank:
+                    self.reported.setdefault((ws.title, column.name), set()).add(path.stem)
+                if column.partial and blank:
+                    row[column.name] = None  # blank in a bulletin column: nothing, not 否
+                    continue
                 row[column.name] = self.typed(raw, column, row["_where"])
             self.rows[ws.title].append(row)
 
@@ -101,6 +110,7 @@ class Ledgers:
             return key in YES
         if column.kind in (INT, NUMBER):
             return self.as_number(v, where, column.default)
+        v = dict(column.readings).get(v, v)  # 处级 → 县处级, 群众 → 非中共党员
         if column.choices and v not in (*column.choices, None):
             self.problem(where, f"{column.name} {v!r} 不在可选范围内")
         return v
@@ -125,6 +135,8 @@ class Ledgers:
         s = str(v).strip().translate(FULLWIDTH)
         if s.isdigit():
             return int(s)
+        if re.fullmatch(r"\d+\.\d+", s):
+            return float(s)
         self.problem(where, f"不是数字 {v!r}")
         return default
 
@@ -209,6 +221,7 @@ def figures(ledgers: Ledgers, start: date, end: date, unit: str | None = None) -
         out["top_sanctioned_persons"] = persons(PARTY | GOV, True)
         out["top_forms_1"] = sum(r["形态"] == FORM_NAMES[0] and top(r) for r in ms)
         out["forms_shares"] = shares([out[f"forms_{i}"] for i in range(1, 5)])
+    out.update(bulletin(ledgers, rows, unit))
     if "谈话" in sent:
         talks = rows("谈话", "日期")
         kinds = choices("谈话", "谈话类型")
@@ -229,6 +242,58 @@ def figures(ledgers: Ledgers, start: date, end: date, unit: str | None = None) -
         out["activities"] = {
             k: sum(r["数量"] for r in acts if r["活动类型"] == k) for k in CONFIG.activities
         }
+    return out
+
+
+def bulletin(ledgers: Ledgers, rows, unit: str | None) -> dict:
+    """The bulletin figures (README «指标与口径», docs/figures.md): each counts the units
+    that report its column, and is left out where none does."""
+    out: dict = {}
+
+    def reporting(sheet: str, column: str) -> set[str]:
+        units = ledgers.reported.get((sheet, column), set())
+        return units if unit is None else units & {unit}
+
+    def of(sheet: str, column: str, when: str) -> list[dict] | None:
+        units = reporting(sheet, column)
+        return [r for r in rows(sheet, when) if r["_unit"] in units] if units else None
+
+    if (disposed := of("问题线索", "处置日期", "处置日期")) is not None:
+        out["clues_disposed"] = len(disposed)
+        out["clues_disposed_by_method"] = {
+            d: sum(r["处置方式"] == d for r in disposed) for d in choices("问题线索", "处置方式")
+        }
+    for fid, column in (
+        ("detained_persons", "留置日期"),
+        ("transferred_persons", "移送检察机关日期"),
+    ):
+        if (held := of("问题线索", column, column)) is not None:
+            out[fid] = len(held)
+    if (closed := of("问题线索", "挽回经济损失（万元）", "结案日期")) is not None:
+        total = sum(Decimal(str(r["挽回经济损失（万元）"] or 0)) for r in closed)
+        amount = float(total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        out["losses_recovered"] = int(amount) if amount.is_integer() else amount
+
+    def sanctioned(ms: list[dict]) -> set[tuple]:
+        return {(r["线索编号"], r["姓名"]) for r in ms if r["处理方式"] in PARTY | GOV}
+
+    if (ms := of("处分处理", "职级", "处理日期")) is not None:
+        # a person's 职级 is the one written on any of their rows
+        rank = {
+            (r["线索编号"], r["姓名"]): r["职级"]
+            for r in ledgers.rows["处分处理"]
+            if r["职级"] and r["线索编号"]
+        }
+        counted = Counter(rank.get(p) or "未填" for p in sanctioned(ms))
+        out["sanctioned_by_rank"] = {k: counted[k] for k in (*choices("处分处理", "职级"), "未填")}
+    if (ms := of("处分处理", "政治面貌", "处理日期")) is not None:
+        out["sanctioned_non_party_persons"] = len(
+            sanctioned([r for r in ms if r["政治面貌"] == "非中共党员"])
+        )
+    if (ms := of("处分处理", "主动投案", "处理日期")) is not None:
+        out["voluntary_surrender_persons"] = len(
+            {(r["线索编号"], r["姓名"]) for r in ms if r["主动投案"]}
+        )
     return out
 
 

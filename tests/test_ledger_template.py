@@ -226,7 +226,7 @@ def test_number_columns_accept_numbers_from_their_minimum(template):
                 assert float(dv.formula1) == col.minimum
                 checked.append(col.name)
 
-    assert checked == ["人数", "督促整改问题数", "数量"]
+    assert checked == ["挽回经济损失（万元）", "人数", "督促整改问题数", "数量"]
 
 
 def test_each_header_carries_a_note_on_meaning_and_format(template):

@@ -35,7 +35,7 @@ def figure_rows(figure: Figure, frame: pd.DataFrame, period: Period, config: Con
     selected = frame.loc[mask]
     if not figure.grouped:
         return pd.Series(figure.id, index=selected.index)
-    cats = selected[figure.by].where(selected[figure.by].notna(), "未处置")
+    cats = selected[figure.by].where(selected[figure.by].notna(), figure.blank)
     return figure.id + "." + cats.astype(str)
 
 
@@ -51,7 +51,9 @@ def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config)
             continue
         hits: dict[int, list[str]] = {}
         for figure in (f for f in FIGURES if f.sheet == key):
-            ids = figure_rows(figure, frame, period, config)
+            # a bulletin figure counts only the units that report its column (docs/figures.md)
+            counted = frame if figure.column is None else ledgers.counted(key, figure.column)
+            ids = figure_rows(figure, counted, period, config)
             for idx, fid in ids.items():
                 hits.setdefault(idx, []).append(fid)
             for fid, n in ids.value_counts().items():

@@ -106,7 +106,8 @@ def _config(config_path: Path | None, paths, period: str | None = None, signed: 
 def _echo_notices(notices, quiet: bool) -> None:
     """W210–W217: whether the draft's words are true for its period and organisation."""
     for notice in notices:
-        if not quiet or notice.code in ("W210", "W213", "W214", "W215"):
+        # a partial or left-out figure changes what a number means: said even when quiet
+        if not quiet or notice.code in ("W210", "W213", "W214", "W215", "W230", "W232"):
             click.echo(f"{notice.code} 警告：{notice.message}", err=True)
 
 
@@ -193,10 +194,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @_period_option
 @_config_option
 @_date_option
+@click.option(
+    "--preset",
+    type=click.Choice(["汇报", "通报"]),
+    default=None,
+    help="自带的模板集：汇报（默认，工作推进情况汇报）或 通报（按中央纪委国家监委通报的口径和写法）。"
+    "workreport.toml 中写了 [report] templates 时用项目自己的模板。",
+)
 @click.option("--force", is_flag=True, help="覆盖手工改过的稿子（会先备份为 .v1.docx 等）。")
 @click.option("--no-audit", is_flag=True, help="不写数据底稿（<稿名>.底稿.xlsx）。")
 @_quiet_option
-def build(paths, output, period, config_path, signed, force, no_audit, quiet):
+def build(paths, output, period, config_path, signed, preset, force, no_audit, quiet):
     """检查台账、计算指标，生成 Word 汇报稿。
 
     台账有错误时不生成，并列出全部问题。输出文件已被手工修改过时不覆盖。
@@ -205,10 +213,11 @@ def build(paths, output, period, config_path, signed, force, no_audit, quiet):
     例：workreport build sample_data -o 工作推进情况汇报.docx
         workreport build 收文/ --period 2022H1 -o 汇报.docx
         workreport build 收文/ --period 2022Q3 --date 2022-10-10 -o 三季度汇报.docx
+        workreport build 收文/ --period 2022H1 --preset 通报 -o 通报.docx
     """
     from .report import build_report
 
-    config = _config(config_path, paths, period, signed)
+    config = _config(config_path, paths, period, signed).with_overrides(preset=preset)
     progress = Progress(quiet)
     result = build_report(
         paths, output, config=config, force=force, audit=not no_audit, progress=progress
@@ -272,6 +281,8 @@ def stats(paths, period, config_path, fmt, by, list_ids, quiet):
     if not paths:
         raise click.UsageError("请给出台账文件或文件夹，例如 workreport stats sample_data")
     result = compute_stats(paths, config=config, by_unit=by is not None, progress=Progress(quiet))
+    if fmt == "table":  # JSON and CSV are read by programs: there a partial unit is null
+        _echo_notices(result.notices, quiet)
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     elif fmt == "csv":

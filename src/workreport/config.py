@@ -17,6 +17,10 @@ from .errors import ConfigError
 from .period import Period, parse_period
 
 CONFIG_NAME = "workreport.toml"
+# The default 谈话 and 文书 vocabularies; a project adds to them, never removes
+# (docs/figures.md): the default templates name every one of them.
+TALK_TYPES = ("谈心谈话", "廉政谈话", "提醒谈话", "诫勉谈话", "约谈")
+LETTER_TYPES = ("廉洁提醒函", "履责提醒函", "纪检监察建议书")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,12 @@ class Config:
     gov_sanctions: frozenset[str] = frozenset()
     activities: dict[str, str] = field(default_factory=dict)
     """活动类型 → 计量单位."""
+    talk_types: tuple[str, ...] = TALK_TYPES
+    """谈话类型: the defaults, then ``[talks] add``."""
+    letter_types: tuple[str, ...] = LETTER_TYPES
+    """文书类型: the defaults, then ``[letters] add``."""
+    preset: str = "汇报"
+    """The built-in template set (``[report] preset``, ``build --preset``): 汇报 or 通报."""
     source: Path | None = None
     """The workreport.toml this came from, if any."""
     warnings: tuple[str, ...] = ()
@@ -71,12 +81,17 @@ class Config:
 
 
 _KNOWN = {
-    "report": {"title", "organisation", "level", "period", "date", "templates"},
+    "report": {"title", "organisation", "level", "period", "date", "templates", "preset"},
     "style": set(StyleConfig.__dataclass_fields__),
     "forms": None,  # free keys
     "sanctions": {"party", "government"},
     "activities": None,
+    "talks": {"add"},
+    "letters": {"add"},
 }
+
+# The built-in template sets (docs/templates.md, 模板集): preset name → packaged folder.
+PRESETS = {"汇报": "", "通报": "bulletin"}
 
 
 def _read_toml(path: Path) -> dict:
@@ -141,7 +156,11 @@ def load_config(path: Path | None = None) -> Config:
         for key in value:
             if allowed is not None and key not in allowed:
                 warnings.append(f"{path}：[{section}] 中未知的键 {key}，已忽略")
-        if section == "activities":
+        if section in ("talks", "letters"):
+            # the defaults stay: the default templates name them (docs/templates.md)
+            added = _str_list(value.get("add", []), f"[{section}] add", path)
+            data[section] = {"add": [*data.get(section, {}).get("add", []), *added]}
+        elif section == "activities":
             data[section] = {**data[section], **value}  # add to the vocabulary or change a unit
         elif section == "forms":
             data[section] = _move_measures(data[section], value, path)
@@ -174,12 +193,17 @@ def _build(data: dict, path: Path | None, warnings: tuple[str, ...]) -> Config:
     elif report_date is not None and not isinstance(report_date, date):
         raise ConfigError("[report] date 应为日期，如 2022-07-05", path)
     templates = report.get("templates")
-    for key in ("title", "organisation", "level", "templates"):
+    for key in ("title", "organisation", "level", "templates", "preset"):
         if key in report and not isinstance(report[key], str):
             raise ConfigError(f"[report] {key} 应为文字（用引号括起来）", path)
     for key, value in data.get("style", {}).items():
         if not isinstance(value, str):
             raise ConfigError(f"[style] {key} 应为字体名（文字）", path)
+    preset = str(report.get("preset", Config.preset)).strip()
+    if preset not in PRESETS:
+        raise ConfigError(
+            f"[report] preset 应为 {'、'.join(PRESETS)} 之一，而不是「{preset}」", path
+        )
     if period is not None and not isinstance(period, str | int):
         raise ConfigError('[report] period 应为文字，如 "2022H1"', path)
 
@@ -224,12 +248,22 @@ def _build(data: dict, path: Path | None, warnings: tuple[str, ...]) -> Config:
         party_sanctions=party,
         gov_sanctions=gov,
         activities=activities,
+        talk_types=_vocabulary(TALK_TYPES, data.get("talks", {}).get("add", [])),
+        letter_types=_vocabulary(LETTER_TYPES, data.get("letters", {}).get("add", [])),
+        preset=preset,
         source=path,
         warnings=warnings,
     )
 
 
 FORM_NAMES = ("第一种形态", "第二种形态", "第三种形态", "第四种形态")
+
+
+def _vocabulary(defaults: tuple[str, ...], added: list[str]) -> tuple[str, ...]:
+    """The default words first (the default templates use them), then the project's own."""
+    return tuple(dict.fromkeys([*defaults, *(a for a in added if a)]))
+
+
 PLACEHOLDER_ORGANISATION = Config.organisation  # what init writes until the analyst says
 
 

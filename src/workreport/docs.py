@@ -131,6 +131,27 @@ def figure_handbook(config: Config) -> str:
         "",
         "`sanctioned_persons`（党纪政务处分）计入两者之一的人，同一人（线索编号＋姓名）只计一次。",
         "",
+        "## 通报口径与部分单位报送的列 · Bulletin figures and partial columns",
+        "",
+        "中央纪委国家监委通报中的指标（处置问题线索、留置、移送检察机关、挽回经济损失、处分人员按职级、"
+        "处分非中共党员公职人员、主动投案）来自下列**选填列**："
+        + "、".join(
+            f"{spec.name}「{c.name}」" for spec in specs.values() for c in spec.columns if c.partial
+        )
+        + "。一个工作簿**报送**某列，是指它的台账工作表有这一列、且至少有一个单元格不是空白。"
+        "这些指标只统计报送了相应列的单位：其他单位在按单位统计中为 `null`（「—」），"
+        "`build`、`stats` 以 W230 警告列出未报送的单位（指标只含部分单位）；"
+        "没有任何单位报送时指标为缺少数据（`null`、【待补充】），而不是 0。"
+        "在报送该列的工作簿中，空白的是/否按「否」、空白的职级按「未填」、空白的日期和金额不计。"
+        "同比的规则与其他指标相同，并按列判断：本期报送该列的每个单位上年同期的行也须填了这一列。",
+        "",
+        "- 同一人（线索编号＋姓名）在各台账中填了两个不同的职级是错误（E132），"
+        "某一行职级空白时取此人其他行所填的职级，所以一人只按一个职级计一次。",
+        "- 政治面貌为非中共党员而受到党纪处分是错误（E133）。",
+        "- 处置日期须有处置方式、不早于受理日期（E130）；留置日期、移送检察机关日期须有立案日期、"
+        "不早于立案日期（E131）；挽回经济损失以万元计，表头写了其他单位（如「（元）」）是错误（E134），"
+        "填在没有结案日期的行上不计入并警告（W231）。",
+        "",
         "## 台账列 · Ledger columns",
         "",
         "每个工作簿可包含下列台账工作表中的任意几张。列名可带空格、换行或单位注释"
@@ -175,7 +196,7 @@ def figure_handbook(config: Config) -> str:
                         _default(col.default),
                         "" if col.minimum is None else f"{col.minimum:g}",
                         "、".join(col.aliases),
-                        _cell(note),
+                        _cell(note + _readings(col)),
                         "是" if col.personal else "",
                     )
                 )
@@ -188,6 +209,12 @@ def figure_handbook(config: Config) -> str:
             ]
         out.append("")
     return "\n".join(line for line in _squeeze(out)) + "\n"
+
+
+def _readings(col) -> str:
+    if not col.readings:
+        return ""
+    return "。也按所指读取：" + "，".join(f"{a} → {b}" for a, b in col.readings)
 
 
 def _cell(text: str) -> str:

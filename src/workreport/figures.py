@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 import numpy as np
@@ -19,16 +20,19 @@ from .config import FORM_NAMES, Config
 from .ledgers import (
     CLUE_SOURCES,
     DISPOSALS,
-    LETTER_TYPES,
-    TALK_TYPES,
+    LOSSES,
+    NON_MEMBER,
+    RANKS,
     UNDISPOSED,
     UNIT,
+    UNRANKED,
     ledger_specs,
 )
 from .period import Period
 from .validate import Ledgers
 
 COUNT = "count"
+MONEY = "money"  # a sum of amounts, rounded half up to two decimals (万元)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,10 @@ class Figure:
     by: str | None = None  # grouped figure: the category column
     categories: Callable[[Config], tuple[str, ...]] | None = None
     units: Callable[[Config], dict[str, str]] | None = None  # per-category unit
+    blank: str = UNDISPOSED  # the category of a row whose ``by`` column is blank
+    # the bulletin column it needs: only the units that report it count, and with none
+    # the figure is missing (docs/figures.md, 部分单位报送的列)
+    column: str | None = None
 
     @property
     def grouped(self) -> bool:
@@ -69,6 +77,8 @@ class Figure:
         if self.agg == COUNT:
             return len(frame)
         kind, *columns = self.agg
+        if kind == MONEY:
+            return _money(frame[columns[0]].to_numpy(dtype=float))
         if kind == "sum":
             return _number(frame[columns[0]].sum())
         # distinct persons: 线索编号 + 姓名 (docs/figures.md)
@@ -79,6 +89,10 @@ class Figure:
         if self.agg == COUNT:
             return frame.groupby(keys, sort=False, dropna=False).size()
         kind, *columns = self.agg
+        if kind == MONEY:
+            return frame.groupby(keys, sort=False, dropna=False)[columns[0]].agg(
+                lambda amounts: _money(amounts.to_numpy(dtype=float))
+            )
         if kind == "sum":
             return frame.groupby(keys, sort=False, dropna=False)[columns[0]].sum()
         # distinct persons per group: drop repeats of (group, 线索编号, 姓名) first
@@ -106,7 +120,7 @@ class Figure:
         result = {u: dict.fromkeys(cats, 0) for u in units}
         if len(selected):
             category = (
-                selected[self.by].where(selected[self.by].notna(), UNDISPOSED).rename("_category")
+                selected[self.by].where(selected[self.by].notna(), self.blank).rename("_category")
             )
             for (unit, cat), value in self.aggregate_by(selected, [UNIT, category]).items():
                 if unit in result and cat in result[unit]:
@@ -121,7 +135,7 @@ class Figure:
         result = {c: 0 for c in cats}
         if len(selected):
             for cat, part in selected.groupby(self.by, sort=False, dropna=False):
-                key = UNDISPOSED if cat is None or cat != cat else cat
+                key = self.blank if cat is None or cat != cat else cat
                 if key in result:
                     result[key] = self.aggregate(part)
         return result
@@ -136,6 +150,12 @@ def _dated_in(frame: pd.DataFrame, date_column: str, period: Period) -> np.ndarr
 def _number(x):
     x = float(x)
     return int(x) if x.is_integer() else round(x, 4)
+
+
+def _money(amounts: np.ndarray):
+    """万元 to two decimals, half up, summed exactly (docs/figures.md: 挽回经济损失)."""
+    total = sum((Decimal(repr(float(a))) for a in amounts if a == a), Decimal(0))
+    return _number(total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def _top(frame: pd.DataFrame, config: Config) -> np.ndarray:
@@ -174,6 +194,15 @@ def _both(*wheres):
 def _top_leader_talks(frame: pd.DataFrame, config: Config) -> np.ndarray:
     # 一把手 only, not 班子 (docs/figures.md: the seed's 约谈…"一把手"3人)
     return (frame["对象类别"] == "一把手").to_numpy(dtype=bool)
+
+
+def _non_member(frame: pd.DataFrame, config: Config) -> np.ndarray:
+    return (frame["政治面貌"] == NON_MEMBER).to_numpy(dtype=bool)
+
+
+def _surrendered(frame: pd.DataFrame, config: Config) -> np.ndarray:
+    # blank within a reporting workbook is 否 (docs/figures.md)
+    return (frame["主动投案"] == True).to_numpy(dtype=bool)  # noqa: E712 - an object column
 
 
 def _fixed(values: tuple[str, ...]):
@@ -308,7 +337,7 @@ FIGURES: tuple[Figure, ...] = (
         "talks",
         agg=("sum", "人数"),
         by="谈话类型",
-        categories=_fixed(TALK_TYPES),
+        categories=lambda config: config.talk_types,
     ),
     Figure(
         "talks_total",
@@ -327,7 +356,7 @@ FIGURES: tuple[Figure, ...] = (
         where=_top_leader_talks,
         agg=("sum", "人数"),
         by="谈话类型",
-        categories=_fixed(TALK_TYPES),
+        categories=lambda config: config.talk_types,
     ),
     Figure(
         "letters",
@@ -336,7 +365,7 @@ FIGURES: tuple[Figure, ...] = (
         "印发日期在统计期间内的文书，按文书类型计数",
         "letters",
         by="文书类型",
-        categories=_fixed(LETTER_TYPES),
+        categories=lambda config: config.letter_types,
     ),
     Figure(
         "letters_total",
@@ -363,6 +392,93 @@ FIGURES: tuple[Figure, ...] = (
         by="活动类型",
         categories=lambda config: tuple(config.activities),
         units=lambda config: dict(config.activities),
+    ),
+    # the bulletin figures (docs/figures.md, 通报口径): each needs an optional column
+    Figure(
+        "clues_disposed",
+        "处置问题线索",
+        "件",
+        "处置日期在统计期间内的问题线索条数（只计报送处置日期列的单位）",
+        "clues",
+        date_column="处置日期",
+        column="处置日期",
+    ),
+    Figure(
+        "clues_disposed_by_method",
+        "按处置方式处置问题线索",
+        "件",
+        "处置日期在统计期间内的问题线索，按处置方式分类计数（只计报送处置日期列的单位）",
+        "clues",
+        date_column="处置日期",
+        by="处置方式",
+        categories=_fixed(DISPOSALS),
+        column="处置日期",
+    ),
+    Figure(
+        "detained_persons",
+        "留置",
+        "人",
+        "留置日期在统计期间内的问题线索条数，一条线索为一人（只计报送留置日期列的单位）",
+        "clues",
+        date_column="留置日期",
+        column="留置日期",
+    ),
+    Figure(
+        "transferred_persons",
+        "移送检察机关",
+        "人",
+        "移送检察机关日期在统计期间内的问题线索条数，一条线索为一人"
+        "（只计报送移送检察机关日期列的单位）",
+        "clues",
+        date_column="移送检察机关日期",
+        column="移送检察机关日期",
+    ),
+    Figure(
+        "losses_recovered",
+        "挽回经济损失",
+        "万元",
+        "结案日期在统计期间内的线索所填挽回经济损失之和，四舍五入保留两位小数"
+        "（只计报送该列的单位）",
+        "clues",
+        date_column="结案日期",
+        agg=(MONEY, LOSSES),
+        column=LOSSES,
+    ),
+    Figure(
+        "sanctioned_by_rank",
+        "处分人员按职级",
+        "人",
+        "党纪政务处分人数按职级分类，同一人只计一次、职级取此人所填，未填职级的计入「未填」"
+        "（只计报送职级列的单位）",
+        "measures",
+        where=_measure_in("any"),
+        agg=PERSONS,
+        by="职级",
+        categories=_fixed((*RANKS, UNRANKED)),
+        blank=UNRANKED,
+        column="职级",
+    ),
+    Figure(
+        "sanctioned_non_party_persons",
+        "处分非中共党员公职人员",
+        "人",
+        _SANCTION_BASIS.format(kind="党纪处分或政务处分") + "，限该条记录政治面貌为非中共党员"
+        "（只计报送政治面貌列的单位）",
+        "measures",
+        where=_both(_measure_in("any"), _non_member),
+        agg=PERSONS,
+        column="政治面貌",
+    ),
+    Figure(
+        "voluntary_surrender_persons",
+        "主动投案",
+        "人",
+        "处理日期在统计期间内、主动投案为是的人数，同一人（线索编号＋姓名）只计一人"
+        "（只计报送主动投案列的单位）",
+        "measures",
+        where=_surrendered,
+        agg=PERSONS,
+        column="主动投案",
     ),
 )
 
@@ -445,8 +561,8 @@ def compute_figures(
     """
     values: dict = {}
     for f in FIGURES:
-        frame = ledgers.frames[f.sheet]
-        supplied = ledgers.present.get(f.sheet, set())
+        frame = ledgers.counted(f.sheet, f.column)
+        supplied = ledgers.reporting(f.sheet, f.column)
         if unit is not None:
             if unit not in supplied:
                 values[f.id] = None
@@ -468,8 +584,8 @@ def compute_figures_by_unit(ledgers: Ledgers, period: Period, config: Config) ->
     units = ledgers.units
     out: dict[str, dict] = {u: {} for u in units}
     for f in FIGURES:
-        values = f.compute_by_unit(ledgers.frames[f.sheet], period, config, units)
-        supplied = ledgers.present.get(f.sheet, set())
+        values = f.compute_by_unit(ledgers.counted(f.sheet, f.column), period, config, units)
+        supplied = ledgers.reporting(f.sheet, f.column)
         for u in units:
             out[u][f.id] = values[u] if u in supplied else None
     for u in units:
@@ -484,9 +600,18 @@ def rows_dated_in(ledgers: Ledgers, sheet: str, period: Period) -> pd.DataFrame:
     return frame[_dated_in(frame, ledgers.specs[sheet].date_column, period)]
 
 
-def units_reporting(ledgers: Ledgers, sheet: str, period: Period) -> set[str]:
-    """The 填报单位 with at least one row of ``sheet`` dated in ``period``."""
-    return set(rows_dated_in(ledgers, sheet, period)[UNIT].unique())
+def units_reporting(
+    ledgers: Ledgers, sheet: str, period: Period, column: str | None = None
+) -> set[str]:
+    """The 填报单位 with at least one row of ``sheet`` dated in ``period`` (with ``column``:
+    one whose ``column`` is not blank, from a unit that reports that column)."""
+    rows = rows_dated_in(ledgers, sheet, period)
+    if column is not None:
+        rows = rows[
+            rows[column].notna().to_numpy()
+            & rows[UNIT].isin(ledgers.reporting(sheet, column)).to_numpy()
+        ]
+    return set(rows[UNIT].unique())
 
 
 def compute_previous(ledgers: Ledgers, period: Period, config: Config) -> dict:
@@ -494,20 +619,51 @@ def compute_previous(ledgers: Ledgers, period: Period, config: Config) -> dict:
 
     A figure's previous value is known only when every unit that reports its ledger
     this period also reported rows then: a unit whose last year's rows were not sent
-    would otherwise turn into a growth that never happened.
+    would otherwise turn into a growth that never happened.  A bulletin figure asks
+    the same of its column: last year's rows must have it filled in (docs/figures.md).
     """
     prev = period.previous_year()
     values = compute_figures(ledgers, prev, config)
-    known: dict[str, bool] = {}
+    known: dict[tuple[str, str | None], bool] = {}
     for f in FIGURES:
-        if f.sheet not in known:
-            before = units_reporting(ledgers, f.sheet, prev)
-            known[f.sheet] = bool(before) and units_reporting(ledgers, f.sheet, period) <= before
-        if not known[f.sheet]:
+        key = (f.sheet, f.column)
+        if key not in known:
+            before = units_reporting(ledgers, f.sheet, prev, f.column)
+            now = units_reporting(ledgers, f.sheet, period) & ledgers.reporting(*key)
+            known[key] = bool(before) and now <= before
+        if not known[key]:
             values[f.id] = None
     if any(values[f"forms_{n}"] is None for n in (1, 2, 3, 4)):
         values[SHARES_ID] = None
     return values
+
+
+def partial_notices(ledgers: Ledgers, config: Config) -> list:
+    """W230: a bulletin column some units report and others do not; its figures count
+    only the units that do (docs/figures.md, 部分单位报送的列)."""
+    from .errors import Issue
+
+    labels: dict[str, list[str]] = {}
+    for f in FIGURES:
+        if f.column is not None:
+            labels.setdefault(f.column, []).append(f.label)
+    notices = []
+    for f in FIGURES:
+        if f.column is None or f.column not in labels:
+            continue
+        reporting = ledgers.reporting(f.sheet, f.column)
+        silent = sorted(ledgers.present.get(f.sheet, set()) - reporting)
+        figures = "、".join(labels.pop(f.column))
+        if reporting and silent:
+            notices.append(
+                Issue(
+                    "W230",
+                    f"「{f.column}」列只有 {len(reporting)} 个单位报送，{figures}只统计了这些单位；"
+                    f"未报送的单位：{'、'.join(silent)}",
+                    suggestion=f"请这些单位在「{ledgers.specs[f.sheet].name}」台账中补填「{f.column}」列",
+                )
+            )
+    return notices
 
 
 def points_phrase(current, previous) -> str | None:

@@ -14,16 +14,26 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .config import FORM_NAMES, Config
+from .config import FORM_NAMES, LETTER_TYPES, TALK_TYPES, Config
 
 TEXT, DATE, ENUM, BOOL, INT, NUMBER = "text", "date", "enum", "bool", "int", "number"
 
 CLUE_SOURCES = ("信访举报", "巡视巡察移交", "监督检查发现", "审计移交", "审查调查发现", "其他")
 DISPOSALS = ("谈话函询", "初步核实", "暂存待查", "予以了结")
-TALK_TYPES = ("谈心谈话", "廉政谈话", "提醒谈话", "诫勉谈话", "约谈")
 TALK_TARGETS = ("一把手", "领导班子成员", "年轻干部", "一般干部", "其他")
-LETTER_TYPES = ("廉洁提醒函", "履责提醒函", "纪检监察建议书")
 UNDISPOSED = "未处置"  # the key for clues with a blank 处置方式 (docs/rules.md, 统计口径)
+RANKS = ("省部级", "厅局级", "县处级", "乡科级", "一般干部", "其他人员")
+UNRANKED = "未填"  # the key for a sanctioned person with no 职级 (docs/figures.md)
+RANK_READINGS = (
+    ("厅级", "厅局级"),
+    ("处级", "县处级"),
+    ("科级", "乡科级"),
+    ("农村企业等其他人员", "其他人员"),
+    ("其他", "其他人员"),
+)
+PARTY_MEMBER, NON_MEMBER = "中共党员", "非中共党员"
+AFFILIATION_READINGS = (("党员", PARTY_MEMBER), ("群众", NON_MEMBER), ("非党员", NON_MEMBER))
+LOSSES = "挽回经济损失（万元）"
 UNIT_COLUMN = "填报单位"
 TOP_ALIASES = ("是否为一把手", "一把手")
 TEAM_ALIASES = ("是否为领导班子成员", "是否班子成员", "领导班子成员")
@@ -69,6 +79,12 @@ class Column:
     aliases: tuple[str, ...] = ()  # other headers a person means the same column by
     identifier: bool = False  # compared across rows: inner spaces and full-width forms ignored
     counted: bool = True  # feeds a figure: a missing optional column is worth a warning
+    # other spellings of an enum value a person means the same by (厅级 → 厅局级)
+    readings: tuple[tuple[str, str], ...] = ()
+    # a bulletin column: its figures count only the workbooks that report it, i.e. have
+    # it with at least one non-blank cell (docs/figures.md, 部分单位报送的列)
+    partial: bool = False
+    unit_note: str = ""  # the unit its header must state when it states one (万元, not 元)
 
 
 @dataclass(frozen=True)
@@ -89,12 +105,26 @@ class SheetSpec:
 
 def ledger_specs(config: Config) -> dict[str, SheetSpec]:
     """The sheets keyed by their internal name, with enums from ``config``."""
-    return dict(_ledger_specs(tuple(config.forms), tuple(config.activities)))
+    return dict(
+        _ledger_specs(
+            tuple(config.forms),
+            tuple(config.activities),
+            tuple(config.talk_types),
+            tuple(config.letter_types),
+        )
+    )
 
 
 @cache  # built once per vocabulary: figures look up a sheet's date column often
-def _ledger_specs(measures: tuple[str, ...], activities: tuple[str, ...]) -> dict[str, SheetSpec]:
+def _ledger_specs(
+    measures: tuple[str, ...],
+    activities: tuple[str, ...],
+    talk_types: tuple[str, ...] = TALK_TYPES,
+    letter_types: tuple[str, ...] = LETTER_TYPES,
+) -> dict[str, SheetSpec]:
     yes_no = "从下拉列表选择 是 或 否"
+    # a column that only some departments keep: blank cells count for nothing
+    partial = "选填；不填此列的单位不计入相应指标"
     specs = [
         SheetSpec(
             "clues",
@@ -131,6 +161,38 @@ def _ledger_specs(measures: tuple[str, ...], activities: tuple[str, ...]) -> dic
                 Column(
                     "结案日期", DATE, note="须先有立案日期，不得早于立案日期", aliases=("结案时间",)
                 ),
+                Column(
+                    "处置日期",
+                    DATE,
+                    note=f"确定处置方式的日期，须填写处置方式，不得早于受理日期；{partial}",
+                    aliases=("处置时间",),
+                    partial=True,
+                ),
+                Column(
+                    "留置日期",
+                    DATE,
+                    note=f"须有立案日期，不得早于立案日期；{partial}",
+                    aliases=("留置时间",),
+                    partial=True,
+                ),
+                Column(
+                    "移送检察机关日期",
+                    DATE,
+                    note=f"须有立案日期，不得早于立案日期；{partial}",
+                    aliases=("移送检察机关时间", "移送检察院日期"),
+                    partial=True,
+                ),
+                Column(
+                    LOSSES,
+                    NUMBER,
+                    minimum=0,
+                    maximum=MAX_COUNT,
+                    note=f"单位万元，数字不小于 0；只计已结案（有结案日期）的行；{partial}",
+                    # the header's unit note is read off (normalise_header): 万元 is checked apart
+                    aliases=("挽回经济损失",),
+                    partial=True,
+                    unit_note="万元",
+                ),
             ),
             "受理日期",
             "一行一条问题线索（及其可能转成的案件）",
@@ -158,6 +220,30 @@ def _ledger_specs(measures: tuple[str, ...], activities: tuple[str, ...]) -> dic
                 Column("处理日期", DATE, True, note="日期，如 2022-03-05", aliases=("处理时间",)),
                 Column("形态", ENUM, True, FORM_NAMES, note="须与处理方式相符"),
                 Column("处理方式", ENUM, True, measures, note="从下拉列表中选择"),
+                Column(
+                    "职级",
+                    ENUM,
+                    choices=RANKS,
+                    note="从下拉列表中选择（也可写厅级、处级、科级）；同一人各行须一致，"
+                    f"空白取此人其他行所填；{partial}",
+                    readings=RANK_READINGS,
+                    partial=True,
+                ),
+                Column(
+                    "政治面貌",
+                    ENUM,
+                    choices=(PARTY_MEMBER, NON_MEMBER),
+                    note=f"中共党员或非中共党员（也可写党员、群众）；非中共党员不得受党纪处分；{partial}",
+                    readings=AFFILIATION_READINGS,
+                    partial=True,
+                ),
+                Column(
+                    "主动投案",
+                    BOOL,
+                    note=f"{yes_no}，空白视为否；{partial}",
+                    aliases=("是否主动投案",),
+                    partial=True,
+                ),
             ),
             "处理日期",
             "一行为对一人采取的一项措施（一人次）",
@@ -167,7 +253,7 @@ def _ledger_specs(measures: tuple[str, ...], activities: tuple[str, ...]) -> dic
             "谈话",
             (
                 Column("日期", DATE, True, note="日期，如 2022-03-05", aliases=("时间",)),
-                Column("谈话类型", ENUM, True, TALK_TYPES, note="从下拉列表中选择"),
+                Column("谈话类型", ENUM, True, talk_types, note="从下拉列表中选择"),
                 Column(
                     "人数",
                     INT,
@@ -194,7 +280,7 @@ def _ledger_specs(measures: tuple[str, ...], activities: tuple[str, ...]) -> dic
                     note="日期，如 2022-03-05",
                     aliases=("印发时间", "发文日期"),
                 ),
-                Column("文书类型", ENUM, True, LETTER_TYPES, note="从下拉列表中选择"),
+                Column("文书类型", ENUM, True, letter_types, note="从下拉列表中选择"),
                 Column("收文单位", TEXT, counted=False),
                 Column(
                     "督促整改问题数",

@@ -519,6 +519,24 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
                 )
             )
     for col in spec.columns:
+        stated = _unit_note(header[mapping[col.name]]) if col.name in mapping else ""
+        if col.unit_note and stated and stated != col.unit_note:
+            # 挽回经济损失（元） read as 万元 would be ten thousand times too much (docs/figures.md)
+            issues.append(
+                Issue(
+                    "E134",
+                    f"「{col.name}」的单位应为{col.unit_note}，表头写的是「{stated}」",
+                    file=file,
+                    sheet=sheet_name,
+                    row=header_at + 1,
+                    column=col.name,
+                    column_letter=column_letter(mapping[col.name]),
+                    suggestion=f"把金额换算为{col.unit_note}，表头改为「{col.name}」",
+                )
+            )
+        # a bulletin column is kept by some departments only: the build names them (W230)
+        if col.partial:
+            continue
         if not col.required and col.counted and col.name not in mapping.keys() | suspected:
             issues.append(
                 Issue(
@@ -579,6 +597,13 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
         frame[UNIT] = unit
     letters = {name: column_letter(i) for name, i in mapping.items()}
     return frame, letters, issues
+
+
+def _unit_note(header) -> str:
+    """The unit a header states in brackets at its end (挽回经济损失（万元） → 万元)."""
+    text = "".join(str(header or "").split())
+    found = re.search(r"[（(]([^（）()]*)[)）]$", text)
+    return found[1] if found else ""
 
 
 def _first_value(row: list) -> tuple[int, object]:

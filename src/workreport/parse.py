@@ -128,13 +128,16 @@ def _parse_number(v, integer: bool, minimum: float | None, maximum: float | None
     return int(x) if integer else x
 
 
-def _parse_enum(choices: tuple[str, ...]) -> Callable:
+def _parse_enum(choices: tuple[str, ...], readings: tuple[tuple[str, str], ...] = ()) -> Callable:
     valid = set(choices)
+    read = dict(readings)
 
     def parse(v):
         s = "".join(_text(v).split())
         if s in valid:
             return s
+        if s in read:  # 处级 is 县处级 to anyone who reads it (docs/figures.md)
+            return read[s]
         near = get_close_matches(s, choices, n=1, cutoff=0.4)
         hint = (
             f"是否应为「{near[0]}」？"
@@ -156,7 +159,7 @@ def _parser(col: Column) -> Callable:
     if col.kind == NUMBER:
         return lambda v: _parse_number(v, False, col.minimum, col.maximum)
     if col.kind == ENUM:
-        return _parse_enum(col.choices)
+        return _parse_enum(col.choices, col.readings)
     return _text
 
 
@@ -294,6 +297,11 @@ def _blank(v) -> bool:
 def _typed(values: list, col: Column) -> np.ndarray:
     if col.kind == DATE:
         return np.array(values, dtype="datetime64[D]")
+    if col.kind == BOOL and col.default is None:
+        # blank stays blank: whether a workbook reports the column is read from it
+        out = np.empty(len(values), dtype=object)
+        out[:] = [None if v is None else bool(v) for v in values]
+        return out
     if col.kind == BOOL:
         return np.array([bool(v) for v in values], dtype=bool)
     if col.kind in (INT, NUMBER):

@@ -21,6 +21,7 @@ from .figures import (
     compute_previous,
     figure_labels,
     flatten,
+    partial_notices,
     rows_dated_in,
 )
 from .load import Loaded, Progress, load_paths
@@ -110,6 +111,7 @@ class Stats:
     previous: dict
     by_unit: dict[str, dict] = field(default_factory=dict)
     rows_in_period: int = 0  # 0 with ledgers present: the period is probably mistyped
+    notices: list[Issue] = field(default_factory=list)  # W230: figures some units left out
 
     def as_json(self) -> dict:
         """The stable JSON shape given in docs/rules.md (命令行)."""
@@ -140,15 +142,19 @@ def stats_of(checked: Checked, config: Config, period: Period, *, by_unit: bool 
     previous = compute_previous(ledgers, period, config)
     units = compute_figures_by_unit(ledgers, period, config) if by_unit else {}
     rows = sum(len(rows_dated_in(ledgers, key, period)) for key in ledgers.frames)
-    return Stats(period, values, previous, units, rows)
+    return Stats(period, values, previous, units, rows, partial_notices(ledgers, config))
 
 
 def template_folder(config: Config) -> Path:
+    """The project's own templates, else the built-in set of ``[report] preset``
+    (汇报 or 通报: docs/templates.md, 模板集)."""
+    from .config import PRESETS
+
     if config.templates is not None:
         if not config.templates.is_dir():
             raise UsageError(f"模板文件夹不存在：{config.templates}")
         return config.templates
-    return Path(str(resources.files("workreport.templates")))
+    return Path(str(resources.files("workreport.templates"))) / PRESETS[config.preset]
 
 
 def signing_date(config: Config) -> date:
@@ -232,7 +238,10 @@ def render_document(stats: Stats, config: Config) -> ReportDocument:
     """Figures → the report as plain data: the templates' text and the appendix."""
     from .render.sections import render_sections
 
-    blocks, omitted = render_sections(template_folder(config), template_context(stats, config))
+    unknown: list[Tag] = []
+    blocks, omitted = render_sections(
+        template_folder(config), template_context(stats, config), unknown
+    )
     return ReportDocument(
         title=config.title,
         blocks=tuple(blocks),
@@ -240,6 +249,7 @@ def render_document(stats: Stats, config: Config) -> ReportDocument:
         date=signing_date(config),
         appendix=appendix_table(stats),
         omitted=tuple(omitted),
+        unknown=tuple(dict.fromkeys(unknown)),
     )
 
 
@@ -296,6 +306,12 @@ def prose_notices(
     if doc.omitted:
         left_out = "、".join(dict.fromkeys(label(t) for t in doc.omitted))
         notices.append(Issue("W212", f"以下指标为 0，模板已省略相应的表述：{left_out}"))
+    # a 同比 with no last year's data goes quietly: only a figure itself is worth naming
+    unknown = [t for t in doc.unknown if t.format != "yoy"]
+    if unknown:
+        # a grouped figure is named once (处分人员按职级), not by each of its categories
+        left_out = "、".join(dict.fromkeys(labels.get(t.id.split(".")[0], t.id) for t in unknown))
+        notices.append(Issue("W232", f"以下指标缺少数据，稿中省略了相应的表述：{left_out}"))
     return notices
 
 
@@ -402,7 +418,7 @@ def build_report(
     audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = guard_existing(output, force=force, inputs=paths)
     written = save_with_audit(draft, output, audit_data, backup)
-    notices = prose_notices(doc, figure_labels(config)[0], config, period)
+    notices = [*stats.notices, *prose_notices(doc, figure_labels(config)[0], config, period)]
     return BuildResult(output, stats, backup, checked.issues, doc.placeholders(), written, notices)
 
 

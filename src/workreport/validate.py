@@ -18,7 +18,7 @@ import pandas as pd
 
 from .config import Config
 from .errors import Issue
-from .ledgers import FILE, UNIT, SheetSpec, SourceFile, ledger_specs
+from .ledgers import FILE, LOSSES, NON_MEMBER, UNIT, SheetSpec, SourceFile, ledger_specs
 from .load import Loaded
 from .parse import Checker
 
@@ -31,6 +31,23 @@ class Ledgers:
     present: dict[str, set[str]]  # ledger key → 填报单位 that supply it (docs/rules.md)
     specs: dict[str, SheetSpec]  # ledger key → its contract (columns, date column)
     files: list[SourceFile] = field(default_factory=list)
+    # (ledger key, column) → 填报单位 whose rows hold at least one non-blank cell of that
+    # bulletin column (docs/figures.md, 部分单位报送的列)
+    reported: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+
+    def reporting(self, key: str, column: str | None) -> set[str]:
+        """The units a figure counting ``column`` of ledger ``key`` can count."""
+        supplied = self.present.get(key, set())
+        if column is None:
+            return supplied
+        return supplied & self.reported.get((key, column), set())
+
+    def counted(self, key: str, column: str | None) -> pd.DataFrame:
+        """The rows of ledger ``key`` from the units that report ``column``."""
+        frame = self.frames[key]
+        if column is None:
+            return frame
+        return frame[frame[UNIT].isin(self.reporting(key, column)).to_numpy()]
 
     @property
     def units(self) -> list[str]:
@@ -45,8 +62,17 @@ def validate(loaded: Loaded, config: Config) -> tuple[Ledgers, list[Issue]]:
     specs = ledger_specs(config)
     check = Checker(loaded.files)
     typed = loaded.frames  # cells were parsed per workbook by the loader (parse_workbook)
+    # read before a blank 职级 takes the person's other value: a blank is not reporting
+    reported = {
+        (key, col.name): set(typed[key][UNIT][typed[key][col.name].notna().to_numpy()].unique())
+        for key, spec in specs.items()
+        for col in spec.columns
+        if col.partial
+    }
     _check_clues(typed["clues"], check)
+    _check_bulletin_clues(typed["clues"], check)
     _check_measures(typed["measures"], typed["clues"], config, check)
+    _check_persons(typed["measures"], config, check)
     _check_letters(typed["letters"], check)
     _check_activities(typed["activities"], config, check)
     present: dict[str, set[str]] = {}
@@ -69,7 +95,10 @@ def validate(loaded: Loaded, config: Config) -> tuple[Ledgers, list[Issue]]:
             i.column_letter,
         ),
     )
-    return Ledgers(frames=typed, present=present, specs=specs, files=loaded.files), issues
+    ledgers = Ledgers(
+        frames=typed, present=present, specs=specs, files=loaded.files, reported=reported
+    )
+    return ledgers, issues
 
 
 def _check_clues(clues: pd.DataFrame, check: Checker) -> None:
@@ -122,6 +151,112 @@ def _check_clues(clues: pd.DataFrame, check: Checker) -> None:
             "立案日期",
             "clues",
             "立案日期不得早于受理日期",
+        )
+
+
+def _check_bulletin_clues(clues: pd.DataFrame, check: Checker) -> None:
+    """The dates and amount of the bulletin columns against the clue's own (docs/figures.md)."""
+    received, disposed, filed, closed = (
+        clues[c].to_numpy() for c in ("受理日期", "处置日期", "立案日期", "结案日期")
+    )
+    for i in np.flatnonzero(~np.isnat(disposed) & clues["处置方式"].isna().to_numpy()):
+        check.add(
+            "E130",
+            "有处置日期但没有处置方式",
+            clues,
+            i,
+            "处置方式",
+            "clues",
+            "填写处置方式（谈话函询、初步核实、暂存待查、予以了结），或删除处置日期",
+        )
+    for i in np.flatnonzero(disposed < received):
+        check.add(
+            "E130",
+            f"处置日期 {disposed[i]} 早于受理日期 {received[i]}",
+            clues,
+            i,
+            "处置日期",
+            "clues",
+            "处置日期不得早于受理日期",
+        )
+    for column in ("留置日期", "移送检察机关日期"):
+        dates = clues[column].to_numpy()
+        for i in np.flatnonzero(~np.isnat(dates) & np.isnat(filed)):
+            check.add(
+                "E131",
+                f"有{column}但没有立案日期",
+                clues,
+                i,
+                column,
+                "clues",
+                "留置、移送检察机关须在立案之后：请补填立案日期",
+            )
+        for i in np.flatnonzero(dates < filed):
+            check.add(
+                "E131",
+                f"{column} {dates[i]} 早于立案日期 {filed[i]}",
+                clues,
+                i,
+                column,
+                "clues",
+                f"{column}不得早于立案日期",
+            )
+    # losses are recovered by a closed case: an amount on an open one is not counted
+    losses = clues[LOSSES].to_numpy(dtype=float)
+    for i in np.flatnonzero(~np.isnan(losses) & (losses > 0) & np.isnat(closed)):
+        check.add(
+            "W231",
+            f"挽回经济损失 {losses[i]:g} 万元填在未结案的行上，不计入统计",
+            clues,
+            i,
+            LOSSES,
+            "clues",
+            "结案后填写结案日期，或把金额移到结案的线索行",
+        )
+
+
+def _check_persons(measures: pd.DataFrame, config: Config, check: Checker) -> None:
+    """One person has one 职级; a 非中共党员 is given no 党纪处分 (docs/figures.md).
+
+    A person is 线索编号 + 姓名, as in the counts.  A blank 职级 takes the person's
+    other value, in place, so that the person is counted once under one 职级.
+    """
+    rank = measures["职级"]
+    with_clue = measures["线索编号"].notna().to_numpy()
+    person = measures["线索编号"].astype(str) + "\x1f" + measures["姓名"].astype(str)
+    ranked = with_clue & rank.notna().to_numpy()
+    first: dict[str, int] = {}
+    for i in np.flatnonzero(ranked):
+        key = person.iat[i]
+        j = first.setdefault(key, i)
+        if rank.iat[j] != rank.iat[i]:
+            check.add(
+                "E132",
+                f"同一人的职级前后不一致：「{rank.iat[i]}」，而 {check.place(measures, j)} "
+                f"填的是「{rank.iat[j]}」",
+                measures,
+                i,
+                "职级",
+                "measures",
+                "同一人（线索编号＋姓名）各行的职级应相同：按处分时的职级统一",
+            )
+    known = {k: rank.iat[i] for k, i in first.items()}
+    blank = with_clue & rank.isna().to_numpy()
+    if blank.any():
+        filled = rank.to_numpy(dtype=object).copy()
+        for i in np.flatnonzero(blank):
+            filled[i] = known.get(person.iat[i])
+        measures["职级"] = filled
+    party = measures["处理方式"].isin(config.party_sanctions).to_numpy()
+    for i in np.flatnonzero(party & (measures["政治面貌"] == NON_MEMBER).to_numpy()):
+        check.add(
+            "E133",
+            f"政治面貌为非中共党员，却受到党纪处分「{measures['处理方式'].iat[i]}」",
+            measures,
+            i,
+            "政治面貌",
+            "measures",
+            "核对政治面貌，或改为政务处分",
         )
 
 

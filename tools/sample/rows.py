@@ -8,6 +8,7 @@ fixed order, so two runs give the same rows.  The vocabularies (处理方式 →
 from __future__ import annotations
 
 import random
+import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -427,6 +428,44 @@ def build_activities() -> None:
                 r["备注"] = "警示教育大会"
 
 
+# The bulletin columns (docs/figures.md, 通报口径) are derived from each row, not drawn
+# from ``rng``: the first-release columns, and so the model report, stay as they were.
+RANK_TEXT = ("乡科级", "一般干部", "其他人员", "处级", "科级")  # 处级, 科级: read as 县处级, 乡科级
+
+
+def pick(key: str, n: int) -> int:
+    return zlib.crc32(key.encode("utf-8")) % n
+
+
+def bulletin_clue_cells(c: Clue) -> dict:
+    held = {m.clue.id for m in MEASURES if m.clue is not None and m.form == "第四种形态"}
+    sanctioned = {m.clue.id for m in MEASURES if m.clue is not None and m.form != "第一种形态"}
+    disposed = None
+    if c.disposal:
+        disposed = c.received + timedelta(days=3 + pick(c.id, 12))
+        disposed = min(disposed, c.filed) if c.filed else disposed
+    return {
+        "处置日期": disposed,
+        "留置日期": c.filed + timedelta(days=2) if c.filed and c.id in held else None,
+        "挽回经济损失（万元）": round(0.5 + pick(c.id, 40) * 0.75, 2)
+        if c.closed and c.id in sanctioned
+        else None,
+    }
+
+
+def bulletin_measure_cells(m: Measure, party_persons: set[str]) -> dict:
+    if m.clue is None:
+        return {"职级": None, "政治面貌": "中共党员", "主动投案": False}
+    person = m.clue.id + m.name
+    gov_only = person not in party_persons and m.form != "第一种形态"
+    return {
+        # a first-form row leaves 职级 blank: it takes the person's value from another row
+        "职级": None if m.form == "第一种形态" else RANK_TEXT[pick(person, len(RANK_TEXT))],
+        "政治面貌": "非中共党员" if gov_only and pick(person, 2) == 0 else "中共党员",
+        "主动投案": pick(person, 4) == 0,
+    }
+
+
 def clue_rows(unit: str) -> list[dict]:
     rows = []
     for c in sorted((c for c in CLUES if c.unit == unit), key=lambda c: (c.received, c.id)):
@@ -442,6 +481,7 @@ def clue_rows(unit: str) -> list[dict]:
                 "处置方式": c.disposal,
                 "立案日期": c.filed,
                 "结案日期": c.closed,
+                **bulletin_clue_cells(c),
                 "备注": c.note,
             }
         )
@@ -449,6 +489,8 @@ def clue_rows(unit: str) -> list[dict]:
 
 
 def measure_rows(unit: str) -> list[dict]:
+    party = set(_CONFIG.party_sanctions)
+    party_persons = {m.clue.id + m.name for m in MEASURES if m.clue and m.measure in party}
     rows = []
     for m in sorted((m for m in MEASURES if m.unit == unit), key=lambda m: m.when):
         rows.append(
@@ -460,6 +502,7 @@ def measure_rows(unit: str) -> list[dict]:
                 "处理日期": m.when,
                 "形态": m.form,
                 "处理方式": m.measure,
+                **bulletin_measure_cells(m, party_persons),
                 "备注": m.note,
             }
         )

@@ -62,10 +62,11 @@ class Layout:
     date_format: str = "yyyy-mm-dd"
 
     @classmethod
-    def of(cls, sheet: str, serial=True, remark=True, order=None, **mess) -> Layout:
+    def of(cls, sheet: str, serial=True, remark=True, order=None, bulletin=(), **mess) -> Layout:
         """The layout ``scenario.WORKBOOKS`` describes: the contract's columns (or
-        ``order``), with 序号 in front and 备注 at the end unless told otherwise."""
-        ledger = tuple(c.name for c in SHEETS[sheet].columns)
+        ``order``), with 序号 in front and 备注 at the end unless told otherwise.  Of the
+        bulletin columns (docs/figures.md, 通报口径) only those in ``bulletin`` are kept."""
+        ledger = tuple(c.name for c in SHEETS[sheet].columns if not c.partial or c.name in bulletin)
         if order is not None and sorted(order) != sorted(ledger):
             raise ValueError(f"{sheet}: order {order} is not the ledger's columns {ledger}")
         columns = ("序号",) * serial + tuple(order or ledger) + ("备注",) * remark

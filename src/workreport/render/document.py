@@ -75,6 +75,7 @@ class ReportDocument:
     date: date
     appendix: Table | None = None
     omitted: tuple[Tag, ...] = ()  # figures the template left out because they were 0
+    unknown: tuple[Tag, ...] = ()  # missing figures a {% known %} left out (the 通报)
 
     @property
     def text(self) -> str:

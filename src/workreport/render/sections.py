@@ -60,6 +60,7 @@ _MARK = re.compile(
 # {% clause %} and {% item "一是" %} leave these around their text (see resolve_zeros)
 CLAUSE_OPEN, CLAUSE_CLOSE, ITEM_OPEN, ITEM_CLOSE = "\ue003", "\ue004", "\ue005", "\ue006"
 _DROPPED, _NUMBER = "\ue007", "\ue008"
+KNOWN_OPEN = "\ue009"  # {% known %}: closed by CLAUSE_CLOSE
 SECTION_GLOB = "*.j2"
 
 
@@ -357,15 +358,20 @@ ITEM_STYLES = {
 
 class ZeroExtension(Extension):
     """``{% clause %}…{% endclause %}`` and ``{% item "一是" %}…{% enditem %}``: words
-    that are left out when every figure they hold is 0 (docs/templates.md, 为 0 的内容)."""
+    that are left out when every figure they hold is 0 (docs/templates.md, 为 0 的内容);
+    ``{% known %}…{% endknown %}``: words left out when a figure they hold is missing,
+    as the 通报 leaves out what it cannot state (docs/templates.md, 模板集)."""
 
-    tags = {"clause", "item"}
+    tags = {"clause", "item", "known"}
 
     def parse(self, parser):
         token = next(parser.stream)
         if token.value == "clause":
             body = parser.parse_statements(("name:endclause",), drop_needle=True)
             call = self.call_method("_clause")
+        elif token.value == "known":
+            body = parser.parse_statements(("name:endknown",), drop_needle=True)
+            call = self.call_method("_known")
         else:
             style = parser.parse_expression()
             body = parser.parse_statements(("name:enditem",), drop_needle=True)
@@ -374,6 +380,9 @@ class ZeroExtension(Extension):
 
     def _clause(self, caller) -> str:
         return f"{CLAUSE_OPEN}{caller()}{CLAUSE_CLOSE}"
+
+    def _known(self, caller) -> str:
+        return f"{KNOWN_OPEN}{caller()}{CLAUSE_CLOSE}"
 
     def _item(self, style, caller) -> str:
         if style not in ITEM_STYLES:
@@ -410,9 +419,12 @@ def section_names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.glob(SECTION_GLOB))
 
 
-def render_sections(folder: Path, context: dict) -> tuple[list[Block], list[Tag]]:
+def render_sections(
+    folder: Path, context: dict, unknown: list[Tag] | None = None
+) -> tuple[list[Block], list[Tag]]:
     """Render every section template in file-name order into blocks; also returns the
-    tags of the figures left out because they were 0."""
+    tags of the figures left out because they were 0.  The tags of missing figures
+    that a ``{% known %}`` left out are added to ``unknown``."""
     env = make_environment(folder)
     names = section_names(folder)
     if not names:
@@ -420,7 +432,7 @@ def render_sections(folder: Path, context: dict) -> tuple[list[Block], list[Tag]
     blocks: list[Block] = []
     omitted: list[Tag] = []
     for name in names:
-        text, dropped = resolve_zeros(render_one(env, folder, name, context))
+        text, dropped = resolve_zeros(render_one(env, folder, name, context), unknown)
         blocks.extend(parse_blocks(text))
         omitted.extend(dropped)
     return blocks, omitted
@@ -429,7 +441,7 @@ def render_sections(folder: Path, context: dict) -> tuple[list[Block], list[Tag]
 _SEPARATORS = "、，；,;"
 
 
-def resolve_zeros(text: str) -> tuple[str, list[Tag]]:
+def resolve_zeros(text: str, unknown: list[Tag] | None = None) -> tuple[str, list[Tag]]:
     """Leave out every clause and item whose figures are all 0, with one separator next
     to it, and number the items kept (一是、二是…; （1）（2）… across consecutive lines).
 
@@ -440,7 +452,7 @@ def resolve_zeros(text: str) -> tuple[str, list[Tag]]:
     lines = []
     for line in text.split("\n"):
         tree, _ = _parse_marks(line, 0, "")
-        lines.append(_tidy(_render_kept(tree, omitted)))
+        lines.append(_tidy(_render_kept(tree, omitted, unknown if unknown is not None else [])))
     return _number_items(lines), list(dict.fromkeys(omitted))
 
 
@@ -451,14 +463,14 @@ def _parse_marks(text: str, at: int, closing: str) -> tuple[list, int]:
     start = at
     while at < len(text):
         ch = text[at]
-        if ch in (CLAUSE_OPEN, ITEM_OPEN):
+        if ch in (CLAUSE_OPEN, ITEM_OPEN, KNOWN_OPEN):
             out.append(text[start:at])
             style = ""
             if ch == ITEM_OPEN:
                 end = text.index(SEP, at)
                 style, at = text[at + 1 : end], end
             children, at = _parse_marks(
-                text, at + 1, CLAUSE_CLOSE if ch == CLAUSE_OPEN else ITEM_CLOSE
+                text, at + 1, ITEM_CLOSE if ch == ITEM_OPEN else CLAUSE_CLOSE
             )
             out.append([ch, style, children])
             start = at
@@ -477,13 +489,14 @@ def _parse_marks(text: str, at: int, closing: str) -> tuple[list, int]:
     return out, at
 
 
-def _figures(tree: list, nested: bool = True) -> list[re.Match]:
-    """The counts in ``tree`` (not years or words), with those of nested parts or not."""
+def _figures(tree: list, nested: bool = True, known: bool = True) -> list[re.Match]:
+    """The counts in ``tree`` (not years or words), with those of nested parts or not
+    (and of nested ``{% known %}`` parts or not: each answers for its own)."""
     found = []
     for part in tree:
         if isinstance(part, list):
-            if nested:
-                found.extend(_figures(part[2]))
+            if nested and (known or part[0] != KNOWN_OPEN):
+                found.extend(_figures(part[2], known=known))
         elif part.startswith(OPEN):
             m = _MARK.fullmatch(part)
             if m[4] != "n":
@@ -499,20 +512,42 @@ def _all_zero(children: list) -> bool:
     return bool(counts) and all(m[4] == "z" for m in counts)
 
 
-def _render_kept(tree: list, omitted: list[Tag]) -> str:
+def _render_kept(tree: list, omitted: list[Tag], unknown: list[Tag]) -> str:
     out = []
     for part in tree:
         if not isinstance(part, list):
             out.append(part)
             continue
         kind, style, children = part
+        if kind == KNOWN_OPEN:
+            gone = [m for m in _figures(children, known=False) if m[4] == "m"]
+            if gone:
+                unknown.extend(Tag(m[2], m[3], m[1]) for m in gone)
+                # words that open with their own punctuation («，同比增长…») go with it;
+                # others go like a clause, with one separator beside them
+                if not _opening_text(children).startswith(tuple(_SEPARATORS)):
+                    out.append(_DROPPED)
+            else:
+                out.append(_render_kept(children, omitted, unknown))
+            continue
         if _all_zero(children):
             omitted.extend(Tag(m[2], m[3], m[1]) for m in _figures(children) if m[4] == "z")
             out.append(_DROPPED)
             continue
         number = f"{_NUMBER}{style}{SEP}" if kind == ITEM_OPEN else ""
-        out.append(number + _render_kept(children, omitted))
+        out.append(number + _render_kept(children, omitted, unknown))
     return "".join(out)
+
+
+_RANK = {"、": 0, "，": 1, ",": 1, "；": 2, ";": 2}  # the weaker separator of two goes
+
+
+def _opening_text(tree: list) -> str:
+    for part in tree:
+        text = _opening_text(part[2]) if isinstance(part, list) else part
+        if text:
+            return text
+    return ""
 
 
 def _tidy(line: str) -> str:
@@ -520,7 +555,10 @@ def _tidy(line: str) -> str:
     the one before it; a part alone between two full stops takes the second."""
     while (at := line.find(_DROPPED)) >= 0:
         before, after = line[:at], line[at + 1 :]
-        if after[:1] in tuple(_SEPARATORS):
+        if after[:1] in _RANK and before[-1:] in _RANK and _RANK[before[-1]] <= _RANK[after[0]]:
+            # the last of a list goes with the 、 before it: «A、B、[C]；D» → «A、B；D»
+            before = before[:-1]
+        elif after[:1] in tuple(_SEPARATORS):
             after = after[1:]
         elif before[-1:] in tuple(_SEPARATORS):
             before = before[:-1]
