@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
-from .errors import Issue
+from .errors import Issue, reason
 from .ledgers import (
     EXTRA_COLUMNS,
     FILE,
@@ -327,8 +327,6 @@ def _open(path: Path):
 def _unreadable(name: str, error: Exception, sheet: str = "") -> Issue:
     import python_calamine
 
-    kind = type(error).__name__
-    text = str(error).splitlines()[0][:120] if str(error) else kind
     if isinstance(error, python_calamine.PasswordError):
         return Issue(
             "E002",
@@ -339,7 +337,7 @@ def _unreadable(name: str, error: Exception, sheet: str = "") -> Issue:
         )
     return Issue(
         "E001",
-        f"文件无法读取（{kind}: {text}）",
+        f"文件无法读取（{reason(error)}）",
         file=name,
         sheet=sheet,
         suggestion="用 Excel 或 WPS 打开后另存为 .xlsx 再提交",

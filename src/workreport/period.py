@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .errors import UsageError
+from .errors import UsageError, reason
 
 _RANGE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:\.\.|~|至)\s*(\d{4}-\d{1,2}-\d{1,2})\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
@@ -66,7 +66,7 @@ def parse_period(text: str) -> Period:
             y, mo = int(m[1]), int(m[2])
             return Period(date(y, mo, 1), _month_end(y, mo))
     except ValueError as e:
-        raise UsageError(f"统计期间「{value}」中的日期无效：{e}") from e
+        raise UsageError(f"统计期间「{value}」中的日期无效：{reason(e)}") from e
     raise UsageError(
         f"无法识别统计期间「{value}」。可用格式：2022-01-01..2022-06-30、2022、2022H1、2022Q3、2022-03"
     )

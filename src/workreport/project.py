@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import CONFIG_NAME, Config
-from .errors import OutputError, UsageError
+from .errors import OutputError, UsageError, reason
 from .write import write_atomic
 
 INBOX = "收文"
@@ -59,7 +59,7 @@ def init_project(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OutputError(f"无法创建文件夹 {folder}：{e.strerror or e}") from e
+        raise OutputError(f"无法创建文件夹 {folder}：{reason(e)}") from e
     target = folder / CONFIG_NAME
     if target.exists():
         raise UsageError(f"{target} 已存在：这里已经是一个 workreport 项目，未做任何修改。")
@@ -75,7 +75,7 @@ def init_project(
                 shutil.copyfile(source, dest)
                 written.append(dest)
     except OSError as e:
-        raise OutputError(f"无法在 {folder} 中写入：{e.strerror or e}") from e
+        raise OutputError(f"无法在 {folder} 中写入：{reason(e)}") from e
     ledger = folder / LEDGER_TEMPLATE
     if not ledger.exists():
         write_ledger_template(ledger, config)

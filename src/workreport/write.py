@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, reason
 
 
 def lock_file(path: Path) -> Path | None:
@@ -44,7 +44,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
-        raise OutputError(f"无法写入 {path}：{_why(e)}") from e
+        raise OutputError(f"无法写入 {path}：{reason(e)}") from e
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         with os.fdopen(fd, "wb") as fh:
@@ -54,26 +54,10 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"无法写入 {path}：{_why(e)}") from e
+        raise OutputError(f"无法写入 {path}：{reason(e)}") from e
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _why(error: OSError) -> str:
-    reasons = {
-        "EACCES": "没有写入权限",
-        "EPERM": "没有写入权限",
-        "EROFS": "所在位置只读",
-        "ENOSPC": "磁盘空间不足",
-        "EISDIR": "这是一个文件夹",
-        "ENOTDIR": "路径中有一段不是文件夹",
-        "EEXIST": "路径中有同名文件",
-        "ENOENT": "路径不存在",
-    }
-    import errno
-
-    return reasons.get(errno.errorcode.get(error.errno or 0, ""), error.strerror or str(error))
 
 
 def refuse_existing(path: Path, *, force: bool, what: str) -> Path | None:
@@ -112,5 +96,5 @@ def keep_backup(path: Path) -> Path:
     try:
         shutil.copy2(path, target)
     except OSError as e:
-        raise OutputError(f"无法备份 {path}：{_why(e)}，未写入任何内容") from e
+        raise OutputError(f"无法备份 {path}：{reason(e)}，未写入任何内容") from e
     return target
