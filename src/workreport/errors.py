@@ -51,6 +51,16 @@ CODES: dict[str, str] = {
     "W206": "不是台账列的列，已忽略",
     "W207": "缺少可选的台账列，按空白处理",
     "W208": "统计期间内没有任何台账行（期间写错了？）",
+    # workreport check (SPEC §9): C301–C319 must be fixed before sending, C320–C330 worth a look
+    "C301": "稿中还有【待补充】占位",
+    "C302": "稿中还有未接受或拒绝的修订",
+    "C303": "稿中还有批注",
+    "C304": "稿中有身份证号码（校验位正确的 18 位号码）",
+    "C305": "稿中有手机号码",
+    "C306": "稿中有台账里的人名（被反映人、姓名；只报位置和台账行，不显示人名）",
+    "C321": "正文中出现数字 0（值得一看）",
+    "C322": "手工输入的数字与台账计算结果不同（值得一看）",
+    "C323": "落款日期早于统计期间结束日（值得一看）",
 }
 
 
@@ -182,6 +192,10 @@ def reason(error: BaseException) -> str:
         return "这个月没有这一天"
     if isinstance(error, ValueError) and "year" in text:
         return "年份超出范围"
+    if name == "TimeoutExpired":
+        return "运行超时"
+    if name == "CalledProcessError":
+        return f"程序出错退出（退出码 {error.returncode}）"
     if isinstance(error, UnicodeError):
         return "文字编码无法识别"
     if isinstance(error, MemoryError):
