@@ -401,7 +401,8 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
     \b
     例：workreport refresh 汇报.docx 收文/
     """
-    from .format import clip, table
+    from .errors import clip
+    from .format import table
     from .refresh import refresh_draft
 
     # the draft's own period unless --period says otherwise (not the project file's)

@@ -102,6 +102,14 @@ class Issue:
         return " / ".join(p for p in parts if p)
 
 
+def clip(text: str, limit: int = 80) -> str:
+    """A text shortened for a message: a cell or a tag may hold megabytes (docs/rules.md, 命令行)."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…（共 {len(text)} 字）"
+
+
 class WorkreportError(Exception):
     """Base of every error the user can cause and fix."""
 

@@ -116,14 +116,6 @@ def table(
     return "\n".join(lines)
 
 
-def clip(text: str, limit: int = 80) -> str:
-    """A text shortened for a message: a cell or a tag may hold megabytes (docs/rules.md, 命令行)."""
-    text = str(text)
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}…（共 {len(text)} 字）"
-
-
 def issues_table(issues: Sequence[Issue], max_width: int | None = None) -> str:
     rows = []
     for i in issues:

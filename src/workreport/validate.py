@@ -72,6 +72,11 @@ def validate(loaded: Loaded, config: Config) -> tuple[Ledgers, list[Issue]]:
     return Ledgers(frames=typed, present=present, specs=specs, files=loaded.files), issues
 
 
+def _day(value: np.datetime64) -> str:
+    """A date as the clerk writes it, 2022-03-01, never with a time of day (docs/rules.md, 命令行)."""
+    return str(np.datetime64(value, "D"))
+
+
 def _check_clues(clues: pd.DataFrame, check: Checker) -> None:
     ids = clues["线索编号"]
     dup = ids.notna() & ids.duplicated(keep=False)
@@ -106,7 +111,7 @@ def _check_clues(clues: pd.DataFrame, check: Checker) -> None:
     for i in np.flatnonzero(closed < filed):
         check.add(
             "E108",
-            f"结案日期 {closed[i]} 早于立案日期 {filed[i]}",
+            f"结案日期 {_day(closed[i])} 早于立案日期 {_day(filed[i])}",
             clues,
             i,
             "结案日期",
@@ -116,7 +121,7 @@ def _check_clues(clues: pd.DataFrame, check: Checker) -> None:
     for i in np.flatnonzero(filed < received):
         check.add(
             "E108",
-            f"立案日期 {filed[i]} 早于受理日期 {received[i]}",
+            f"立案日期 {_day(filed[i])} 早于受理日期 {_day(received[i])}",
             clues,
             i,
             "立案日期",

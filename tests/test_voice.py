@@ -1,0 +1,241 @@
+"""One voice at the terminal (docs/rules.md, 命令行): every word a clerk reads is Chinese.
+
+Each row of CASES runs one command line, in-process through CliRunner and as the
+installed command in a subprocess, and checks its exit code, one exact Chinese text,
+and that no Latin word appears other than those the rules let stay Latin: a path, a
+code, an option or command name, a metavariable, a figure id, a format name, a
+period as the user writes it, a product name and the version line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SAMPLE, clue, write_workbook
+from workreport.cli import cli
+from workreport.config import load_config
+from workreport.figures import figure_ids
+
+# Words the rules let stay Latin, besides paths, codes, options and metavariables
+ALLOWED = {
+    "workreport",  # the command's name, in every usage line and example
+    *("json", "csv", "table", "docx", "xlsx", "xlsm", "xls", "ods", "pdf", "toml", "XML"),
+    *("Excel", "Word", "WPS", "LibreOffice", "Python", "PDF"),
+    "unit",  # a value of --by, which the user types
+    "sample_data",  # the sample folder, a path in the examples
+    "id",  # the id column's header in stats --format csv
+}
+CODE = re.compile(r"^[EWC]\d{3}$")
+METAVAR = re.compile(r"^\[?[A-Z_]+\]?(\.\.\.)?$")  # PATHS..., [OPTIONS], COMMAND
+PERIOD = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?([HQ]\d)?(\.\.\d{4}-\d{2}-\d{2})?$")
+WORD = re.compile(r"[A-Za-z0-9_.\-/~$\[\]|:']+")
+
+
+def disallowed_latin(text: str, commands: set[str], typed: list[str] = ()) -> list[str]:
+    """The Latin words in ``text`` that the rules do not let stay Latin; what the user
+    ``typed`` may be shown back as it was typed."""
+    for arg in sorted(typed, key=len, reverse=True):
+        text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(arg)}(?![A-Za-z0-9])", " ", text)
+    ids = {fid for fid, *_ in figure_ids(load_config(None))}
+    bad = []
+    for raw in WORD.findall(text):
+        token = raw.strip(".:'|[]")
+        if not re.search("[A-Za-z]", token):
+            continue
+        if (
+            token in ALLOWED
+            or token in commands
+            or token.split(".")[0] in ids  # clues, clues_by_source.信访举报
+            or CODE.match(token)
+            or METAVAR.match(token)
+            or PERIOD.match(token)
+            or token.startswith("-")  # an option: --period, -o
+            or "/" in token  # a path
+            or re.search(r"\.(xlsx|xlsm|xls|ods|docx|toml|j2|pdf|csv)$", token)  # a file name
+        ):
+            continue
+        if all(part in ALLOWED for part in re.split(r"[|/]", token)):
+            continue  # [table|json|csv]
+        bad.append(token)
+    return bad
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    """Every kind of input the cases need, written once."""
+    from workreport import build_report
+
+    root = tmp_path_factory.mktemp("voice")
+    shutil.copytree(SAMPLE, root / "样例")
+    build_report([root / "样例"], root / "汇报.docx", period="2022H1", audit=False)
+    shutil.copyfile(root / "汇报.docx", root / "新稿.docx")
+    write_workbook(
+        root / "收文" / "城关镇纪委.xlsx",
+        {
+            "问题线索": [
+                clue("A1", date(2022, 4, 2), filed=date(2022, 3, 1), name="张某甲"),
+                clue("A2", date(2022, 2, 5), name="李某乙"),
+            ],
+            "说明": [["本表由办公室填写"]],
+        },
+    )
+    (root / "收文" / "损坏.xlsx").write_bytes(b"not a workbook at all")
+    (root / "坏.docx").write_bytes(b"not a docx")
+    (root / "坏.toml").write_text("[report\nperiod = 2022H1\n", encoding="utf-8")
+    (root / "文件夹").mkdir()
+    return root
+
+
+@pytest.fixture
+def place(inputs, tmp_path):
+    """A fresh copy of the inputs for each case: a case's output never meets the next case."""
+    root = shutil.copytree(inputs, tmp_path / "w")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(root / "管道.xlsx")
+    return root
+
+
+# (case id, arguments, exit code, a text the output must hold)
+CASES = [
+    ("help", ["--help"], 0, "显示本帮助并退出。"),
+    ("version", ["--version"], 0, "workreport 版本 "),
+    ("no command", [], 2, "用法：workreport [OPTIONS] COMMAND [ARGS]..."),
+    ("unknown command", ["bulid"], 2, "错误：没有命令 bulid。"),
+    ("unknown option", ["validate", "--strcit", "收文"], 2, "错误：没有选项 --strcit。"),
+    ("extra argument", ["template", "-o", "a.xlsx", "b"], 2, "错误：多余的参数（b）"),
+    ("option without value", ["build", "样例", "-o"], 2, "错误：选项 -o 需要一个值。"),
+    ("build help", ["build", "--help"], 0, "[必填]"),
+    ("build missing paths", ["build"], 2, "错误：缺少参数 'PATHS...'"),
+    ("build missing output", ["build", "样例"], 2, "错误：缺少选项 '--output' / '-o'."),
+    (
+        "build into a folder",
+        ["build", "样例", "-o", "文件夹"],
+        2,
+        "错误：'--output' / '-o' 的值无效：文件「文件夹」是文件夹，应为文件。",
+    ),
+    (
+        "build missing path",
+        ["build", "没有这个文件夹", "-o", "x.docx"],
+        2,
+        "错误：'PATHS...' 的值无效：路径「没有这个文件夹」不存在。",
+    ),
+    ("build invalid data", ["build", "收文", "-p", "2022H1", "-o", "x.docx"], 1, "E108"),
+    ("build sample", ["build", "样例", "-o", "另一稿.docx"], 0, "已生成 另一稿.docx"),
+    (
+        "bad period",
+        ["stats", "样例", "--period", "2022-13"],
+        2,
+        "错误：统计期间「2022-13」中的日期无效：月份应为 1 至 12",
+    ),
+    (
+        "bad format",
+        ["stats", "样例", "--format", "xml"],
+        2,
+        "错误：'--format' 的值无效：「xml」不是可选值，可选：'table', 'json', 'csv'。",
+    ),
+    ("bad config", ["stats", "样例", "--config", "坏.toml"], 2, "配置文件格式错误：第 1 行"),
+    ("stats table", ["stats", "样例", "-p", "2022H1"], 0, "统计期间：2022-01-01 至 2022-06-30"),
+    ("stats by unit", ["stats", "样例", "-p", "2022H1", "--by", "单位"], 0, "合计"),
+    ("stats csv", ["stats", "样例", "-p", "2022H1", "--format", "csv"], 0, "id,指标,单位"),
+    ("stats list", ["stats", "--list"], 0, "口径"),
+    ("stats no paths", ["stats", "-p", "2022H1"], 2, "错误：请给出台账文件或文件夹"),
+    ("validate help", ["validate", "--help"], 0, "[默认：table]"),
+    ("validate clean", ["validate", "样例"], 0, "共检查 7 个文件"),
+    ("validate problems", ["validate", "收文"], 1, "早于受理日期 2022-04-02"),
+    (
+        "validate missing path",
+        ["validate", "/没有/这里"],
+        2,
+        "错误：'PATHS...' 的值无效：路径「/没有/这里」不存在。",
+    ),
+    ("template", ["template", "-o", "台账.xlsx"], 0, "已生成 台账.xlsx"),
+    ("template wrong suffix", ["template", "-o", "台账.docx"], 2, "台账模板应以 .xlsx 结尾"),
+    ("refresh", ["refresh", "汇报.docx", "样例", "-o", "刷新.docx"], 0, "已更新 刷新.docx"),
+    (
+        "refresh missing draft",
+        ["refresh", "无.docx", "样例"],
+        2,
+        "错误：'DRAFT' 的值无效：文件「无.docx」不存在。",
+    ),
+    ("diff", ["diff", "汇报.docx", "新稿.docx"], 0, "两份稿件"),
+    (
+        "diff not a docx",
+        ["diff", "坏.docx", "汇报.docx"],
+        1,
+        "坏.docx：无法读取，不是有效的 Word 文档（.docx）：文件已损坏，或不是这种格式的文件",
+    ),
+    ("check", ["check", "汇报.docx", "样例"], 0, "没有发现问题。"),
+    ("check not a docx", ["check", "坏.docx"], 1, "无法读取，不是有效的 Word 文档"),
+    ("final", ["final", "汇报.docx", "-o", "报送稿.docx", "--force"], 0, "已生成报送稿"),
+    ("init", ["init", "新项目"], 0, "已创建项目 新项目"),
+    ("init over a file", ["init", "坏.toml"], 2, "文件夹「坏.toml」是文件，应为文件夹。"),
+]
+if hasattr(os, "mkfifo"):
+    CASES.append(
+        (
+            "pipe as input",
+            ["validate", "管道.xlsx"],
+            2,
+            "错误：'PATHS...' 的值无效：「管道.xlsx」不是普通文件（可能是管道或设备），无法读取。",
+        )
+    )
+
+
+def test_every_command_is_in_the_table():
+    """A command added later must be run here too, so that it speaks the same way."""
+    covered = {args[0] for _, args, *_ in CASES if args}
+    assert set(cli.commands) <= covered
+
+
+def installed() -> str:
+    exe = Path(sys.executable).with_name("workreport")
+    return str(exe) if exe.exists() else shutil.which("workreport")
+
+
+@pytest.mark.parametrize("how", ["in-process", "installed"])
+@pytest.mark.parametrize(("name", "args", "code", "text"), CASES, ids=[c[0] for c in CASES])
+def test_every_word_is_chinese(place, monkeypatch, how, name, args, code, text):
+    if how == "in-process":
+        monkeypatch.chdir(place)
+        result = CliRunner().invoke(cli, args, prog_name="workreport")
+        output, exit_code = result.output, result.exit_code
+    else:
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+        done = subprocess.run(
+            [installed(), *args], cwd=place, capture_output=True, timeout=120, env=env
+        )
+        output = done.stdout.decode("utf-8") + done.stderr.decode("utf-8")
+        exit_code = done.returncode
+    assert "Traceback" not in output
+    if code is not None:
+        assert exit_code == code, output
+    assert text in output
+    assert disallowed_latin(output, set(cli.commands), args) == [], output
+
+
+def test_the_checker_catches_click_and_python_english():
+    commands = set(cli.commands)
+    assert disallowed_latin("Error: Missing argument 'PATHS...'.", commands) == [
+        "Error",
+        "Missing",
+        "argument",
+    ]
+    assert disallowed_latin("错误：month must be in 1..12", commands) == [
+        "month",
+        "must",
+        "be",
+        "in",
+    ]
+    assert (
+        disallowed_latin("用法：workreport build [OPTIONS] PATHS... --period 2022H1", commands)
+        == []
+    )
