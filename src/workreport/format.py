@@ -146,7 +146,7 @@ def issues_summary(issues: Sequence[Issue], files: int, rows: int) -> str:
     per_file: dict[str, Counter] = {}
     for i in issues:
         per_file.setdefault(i.file or "（全部）", Counter())[i.severity] += 1
-    for name, c in sorted(per_file.items()):
+    for name, c in per_file.items():  # in the order of the list above
         lines.append(f"  {name}：错误 {c['错误']}，警告 {c['警告']}")
     return "\n".join(lines)
 

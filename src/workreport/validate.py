@@ -58,18 +58,31 @@ def validate(loaded: Loaded, config: Config) -> tuple[Ledgers, list[Issue]]:
         present[key] = set(frame[UNIT].unique()) | {
             f.unit for f in loaded.files if key in f.sheets and f.name not in with_rows
         }
-    # read like the workbooks: file by file, sheet by sheet, row by row
-    issues = sorted(
-        loaded.issues + _check_resubmissions(loaded.files) + check.issues,
+    found = loaded.issues + _check_resubmissions(loaded.files) + check.issues
+    issues = in_reading_order(found, loaded.files)
+    return Ledgers(frames=typed, present=present, specs=specs, files=loaded.files), issues
+
+
+def in_reading_order(issues: list[Issue], files: list[SourceFile]) -> list[Issue]:
+    """Issues as a person reads the workbooks (docs/rules.md, 命令行): files by path, then
+    sheets in each workbook's own order (not by name), then rows, then columns."""
+    rank: dict[str, dict[str, int]] = {f.name: {} for f in files}
+    for f in files:
+        for sheet in f.all_sheets:
+            rank[f.name].setdefault(sheet, len(rank[f.name]))
+    for i in issues:  # a refused workbook: its sheets in the order the reader met them
+        if i.sheet:
+            rank.setdefault(i.file, {}).setdefault(i.sheet, len(rank[i.file]))
+    return sorted(
+        issues,
         key=lambda i: (
-            i.file,
-            i.sheet,
+            tuple(i.file.split("/")),
+            rank[i.file][i.sheet] if i.sheet else -1,
             -1 if i.row is None else i.row,
             len(i.column_letter),
             i.column_letter,
         ),
     )
-    return Ledgers(frames=typed, present=present, specs=specs, files=loaded.files), issues
 
 
 def _day(value: np.datetime64) -> str:
