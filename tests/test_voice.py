@@ -239,3 +239,169 @@ def test_the_checker_catches_click_and_python_english():
         disallowed_latin("用法：workreport build [OPTIONS] PATHS... --period 2022H1", commands)
         == []
     )
+
+
+# --- the order of problems, the file count, E004 (docs/rules.md, 命令行) ---
+
+
+def test_problems_follow_the_files_then_the_workbooks_sheet_order_then_rows(tmp_path):
+    from conftest import HEADERS
+
+    folder = tmp_path / "收文"
+    bad_talk = [date(2022, 1, 3), "不存在的谈话类型", 1, None]
+    write_workbook(
+        folder / "乙单位.xlsx",
+        {
+            "谈话": [bad_talk],
+            "问题线索": [clue("B2", date(2022, 4, 2), filed=date(2022, 3, 1))],
+            "文书": [],
+            "说明": [["填表人：办公室"]],
+        },
+    )
+    write_workbook(folder / "下级" / "甲单位.xlsx", {"谈话": [bad_talk, bad_talk]})
+    (folder / "甲单位.xlsx").write_bytes(b"broken")
+    assert "谈话" in HEADERS
+    out = CliRunner().invoke(cli, ["validate", str(folder), "--format", "json"]).output
+    import json
+
+    places = [(i["file"], i["sheet"], i["row"]) for i in json.loads(out)["issues"]]
+    assert places == [
+        ("下级/甲单位.xlsx", "谈话", 2),
+        ("下级/甲单位.xlsx", "谈话", 3),
+        ("乙单位.xlsx", "谈话", 2),  # 谈话 before 问题线索: the workbook's order, not the name's
+        ("乙单位.xlsx", "问题线索", 2),
+        ("乙单位.xlsx", "说明", None),
+        ("甲单位.xlsx", "", None),
+    ]
+
+
+def test_validate_and_build_count_every_file_found_the_refused_ones_too(tmp_path):
+    folder = tmp_path / "收文"
+    write_workbook(folder / "城关镇纪委.xlsx", {"问题线索": [clue("A1", date(2022, 1, 5))]})
+    (folder / "损坏.xlsx").write_bytes(b"broken")
+    checked = CliRunner().invoke(cli, ["validate", str(folder)])
+    built = CliRunner().invoke(
+        cli, ["build", str(folder), "-p", "2022H1", "-o", str(tmp_path / "a.docx")]
+    )
+    assert "共检查 2 个文件、1 行数据：1 个错误，0 个警告。" in checked.output
+    assert "共检查 2 个文件、1 行数据：1 个错误，0 个警告。" in built.output
+
+
+def test_no_workbook_found_names_where_it_looked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "空").mkdir()
+    (tmp_path / "也空").mkdir()
+    result = CliRunner().invoke(cli, ["validate", "空", "也空"])
+    assert result.exit_code == 1
+    assert (
+        "E004 错误：在 空、也空 中没有找到任何台账工作簿（.xlsx/.xlsm/.xls/.ods）" in result.output
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_given_to_the_library_is_not_a_regular_file(tmp_path):
+    from workreport import validate_ledgers
+
+    os.mkfifo(tmp_path / "管道.xlsx")
+    result = validate_ledgers([tmp_path / "管道.xlsx"])
+    assert [(i.code, i.message) for i in result.issues] == [
+        ("E001", "不是普通文件（可能是管道或设备），无法读取")
+    ]
+    assert result.files == 1
+
+
+# --- tables that fit the terminal; whole rows into a file or a pipe ---
+
+LONG = "立案日期 2022-03-01 早于受理日期 2022-04-02，请核对两个日期是否填反，或者受理日期是否误填为结案日期"
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_a_table_fits_the_width_it_is_given(columns):
+    from workreport.format import table, width
+
+    rows = [("收文/第一纪检监察室/城关镇纪委.xlsx", "问题线索", "12", LONG)]
+    lines = table(("文件", "工作表", "行", "问题"), rows, numeric=(2,), max_width=columns)
+    lines = lines.splitlines()
+    assert max(width(line) for line in lines) <= columns
+    if columns == 200:  # room enough: the row stays whole
+        assert len(lines) == 3 and lines[2].endswith(LONG)
+    else:  # the long cell wraps under its own column; nothing is lost
+        assert len(lines) > 3
+        at = width(lines[0][: lines[0].index("问题")])
+        column = "".join(from_column(line, at) for line in lines[2:])
+        assert column.replace(" ", "") == LONG.replace(" ", "")
+
+
+def from_column(line: str, at: int) -> str:
+    """What a line shows from display column ``at`` on."""
+    from workreport.format import width
+
+    for k in range(len(line) + 1):
+        if width(line[:k]) >= at:
+            return line[k:]
+    return ""
+
+
+def test_without_a_width_a_row_stays_on_one_line():
+    from workreport.format import table
+
+    lines = table(("文件", "问题"), [("a.xlsx", LONG * 3)]).splitlines()
+    assert len(lines) == 3 and lines[2].endswith(LONG * 3)
+
+
+def test_wrapping_never_starts_a_line_with_a_full_stop():
+    from workreport.format import width, wrap
+
+    text = "新建一个汇报项目：配置文件、可编辑的模板、空白台账模板和收文文件夹。"
+    # at 66 columns 「。」 alone would start the second line: 「夹」 goes along with it
+    assert wrap(text, 66) == [
+        "新建一个汇报项目：配置文件、可编辑的模板、空白台账模板和收文文件",
+        "夹。",
+    ]
+    path = "见 收文/第一纪检监察室/城关镇纪委.xlsx 第12行"
+    lines = wrap(path, 20)
+    assert all(width(line) <= 20 for line in lines) and len(lines) > 1
+    assert "".join(lines).replace(" ", "") == path.replace(" ", "")
+
+
+def run_in_terminal(args: list[str], columns: int, cwd: Path) -> str:
+    """The installed command with its output on a pseudo-terminal ``columns`` wide."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": str(columns), "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.Popen(
+        [installed(), *args], cwd=cwd, stdout=follower, stderr=follower, env=env
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=120)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+@pytest.mark.parametrize("columns", [80, 200])
+def test_validate_on_a_terminal_fits_its_width_and_into_a_pipe_does_not_wrap(inputs, columns):
+    from workreport.format import width
+
+    shown = run_in_terminal(["validate", "收文"], columns, inputs)
+    assert "早于受理日期" in shown
+    assert max(width(line) for line in shown.splitlines()) <= columns
+    piped = subprocess.run(
+        [installed(), "validate", "收文"],
+        cwd=inputs,
+        capture_output=True,
+        env={**os.environ, "COLUMNS": str(columns)},
+    ).stdout.decode("utf-8")
+    row = next(line for line in piped.splitlines() if "E108" in line)
+    assert "立案日期 2022-03-01 早于受理日期 2022-04-02" in row  # whole, on one line
+    assert width(row) > 80

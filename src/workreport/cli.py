@@ -478,6 +478,7 @@ def diff(a, b, config_path, fmt, with_text):
         workreport diff 汇报.v1.docx 汇报.docx --text --format json
     """
     from .diff import diff_drafts
+    from .errors import clip
     from .format import figure_changes_table, table
 
     config = _config(config_path, [])
@@ -494,7 +495,9 @@ def diff(a, b, config_path, fmt, with_text):
     if result.typed:
         click.echo(f"以下 {len(result.typed)} 个数字是手工输入的（与稿件记录的数值不符）：")
         names = {"a": a.name, "b": b.name}
-        rows = [(names[t.draft], t.id, t.label, t.shown, t.expected) for t in result.typed]
+        rows = [
+            (names[t.draft], t.id, t.label, clip(t.shown), clip(t.expected)) for t in result.typed
+        ]
         header = ("稿件", "指标", "名称", "稿中显示", "记录的数值")
         click.echo(table(header, rows, max_width=_columns()))
     for name, old, new in result.inputs:
@@ -531,6 +534,7 @@ def check(draft, paths, period, config_path, fmt, quiet):
         workreport check 汇报.docx
     """
     from .check import check_draft
+    from .errors import clip
     from .format import table
 
     config = _config(config_path, paths) if paths else None
@@ -541,7 +545,7 @@ def check(draft, paths, period, config_path, fmt, quiet):
         for title, findings in (("必须修改", result.must_fix), ("值得一看", result.warnings)):
             if findings:
                 click.echo(f"{title}（{len(findings)} 处）：")
-                rows = [(f.code, f.place, f.message, f.source) for f in findings]
+                rows = [(f.code, f.place, clip(f.message, 200), f.source) for f in findings]
                 header = ("代码", "位置", "问题", "来自台账")
                 click.echo(table(header, rows, max_width=_columns()))
         if not result.names_checked:
@@ -575,11 +579,14 @@ def final(draft, output, pdf, force):
     例：workreport final 汇报.docx -o 报送稿.docx
         workreport final 汇报.docx -o 报送稿.docx --pdf
     """
+    from .errors import clip
     from .final import final_copy
 
     result = final_copy(draft, output, pdf=pdf, force=force)
     for f in result.forced:
-        click.echo(f"警告：{f.code} {f.place}：{f.message}（--force，仍然生成）", err=True)
+        click.echo(
+            f"警告：{f.code} {f.place}：{clip(f.message, 200)}（--force，仍然生成）", err=True
+        )
     click.echo(f"已生成报送稿 {result.output}")
     if result.pdf:
         click.echo(f"已生成 PDF：{result.pdf}")
