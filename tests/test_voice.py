@@ -405,3 +405,24 @@ def test_validate_on_a_terminal_fits_its_width_and_into_a_pipe_does_not_wrap(inp
     row = next(line for line in piped.splitlines() if "E108" in line)
     assert "立案日期 2022-03-01 早于受理日期 2022-04-02" in row  # whole, on one line
     assert width(row) > 80
+
+
+def test_a_huge_text_typed_over_a_figure_is_cut_in_the_refresh_warning(inputs, tmp_path):
+    import docx
+
+    from conftest import W
+
+    draft = tmp_path / "汇报.docx"
+    shutil.copyfile(inputs / "汇报.docx", draft)
+    document = docx.Document(str(draft))
+    t = next(
+        t for s in document.element.body.iter(f"{W}sdt") for t in s.iter(f"{W}t") if t.text == "55"
+    )
+    t.text = "6" * 5_000_000  # 5 MB pasted by mistake over the figure
+    document.save(str(draft))
+    result = CliRunner().invoke(
+        cli, ["refresh", str(draft), str(inputs / "样例"), "-o", str(tmp_path / "新.docx")]
+    )
+    assert result.exit_code == 0, result.output[:2000]
+    assert "6" * 80 + "…（共 5000000 字）" in result.output
+    assert len(result.output) < 5000
