@@ -172,8 +172,8 @@ def template_context(stats: Stats, config: Config) -> dict:
         level=require_level(config),
         title=config.title,
         # years are tagged like figures, so a refresh for another period updates them too
-        year=Fig("year", year, year - 1, "年份"),
-        previous_year=Fig("previous_year", year - 1, year - 2, "上一年份"),
+        year=Fig("year", year, year - 1, "年份", counted=False),
+        previous_year=Fig("previous_year", year - 1, year - 2, "上一年份", counted=False),
         period=PeriodWords(stats.period, signed),
         signed=signing_word(signed),
         period_start=stats.period.start,

@@ -50,10 +50,11 @@ from .document import (
 
 # A printed figure travels through Jinja's output as OPEN kind SEP id SEP format SEP
 # state SEP text CLOSE, in private-use characters no template text contains; the
-# state is v (a value), z (a value of 0) or m (missing: a 【待补充】 placeholder).
+# state is v (a value), z (a value of 0), m (missing: a 【待补充】 placeholder) or n
+# (not a count: a year, a period word, the date).
 OPEN, SEP, CLOSE = "\ue000", "\ue001", "\ue002"
 _MARK = re.compile(
-    f"{OPEN}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([vzm]){SEP}([^{CLOSE}]*){CLOSE}"
+    f"{OPEN}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([vzmn]){SEP}([^{CLOSE}]*){CLOSE}"
 )
 # {% clause %} and {% item "一是" %} leave these around their text (see resolve_zeros)
 CLAUSE_OPEN, CLAUSE_CLOSE, ITEM_OPEN, ITEM_CLOSE = "\ue003", "\ue004", "\ue005", "\ue006"
@@ -104,10 +105,12 @@ FORMATS = {
 class Fig:
     """A figure as a template sees it: prints as its number, tagged with its id."""
 
-    __slots__ = ("id", "value", "previous", "label")
+    __slots__ = ("id", "value", "previous", "label", "counted")
 
-    def __init__(self, id: str, value, previous=None, label: str = ""):
+    def __init__(self, id: str, value, previous=None, label: str = "", counted: bool = True):
         self.id, self.value, self.previous, self.label = id, value, previous, label
+        # a count states work done; a year does not, and never makes a clause "all zero"
+        self.counted = counted
 
     @property
     def missing(self) -> bool:
@@ -129,7 +132,8 @@ class Fig:
         text, missing = self.text(fmt)
         # a 同比 phrase of an unchanged figure is no zero achievement: only counts are
         zero = not missing and fmt != "yoy" and self.value == 0
-        return _marker(self.tag(fmt), "m" if missing else "z" if zero else "v", text)
+        state = "n" if not self.counted else "m" if missing else "z" if zero else "v"
+        return _marker(self.tag(fmt), state, text)
 
     def __str__(self) -> str:
         return self.tagged()
@@ -214,7 +218,7 @@ class Word:
         return self.value, False
 
     def tagged(self, fmt: str = VALUE) -> str:
-        return _marker(self.tag(), "v", self.value)
+        return _marker(self.tag(), "n", self.value)
 
     def __str__(self) -> str:
         return self.tagged()
@@ -273,6 +277,7 @@ def combine(left: Fig, sign: str, right: Fig) -> Fig:
         apply(left.value, right.value),
         apply(left.previous, right.previous),
         f"{left.label}{sign}{right.label}",
+        counted=left.counted and right.counted,
     )
 
 
@@ -455,6 +460,7 @@ def _parse_marks(text: str, at: int, closing: str) -> tuple[list, int]:
             )
             out.append([ch, style, children])
             start = at
+            continue
         elif ch == closing:
             out.append(text[start:at])
             return out, at + 1
@@ -469,14 +475,26 @@ def _parse_marks(text: str, at: int, closing: str) -> tuple[list, int]:
     return out, at
 
 
-def _figures(tree: list) -> list[re.Match]:
+def _figures(tree: list, nested: bool = True) -> list[re.Match]:
+    """The counts in ``tree`` (not years or words), with those of nested parts or not."""
     found = []
     for part in tree:
         if isinstance(part, list):
-            found.extend(_figures(part[2]))
+            if nested:
+                found.extend(_figures(part[2]))
         elif part.startswith(OPEN):
-            found.append(_MARK.fullmatch(part))
+            m = _MARK.fullmatch(part)
+            if m[4] != "n":
+                found.append(m)
     return found
+
+
+def _all_zero(children: list) -> bool:
+    """A part goes when its own counts are all 0 («明确0方面8项» goes whole); one with no
+    count of its own goes when every count of the parts inside it is 0."""
+    own = _figures(children, nested=False)
+    counts = own or _figures(children)
+    return bool(counts) and all(m[4] == "z" for m in counts)
 
 
 def _render_kept(tree: list, omitted: list[Tag]) -> str:
@@ -486,9 +504,8 @@ def _render_kept(tree: list, omitted: list[Tag]) -> str:
             out.append(part)
             continue
         kind, style, children = part
-        figures = _figures(children)
-        if figures and all(m[4] == "z" for m in figures):
-            omitted.extend(Tag(m[2], m[3], m[1]) for m in figures)
+        if _all_zero(children):
+            omitted.extend(Tag(m[2], m[3], m[1]) for m in _figures(children) if m[4] == "z")
             out.append(_DROPPED)
             continue
         number = f"{_NUMBER}{style}{SEP}" if kind == ITEM_OPEN else ""
