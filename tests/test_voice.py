@@ -426,3 +426,29 @@ def test_a_huge_text_typed_over_a_figure_is_cut_in_the_refresh_warning(inputs, t
     assert result.exit_code == 0, result.output[:2000]
     assert "6" * 80 + "…（共 5000000 字）" in result.output
     assert len(result.output) < 5000
+
+
+def test_shell_completion_as_the_readme_shows_it():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert 'eval "$(_WORKREPORT_COMPLETE=bash_source workreport)"' in readme
+    env = {**os.environ, "_WORKREPORT_COMPLETE": "bash_source"}
+    script = subprocess.run([installed()], capture_output=True, text=True, env=env, timeout=60)
+    assert script.returncode == 0 and "_workreport_completion()" in script.stdout
+    env = {**env, "_WORKREPORT_COMPLETE": "bash_complete", "COMP_WORDS": "workreport va"}
+    words = subprocess.run(
+        [installed()], capture_output=True, text=True, env={**env, "COMP_CWORD": "1"}, timeout=60
+    )
+    assert "plain,validate" in words.stdout
+
+
+def test_python_m_workreport_speaks_the_same():
+    done = subprocess.run(
+        [sys.executable, "-m", "workreport", "validate", "没有这个文件夹"],
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert done.returncode == 2
+    assert "错误：'PATHS...' 的值无效：路径「没有这个文件夹」不存在。" in done.stderr.decode(
+        "utf-8"
+    )
