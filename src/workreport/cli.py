@@ -8,7 +8,6 @@ pandas, openpyxl and python-docx are imported inside the commands so that
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -46,7 +45,11 @@ def _columns(err: bool = False) -> int | None:
         tty = stream.isatty()
     except (AttributeError, ValueError):
         tty = False
-    return shutil.get_terminal_size().columns if tty else None
+    if not tty:
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 def _period_option(f):

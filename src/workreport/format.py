@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -20,13 +19,22 @@ def _pad(text: str, size: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
-# the blocks where characters are wide (Hangul, CJK, full-width forms)
-_WIDE = (
-    "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-)
-# a wide character alone, a run of other non-blank characters (a word, a path), or blanks
 _NO_LINE_START = "，。、；：？！）》」』】〕…％,.;:?!)]"
-_TOKENS = re.compile(f"[{_WIDE}]|[^\\s{_WIDE}]+|\\s+")
+
+
+def _tokens(text: str) -> list[str]:
+    """A wide character alone, a run of other non-blank characters (a word, a path), or
+    a run of blanks: the pieces a line may break between."""
+    tokens: list[str] = []
+    kind_before = None
+    for ch in text:
+        kind = "blank" if ch.isspace() else "wide" if width(ch) == 2 else "narrow"
+        if tokens and kind == kind_before and kind != "wide":
+            tokens[-1] += ch
+        else:
+            tokens.append(ch)
+        kind_before = kind
+    return tokens
 
 
 def wrap(text: str, size: int) -> list[str]:
@@ -39,7 +47,7 @@ def wrap(text: str, size: int) -> list[str]:
     lines: list[str] = []
     for para in str(text).split("\n"):
         line, used = "", 0
-        for token in _TOKENS.findall(para):
+        for token in _tokens(para):
             w = width(token)
             if token.isspace():
                 if line and used + w <= size:
