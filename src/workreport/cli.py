@@ -58,7 +58,19 @@ def _period_option(f):
         "-p",
         default=None,
         metavar="PERIOD",
-        help="统计期间：2022-01-01..2022-06-30、2022、2022H1、2022Q3 或 2022-03（默认取 workreport.toml）。",
+        help="统计期间：2022-01-01..2022-06-30、2022、2022H1、2022Q3、2022Q1-Q3、2022-03、"
+        "2022上半年、2022年一季度、2022年1-9月、2022年度（默认取 workreport.toml）。",
+    )(f)
+
+
+def _date_option(f):
+    return click.option(
+        "--date",
+        "signed",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="成文日期（落款），如 2022-07-05（默认取 workreport.toml，再默认为当天；"
+        "refresh 默认沿用原稿的日期）。",
     )(f)
 
 
@@ -111,14 +123,24 @@ class Progress:
             self.bar = None
 
 
-def _config(config_path: Path | None, paths, period: str | None = None):
+def _config(config_path: Path | None, paths, period: str | None = None, signed: str | None = None):
     from .config import find_config, load_config
-    from .period import parse_period
+    from .period import parse_date_option, parse_period
 
     config = load_config(find_config(config_path, list(paths)))
     for w in config.warnings:
         click.echo(f"提示：{w}", err=True)
-    return config.with_overrides(period=parse_period(period) if period else None)
+    return config.with_overrides(
+        period=parse_period(period) if period else None,
+        report_date=parse_date_option(signed) if signed else None,
+    )
+
+
+def _echo_notices(notices, quiet: bool) -> None:
+    """W210–W217: whether the draft's words are true for its period and organisation."""
+    for notice in notices:
+        if not quiet or notice.code in ("W210", "W213", "W214", "W215"):
+            click.echo(f"{notice.code} 警告：{notice.message}", err=True)
 
 
 def _echo_warnings(issues, quiet: bool) -> None:
@@ -210,10 +232,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 )
 @_period_option
 @_config_option
+@_date_option
 @click.option("--force", is_flag=True, help="覆盖手工改过的稿子（会先备份为 .v1.docx 等）。")
 @click.option("--no-audit", is_flag=True, help="不写数据底稿（<稿名>.底稿.xlsx）。")
 @_quiet_option
-def build(paths, output, period, config_path, force, no_audit, quiet):
+def build(paths, output, period, config_path, signed, force, no_audit, quiet):
     """检查台账、计算指标，生成 Word 汇报稿。
 
     台账有错误时不生成，并列出全部问题。输出文件已被手工修改过时不覆盖。
@@ -221,10 +244,11 @@ def build(paths, output, period, config_path, force, no_audit, quiet):
     \b
     例：workreport build sample_data -o 工作推进情况汇报.docx
         workreport build 收文/ --period 2022H1 -o 汇报.docx
+        workreport build 收文/ --period 2022Q3 --date 2022-10-10 -o 三季度汇报.docx
     """
     from .report import build_report
 
-    config = _config(config_path, paths, period)
+    config = _config(config_path, paths, period, signed)
     progress = Progress(quiet)
     result = build_report(
         paths, output, config=config, force=force, audit=not no_audit, progress=progress
@@ -242,6 +266,7 @@ def build(paths, output, period, config_path, force, no_audit, quiet):
             "期间是否写错了？",
             err=True,
         )
+    _echo_notices(result.notices, quiet)
     if result.backup:
         click.echo(f"原文件已备份为 {result.backup.name}", err=True)
         if not quiet:
@@ -393,13 +418,14 @@ def template(output, config_path, force):
     type=click.Path(path_type=Path, dir_okay=False),
     help="写到另一个文件（默认覆盖原稿，并先备份为 .v1.docx 等）。",
 )
+@_date_option
 @click.option("--no-audit", is_flag=True, help="不写数据底稿。")
 @_quiet_option
-def refresh(draft, paths, period, config_path, output, no_audit, quiet):
+def refresh(draft, paths, period, config_path, output, signed, no_audit, quiet):
     """更新手工改过的稿子里的数字，保留所有修改。
 
     只改动稿中带标记的数字（及附表），文字、格式、批注、修订和新加的段落都保持原样。
-    原稿先备份为 汇报.v1.docx、v2 …。统计期间默认沿用原稿的期间。
+    原稿先备份为 汇报.v1.docx、v2 …。统计期间和成文日期默认沿用原稿的。
 
     \b
     例：workreport refresh 汇报.docx 收文/
@@ -409,7 +435,7 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
     from .refresh import refresh_draft
 
     # the draft's own period unless --period says otherwise (not the project file's)
-    config = _config(config_path, paths)
+    config = _config(config_path, paths, signed=signed)
     result = refresh_draft(
         draft,
         paths,
@@ -457,6 +483,7 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
     if result.unknown:
         names = "、".join(clip(t.id) for t in result.unknown)
         click.echo(f"警告：以下标记对应的指标已不存在：{names}", err=True)
+    _echo_notices(result.notices, quiet)
     if result.backup:
         click.echo(f"原稿已备份为 {result.backup.name}", err=True)
     click.echo(
@@ -600,20 +627,34 @@ def final(draft, output, pdf, force):
 
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
-def init(directory):
+@click.option(
+    "--update-templates",
+    is_flag=True,
+    help="把已有项目的模板换成本版本的默认模板（原模板先备份到 templates/旧版模板/）。",
+)
+def init(directory, update_templates):
     """新建一个汇报项目：配置文件、可编辑的模板、空白台账模板和收文文件夹。
 
+    文件夹名中有统计期间和单位名称时（如「xx县纪委监委2022年一季度」）直接写入配置。
     之后在该文件夹中运行命令会自动读取其中的 workreport.toml。
 
     \b
     例：workreport init 2022上半年汇报
         cd 2022上半年汇报 && workreport build 收文 -o 汇报.docx
+        workreport init 2022上半年汇报 --update-templates
     """
     from .config import load_config
     from .project import init_project
+    from .project import update_templates as update
     from .report import template_folder
 
     config = load_config(None)
+    if update_templates:
+        done = update(directory, template_folder(config))
+        for path, kept in done:
+            click.echo(f"  {path}" + (f"（原模板备份为 {kept}）" if kept else ""))
+        click.echo(f"已更新 {len(done)} 个模板。" if done else "模板已是最新，未做修改。")
+        return
     written = init_project(directory, config, template_folder(config))
     for path in written:
         click.echo(f"  {path}")

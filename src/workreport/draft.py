@@ -52,7 +52,8 @@ from .render.document import DATE, FIGURE, PERIOD, VALUE, ReportDocument, Table,
 from .write import ensure_not_open, write_atomic
 
 _PREFIX = "workreport."
-_VERSION, _PERIOD = f"{_PREFIX}version", f"{_PREFIX}period"
+_VERSION, _PERIOD, _DATE = f"{_PREFIX}version", f"{_PREFIX}period", f"{_PREFIX}date"
+_OMITTED = f"{_PREFIX}omitted#"
 _FIGURE, _INPUT, _TAG = f"{_PREFIX}figure.", f"{_PREFIX}input.", f"{_PREFIX}tag."
 _APPENDIX, _EDITED, _FINGERPRINT = f"{_PREFIX}appendix", f"{_PREFIX}edited", f"{_PREFIX}fingerprint"
 _BOOKMARK = f"{_PREFIX}bookmark."
@@ -83,6 +84,7 @@ class Stamp:
     """What a draft records about itself."""
 
     period: str = ""  # the period as ``2022-01-01..2022-06-30``
+    signed: str = ""  # the 成文日期, 2022-07-05: refresh keeps it unless told otherwise
     figures: dict[str, object] = field(default_factory=dict)  # flat figure id → value
     inputs: dict[str, str] = field(default_factory=dict)  # input file → SHA-256
     # what the tool wrote into each tag, in document order: a text that differs later
@@ -91,6 +93,8 @@ class Stamp:
     appendix: str = ""  # fingerprint of the appendix table as the tool wrote it
     edited: bool | None = None  # a refresh kept hand edits (None: never refreshed)
     fingerprint: str = ""  # of the content as the tool wrote it
+    # figures the template left out because they were 0: refresh says when one no longer is
+    omitted: list[Tag] = field(default_factory=list)
     version: str = __version__
     others: dict[str, str] = field(default_factory=dict)  # properties a person added
 
@@ -102,8 +106,15 @@ class Stamp:
             if key.startswith(_TAG) and sep and n.isdigit():
                 written.setdefault(_read_tag(name), {})[int(n)] = value
         edited = props.get(_EDITED)
+        omitted = {
+            int(k[len(_OMITTED) :]): _read_tag(v)
+            for k, v in props.items()
+            if k.startswith(_OMITTED) and k[len(_OMITTED) :].isdigit()
+        }
         return cls(
             period=props.get(_PERIOD, ""),
+            signed=props.get(_DATE, ""),
+            omitted=[omitted[n] for n in sorted(omitted)],
             figures={
                 k[len(_FIGURE) :]: _json(v) for k, v in props.items() if k.startswith(_FIGURE)
             },
@@ -118,6 +129,8 @@ class Stamp:
 
     def properties(self) -> dict[str, str]:
         props = {**self.others, _VERSION: self.version, _PERIOD: self.period}
+        if self.signed:
+            props[_DATE] = self.signed
         for fid, value in self.figures.items():
             props[f"{_FIGURE}{fid}"] = json.dumps(value)
         for name, digest in self.inputs.items():
@@ -126,6 +139,8 @@ class Stamp:
             # one property per occurrence: a tag printed many times stays under 255 characters
             for n, text in enumerate(texts, start=1):
                 props[f"{_TAG}{name}#{n}"] = text
+        for n, tag in enumerate(self.omitted, start=1):
+            props[f"{_OMITTED}{n}"] = _tag_value(tag)
         if self.appendix:
             props[_APPENDIX] = self.appendix
         props[_FINGERPRINT] = self.fingerprint
@@ -148,6 +163,13 @@ class Slot:
     def text(self) -> str:
         """What the draft shows here (text deleted under tracked changes left out)."""
         return "".join(t.text or "" for run in self._runs for t in run.iter(qn("w:t")))
+
+    @property
+    def paragraph(self) -> str:
+        """The text of the paragraph it stands in (to say where a warning points)."""
+        anchor = self._runs[0] if self._runs else self._anchor
+        p = anchor if anchor.tag == qn("w:p") else next(anchor.iterancestors(qn("w:p")), None)
+        return "" if p is None else "".join(t.text or "" for t in p.iter(qn("w:t")))
 
     @property
     def revised(self) -> bool:

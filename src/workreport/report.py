@@ -235,12 +235,22 @@ def render_document(stats: Stats, config: Config) -> ReportDocument:
     )
 
 
-def stamp_for(stats: Stats, checked: Checked, written: dict[Tag, list[str]], appendix: str):
+def stamp_for(
+    stats: Stats,
+    checked: Checked,
+    written: dict[Tag, list[str]],
+    appendix: str,
+    *,
+    signed: date,
+    omitted: list[Tag],
+):
     """What a draft records about its figures and inputs (docs/drafts.md)."""
     from .draft import Stamp
 
     return Stamp(
         period=str(stats.period),
+        signed=signed.isoformat(),
+        omitted=list(omitted),
         figures=flatten(stats.values),
         inputs={f.name: f.sha256 for f in checked.loaded.files},
         written=written,
@@ -256,6 +266,72 @@ class BuildResult:
     issues: list[Issue]
     missing: list[str]
     audit: Path | None = None
+    notices: list[Issue] = field(default_factory=list)  # W210–W217: is the prose true?
+
+
+def prose_notices(
+    doc: ReportDocument, labels: dict[str, str], config: Config, period: Period
+) -> list[Issue]:
+    """What the analyst should know about the truth of a new draft's words
+    (docs/templates.md, 为 0 的内容; docs/drafts.md, 成文日期)."""
+
+    def label(tag: Tag) -> str:
+        return labels.get(tag.id, tag.id)
+
+    notices = [*config_notices(config), *date_notices(doc.date, period)]
+    zeros = doc.zeros()
+    if zeros:
+        where = "；".join(f"{label(tag)}（「{text_opening(text)}」）" for tag, text in zeros)
+        notices.append(
+            Issue("W211", f"正文中有 {len(zeros)} 个数字为 0，请确认这样写是否恰当：{where}")
+        )
+    if doc.omitted:
+        left_out = "、".join(dict.fromkeys(label(t) for t in doc.omitted))
+        notices.append(Issue("W212", f"以下指标为 0，模板已省略相应的表述：{left_out}"))
+    return notices
+
+
+def date_notices(signed: date, period: Period) -> list[Issue]:
+    if signed >= period.end:
+        return []
+    return [
+        Issue(
+            "W210",
+            f"成文日期 {signed.isoformat()} 早于统计期间的结束日 {period.end.isoformat()}；"
+            "请用 --date 或 workreport.toml 的 [report] date 写明成文日期",
+        )
+    ]
+
+
+def config_notices(config: Config) -> list[Issue]:
+    """Placeholders of a new project still in force, and templates from an older version."""
+    from .config import PLACEHOLDER_ORGANISATION
+    from .project import outdated_templates
+
+    notices = []
+    if config.organisation == PLACEHOLDER_ORGANISATION:
+        where = f"（{config.source}）" if config.source else "（没有找到 workreport.toml）"
+        notices.append(
+            Issue(
+                "W216",
+                f"单位名称仍是占位的「{PLACEHOLDER_ORGANISATION}」{where}："
+                '请在 workreport.toml 的 [report] 中写 organisation = "实际单位名称"',
+            )
+        )
+    old = outdated_templates(config.templates) if config.templates else []
+    if old:
+        notices.append(
+            Issue(
+                "W217",
+                f"项目中的模板 {'、'.join(p.name for p in old)} 来自旧版本（统计期间写作“今年以来”，"
+                "为 0 的内容不会省略）：运行 workreport init --update-templates 更新（旧模板先备份）",
+            )
+        )
+    return notices
+
+
+def text_opening(text: str, width: int = 16) -> str:
+    return text if len(text) <= width else text[:width] + "…"
 
 
 def guard_existing(output: Path, *, force: bool, inputs: list[Path] = ()) -> Path | None:
@@ -307,13 +383,19 @@ def build_report(
     doc = render_document(stats, config)
     table = doc.appendix
     stamp = stamp_for(
-        stats, checked, doc.tagged_texts(), appendix_fingerprint(table.header, table.rows)
+        stats,
+        checked,
+        doc.tagged_texts(),
+        appendix_fingerprint(table.header, table.rows),
+        signed=doc.date,
+        omitted=list(doc.omitted),
     )
     draft = Draft.create(doc, stamp, config.style)
     audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = guard_existing(output, force=force, inputs=paths)
     written = save_with_audit(draft, output, audit_data, backup)
-    return BuildResult(output, stats, backup, checked.issues, doc.placeholders(), written)
+    notices = prose_notices(doc, figure_labels(config)[0], config, period)
+    return BuildResult(output, stats, backup, checked.issues, doc.placeholders(), written, notices)
 
 
 def save_with_audit(draft, output: Path, audit_data: bytes | None, backup: Path | None):
