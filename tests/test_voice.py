@@ -33,10 +33,11 @@ ALLOWED = {
     "unit",  # a value of --by, which the user types
     "sample_data",  # the sample folder, a path in the examples
     "id",  # the id column's header in stats --format csv
+    "xx",  # the sample's placeholder organisation 「xx市纪委监委」: the user's own text
 }
 CODE = re.compile(r"^[EWC]\d{3}$")
-METAVAR = re.compile(r"^\[?[A-Z_]+\]?(\.\.\.)?$")  # PATHS..., [OPTIONS], COMMAND
-PERIOD = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?([HQ]\d)?(\.\.\d{4}-\d{2}-\d{2})?$")
+METAVAR = re.compile(r"^\[?[A-Z_-]+\]?(\.\.\.)?$")  # PATHS..., [OPTIONS], YYYY-MM-DD
+PERIOD = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?([HQ]\d(-[HQ]\d)?)?(\.\.\d{4}-\d{2}-\d{2})?$")
 WORD = re.compile(r"[A-Za-z0-9_.\-/~$\[\]|:']+")
 
 
@@ -46,6 +47,7 @@ def disallowed_latin(text: str, commands: set[str], typed: list[str] = ()) -> li
     for arg in sorted(typed, key=len, reverse=True):
         text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(arg)}(?![A-Za-z0-9])", " ", text)
     ids = {fid for fid, *_ in figure_ids(load_config(None))}
+    keys = config_keys()
     bad = []
     for raw in WORD.findall(text):
         token = raw.strip(".:'|[]")
@@ -54,6 +56,7 @@ def disallowed_latin(text: str, commands: set[str], typed: list[str] = ()) -> li
         if (
             token in ALLOWED
             or token in commands
+            or token in keys  # what the user writes in workreport.toml: [report] period
             or token.split(".")[0] in ids  # clues, clues_by_source.信访举报
             or CODE.match(token)
             or METAVAR.match(token)
@@ -67,6 +70,14 @@ def disallowed_latin(text: str, commands: set[str], typed: list[str] = ()) -> li
             continue  # [table|json|csv]
         bad.append(token)
     return bad
+
+
+def config_keys() -> set[str]:
+    """The sections and keys of workreport.toml, as `workreport init` writes them."""
+    from workreport.project import config_text
+
+    text = config_text(None, "某市纪委监委", date(2022, 7, 5))
+    return set(re.findall(r"^[#\s]*\[?([A-Za-z_]+)\]?\s*(?:=|$)", text, re.M))
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +103,11 @@ def inputs(tmp_path_factory):
     (root / "坏.docx").write_bytes(b"not a docx")
     (root / "坏.toml").write_text("[report\nperiod = 2022H1\n", encoding="utf-8")
     (root / "文件夹").mkdir()
+    (root / "坏模板" / "templates").mkdir(parents=True)
+    (root / "坏模板" / "workreport.toml").write_text(
+        '[report]\nperiod = "2022H1"\ntemplates = "templates"\n', encoding="utf-8"
+    )
+    (root / "坏模板" / "templates" / "01_opening.j2").write_text("{{ clues + }}", encoding="utf-8")
     return root
 
 
@@ -130,6 +146,12 @@ CASES = [
     ),
     ("build invalid data", ["build", "收文", "-p", "2022H1", "-o", "x.docx"], 1, "E108"),
     ("build sample", ["build", "样例", "-o", "另一稿.docx"], 0, "已生成 另一稿.docx"),
+    (
+        "template syntax error",
+        ["build", "样例", "--config", "坏模板/workreport.toml", "-o", "y.docx"],
+        1,
+        "错误：模板错误：01_opening.j2 第1行：语法错误：多余或写错的「}}」",
+    ),
     (
         "bad period",
         ["stats", "样例", "--period", "2022-13"],
@@ -452,3 +474,19 @@ def test_python_m_workreport_speaks_the_same():
     assert "错误：'PATHS...' 的值无效：路径「没有这个文件夹」不存在。" in done.stderr.decode(
         "utf-8"
     )
+
+
+def test_the_systems_reasons_are_said_in_chinese():
+    import errno
+    import zipfile
+
+    from workreport.errors import reason
+
+    assert reason(PermissionError(errno.EACCES, "Permission denied", "a.docx")) == "没有权限"
+    assert reason(OSError(errno.EPERM, "Operation not permitted")) == "没有权限（操作不被允许）"
+    assert reason(OSError(errno.ENOSPC, "No space left on device")) == "磁盘空间不足"
+    assert (
+        reason(zipfile.BadZipFile("File is not a zip file")) == "文件已损坏，或不是这种格式的文件"
+    )
+    assert reason(ValueError("month must be in 1..12")) == "月份应为 1 至 12"
+    assert disallowed_latin(reason(OSError(errno.ECHILD, "No child processes")), set()) == []

@@ -40,40 +40,43 @@ def _tokens(text: str) -> list[str]:
 def wrap(text: str, size: int) -> list[str]:
     """``text`` cut into lines of at most ``size`` columns, Chinese characters counted as two.
 
-    Lines break between Chinese characters or at a blank; a word or path longer than a
-    line is cut where the line ends.
+    Lines break between Chinese characters or at a blank, never before 。，、 and the like
+    (the word before them goes along); a word or path longer than a line is cut where
+    the line ends.
     """
     size = max(size, 2)
     lines: list[str] = []
     for para in str(text).split("\n"):
-        line, used = "", 0
+        line: list[str] = []  # the tokens of the line being filled
+        used = 0
         for token in _tokens(para):
             w = width(token)
             if token.isspace():
                 if line and used + w <= size:
-                    line, used = line + token, used + w
+                    line.append(token)
+                    used += w
                 continue
             if used + w > size and line:
-                carried = ""
-                if token[0] in _NO_LINE_START and len(line) > 1 and width(line[-1]) == 2:
-                    # 。，、 never start a line: the character before them goes along
-                    line, carried = line[:-1], line[-1]
-                lines.append(line.rstrip())
-                line, used = carried, width(carried)
-            while w > size:  # longer than a whole line: cut it
+                carried: list[str] = []
+                last = line[-1]
+                if token[0] in _NO_LINE_START and len(line) > 1 and width(last) + w <= size:
+                    carried = [line.pop()]
+                lines.append("".join(line).rstrip())
+                line, used = carried, sum(width(t) for t in carried)
+            while w > size - used:  # longer than what is left of a whole line: cut it
                 head, head_w = "", 0
                 for ch in token:
-                    cw = width(ch)
-                    if head_w + cw > size - used:
+                    if head_w + width(ch) > size - used:
                         break
-                    head, head_w = head + ch, head_w + cw
+                    head, head_w = head + ch, head_w + width(ch)
                 if not head:
                     break
-                lines.append(line + head)
-                line, used, token = "", 0, token[len(head) :]
+                lines.append("".join(line) + head)
+                line, used, token = [], 0, token[len(head) :]
                 w = width(token)
-            line, used = line + token, used + w
-        lines.append(line.rstrip())
+            line.append(token)
+            used += w
+        lines.append("".join(line).rstrip())
     return lines
 
 
