@@ -315,7 +315,9 @@ def stats(paths, period, config_path, fmt, by, list_ids, quiet):
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        click.echo(stats_csv(result, config), nl=False)
+        from .console import for_stream
+
+        click.echo(for_stream(stats_csv(result, config), sys.stdout), nl=False)
     else:
         click.echo(stats_table(result, config, _columns()))
 
@@ -486,6 +488,9 @@ def refresh(draft, paths, period, config_path, output, signed, no_audit, quiet):
     _echo_notices(result.notices, quiet)
     if result.backup:
         click.echo(f"原稿已备份为 {result.backup.name}", err=True)
+    if not result.written:
+        click.echo(f"稿件已是最新，未改写 {result.output}，也没有新增备份。")
+        return
     click.echo(
         f"已更新 {result.output}（{len(result.changes)} 处数字变化，统计期间 {result.stats.period}）"
     )
@@ -664,4 +669,7 @@ def init(directory, update_templates):
 
 
 def main() -> None:
+    from .console import setup
+
+    setup()
     cli(prog_name="workreport")

@@ -310,6 +310,7 @@ class Draft:
     @classmethod
     def open(cls, path: Path, *, purpose: str = "") -> Draft:
         """A draft written by this tool; anything else is an error (``purpose`` ends it)."""
+        refuse_hostile(path, purpose)
         source = Path(path).read_bytes()
         document = _open(source, path)
         props = _read_properties(document, path)
@@ -649,6 +650,16 @@ def _fingerprint(data: bytes) -> str:
                     raise ValueError(f"{info.filename} 过大")
                 digest.update(info.filename.encode() + b"\0" + z.read(info) + b"\0")
     return digest.hexdigest()
+
+
+def refuse_hostile(path: Path, purpose: str = "") -> None:
+    """Every .docx the tool opens gets the workbook's zip limits before it is unpacked
+    (docs/rules.md, 用户的电脑)."""
+    from .safety import check_document
+
+    reason = check_document(path)
+    if reason:
+        raise WorkreportError(f"E121 {Path(path).name}：{reason}{purpose}。")
 
 
 def _open(source: bytes, path: Path):

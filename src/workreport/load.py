@@ -44,7 +44,7 @@ from .ledgers import (
     normalise_header,
 )
 from .parse import empty_ledger, parse_workbook
-from .safety import MAX_COLUMNS, MAX_ROWS
+from .safety import MAX_COLUMNS, MAX_ROWS, OLE_MAGIC, ZIP_MAGIC
 
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 HEADER_SCAN_ROWS = 10  # the header is within the first 10 rows (docs/rules.md, 输入约定)
@@ -96,6 +96,7 @@ def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[
             for p in sorted(given.rglob("*")):
                 rel = p.relative_to(given)
                 if any(part.startswith((".", "~$")) for part in rel.parts):
+                    issues.extend(_not_a_lock_file(p, prefix + rel.as_posix()))
                     continue
                 if not (p.is_file() and p.suffix.lower() in SUFFIXES):
                     continue
@@ -110,6 +111,7 @@ def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[
                 found.append((p, prefix + rel.as_posix()))
         elif given.is_file():
             if given.name.startswith("~$"):
+                issues.extend(_not_a_lock_file(given, given.name))
                 continue
             if given.suffix.lower() not in SUFFIXES:
                 issues.append(
@@ -134,6 +136,28 @@ def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[
             seen.add(key)
             unique.append((p, name))
     return unique, issues
+
+
+def _not_a_lock_file(path: Path, name: str) -> list[Issue]:
+    """W220 for a skipped ``~$`` file that is a workbook: Office's lock files are a few
+    hundred bytes of user name, never a zip or OLE file (docs/rules.md, 用户的电脑)."""
+    if not path.name.startswith("~$") or path.suffix.lower() not in SUFFIXES:
+        return []
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError:
+        return []
+    if not head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        return []
+    return [
+        Issue(
+            "W220",
+            "文件名以 ~$ 开头，像是 Office 的锁文件，但内容是工作簿，未读取",
+            file=name,
+            suggestion="如需统计，请把文件改名，去掉开头的 ~$",
+        )
+    ]
 
 
 def load_paths(

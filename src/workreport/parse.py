@@ -107,7 +107,7 @@ def parse_bool(v):
     return _Bad("E105", f"无法识别「{clip(_text(v))}」是「是」还是「否」", "请填写 是 或 否")
 
 
-def _parse_number(v, integer: bool, minimum: float | None):
+def _parse_number(v, integer: bool, minimum: float | None, maximum: float | None = None):
     if isinstance(v, bool):
         return _Bad("E106", "单元格是逻辑值（是/否），不是数字")
     if isinstance(v, int | float):
@@ -124,6 +124,9 @@ def _parse_number(v, integer: bool, minimum: float | None):
         return _Bad("E106", f"「{_text(v)}」应为整数")
     if minimum is not None and x < minimum:
         return _Bad("E106", f"「{_text(v)}」小于 {minimum:g}", f"应不小于 {minimum:g}")
+    if maximum is not None and x > maximum:
+        shown = _text(v) if x < 1e15 else f"{x:.6g}"  # never a 301-digit message
+        return _Bad("E106", f"「{shown}」超过上限 {maximum:,.0f}", "请核对是否多输了数字")
     return int(x) if integer else x
 
 
@@ -151,9 +154,9 @@ def _parser(col: Column) -> Callable:
     if col.kind == BOOL:
         return parse_bool
     if col.kind == INT:
-        return lambda v: _parse_number(v, True, col.minimum)
+        return lambda v: _parse_number(v, True, col.minimum, col.maximum)
     if col.kind == NUMBER:
-        return lambda v: _parse_number(v, False, col.minimum)
+        return lambda v: _parse_number(v, False, col.minimum, col.maximum)
     if col.kind == ENUM:
         return _parse_enum(col.choices)
     return _text

@@ -9,12 +9,13 @@ left alone and listed (docs/drafts.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from .config import Config, resolve_config
-from .draft import CellChange, Draft
+from .draft import CellChange, Draft, Stamp
 from .errors import Issue, OutputError, UsageError
 from .figures import figure_labels
 from .load import Progress
@@ -66,6 +67,7 @@ class RefreshResult:
     no_longer_zero: list[str] = field(default_factory=list)  # labels of figures left out
     signed: date | None = None  # the 成文日期 the draft now carries
     notices: list = field(default_factory=list)  # the same, as W210–W217 warnings
+    written: bool = True  # False: nothing to change, the draft was left as it was
 
     def prose_notices(self) -> list[Issue]:
         """W213–W215: what only ``build`` can put right, and W211 zeros in the prose."""
@@ -135,6 +137,7 @@ def refresh_draft(
     config = config.with_overrides(period=period, report_date=config.report_date or kept_date)
     period = require_period(config.period)
     was_edited = draft.edited
+    recorded = copy.deepcopy(draft.stamp)
 
     checked = load_valid(paths, config, progress=progress)
     stats = stats_of(checked, config, period, by_unit=True)
@@ -207,9 +210,14 @@ def refresh_draft(
     stamp.edited = was_edited
     draft.stamp = stamp
 
-    audit_data = audit_workbook(checked, stats, config) if audit else None
-    backup = keep_backup(output) if output.exists() else None
-    written = save_with_audit(draft, output, audit_data, backup)
+    # nothing to change: the draft is not rewritten and no backup piles up (docs/drafts.md)
+    unchanged = output == path and audit_path(output).exists() == audit and _same(recorded, stamp)
+    if unchanged:
+        backup, written = None, audit_path(output) if audit else None
+    else:
+        audit_data = audit_workbook(checked, stats, config) if audit else None
+        backup = keep_backup(output) if output.exists() else None
+        written = save_with_audit(draft, output, audit_data, backup)
     result = RefreshResult(
         output,
         stats,
@@ -227,6 +235,7 @@ def refresh_draft(
         became_zero,
         no_longer_zero,
         signing_date(config),
+        written=not unchanged,
     )
     result.notices = [
         *config_notices(config),
@@ -240,3 +249,13 @@ def _is_zero(fig, tag: Tag) -> bool:
     """A count of 0 stated in the prose (a year or a 同比 phrase is not one)."""
     counted = getattr(fig, "counted", False)
     return counted and tag.kind == FIGURE and tag.format != "yoy" and fig.value == 0
+
+
+def _same(recorded: Stamp, fresh: Stamp) -> bool:
+    """Whether a refresh would write what the draft already records (its fingerprint aside,
+    which only a write sets)."""
+
+    def plain(stamp: Stamp) -> Stamp:  # a draft never refreshed records no «edited» at all
+        return replace(stamp, fingerprint="", edited=bool(stamp.edited))
+
+    return plain(recorded) == plain(fresh)

@@ -27,7 +27,14 @@ from .load import Loaded, Progress, load_paths
 from .period import Period
 from .render.document import ReportDocument, Table, Tag
 from .validate import Ledgers, validate
-from .write import ensure_not_open, keep_backup, write_atomic
+from .write import (
+    backup_path,
+    drop_if_same,
+    ensure_not_open,
+    keep_backup,
+    replace_together,
+    write_atomic,
+)
 
 
 @dataclass
@@ -400,23 +407,42 @@ def build_report(
 
 def save_with_audit(draft, output: Path, audit_data: bytes | None, backup: Path | None):
     """Write the draft and its 数据底稿 (if any) side by side; the 底稿 of the file that was
-    backed up goes with its backup.  Returns the 底稿's path, or None."""
+    backed up goes with its backup.  Returns the 底稿's path, or None.
+
+    The two must never disagree (docs/rules.md, 用户的电脑): both are written to temporary
+    files, then renamed 底稿 first, draft second, and a failed second rename puts the old
+    底稿 back.  Without a new 底稿, one left from an earlier build is moved to its backup
+    name.  When nothing could be written, the backups made for this run are removed:
+    the originals are still in place.
+    """
     from .audit import audit_path
 
-    keep_audit_with(backup, output)
-    draft.save(output)
-    if audit_data is None:
-        return None
-    write_atomic(audit_path(output), audit_data)
-    return audit_path(output)
+    audit = audit_path(output)
+    ensure_not_open(output)
+    try:
+        if audit_data is not None:
+            steps = [(audit, audit_data, keep_audit_with(backup, output))]
+        elif audit.exists():
+            steps = [(audit, None, audit_path(backup or backup_path(output)))]
+        else:
+            steps = []
+        replace_together([*steps, (output, draft.to_bytes(), backup)])
+    except OutputError:
+        if backup is not None:
+            drop_if_same(backup, output)
+            drop_if_same(audit_path(backup), audit)
+        raise
+    return audit if audit_data is not None else None
 
 
-def keep_audit_with(backup: Path | None, draft: Path) -> None:
+def keep_audit_with(backup: Path | None, draft: Path) -> Path | None:
     """The 数据底稿 goes into the backup with its draft: 汇报.v1.docx, 汇报.v1.底稿.xlsx."""
     from .audit import audit_path
 
     if backup is not None and audit_path(draft).exists():
         write_atomic(audit_path(backup), audit_path(draft).read_bytes())
+        return audit_path(backup)
+    return None
 
 
 def audit_workbook(checked: Checked, stats: Stats, config: Config) -> bytes:

@@ -47,6 +47,7 @@ from .document import (
     Span,
     Tag,
 )
+from .limits import BoundedEnvironment, LimitExceeded
 
 # A printed figure travels through Jinja's output as OPEN kind SEP id SEP format SEP
 # state SEP text CLOSE, in private-use characters no template text contains; the
@@ -383,7 +384,8 @@ class ZeroExtension(Extension):
 
 
 def make_environment(folder: Path) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    # bounded: a template may not run past 10 s or 5 MB of text (docs/rules.md, 用户的电脑)
+    env = BoundedEnvironment(
         # utf-8-sig: a template saved by Notepad starts with a BOM that is not text
         loader=FileSystemLoader(str(folder), encoding="utf-8-sig"),
         undefined=StrictUndefined,
@@ -558,7 +560,12 @@ def _number_items(lines: list[str]) -> str:
 
 def render_one(env: SandboxedEnvironment, folder: Path, name: str, context: dict) -> str:
     try:
-        return env.get_template(name).render(context)
+        template = env.get_template(name)
+        if isinstance(env, BoundedEnvironment):
+            env.start()
+        return template.render(context)
+    except LimitExceeded as e:
+        raise TemplateError(name, _template_line(e, folder / name), str(e)) from e
     except TemplateSyntaxError as e:
         raise TemplateError(name, e.lineno, f"语法错误：{_syntax(e.message or '')}") from e
     except UnicodeDecodeError as e:
