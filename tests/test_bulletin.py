@@ -565,3 +565,30 @@ def test_preset_on_the_command_line_and_an_unknown_preset(tmp_path):
     result = run("stats", tmp_path, "--config", tmp_path / "workreport.toml", "--list")
     assert result.exit_code == 2
     assert "[report] preset 应为 汇报、通报 之一，而不是「简报」" in result.output
+
+
+def test_preset_chooses_the_bulletin_over_a_projects_own_report_templates(tmp_path):
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / "01.j2").write_text("本单位自己的汇报：受理问题线索{{ clues }}件。\n", encoding="utf-8")
+    toml = tmp_path / "workreport.toml"
+    toml.write_text(
+        '[report]\norganisation = "某县纪委监委"\ndate = 2022-07-05\ntemplates = "templates"\n',
+        encoding="utf-8",
+    )
+    _bulletin_ledgers(tmp_path / "in", last_year=False)
+    common = ("build", tmp_path / "in", "-p", "2022H1", "--config", toml, "-q")
+    report = run(*common, "-o", tmp_path / "汇报.docx")
+    bulletin = run(*common, "--preset", "通报", "-o", tmp_path / "通报.docx")
+    assert (report.exit_code, bulletin.exit_code) == (0, 0), report.output + bulletin.output
+    assert paragraphs(tmp_path / "汇报.docx")[2] == "本单位自己的汇报：受理问题线索4件。"
+    assert paragraphs(tmp_path / "通报.docx")[2].startswith(
+        "2022年上半年，全县纪检监察机关共受理问题线索4件，"
+    )
+    # the same from the file: [report] preset = "通报"
+    toml.write_text(toml.read_text(encoding="utf-8") + 'preset = "通报"\n', encoding="utf-8")
+    again = run(*common, "-o", tmp_path / "通报2.docx")
+    assert again.exit_code == 0, again.output
+    assert paragraphs(tmp_path / "通报2.docx")[2] == paragraphs(tmp_path / "通报.docx")[2]
+    # a missing figure is named even with -q
+    assert "W232 警告：以下指标缺少数据，稿中省略了相应的表述：留置、移送检察机关" in again.output

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import CONFIG_NAME, PLACEHOLDER_ORGANISATION, Config
-from .errors import OutputError, UsageError
+from .errors import OutputError, UsageError, reason
 from .period import Period, find_period
 from .write import write_atomic
 
@@ -67,6 +67,9 @@ title = "重点工作推进情况和下步工作打算"   # 汇报稿标题
 # 成文日期（落款）；不写时为生成当天，也可用 --date 指定
 # date = {today.isoformat()}
 templates = "{TEMPLATES}"                     # 各部分的模板（可直接修改文字）
+# 模板集：写 preset = "通报" 时按中央纪委国家监委通报的写法生成（用自带的通报模板），
+# 也可在命令行用 --preset 通报
+# preset = "通报"
 
 [style]
 # 公文字体（GB/T 9704-2012）。打开稿件的电脑上没有这些字体时，可改为已安装的字体名，
@@ -153,7 +156,7 @@ def update_templates(folder: Path, templates: Path) -> list[tuple[Path, Path | N
             write_atomic(dest, fresh)
             done.append((dest, kept))
     except OSError as e:
-        raise OutputError(f"无法更新 {own} 中的模板：{e.strerror or e}") from e
+        raise OutputError(f"无法更新 {own} 中的模板：{reason(e)}") from e
     return done
 
 
@@ -174,7 +177,7 @@ def init_project(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OutputError(f"无法创建文件夹 {folder}：{e.strerror or e}") from e
+        raise OutputError(f"无法创建文件夹 {folder}：{reason(e)}") from e
     target = folder / CONFIG_NAME
     if target.exists():
         raise UsageError(f"{target} 已存在：这里已经是一个 workreport 项目，未做任何修改。")
@@ -190,7 +193,7 @@ def init_project(
                 shutil.copyfile(source, dest)
                 written.append(dest)
     except OSError as e:
-        raise OutputError(f"无法在 {folder} 中写入：{e.strerror or e}") from e
+        raise OutputError(f"无法在 {folder} 中写入：{reason(e)}") from e
     ledger = folder / LEDGER_TEMPLATE
     if not ledger.exists():
         write_ledger_template(ledger, config)

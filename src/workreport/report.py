@@ -52,7 +52,7 @@ class Validation:
     """Every problem of every workbook found (``validate``)."""
 
     issues: list[Issue]
-    files: int  # workbooks read
+    files: int  # every file found, the refused ones included
     rows: int  # ledger rows read
 
     @property
@@ -77,7 +77,7 @@ def validate_ledgers(
     """Check every workbook under ``paths``; every issue comes back, none is raised."""
     paths = [Path(p) for p in paths]
     loaded, _, issues = _check(paths, resolve_config(config, paths), progress)
-    return Validation(issues, len(loaded.files), loaded.rows_read)
+    return Validation(issues, loaded.found, loaded.rows_read)
 
 
 def _check(paths: list[Path], config: Config, progress) -> tuple[Loaded, Ledgers, list[Issue]]:
@@ -90,8 +90,7 @@ def load_valid(paths: list[Path], config: Config, *, progress: Progress | None =
     """load → validate, refusing to go on when there is any error (docs/rules.md, 命令行)."""
     loaded, ledgers, issues = _check(paths, config, progress)
     if any(i.is_error for i in issues):
-        files = {f.name for f in loaded.files} | {i.file for i in issues if i.file}
-        raise InvalidData(issues, files=len(files), rows=loaded.rows_read)
+        raise InvalidData(issues, files=loaded.found, rows=loaded.rows_read)
     return Checked(loaded, ledgers, issues)
 
 
@@ -146,11 +145,11 @@ def stats_of(checked: Checked, config: Config, period: Period, *, by_unit: bool 
 
 
 def template_folder(config: Config) -> Path:
-    """The project's own templates, else the built-in set of ``[report] preset``
-    (汇报 or 通报: docs/templates.md, 模板集)."""
-    from .config import PRESETS
+    """The built-in 通报 set when ``[report] preset`` or ``--preset`` asks for it; else
+    the project's own templates (its 汇报), else the built-in 汇报 (docs/templates.md, 模板集)."""
+    from .config import DEFAULT_PRESET, PRESETS
 
-    if config.templates is not None:
+    if config.templates is not None and config.preset == DEFAULT_PRESET:
         if not config.templates.is_dir():
             raise UsageError(f"模板文件夹不存在：{config.templates}")
         return config.templates
