@@ -592,3 +592,50 @@ def test_preset_chooses_the_bulletin_over_a_projects_own_report_templates(tmp_pa
     assert paragraphs(tmp_path / "通报2.docx")[2] == paragraphs(tmp_path / "通报.docx")[2]
     # a missing figure is named even with -q
     assert "W232 警告：以下指标缺少数据，稿中省略了相应的表述：留置、移送检察机关" in again.output
+
+
+def test_the_blank_ledger_offers_the_bulletin_columns_with_dropdowns_and_notes(tmp_path):
+    from openpyxl import load_workbook
+
+    from workreport.ledger_template import write_ledger_template
+
+    path = tmp_path / "台账模板.xlsx"
+    write_ledger_template(path, load_config(None))
+    ws = load_workbook(path)["处分处理"]
+    header = [c.value for c in ws[1]]
+    assert header[-3:] == ["职级", "政治面貌", "主动投案"]
+    rank = ws.cell(1, header.index("职级") + 1).comment.text
+    assert rank.startswith("职级（选填）") and "同一人各行须一致" in rank
+    lists = {
+        str(dv.sqref).split(":")[0][:-1]: dv.formula1 for dv in ws.data_validations.dataValidation
+    }
+    assert (
+        lists[chr(ord("A") + header.index("职级"))]
+        == '"省部级,厅局级,县处级,乡科级,一般干部,其他人员"'
+    )
+    clues = [c.value for c in load_workbook(path)["问题线索"][1]]
+    assert clues[-4:] == ["处置日期", "留置日期", "移送检察机关日期", "挽回经济损失（万元）"]
+
+
+def test_annotate_marks_a_conflicting_rank(tmp_path):
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "in"
+    write(
+        folder,
+        "案管室",
+        {
+            "问题线索": sheet(CLUE_BASE, [c("C1", date(2022, 1, 5), **FILED)]),
+            "处分处理": sheet(
+                (*MEASURE_BASE, "职级"),
+                [
+                    m("甲", "C1", date(2022, 2, 1), "第二种形态", "政务警告", 职级="县处级"),
+                    m("甲", "C1", date(2022, 3, 1), "第二种形态", "记过", 职级="乡科级"),
+                ],
+            ),
+        },
+    )
+    result = run("validate", folder, "--annotate", tmp_path / "退回", "-q")
+    assert result.exit_code == 1
+    marked = load_workbook(tmp_path / "退回" / "案管室.xlsx")["处分处理"]["F3"]
+    assert marked.comment is not None and "E132" in marked.comment.text
