@@ -63,6 +63,12 @@ def _period_option(f):
     )(f)
 
 
+PRESET_HELP = (
+    "自带的模板集：汇报（默认；有 [report] templates 时用项目自己的模板）"
+    "或 通报（按中央纪委国家监委通报的口径和写法）。"
+)
+
+
 def _date_option(f):
     return click.option(
         "--date",
@@ -234,13 +240,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @_period_option
 @_config_option
 @_date_option
-@click.option(
-    "--preset",
-    type=click.Choice(["汇报", "通报"]),
-    default=None,
-    help="自带的模板集：汇报（默认，工作推进情况汇报）或 通报（按中央纪委国家监委通报的口径和写法）。"
-    "workreport.toml 中写了 [report] templates 时用项目自己的模板。",
-)
+@click.option("--preset", type=click.Choice(["汇报", "通报"]), help=PRESET_HELP)
 @click.option("--force", is_flag=True, help="覆盖手工改过的稿子（会先备份为 .v1.docx 等）。")
 @click.option("--no-audit", is_flag=True, help="不写数据底稿（<稿名>.底稿.xlsx）。")
 @_quiet_option

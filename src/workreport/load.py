@@ -535,18 +535,11 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
         stated = _unit_note(header[mapping[col.name]]) if col.name in mapping else ""
         if col.unit_note and stated and stated != col.unit_note:
             # 挽回经济损失（元） read as 万元 would be ten thousand times too much (docs/figures.md)
-            issues.append(
-                Issue(
-                    "E134",
-                    f"「{col.name}」的单位应为{col.unit_note}，表头写的是「{stated}」",
-                    file=file,
-                    sheet=sheet_name,
-                    row=header_at + 1,
-                    column=col.name,
-                    column_letter=column_letter(mapping[col.name]),
-                    suggestion=f"把金额换算为{col.unit_note}，表头改为「{col.name}」",
-                )
-            )
+            wrong = f"「{col.name}」的单位应为{col.unit_note}，表头写的是「{stated}」"
+            fix = f"把金额换算为{col.unit_note}，表头改为「{col.name}」"
+            place = {"file": file, "sheet": sheet_name, "row": header_at + 1, "column": col.name}
+            letter = column_letter(mapping[col.name])
+            issues.append(Issue("E134", wrong, **place, column_letter=letter, suggestion=fix))
         # a bulletin column is kept by some departments only: the build names them (W230)
         if col.partial:
             continue
