@@ -101,6 +101,16 @@ def _format_option(*choices: str):
     )
 
 
+def _output_option(help: str, required: bool = True):
+    return click.option(
+        "--output",
+        "-o",
+        required=required,
+        type=click.Path(path_type=Path, dir_okay=False),
+        help=help,
+    )
+
+
 def _quiet_option(f):
     return click.option("--quiet", "-q", is_flag=True, help="不显示进度和提示。")(f)
 
@@ -230,13 +240,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @PATHS
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="输出的 .docx 文件。",
-)
+@_output_option("输出的 .docx 文件。")
 @_period_option
 @_config_option
 @_date_option
@@ -388,13 +392,7 @@ def validate_cmd(paths, config_path, fmt, strict, annotate_dir, quiet):
 
 
 @cli.command()
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="输出的 .xlsx 文件。",
-)
+@_output_option("输出的 .xlsx 文件。")
 @_config_option
 @click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")
 def template(output, config_path, force):
@@ -424,13 +422,7 @@ def template(output, config_path, force):
 @PATHS
 @_period_option
 @_config_option
-@click.option(
-    "--output",
-    "-o",
-    default=None,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="写到另一个文件（默认覆盖原稿，并先备份为 .v1.docx 等）。",
-)
+@_output_option("写到另一个文件（默认覆盖原稿，并先备份为 .v1.docx 等）。", required=False)
 @_date_option
 @click.option("--no-audit", is_flag=True, help="不写数据底稿。")
 @_quiet_option
@@ -606,13 +598,7 @@ def check(draft, paths, period, config_path, fmt, quiet):
 
 @cli.command()
 @click.argument("draft", type=_Input(dir_okay=False))
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="报送稿（.docx）。",
-)
+@_output_option("报送稿（.docx）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转出 PDF（同名 .pdf）。")
 @click.option("--force", is_flag=True, help="有必须修改的问题时也生成（列出这些问题）。")
 def final(draft, output, pdf, force):
