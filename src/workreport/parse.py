@@ -237,6 +237,10 @@ _EMPTY = object()  # a blank cell (None, NaN or only spaces)
 def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: Checker):
     """Parse each distinct value once, then spread the results by index (docs/rules.md (输入约定) rules)."""
     values = raw[col.name].to_numpy(dtype=object)
+    if not col.required and pd.isna(values).all():
+        # an optional column the sheet leaves out (most leave out the bulletin ones):
+        # every row at its default, with nothing to parse or report
+        return _typed([col.default], col)[np.zeros(len(values), dtype=np.intp)]
     parse = _parser(col)
     if col.kind != BOOL and bool in set(map(type, values)):
         # True and 1 hash alike: keep them apart by parsing cell by cell

@@ -238,6 +238,7 @@ def refresh_draft(
         written=not unchanged,
     )
     result.notices = [
+        *stats.notices,  # W230: a figure that counts only some units
         *config_notices(config),
         *date_notices(result.signed, period),
         *result.prose_notices(),
