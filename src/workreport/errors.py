@@ -60,6 +60,7 @@ CODES: dict[str, str] = {
     "W215": "刷新：统计期间与原稿不同（随期间而变的表述请重新生成）",
     "W216": "配置中仍是占位内容（如单位名称 xx市纪委监委）",
     "W217": "项目中的模板来自旧版本（可用 init --update-templates 更新）",
+    "W218": "同时设置了 word_template 和 templates：按 Word 模板生成",
     "W220": "以 ~$ 开头的文件其实是工作簿（不是锁文件），已跳过",
     # workreport check (SPEC §9): C301–C319 must be fixed before sending, C320–C330 worth a look
     "C301": "稿中还有【待补充】占位",
