@@ -378,3 +378,116 @@ def _prose(text: list[str]) -> list[str]:
     start = text.index("一、重点工作推进情况") + 2
     end = text.index("二、存在的问题")
     return text[start:end]
+
+
+# --- refresh and the period's words ----------------------------------------------------------
+
+
+def test_refresh_for_another_period_goes_on_warns_and_rewrites_the_period_words(ledgers, tmp_path):
+    build(ledgers, tmp_path, "2022Q1", "2022-04-08")
+    draft = tmp_path / "2022Q1.docx"
+    result = run("refresh", draft, ledgers, "-p", "2022Q2")
+    assert result.exit_code == 0, result.output
+    assert "W215 警告：统计期间与原稿不同（2022年一季度 → 2022年二季度）" in result.output
+    assert "workreport build" in result.output
+    text = paragraphs(draft)
+    assert any(p.startswith(OVERVIEW + "二季度，查办问题线索0件") for p in text)
+    assert "（2022年4月1日—6月30日）" in text
+
+
+def test_refresh_keeps_the_signing_date_unless_told_otherwise(ledgers, tmp_path):
+    build(ledgers, tmp_path, "2022Q1", "2022-04-08")
+    draft = tmp_path / "2022Q1.docx"
+    book_rows = [*ACTIVITIES, ["2022-03-20", "廉政家访", 2, "次"]]
+    _rewrite(ledgers, book_rows)
+    assert run("refresh", draft, ledgers).exit_code == 0
+    assert "2022年4月8日" in paragraphs(draft)
+    assert run("refresh", draft, ledgers, "--date", "2022-04-20").exit_code == 0
+    assert "2022年4月20日" in paragraphs(draft) and "2022年4月8日" not in paragraphs(draft)
+
+
+def test_refresh_names_what_only_build_can_put_right(ledgers, tmp_path):
+    build(ledgers, tmp_path, "2022Q1", "2022-04-08")
+    draft = tmp_path / "2022Q1.docx"
+    # a 廉政家访 appears (left out as 0 when built); the 问卷调查 goes (stated as 30)
+    rows = [a for a in ACTIVITIES if a[1] != "问卷调查"] + [["2022-03-20", "廉政家访", 2, "次"]]
+    _rewrite(ledgers, rows)
+    result = run("refresh", draft, ledgers)
+    assert result.exit_code == 0, result.output
+    assert "W213 警告：原稿因为 0 而省略的 廉政家访 现在不为 0" in result.output
+    assert "W214 警告：以下数字变为 0" in result.output and "问卷调查" in result.output
+    assert "收集调查问卷0份" in "\n".join(paragraphs(draft))  # refresh never rewrites prose
+
+
+def _rewrite(folder, activities):
+    from conftest import write_workbook
+
+    write_workbook(
+        folder / "一室.xlsx",
+        {"问题线索": CLUES, "处分处理": [], "谈话": TALKS, "文书": [], "监督活动": activities},
+    )
+
+
+# --- init: the period and the organisation from the folder's name ---------------------------
+
+
+def test_init_reads_the_period_and_the_organisation_from_the_folder_name(tmp_path):
+    result = run("init", tmp_path / "某某县纪委监委2022年一季度")
+    assert result.exit_code == 0, result.output
+    toml = (tmp_path / "某某县纪委监委2022年一季度" / "workreport.toml").read_text("utf-8")
+    assert 'organisation = "某某县纪委监委"' in toml
+    assert 'period = "2022Q1"' in toml
+
+    assert run("init", tmp_path / "2022上半年汇报").exit_code == 0
+    toml = (tmp_path / "2022上半年汇报" / "workreport.toml").read_text("utf-8")
+    assert 'period = "2022H1"' in toml
+    assert 'organisation = "xx市纪委监委"' in toml  # a placeholder, named by build
+
+
+def test_a_project_without_a_period_in_its_name_is_asked_for_one(tmp_path):
+    project = tmp_path / "汇报材料"
+    assert run("init", project).exit_code == 0
+    toml = (project / "workreport.toml").read_text("utf-8")
+    assert '# period = "2022H1"' in toml and "\nperiod" not in toml
+    result = run(
+        "build", SAMPLE, "--config", project / "workreport.toml", "-o", tmp_path / "x.docx"
+    )
+    assert result.exit_code == 2 and "没有指定统计期间" in result.output
+
+
+def test_placeholders_and_outdated_templates_are_named_and_updated(tmp_path):
+    import shutil
+
+    project = tmp_path / "2022上半年汇报"
+    assert run("init", project).exit_code == 0
+    # the project's copy of 02_progress.j2 as the first release wrote it
+    old = "今年以来，查办问题线索{{ clues }}件。\n"
+    (project / "templates" / "02_progress.j2").write_text(old, encoding="utf-8")
+    shutil.copytree(SAMPLE, project / "收文", dirs_exist_ok=True)
+    (project / "收文" / "workreport.toml").unlink()
+    result = run(
+        "build",
+        project / "收文",
+        "--config",
+        project / "workreport.toml",
+        "-o",
+        tmp_path / "x.docx",
+    )
+    assert result.exit_code == 0, result.output
+    assert "W216 警告：单位名称仍是占位的「xx市纪委监委」" in result.output
+    assert "W217 警告：项目中的模板 02_progress.j2 来自旧版本" in result.output
+    assert "init --update-templates" in result.output
+
+    result = run("init", project, "--update-templates")
+    assert result.exit_code == 0, result.output
+    assert (project / "templates" / "旧版模板" / "02_progress.j2").read_text("utf-8") == old
+    assert "{{ period.since }}" in (project / "templates" / "02_progress.j2").read_text("utf-8")
+    result = run(
+        "build",
+        project / "收文",
+        "--config",
+        project / "workreport.toml",
+        "-o",
+        tmp_path / "y.docx",
+    )
+    assert "W217" not in result.output
