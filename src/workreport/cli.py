@@ -62,6 +62,23 @@ def _format_option(*choices: str):
     )
 
 
+def _new_file_options(suffix: str):
+    """-o FILE, --config and --force of a command that writes a new file (a template)."""
+
+    def apply(f):
+        f = click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")(f)
+        f = _config_option(f)
+        return click.option(
+            "--output",
+            "-o",
+            required=True,
+            type=click.Path(path_type=Path, dir_okay=False),
+            help=f"输出的 {suffix} 文件。",
+        )(f)
+
+    return apply
+
+
 def _quiet_option(f):
     return click.option("--quiet", "-q", is_flag=True, help="不显示进度和提示。")(f)
 
@@ -344,15 +361,7 @@ def validate_cmd(paths, config_path, fmt, strict, annotate_dir, quiet):
 
 
 @cli.command()
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="输出的 .xlsx 文件。",
-)
-@_config_option
-@click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")
+@_new_file_options(".xlsx")
 def template(output, config_path, force):
     """写出空白台账模板（五张台账表、表头说明、下拉选项），发给各部门填报。
 
@@ -376,15 +385,7 @@ def template(output, config_path, force):
 
 
 @cli.command("word-template")
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="输出的 .docx 文件。",
-)
-@_config_option
-@click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")
+@_new_file_options(".docx")
 def word_template_command(output, config_path, force):
     """写出默认的 Word 模板（模板.docx）：在 Word 或 WPS 中修改汇报稿的文字。
 
