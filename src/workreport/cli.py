@@ -622,7 +622,7 @@ def final(draft, output, pdf, force):
     help="把已有项目的模板换成本版本的默认模板（原模板先备份到 templates/旧版模板/）。",
 )
 def init(directory, update_templates):
-    """新建一个汇报项目：配置文件、可编辑的模板、空白台账模板和收文文件夹。
+    """新建一个汇报项目：配置文件、Word 模板（模板.docx）、文本模板、空白台账模板和收文文件夹。
 
     文件夹名中有统计期间和单位名称时（如「xx县纪委监委2022年一季度」）直接写入配置。
     之后在该文件夹中运行命令会自动读取其中的 workreport.toml。

@@ -110,11 +110,10 @@ class Paragraph:
     def text(self) -> str:
         return "".join(text for text, _ in self.pieces)
 
-    def opening(self) -> str:
+    def opening(self, width: int = 16) -> str:
         """The first words, to say which paragraph an error is in."""
-        from ..report import text_opening
-
-        return text_opening(self.text.strip())
+        text = self.text.strip()
+        return text if len(text) <= width else text[:width] + "…"
 
 
 @dataclass(frozen=True)
