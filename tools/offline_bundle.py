@@ -232,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
                 failed |= bool(problems)
         if failed:
             return 1
+        args.out.mkdir(parents=True, exist_ok=True)
         target = args.out / f"workreport-offline-{version()}.zip"
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
             for wheel in sorted(wheels.glob("*.whl")):

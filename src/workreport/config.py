@@ -13,7 +13,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, reason
 from .period import Period, parse_period
 
 CONFIG_NAME = "workreport.toml"
@@ -86,9 +86,9 @@ def _read_toml(path: Path) -> dict:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"配置文件格式错误：{e}", path) from e
+        raise ConfigError(f"配置文件格式错误：{reason(e)}", path) from e
     except OSError as e:
-        raise ConfigError(f"无法读取配置文件：{e.strerror}", path) from e
+        raise ConfigError(f"无法读取配置文件：{reason(e)}", path) from e
 
 
 def _defaults() -> dict:

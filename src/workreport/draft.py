@@ -47,7 +47,7 @@ from lxml import etree
 
 from . import __version__
 from .config import StyleConfig
-from .errors import OutputError, WorkreportError
+from .errors import OutputError, WorkreportError, reason
 from .render.document import DATE, FIGURE, PERIOD, VALUE, ReportDocument, Table, Tag
 from .write import ensure_not_open, write_atomic
 
@@ -680,7 +680,9 @@ def _open(source: bytes, path: Path):
             )
         return Document(io.BytesIO(source))
     except _UNREADABLE as e:
-        raise WorkreportError(f"{path}：无法读取，不是有效的 Word 文档（.docx）：{e}") from e
+        raise WorkreportError(
+            f"{path}：无法读取，不是有效的 Word 文档（.docx）：{reason(e)}"
+        ) from e
 
 
 def _read_properties(document, path: Path) -> dict[str, str]:
@@ -692,7 +694,9 @@ def _read_properties(document, path: Path) -> dict[str, str]:
     try:
         root = etree.fromstring(rels[0].target_part.blob, _SAFE_PARSER)
     except etree.XMLSyntaxError as e:
-        raise WorkreportError(f"{path}：自定义属性（docProps/custom.xml）已损坏：{e}") from e
+        raise WorkreportError(
+            f"{path}：自定义属性（docProps/custom.xml）已损坏：{reason(e)}"
+        ) from e
     props = {}
     for prop in root.iter(f"{{{_CUSTOM_NS}}}property"):
         value = next(iter(prop), None)  # vt:lpwstr here; vt:i4, vt:bool … if edited in Word

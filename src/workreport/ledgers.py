@@ -45,6 +45,7 @@ class SourceFile:
     sheets: tuple[str, ...] = ()  # ledger keys this workbook supplies
     sheet_names: dict[str, str] = field(default_factory=dict)  # ledger key → sheet name
     letters: dict[str, dict[str, str]] = field(default_factory=dict)  # key → column → letter
+    all_sheets: tuple[str, ...] = ()  # every sheet, in the workbook's order
 
     def letter(self, key: str, column: str) -> str:
         return self.letters.get(key, {}).get(column, "")

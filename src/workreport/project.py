@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import CONFIG_NAME, PLACEHOLDER_ORGANISATION, Config
-from .errors import OutputError, UsageError
+from .errors import OutputError, UsageError, reason
 from .period import Period, find_period
 from .write import write_atomic
 
@@ -156,7 +156,7 @@ def update_templates(folder: Path, templates: Path) -> list[tuple[Path, Path | N
             write_atomic(dest, fresh)
             done.append((dest, kept))
     except OSError as e:
-        raise OutputError(f"无法更新 {own} 中的模板：{e.strerror or e}") from e
+        raise OutputError(f"无法更新 {own} 中的模板：{reason(e)}") from e
     return done
 
 
@@ -177,7 +177,7 @@ def init_project(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OutputError(f"无法创建文件夹 {folder}：{e.strerror or e}") from e
+        raise OutputError(f"无法创建文件夹 {folder}：{reason(e)}") from e
     target = folder / CONFIG_NAME
     if target.exists():
         raise UsageError(f"{target} 已存在：这里已经是一个 workreport 项目，未做任何修改。")
@@ -193,7 +193,7 @@ def init_project(
                 shutil.copyfile(source, dest)
                 written.append(dest)
     except OSError as e:
-        raise OutputError(f"无法在 {folder} 中写入：{e.strerror or e}") from e
+        raise OutputError(f"无法在 {folder} 中写入：{reason(e)}") from e
     word = folder / WORD_TEMPLATE
     if not word.exists():
         from .render.word_template import default_word_template

@@ -51,7 +51,7 @@ class Validation:
     """Every problem of every workbook found (``validate``)."""
 
     issues: list[Issue]
-    files: int  # workbooks read
+    files: int  # every file found, the refused ones included
     rows: int  # ledger rows read
 
     @property
@@ -76,7 +76,7 @@ def validate_ledgers(
     """Check every workbook under ``paths``; every issue comes back, none is raised."""
     paths = [Path(p) for p in paths]
     loaded, _, issues = _check(paths, resolve_config(config, paths), progress)
-    return Validation(issues, len(loaded.files), loaded.rows_read)
+    return Validation(issues, loaded.found, loaded.rows_read)
 
 
 def _check(paths: list[Path], config: Config, progress) -> tuple[Loaded, Ledgers, list[Issue]]:
@@ -89,8 +89,7 @@ def load_valid(paths: list[Path], config: Config, *, progress: Progress | None =
     """load → validate, refusing to go on when there is any error (docs/rules.md, 命令行)."""
     loaded, ledgers, issues = _check(paths, config, progress)
     if any(i.is_error for i in issues):
-        files = {f.name for f in loaded.files} | {i.file for i in issues if i.file}
-        raise InvalidData(issues, files=len(files), rows=loaded.rows_read)
+        raise InvalidData(issues, files=loaded.found, rows=loaded.rows_read)
     return Checked(loaded, ledgers, issues)
 
 

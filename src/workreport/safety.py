@@ -29,7 +29,7 @@ from typing import BinaryIO
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from .errors import Issue
+from .errors import Issue, reason
 
 MAX_UNPACKED = 200 * 1024**2  # docs/rules.md: parts unpacking to more than this are refused
 MAX_MEMBERS = 10_000
@@ -102,7 +102,7 @@ def inspect_workbook(
     except _Refused as r:
         issues = [Issue(r.code, r.message, sheet=r.sheet, suggestion=r.suggestion)]
     except OSError as e:
-        why = e.strerror or str(e)
+        why = reason(e)
         issues = [Issue("E001", f"文件无法打开：{why}", suggestion="请确认文件存在且有读取权限")]
     found = (
         None

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, reason
 
 
 def lock_file(path: Path) -> Path | None:
@@ -63,7 +63,7 @@ def ensure_not_open(path: Path) -> None:
     try:
         lock = lock_file(path)
     except OSError as e:
-        raise OutputError(f"E120 无法使用文件名 {path.name}：{_why(e)}") from e
+        raise OutputError(f"E120 无法使用文件名 {path.name}：{reason(e)}") from e
     if lock is not None:
         raise OutputError(
             f"{path.name} 正在被 Word/WPS 打开（发现锁文件 {lock.name}），未写入任何内容。"
@@ -82,7 +82,7 @@ def _temp_file(path: Path, data: bytes) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
-        raise OutputError(f"无法写入 {path}：{_why(e)}") from e
+        raise OutputError(f"无法写入 {path}：{reason(e)}") from e
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         with os.fdopen(fd, "wb") as fh:
@@ -91,7 +91,7 @@ def _temp_file(path: Path, data: bytes) -> Path:
             os.fsync(fh.fileno())
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"无法写入 {path}：{_why(e)}") from e
+        raise OutputError(f"无法写入 {path}：{reason(e)}") from e
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -108,7 +108,7 @@ def _replace(tmp: Path, path: Path) -> None:
         os.replace(tmp, path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        raise OutputError(f"无法写入 {path}：{_why(e)}") from e
+        raise OutputError(f"无法写入 {path}：{reason(e)}") from e
 
 
 def replace_together(steps: list[tuple[Path, bytes | None, Path | None]]) -> None:
@@ -188,24 +188,7 @@ def _move(source: Path, target: Path) -> None:
     try:
         os.replace(source, target)
     except OSError as e:
-        raise OutputError(f"无法把 {source.name} 改名为 {target.name}：{_why(e)}") from e
-
-
-def _why(error: OSError) -> str:
-    reasons = {
-        "EACCES": "没有写入权限",
-        "EPERM": "没有写入权限",
-        "EROFS": "所在位置只读",
-        "ENOSPC": "磁盘空间不足",
-        "EISDIR": "这是一个文件夹",
-        "ENOTDIR": "路径中有一段不是文件夹",
-        "EEXIST": "路径中有同名文件",
-        "ENOENT": "路径不存在",
-        "ENAMETOOLONG": "文件名或路径过长",
-    }
-    import errno
-
-    return reasons.get(errno.errorcode.get(error.errno or 0, ""), error.strerror or str(error))
+        raise OutputError(f"无法把 {source.name} 改名为 {target.name}：{reason(e)}") from e
 
 
 def refuse_existing(path: Path, *, force: bool, what: str) -> Path | None:
@@ -245,7 +228,7 @@ def keep_backup(path: Path) -> Path:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise OutputError(f"无法备份 {path}：{_why(e)}，未写入任何内容") from e
+        raise OutputError(f"无法备份 {path}：{reason(e)}，未写入任何内容") from e
     try:
         write_atomic(target, data)
     except OutputError as e:

@@ -592,7 +592,7 @@ def render_one(env: SandboxedEnvironment, folder: Path, name: str, context: dict
     except LimitExceeded as e:
         raise TemplateError(name, _template_line(e, folder / name), str(e)) from e
     except TemplateSyntaxError as e:
-        raise TemplateError(name, e.lineno, f"语法错误：{e.message}") from e
+        raise TemplateError(name, e.lineno, f"语法错误：{_syntax(e.message or '')}") from e
     except UnicodeDecodeError as e:
         raise TemplateError(
             name, None, "模板不是 UTF-8 编码，请用记事本“另存为”UTF-8 后再试"
@@ -627,7 +627,40 @@ def _explain(error: BaseException) -> str:
         return (
             f"「{m[2]}」不存在（指标名或分类名写错了吗？用 workreport stats --list 查看全部指标）"
         )
-    return message
+    if isinstance(error, ZeroDivisionError):
+        return "除数为 0（用 if 先判断分母不为 0）"
+    # Jinja's and Python's own texts are English (docs/rules.md, 命令行): the kind is enough
+    return f"计算出错（{type(error).__name__}），请检查这一行的写法"
+
+
+# Jinja's syntax messages, in the analyst's words (docs/templates.md); the rest: see the line
+_SYNTAX = (
+    (
+        re.compile(r"Unexpected end of template", re.I),
+        "模板在这里意外结束（缺少 {{% endif %}} 或 {{% endfor %}}？）",
+    ),
+    (re.compile(r"Encountered unknown tag '(.+?)'"), "不认识的标记「{0}」"),
+    (re.compile(r"expected token '(.+?)', got '(.+?)'"), "这里应为「{0}」，却是「{1}」"),
+    (re.compile(r"unexpected char '(.+?)'"), "多余或写错的字符「{0}」"),
+    (re.compile(r"unexpected '(.+?)'"), "多余或写错的「{0}」"),
+)
+
+
+_TOKEN_NAMES = {
+    "end of print statement": "}}",
+    "end of statement block": "%}",
+    "end of template": "模板结尾",
+    "name": "名称",
+    "integer": "整数",
+    "string": "文字",
+}
+
+
+def _syntax(message: str) -> str:
+    for pattern, text in _SYNTAX:
+        if m := pattern.search(message):
+            return text.format(*(_TOKEN_NAMES.get(g, g) for g in m.groups()))
+    return "写法不对，请对照 docs/templates.md 检查这一行"
 
 
 _HEADING1 = re.compile(r"^[一二三四五六七八九十]+、")
