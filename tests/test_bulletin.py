@@ -639,3 +639,17 @@ def test_annotate_marks_a_conflicting_rank(tmp_path):
     assert result.exit_code == 1
     marked = load_workbook(tmp_path / "退回" / "案管室.xlsx")["处分处理"]["F3"]
     assert marked.comment is not None and "E132" in marked.comment.text
+
+
+def test_preset_chooses_the_bulletin_over_a_word_template(tmp_path):
+    assert run("word-template", "-o", tmp_path / "模板.docx").exit_code == 0
+    toml = tmp_path / "workreport.toml"
+    toml.write_text(
+        '[report]\norganisation = "某县纪委监委"\ndate = 2022-07-05\nword_template = "模板.docx"\n',
+        encoding="utf-8",
+    )
+    _bulletin_ledgers(tmp_path / "in", last_year=False)
+    common = ("build", tmp_path / "in", "-p", "2022H1", "--config", toml, "-q")
+    result = run(*common, "--preset", "通报", "-o", tmp_path / "通报.docx")
+    assert result.exit_code == 0, result.output
+    assert paragraphs(tmp_path / "通报.docx")[2].startswith("2022年上半年，全县纪检监察机关共受理")

@@ -460,6 +460,10 @@ def test_placeholders_and_outdated_templates_are_named_and_updated(tmp_path):
 
     project = tmp_path / "2022上半年汇报"
     assert run("init", project).exit_code == 0
+    # a project an older version made: its own text templates, no Word template
+    toml = project / "workreport.toml"
+    text = toml.read_text("utf-8").replace('word_template = "模板.docx"', "")
+    toml.write_text(text.replace('# templates = "templates"', 'templates = "templates"'), "utf-8")
     # the project's copy of 02_progress.j2 as the first release wrote it
     old = "今年以来，查办问题线索{{ clues }}件。\n"
     (project / "templates" / "02_progress.j2").write_text(old, encoding="utf-8")

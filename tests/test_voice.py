@@ -181,6 +181,13 @@ CASES = [
     ),
     ("template", ["template", "-o", "台账.xlsx"], 0, "已生成 台账.xlsx"),
     ("template wrong suffix", ["template", "-o", "台账.docx"], 2, "台账模板应以 .xlsx 结尾"),
+    ("word template", ["word-template", "-o", "模板.docx"], 0, "已生成 模板.docx"),
+    (
+        "word template wrong suffix",
+        ["word-template", "-o", "模板.txt"],
+        2,
+        "Word 模板应以 .docx 结尾",
+    ),
     ("refresh", ["refresh", "汇报.docx", "样例", "-o", "刷新.docx"], 0, "已更新 刷新.docx"),
     (
         "refresh missing draft",

@@ -247,8 +247,16 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--preset", type=click.Choice(["汇报", "通报"]), help=PRESET_HELP)
 @click.option("--force", is_flag=True, help="覆盖手工改过的稿子（会先备份为 .v1.docx 等）。")
 @click.option("--no-audit", is_flag=True, help="不写数据底稿（<稿名>.底稿.xlsx）。")
+@click.option(
+    "--word-template",
+    default=None,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="按这个 Word 模板（.docx）生成，优先于 workreport.toml 中的设置。",
+)
 @_quiet_option
-def build(paths, output, period, config_path, signed, preset, force, no_audit, quiet):
+def build(
+    paths, output, period, config_path, signed, preset, force, no_audit, word_template, quiet
+):
     """检查台账、计算指标，生成 Word 汇报稿。
 
     台账有错误时不生成，并列出全部问题。输出文件已被手工修改过时不覆盖。
@@ -257,11 +265,14 @@ def build(paths, output, period, config_path, signed, preset, force, no_audit, q
     例：workreport build sample_data -o 工作推进情况汇报.docx
         workreport build 收文/ --period 2022H1 -o 汇报.docx
         workreport build 收文/ --period 2022Q3 --date 2022-10-10 -o 三季度汇报.docx
+        workreport build 收文/ --word-template 模板.docx -o 汇报.docx
         workreport build 收文/ --period 2022H1 --preset 通报 -o 通报.docx
     """
     from .report import build_report
 
-    config = _config(config_path, paths, period, signed).with_overrides(preset=preset)
+    config = _config(config_path, paths, period, signed).with_overrides(
+        preset=preset, word_template=word_template
+    )
     progress = Progress(quiet)
     result = build_report(
         paths, output, config=config, force=force, audit=not no_audit, progress=progress
@@ -412,6 +423,28 @@ def template(output, config_path, force):
     config = _config(config_path, [])
     backup = refuse_existing(output, force=force, what="可能是已填好的台账")
     write_ledger_template(output, config)
+    if backup:
+        click.echo(f"原文件已备份为 {backup.name}", err=True)
+    click.echo(f"已生成 {output}")
+
+
+@cli.command("word-template")
+@_output_option("输出的 .docx 文件。")
+@_config_option
+@click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")
+def word_template_command(output, config_path, force):
+    """写出默认的 Word 模板（模板.docx）：在 Word 或 WPS 中修改汇报稿的文字。
+
+    在 workreport.toml 的 [report] 中写 word_template = "模板.docx"（或 build 加
+    --word-template）即按它生成。已有同名文件时不覆盖（加 --force 则先备份再覆盖）。
+
+    \b
+    例：workreport word-template -o 模板.docx
+    """
+    from .report import write_word_template
+
+    config = _config(config_path, [])
+    backup = write_word_template(output, config, force=force)
     if backup:
         click.echo(f"原文件已备份为 {backup.name}", err=True)
     click.echo(f"已生成 {output}")
@@ -635,7 +668,7 @@ def final(draft, output, pdf, force):
     help="把已有项目的模板换成本版本的默认模板（原模板先备份到 templates/旧版模板/）。",
 )
 def init(directory, update_templates):
-    """新建一个汇报项目：配置文件、可编辑的模板、空白台账模板和收文文件夹。
+    """新建一个汇报项目：配置文件、Word 模板（模板.docx）、文本模板、空白台账模板和收文文件夹。
 
     文件夹名中有统计期间和单位名称时（如「xx县纪委监委2022年一季度」）直接写入配置。
     之后在该文件夹中运行命令会自动读取其中的 workreport.toml。

@@ -666,6 +666,12 @@ def refuse_hostile(path: Path, purpose: str = "") -> None:
         raise WorkreportError(f"E121 {Path(path).name}：{reason}{purpose}。")
 
 
+def read_docx(path: Path, purpose: str = ""):
+    """Any .docx the tool reads (a Word template too), after the zip limits."""
+    refuse_hostile(path, purpose)
+    return _open(Path(path).read_bytes(), path)
+
+
 def _open(source: bytes, path: Path):
     from .safety import MAX_MEMBERS, MAX_UNPACKED
 

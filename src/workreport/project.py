@@ -16,6 +16,7 @@ from .write import write_atomic
 INBOX = "收文"
 LEDGER_TEMPLATE = "台账模板.xlsx"
 TEMPLATES = "templates"
+WORD_TEMPLATE = "模板.docx"
 OLD_TEMPLATES = "旧版模板"  # where --update-templates keeps the project's copies
 # The default templates of the first release, unchanged: a project still using one says
 # 今年以来 for every period and states zeros (docs/templates.md, 旧版模板).
@@ -66,9 +67,11 @@ title = "重点工作推进情况和下步工作打算"   # 汇报稿标题
 {period_line}
 # 成文日期（落款）；不写时为生成当天，也可用 --date 指定
 # date = {today.isoformat()}
-templates = "{TEMPLATES}"                     # 各部分的模板（可直接修改文字）
-# 模板集：写 preset = "通报" 时按中央纪委国家监委通报的写法生成（用自带的通报模板），
-# 也可在命令行用 --preset 通报
+word_template = "{WORD_TEMPLATE}"               # 汇报稿的 Word 模板：在 Word 或 WPS 中修改文字
+# 用文本模板（.j2）时，删掉上一行，去掉下一行行首的 #（两者都写时按 Word 模板生成）
+# templates = "{TEMPLATES}"
+# 模板集：写 preset = "通报" 时按中央纪委国家监委通报的写法生成（用自带的通报模板，
+# 不用上面的模板），也可在命令行用 --preset 通报
 # preset = "通报"
 
 [style]
@@ -200,6 +203,12 @@ def init_project(
                 written.append(dest)
     except OSError as e:
         raise OutputError(f"无法在 {folder} 中写入：{reason(e)}") from e
+    word = folder / WORD_TEMPLATE
+    if not word.exists():
+        from .render.word_template import default_word_template
+
+        write_atomic(word, default_word_template(templates, config.style))
+        written.append(word)
     ledger = folder / LEDGER_TEMPLATE
     if not ledger.exists():
         write_ledger_template(ledger, config)

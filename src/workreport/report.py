@@ -13,7 +13,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from .config import Config, resolve_config
+from .config import DEFAULT_PRESET, Config, resolve_config
 from .errors import InvalidData, Issue, OutputError, UsageError
 from .figures import (
     compute_figures,
@@ -147,13 +147,29 @@ def stats_of(checked: Checked, config: Config, period: Period, *, by_unit: bool 
 def template_folder(config: Config) -> Path:
     """The built-in 通报 set when ``[report] preset`` or ``--preset`` asks for it; else
     the project's own templates (its 汇报), else the built-in 汇报 (docs/templates.md, 模板集)."""
-    from .config import DEFAULT_PRESET, PRESETS
+    from .config import PRESETS
 
     if config.templates is not None and config.preset == DEFAULT_PRESET:
         if not config.templates.is_dir():
             raise UsageError(f"模板文件夹不存在：{config.templates}")
         return config.templates
     return Path(str(resources.files("workreport.templates"))) / PRESETS[config.preset]
+
+
+def write_word_template(output: Path, config: Config, *, force: bool = False) -> Path | None:
+    """``word-template``: the default 模板.docx (docs/templates.md, Word 模板); an existing
+    file is replaced only with ``force``, after a backup, which is returned."""
+    from .render.word_template import default_word_template
+    from .write import refuse_existing
+
+    output = Path(output)
+    if output.suffix.lower() != ".docx":
+        raise UsageError(f"Word 模板应以 .docx 结尾：{output}")
+    ensure_not_open(output)
+    backup = refuse_existing(output, force=force, what="可能是改过的模板")
+    # the packaged templates, not a project's own: this is the default 模板.docx
+    write_atomic(output, default_word_template(template_folder(Config()), config.style))
+    return backup
 
 
 def signing_date(config: Config) -> date:
@@ -237,14 +253,23 @@ def render_document(stats: Stats, config: Config) -> ReportDocument:
     """Figures → the report as plain data: the templates' text and the appendix."""
     from .render.sections import render_sections
 
+    context = template_context(stats, config)
+    title, organisation = config.title, config.organisation
     unknown: list[Tag] = []
-    blocks, omitted = render_sections(
-        template_folder(config), template_context(stats, config), unknown
-    )
+    if config.word_template is not None and config.preset == DEFAULT_PRESET:
+        from .render.word_template import render_word_template
+
+        if not config.word_template.is_file():
+            raise UsageError(f"Word 模板不存在：{config.word_template}")
+        rendered = render_word_template(config.word_template, context)
+        blocks, omitted = rendered.blocks, rendered.omitted
+        title, organisation = rendered.title or title, rendered.signature or organisation
+    else:
+        blocks, omitted = render_sections(template_folder(config), context, unknown)
     return ReportDocument(
-        title=config.title,
+        title=title,
         blocks=tuple(blocks),
-        organisation=config.organisation,
+        organisation=organisation,
         date=signing_date(config),
         appendix=appendix_table(stats),
         omitted=tuple(omitted),
@@ -341,7 +366,16 @@ def config_notices(config: Config) -> list[Issue]:
                 '请在 workreport.toml 的 [report] 中写 organisation = "实际单位名称"',
             )
         )
-    old = outdated_templates(config.templates) if config.templates else []
+    if config.word_template is not None and config.templates is not None:
+        notices.append(
+            Issue(
+                "W218",
+                f"同时设置了 word_template 和 templates：按 Word 模板 {config.word_template.name} "
+                f"生成，文本模板文件夹 {config.templates.name} 未使用",
+            )
+        )
+    text_templates = config.templates if config.word_template is None else None
+    old = outdated_templates(text_templates) if text_templates else []
     if old:
         notices.append(
             Issue(

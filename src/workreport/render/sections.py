@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
 from jinja2 import (
+    BaseLoader,
     FileSystemLoader,
     StrictUndefined,
     TemplateSyntaxError,
@@ -62,6 +63,19 @@ CLAUSE_OPEN, CLAUSE_CLOSE, ITEM_OPEN, ITEM_CLOSE = "\ue003", "\ue004", "\ue005",
 _DROPPED, _NUMBER = "\ue007", "\ue008"
 KNOWN_OPEN = "\ue009"  # {% known %}: closed by CLAUSE_CLOSE
 SECTION_GLOB = "*.j2"
+# A Word template's character formatting travels as one character of plane 15 (private
+# use) before the text it applies to: format number k is chr(FORMAT_BASE + k), 0 for none
+# (render/word_template.py; docs/templates.md, Word 模板).
+FORMAT_BASE = 0xF0000
+_FORMAT = re.compile("[\U000f0000-\U000ffffd]")
+
+
+def format_mark(k: int) -> str:
+    return chr(FORMAT_BASE + k)
+
+
+def without_formats(text: str) -> str:
+    return _FORMAT.sub("", text)
 
 
 def placeholder(label: str) -> str:
@@ -392,11 +406,13 @@ class ZeroExtension(Extension):
         return f"{ITEM_OPEN}{style}{SEP}{caller()}{ITEM_CLOSE}"
 
 
-def make_environment(folder: Path) -> SandboxedEnvironment:
+def make_environment(folder: Path, loader: BaseLoader | None = None) -> SandboxedEnvironment:
+    """The sandbox every template runs in: the .j2 files of ``folder``, or what ``loader``
+    gives (a Word template, render/word_template.py)."""
     # bounded: a template may not run past 10 s or 5 MB of text (docs/rules.md, 用户的电脑)
     env = BoundedEnvironment(
         # utf-8-sig: a template saved by Notepad starts with a BOM that is not text
-        loader=FileSystemLoader(str(folder), encoding="utf-8-sig"),
+        loader=loader or FileSystemLoader(str(folder), encoding="utf-8-sig"),
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -525,7 +541,7 @@ def _render_kept(tree: list, omitted: list[Tag], unknown: list[Tag]) -> str:
                 unknown.extend(Tag(m[2], m[3], m[1]) for m in gone)
                 # words that open with their own punctuation («，同比增长…») go with it;
                 # others go like a clause, with one separator beside them
-                if not _opening_text(children).startswith(tuple(_SEPARATORS)):
+                if not without_formats(_opening_text(children)).startswith(tuple(_SEPARATORS)):
                     out.append(_DROPPED)
             else:
                 out.append(_render_kept(children, omitted, unknown))
@@ -552,20 +568,33 @@ def _opening_text(tree: list) -> str:
 
 def _tidy(line: str) -> str:
     """Take out each left-out part with one separator beside it: the one after it, else
-    the one before it; a part alone between two full stops takes the second."""
+    the one before it; a part alone between two full stops takes the second.  Format
+    marks of a Word template are not text: they are looked past and kept."""
     while (at := line.find(_DROPPED)) >= 0:
         before, after = line[:at], line[at + 1 :]
-        if after[:1] in _RANK and before[-1:] in _RANK and _RANK[before[-1]] <= _RANK[after[0]]:
+        seen_before, seen_after = without_formats(before), without_formats(after)
+        if (
+            seen_after[:1] in _RANK
+            and seen_before[-1:] in _RANK
+            and _RANK[seen_before[-1]] <= _RANK[seen_after[0]]
+        ):
             # the last of a list goes with the 、 before it: «A、B、[C]；D» → «A、B；D»
-            before = before[:-1]
-        elif after[:1] in tuple(_SEPARATORS):
-            after = after[1:]
-        elif before[-1:] in tuple(_SEPARATORS):
-            before = before[:-1]
-        elif after[:1] == "。" and (not before.strip() or before[-1] in "。：:"):
-            after = after[1:]
+            before = _drop_visible(before, -1)
+        elif seen_after[:1] in tuple(_SEPARATORS):
+            after = _drop_visible(after, 0)
+        elif seen_before[-1:] in tuple(_SEPARATORS):
+            before = _drop_visible(before, -1)
+        elif seen_after[:1] == "。" and (not seen_before.strip() or seen_before[-1] in "。：:"):
+            after = _drop_visible(after, 0)
         line = before + after
     return line
+
+
+def _drop_visible(text: str, which: int) -> str:
+    """``text`` without its first (0) or last (-1) character that is not a format mark."""
+    places = [i for i, ch in enumerate(text) if not _FORMAT.match(ch)]
+    at = places[which]
+    return text[:at] + text[at + 1 :]
 
 
 _NUMBERED = re.compile(f"{_NUMBER}([^{SEP}]*){SEP}")
@@ -685,37 +714,48 @@ _LEAD_MAX = 40
 
 def parse_blocks(text: str) -> list[Block]:
     """One paragraph per non-empty line; 一、/（一）/1. set the heading style (docs/templates.md, 一行一段)."""
-    blocks = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        plain = _MARK.sub(lambda m: m[5], line)
-        if _HEADING1.match(plain):
-            blocks.append(Block(HEADING1, to_spans(line)))
-            continue
-        kind = HEADING2 if _HEADING2.match(plain) else HEADING3 if _HEADING3.match(plain) else None
-        cut = line.find(_LEAD_END)
-        if kind and 0 < cut <= _LEAD_MAX and OPEN not in line[: cut + 1]:
-            lead, rest = line[: cut + 1], line[cut + 1 :]
-            blocks.append(Block(BODY, to_spans(rest), lead=to_spans(lead), lead_kind=kind))
-        else:
-            blocks.append(Block(BODY, to_spans(line)))
-    return blocks
+    return [b for b in map(block_of, text.splitlines()) if b is not None]
 
 
-def to_spans(line: str) -> tuple[Span, ...]:
+def block_of(raw: str, formats: Sequence[str | None] = ()) -> Block | None:
+    """A rendered line as a paragraph, or None when it is blank; ``formats`` are the
+    character formats its format marks stand for (a Word template's)."""
+    line = raw.strip()
+    plain = without_formats(_MARK.sub(lambda m: m[5], line))
+    if not plain.strip():
+        return None
+    spans = partial(to_spans, formats=formats)
+    if _HEADING1.match(plain.lstrip()):
+        return Block(HEADING1, spans(line))
+    plain = plain.lstrip()
+    kind = HEADING2 if _HEADING2.match(plain) else HEADING3 if _HEADING3.match(plain) else None
+    cut = line.find(_LEAD_END)
+    lead = line[: cut + 1]
+    if kind and 0 < len(without_formats(lead)) - 1 <= _LEAD_MAX and OPEN not in lead:
+        return Block(BODY, spans(line[cut + 1 :]), lead=spans(lead), lead_kind=kind)
+    return Block(BODY, spans(line))
+
+
+def to_spans(line: str, formats: Sequence[str | None] = ()) -> tuple[Span, ...]:
     spans: list[Span] = []
-    pos = 0
-    for m in _MARK.finditer(line):
+    pos, rpr = 0, None
+    for m in _PIECE.finditer(line):
         if m.start() > pos:
-            spans.append(Span(line[pos : m.start()]))
-        state = m[4]
-        spans.append(Span(m[5], tag=Tag(m[2], m[3], m[1]), missing=state == "m", zero=state == "z"))
+            spans.append(Span(line[pos : m.start()], rpr=rpr))
         pos = m.end()
+        if m[0][0] != OPEN:  # a Word template's format mark
+            rpr = formats[ord(m[0]) - FORMAT_BASE] if formats else None
+            continue
+        state = m[5]
+        spans.append(
+            Span(m[6], tag=Tag(m[3], m[4], m[2]), missing=state == "m", zero=state == "z", rpr=rpr)
+        )
     if pos < len(line):
-        spans.append(Span(line[pos:]))
+        spans.append(Span(line[pos:], rpr=rpr))
     return tuple(spans)
+
+
+_PIECE = re.compile(f"({_MARK.pattern})|{_FORMAT.pattern}")
 
 
 def lookup(context: dict, tag: Tag) -> Fig | Word | None:
