@@ -62,6 +62,18 @@ def figures(folder, period=H1_2022):
 FILED = {"立案日期": date(2022, 1, 20)}
 
 
+def one_case(folder, received, columns, measures):
+    """案管室: clue C1, received on ``received`` and filed, and ``measures`` on it."""
+    write(
+        folder,
+        "案管室",
+        {
+            "问题线索": sheet(CLUE_BASE, [c("C1", received, **FILED)]),
+            "处分处理": sheet(columns, measures),
+        },
+    )
+
+
 def test_a_person_sanctioned_twice_is_counted_once_under_one_rank(tmp_path):
     folder = tmp_path / "in"
     clues = [c("C1", date(2022, 1, 5), **FILED), c("C2", date(2022, 1, 6), **FILED)]
@@ -98,21 +110,16 @@ def test_a_person_sanctioned_twice_is_counted_once_under_one_rank(tmp_path):
 
 def test_a_blank_rank_counts_as_unfilled(tmp_path):
     folder = tmp_path / "in"
-    write(
+    one_case(
         folder,
-        "案管室",
-        {
-            "问题线索": sheet(CLUE_BASE, [c("C1", date(2022, 1, 5), **FILED)]),
-            "处分处理": sheet(
-                (*MEASURE_BASE, "职级"),
-                [
-                    m("甲", "C1", date(2022, 2, 1), "第二种形态", "政务警告", 职级="处级"),
-                    # 乙 has no 职级 on any row: 未填
-                    m("乙", "C1", date(2022, 2, 2), "第二种形态", "记过"),
-                    m("乙", "C1", date(2022, 2, 3), "第二种形态", "党纪警告"),
-                ],
-            ),
-        },
+        date(2022, 1, 5),
+        (*MEASURE_BASE, "职级"),
+        [
+            m("甲", "C1", date(2022, 2, 1), "第二种形态", "政务警告", 职级="处级"),
+            # 乙 has no 职级 on any row: 未填
+            m("乙", "C1", date(2022, 2, 2), "第二种形态", "记过"),
+            m("乙", "C1", date(2022, 2, 3), "第二种形态", "党纪警告"),
+        ],
     )
     rank = figures(folder)["sanctioned_by_rank"]
     # 甲 县处级 (处级 read as 县处级), 乙 未填 once although sanctioned twice
@@ -121,19 +128,14 @@ def test_a_blank_rank_counts_as_unfilled(tmp_path):
 
 def test_two_ranks_for_one_person_are_an_error_without_a_period(tmp_path):
     folder = tmp_path / "in"
-    write(
+    one_case(
         folder,
-        "案管室",
-        {
-            "问题线索": sheet(CLUE_BASE, [c("C1", date(2021, 1, 5), **FILED)]),
-            "处分处理": sheet(
-                (*MEASURE_BASE, "职级"),
-                [
-                    m("甲", "C1", date(2021, 2, 1), "第二种形态", "政务警告", 职级="县处级"),
-                    m("甲", "C1", date(2023, 2, 1), "第二种形态", "记过", 职级="乡科级"),
-                ],
-            ),
-        },
+        date(2021, 1, 5),
+        (*MEASURE_BASE, "职级"),
+        [
+            m("甲", "C1", date(2021, 2, 1), "第二种形态", "政务警告", 职级="县处级"),
+            m("甲", "C1", date(2023, 2, 1), "第二种形态", "记过", 职级="乡科级"),
+        ],
     )
     result = run("validate", folder, "--format", "json")
     assert result.exit_code == 1
@@ -145,19 +147,14 @@ def test_two_ranks_for_one_person_are_an_error_without_a_period(tmp_path):
 
 def test_a_non_member_with_a_party_sanction_is_an_error(tmp_path):
     folder = tmp_path / "in"
-    write(
+    one_case(
         folder,
-        "案管室",
-        {
-            "问题线索": sheet(CLUE_BASE, [c("C1", date(2022, 1, 5), **FILED)]),
-            "处分处理": sheet(
-                (*MEASURE_BASE, "政治面貌"),
-                [
-                    m("甲", "C1", date(2022, 2, 1), "第二种形态", "党纪警告", 政治面貌="群众"),
-                    m("乙", "C1", date(2022, 2, 1), "第二种形态", "记过", 政治面貌="非党员"),
-                ],
-            ),
-        },
+        date(2022, 1, 5),
+        (*MEASURE_BASE, "政治面貌"),
+        [
+            m("甲", "C1", date(2022, 2, 1), "第二种形态", "党纪警告", 政治面貌="群众"),
+            m("乙", "C1", date(2022, 2, 1), "第二种形态", "记过", 政治面貌="非党员"),
+        ],
     )
     _, issues, _ = checked(folder)
     assert [(i.code, i.row) for i in issues if i.is_error] == [("E133", 2)]
@@ -166,42 +163,37 @@ def test_a_non_member_with_a_party_sanction_is_an_error(tmp_path):
 def test_non_party_persons_and_voluntary_surrender_count_persons(tmp_path):
     folder = tmp_path / "in"
     columns = (*MEASURE_BASE, "政治面貌", "主动投案")
-    write(
+    one_case(
         folder,
-        "案管室",
-        {
-            "问题线索": sheet(CLUE_BASE, [c("C1", date(2022, 1, 5), **FILED)]),
-            "处分处理": sheet(
-                columns,
-                [
-                    # 甲: 非中共党员 (written 群众), 政务处分 twice, surrendered: 1 and 1
-                    m(
-                        "甲",
-                        "C1",
-                        date(2022, 2, 1),
-                        "第二种形态",
-                        "记过",
-                        政治面貌="群众",
-                        主动投案="是",
-                    ),
-                    m(
-                        "甲",
-                        "C1",
-                        date(2022, 3, 1),
-                        "第三种形态",
-                        "撤职",
-                        政治面貌="群众",
-                        主动投案="是",
-                    ),
-                    # 乙: 中共党员; 主动投案 blank counts as 否
-                    m("乙", "C1", date(2022, 2, 1), "第二种形态", "党纪警告", 政治面貌="党员"),
-                    # 丙: surrendered, given a first-form measure only: surrender counts any measure
-                    m("丙", "C1", date(2022, 2, 5), "第一种形态", "诫勉", 主动投案="√"),
-                    # 丁: surrendered, but the measure is after the period
-                    m("丁", "C1", date(2022, 7, 1), "第一种形态", "诫勉", 主动投案="是"),
-                ],
+        date(2022, 1, 5),
+        columns,
+        [
+            # 甲: 非中共党员 (written 群众), 政务处分 twice, surrendered: 1 and 1
+            m(
+                "甲",
+                "C1",
+                date(2022, 2, 1),
+                "第二种形态",
+                "记过",
+                政治面貌="群众",
+                主动投案="是",
             ),
-        },
+            m(
+                "甲",
+                "C1",
+                date(2022, 3, 1),
+                "第三种形态",
+                "撤职",
+                政治面貌="群众",
+                主动投案="是",
+            ),
+            # 乙: 中共党员; 主动投案 blank counts as 否
+            m("乙", "C1", date(2022, 2, 1), "第二种形态", "党纪警告", 政治面貌="党员"),
+            # 丙: surrendered, given a first-form measure only: surrender counts any measure
+            m("丙", "C1", date(2022, 2, 5), "第一种形态", "诫勉", 主动投案="√"),
+            # 丁: surrendered, but the measure is after the period
+            m("丁", "C1", date(2022, 7, 1), "第一种形态", "诫勉", 主动投案="是"),
+        ],
     )
     f = figures(folder)
     assert f["sanctioned_non_party_persons"] == 1  # 甲
@@ -621,19 +613,14 @@ def test_annotate_marks_a_conflicting_rank(tmp_path):
     from openpyxl import load_workbook
 
     folder = tmp_path / "in"
-    write(
+    one_case(
         folder,
-        "案管室",
-        {
-            "问题线索": sheet(CLUE_BASE, [c("C1", date(2022, 1, 5), **FILED)]),
-            "处分处理": sheet(
-                (*MEASURE_BASE, "职级"),
-                [
-                    m("甲", "C1", date(2022, 2, 1), "第二种形态", "政务警告", 职级="县处级"),
-                    m("甲", "C1", date(2022, 3, 1), "第二种形态", "记过", 职级="乡科级"),
-                ],
-            ),
-        },
+        date(2022, 1, 5),
+        (*MEASURE_BASE, "职级"),
+        [
+            m("甲", "C1", date(2022, 2, 1), "第二种形态", "政务警告", 职级="县处级"),
+            m("甲", "C1", date(2022, 3, 1), "第二种形态", "记过", 职级="乡科级"),
+        ],
     )
     result = run("validate", folder, "--annotate", tmp_path / "退回", "-q")
     assert result.exit_code == 1
