@@ -141,31 +141,29 @@ def column_letters(n: int) -> list[str]:
     return out
 
 
-def _tails(column: Column, start: int, stop: int, strings: SharedStrings) -> np.ndarray:
-    """For each cell, its XML after the row number (``'" t="s"><v>7</v></c>'``), '' if empty."""
+def _tails(column: Column, start: int, stop: int, strings: SharedStrings):
+    """For each cell, its XML after the row number (``'" t="s"><v>7</v></c>'``), and which
+    cells are empty."""
     values = column.values[start:stop]
     if column.kind == TEXT:
         codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
         ids = strings.ids(str(u) for u in uniques)
         table = np.array([f'" t="s"><v>{i}</v></c>' for i in ids] + [""], dtype=object)
-        return table[codes]  # code -1 (empty) picks the trailing ""
+        return table[codes], codes < 0
     if column.kind == NUMBER:
         arr = np.asarray(values, dtype=float)
         whole = np.isfinite(arr) & (arr == np.round(arr)) & (np.abs(arr) < 1e15)
         text = np.where(
             whole, np.where(whole, arr, 0).astype(np.int64).astype(str), arr.astype(str)
         )
-        cells = '"><v>' + text.astype(object) + "</v></c>"
-        cells[np.isnan(arr)] = ""
-        return cells
+        return '"><v>' + text.astype(object) + "</v></c>", np.isnan(arr)
     if column.kind == DATETIME:
         arr = np.asarray(values, dtype="datetime64[D]")
         empty = np.isnat(arr)
         days = (arr - EXCEL_EPOCH).astype(np.int64).astype(str).astype(object)
-        cells = f'" s="{DATE}"><v>' + days + "</v></c>"
-        cells[empty] = ""
-        return cells
-    return np.array([_auto_tail(v, strings) for v in values], dtype=object)
+        return f'" s="{DATE}"><v>' + days + "</v></c>", empty
+    tails = np.array([_auto_tail(v, strings) for v in values], dtype=object)
+    return tails, tails == ""
 
 
 def _number_tail(v: float) -> str:
@@ -225,9 +223,10 @@ def _write_sheet(fh, table: Table, start: int, stop: int, strings: SharedStrings
         numbers = np.arange(head + 1 + lo - start, head + 1 + hi - start).astype(str).astype(object)
         body = np.full(hi - lo, "", dtype=object)
         for j, c in enumerate(cols):
-            tails = _tails(c, lo, hi, strings)
+            tails, empty = _tails(c, lo, hi, strings)
             cells = f'<c r="{letters[j]}' + numbers + tails
-            cells[tails == ""] = ""
+            if empty.any():
+                cells[empty] = ""
             body = body + cells
         rows = '<row r="' + numbers + '">' + body + "</row>"
         fh.write("".join(rows).encode())
