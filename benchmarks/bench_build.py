@@ -488,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"    stats: {len(figs)} figures, clues={figs.get('clues')}, forms_total={figs.get('forms_total')}"
                     )
                 except (ValueError, KeyError, TypeError) as e:
-                    stats.note = f"output is not the JSON of SPEC §6: {e}"
+                    stats.note = f"output is not the JSON shape of docs/rules.md (命令行): {e}"
             baseline = None
             if not a.no_baseline:
                 for engine in ("openpyxl", "calamine"):

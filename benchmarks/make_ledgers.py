@@ -3,7 +3,7 @@
 ``generate(out_dir, files, rows)`` writes ``files`` workbooks, one per 填报单位
 (named like real units: 第三派驻纪检监察组, 城关镇纪委 …), each holding the five
 ledger sheets 问题线索 / 处分处理 / 谈话 / 文书 / 监督活动 with ``rows`` data rows a
-sheet.  The data satisfies the input contract of SPEC §2, so ``workreport
+sheet.  The data satisfies the input contract of docs/rules.md (输入约定), so ``workreport
 validate`` finds no errors:
 
 * 线索编号 is unique across all files (it starts with the file index), 文号 too;
@@ -14,8 +14,7 @@ validate`` finds no errors:
   in the same workbook, and its 姓名 is that clue's 被反映人;
 * 形态 agrees with 处理方式, 计量单位 is the vocabulary's unit or blank.
 
-It also carries the mess a real ledger has and the loader must cope with (SPEC
-§2): a merged title row (sometimes two title rows) above the header, header
+It also carries the mess a real ledger has and the loader must cope with (docs/rules.md, 输入约定): a merged title row (sometimes two title rows) above the header, header
 spelling variants (line breaks, inner spaces, a unit note such as 人数（人）),
 extra columns (序号, 备注), an empty row or two, a 合计 row with SUM formulas (and
 their cached values) at the bottom, a few dates written as text
@@ -46,60 +45,30 @@ import xlsxwriter
 
 try:  # the installed package (editable or not) is the source of truth
     from workreport.config import load_config
-    from workreport.ledgers import (
-        CLUE_SOURCES,
-        DISPOSALS,
-        LETTER_TYPES,
-        TALK_TARGETS,
-        TALK_TYPES,
-    )
+    from workreport.ledgers import BOOL, INT, NUMBER, ledger_specs
 except ImportError:  # pragma: no cover - running from a checkout without an install
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from workreport.config import load_config
-    from workreport.ledgers import (
-        CLUE_SOURCES,
-        DISPOSALS,
-        LETTER_TYPES,
-        TALK_TARGETS,
-        TALK_TYPES,
-    )
+    from workreport.ledgers import BOOL, INT, NUMBER, ledger_specs
 
 START = date(2021, 1, 1)
 END = date(2022, 12, 31)
 SPAN = (END - START).days
 EXCEL_EPOCH = date(1899, 12, 30)
 
-SHEET_ORDER = ("问题线索", "处分处理", "谈话", "文书", "监督活动")
-COLUMNS = {
-    "问题线索": (
-        "线索编号",
-        "受理日期",
-        "线索来源",
-        "被反映人",
-        "单位职务",
-        "是否一把手",
-        "是否领导班子成员",
-        "处置方式",
-        "立案日期",
-        "结案日期",
-    ),
-    "处分处理": (
-        "姓名",
-        "线索编号",
-        "是否一把手",
-        "是否领导班子成员",
-        "处理日期",
-        "形态",
-        "处理方式",
-    ),
-    "谈话": ("日期", "谈话类型", "人数", "对象类别"),
-    "文书": ("文号", "印发日期", "文书类型", "收文单位", "督促整改问题数"),
-    "监督活动": ("日期", "活动类型", "数量", "计量单位"),
-}
-DATE_COLUMNS = {"受理日期", "立案日期", "结案日期", "处理日期", "日期", "印发日期"}
-BOOL_COLUMNS = {"是否一把手", "是否领导班子成员"}
-SUM_COLUMNS = {"人数", "督促整改问题数", "数量"}  # what a 合计 row adds up
-# Header spellings a person would still read as the column (SPEC §2).
+# The sheets, their columns and vocabularies: the contract's one definition.
+SHEETS = {spec.name: spec for spec in ledger_specs(load_config(None)).values()}
+SHEET_ORDER = tuple(SHEETS)
+COLUMNS = {name: tuple(c.name for c in spec.columns) for name, spec in SHEETS.items()}
+BOOL_COLUMNS = {c.name for spec in SHEETS.values() for c in spec.columns if c.kind == BOOL}
+# what a 合计 row adds up
+SUM_COLUMNS = {c.name for spec in SHEETS.values() for c in spec.columns if c.kind in (INT, NUMBER)}
+CLUE_SOURCES = SHEETS["问题线索"].column("线索来源").choices
+DISPOSALS = SHEETS["问题线索"].column("处置方式").choices
+TALK_TYPES = SHEETS["谈话"].column("谈话类型").choices
+TALK_TARGETS = SHEETS["谈话"].column("对象类别").choices
+LETTER_TYPES = SHEETS["文书"].column("文书类型").choices
+# Header spellings a person would still read as the column (docs/rules.md, 输入约定).
 HEADER_VARIANTS = {
     "线索编号": ("线索\n编号", "线索 编号"),
     "受理日期": ("受理\n日期",),
@@ -633,7 +602,7 @@ def read_back(path: Path) -> dict[str, list[dict]]:
 
 
 def check(paths: list[Path], rows: int | None = None) -> list[str]:
-    """Check the generated files against SPEC §2 independently of workreport's validator."""
+    """Check the generated files against docs/rules.md (输入约定) independently of workreport's validator."""
     v = _vocab()
     problems: list[str] = []
     clue_ids: dict[str, str] = {}

@@ -1,1 +1,1 @@
-"""The default section templates, shipped inside the package (SPEC §4)."""
+"""The default section templates, shipped inside the package (docs/templates.md)."""

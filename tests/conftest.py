@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from workreport.cli import cli
 from workreport.config import load_config
+from workreport.ledgers import ledger_specs
 from workreport.period import Period
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,32 +20,29 @@ SAMPLE = ROOT / "sample_data"
 # the model report (shared/seed/000_92762d29fbcd092e.txt), kept here so the golden test runs anywhere
 SEED = ROOT / "tests" / "data" / "seed_report.txt"
 H1_2022 = Period(date(2022, 1, 1), date(2022, 6, 30))
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
+# The ledger sheets' canonical headers, from their one definition.  The fixtures
+# leave out 单位职务 (optional, personal, never counted) so a clue row is nine cells.
 HEADERS = {
-    "问题线索": [
-        "线索编号",
-        "受理日期",
-        "线索来源",
-        "被反映人",
-        "是否一把手",
-        "是否领导班子成员",
-        "处置方式",
-        "立案日期",
-        "结案日期",
-    ],
-    "处分处理": [
-        "姓名",
-        "线索编号",
-        "是否一把手",
-        "是否领导班子成员",
-        "处理日期",
-        "形态",
-        "处理方式",
-    ],
-    "谈话": ["日期", "谈话类型", "人数", "对象类别"],
-    "文书": ["文号", "印发日期", "文书类型", "收文单位", "督促整改问题数"],
-    "监督活动": ["日期", "活动类型", "数量", "计量单位"],
+    spec.name: [c.name for c in spec.columns if c.name != "单位职务"]
+    for spec in ledger_specs(load_config(None)).values()
 }
+
+
+def run(*args):
+    """Run the workreport command line in-process; every argument as a string."""
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def paragraphs(path: Path) -> list[str]:
+    """Every body paragraph's text of a .docx as Word shows it, content controls included."""
+    body = docx.Document(str(path)).element.body
+    return ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in body.iter(f"{W}p")]
+
+
+def text_of(path: Path) -> str:
+    return "\n".join(paragraphs(path))
 
 
 def write_workbook(path: Path, sheets: dict[str, list[list]], *, headers: bool = True) -> Path:

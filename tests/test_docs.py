@@ -13,7 +13,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_error_code_is_listed_in_the_readme_with_its_meaning():
-    listed = dict(re.findall(r"^\| ([EW]\d{3}) \| (.+?) \|$", README, flags=re.M))
+    listed = dict(re.findall(r"^\| ([EWC]\d{3}) \| (.+?) \|$", README, flags=re.M))
     assert listed == CODES
 
 
@@ -103,7 +103,7 @@ def _render(tmp_path, template: str, values: dict, previous: dict) -> str:
 
     labels, groups = figure_labels(load_config())
     (tmp_path / "01.j2").write_text(template + "\n", encoding="utf-8")
-    blocks = render_sections(tmp_path, figure_context(values, previous, labels, groups))
+    blocks, _ = render_sections(tmp_path, figure_context(values, previous, labels, groups))
     return "".join(b.text for b in blocks)
 
 

@@ -1,4 +1,4 @@
-"""The Word writer (SPEC §5, issue 4): the .docx is read back with python-docx and its XML."""
+"""The Word writer (docs/rules.md, Word 稿件; issue 4): the .docx is read back with python-docx and its XML."""
 
 from __future__ import annotations
 
@@ -135,8 +135,13 @@ def _east_asia(run) -> str | None:
     return None if fonts is None else fonts.get(qn("w:eastAsia"))
 
 
+def shown(paragraph) -> str:
+    """A paragraph's text as Word shows it, content controls included."""
+    return "".join(t.text or "" for t in paragraph._p.iter(qn("w:t")))
+
+
 def _paragraph(document, text: str):
-    return next(p for p in document.paragraphs if p.text.startswith(text))
+    return next(p for p in document.paragraphs if shown(p).startswith(text))
 
 
 def test_page_is_a4_with_gbt9704_margins(docx_path):
@@ -178,7 +183,9 @@ def test_run_in_headings_use_kaiti_and_bold_fangsong(docx_path):
 
 def test_heading_texts_and_styles(docx_path):
     document = docx.Document(docx_path)
-    styles = {p.text: p.style.name for p in document.paragraphs if p.style.name.startswith("公文")}
+    styles = {
+        shown(p): p.style.name for p in document.paragraphs if p.style.name.startswith("公文")
+    }
 
     assert styles == {
         "重点工作推进情况和下步工作打算": "公文标题",
@@ -238,7 +245,8 @@ def test_figures_are_content_controls_tagged_with_their_id(docx_path):
     aliases = [s.find(f"{qn('w:sdtPr')}/{qn('w:alias')}").get(qn("w:val")) for s in sdts]
     ids = [s.find(f"{qn('w:sdtPr')}/{qn('w:id')}").get(qn("w:val")) for s in sdts]
 
-    assert tags == ["clues_total", "cases_filed", "talks_total", "cases_filed_level", "cases_filed"]
+    figures = ["clues_total", "cases_filed", "talks_total", "cases_filed_level", "cases_filed"]
+    assert tags == [*figures, "date:signed"]  # the 成文日期 is tagged too
     assert aliases == tags
     assert len(set(ids)) == len(ids) and all(i.isdigit() for i in ids)
     assert not list(body.iter(qn("w:showingPlcHdr")))
@@ -252,6 +260,7 @@ def test_a_draft_shows_each_tag_in_document_order(docx_path):
         Tag("cases_filed"): ["45", "45"],
         Tag("talks_total"): ["【待补充：谈话人次】"],
         Tag("cases_filed_level"): ["12"],
+        Tag("signed", kind="date"): ["2022年7月5日"],
     }
 
 
@@ -261,7 +270,11 @@ def test_a_tag_with_a_phrasing_is_stored_apart_from_the_plain_one(tmp_path):
     path = tmp_path / "d.docx"
     Draft.create(replace(doc, blocks=(block,)), STAMP, STYLE).save(path)
 
-    assert Draft.open(path).shown() == {Tag("talks", "approx"): ["450余"], Tag("talks"): ["453"]}
+    shown = Draft.open(path).shown()
+    assert {t: v for t, v in shown.items() if t.kind == "figure"} == {
+        Tag("talks", "approx"): ["450余"],
+        Tag("talks"): ["453"],
+    }
 
 
 def test_missing_figure_is_highlighted(docx_path):
@@ -328,7 +341,7 @@ def test_appendix_table_repeats_its_header_and_ends_with_the_total_row(docx_path
 
 
 def test_closing_follows_the_body_organisation_above_the_date(docx_path):
-    texts = [p.text for p in docx.Document(docx_path).paragraphs]
+    texts = [shown(p) for p in docx.Document(docx_path).paragraphs]
     org = texts.index("xx市纪委监委")
 
     assert texts[org - 1] == ""  # 正文下空一行

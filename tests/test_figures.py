@@ -1,11 +1,18 @@
-"""One test per 口径 rule of SPEC §3, on hand-made workbooks; expected values worked out by hand."""
+"""One test per 口径 rule of docs/rules.md (统计口径) and docs/figures.md, on hand-made workbooks; expected values worked out by hand."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from conftest import H1_2022, clue, measure
-from workreport.figures import compute_figures, compute_previous, shares, yoy_phrase
+from workreport.figures import (
+    compute_figures,
+    compute_previous,
+    rows_dated_in,
+    shares,
+    yoy_phrase,
+)
 from workreport.load import load_paths
 from workreport.validate import validate
 
@@ -245,6 +252,26 @@ def test_missing_sheet_is_null_but_empty_sheet_is_zero(book, config):
     assert f["clues"] is None  # nobody sent 问题线索
     assert f["clues_by_source"] is None  # a missing grouped figure is null as a whole
     assert f["forms_shares"] is None
+
+
+def test_a_sheets_rows_are_dated_by_the_date_column_of_its_own_spec(book, config):
+    book(
+        "案管室",
+        {
+            "问题线索": [
+                clue("A1", date(2021, 11, 3), filed=date(2022, 2, 1)),  # filed in period only
+                clue("A2", date(2022, 1, 10)),
+            ],
+            "谈话": [[date(2022, 1, 3), "廉政谈话", 3, None], [date(2021, 1, 3), "约谈", 1, None]],
+        },
+    )
+    ledgers, _ = validate(load_paths([book.folder], config), config)
+    # 问题线索 is dated by its 受理日期, though 立案 counts its own rows by 立案日期
+    assert list(rows_dated_in(ledgers, "clues", H1_2022)["线索编号"]) == ["A2"]
+    # a sheet that no figure counts is dated all the same
+    ledgers.specs["notes"] = replace(ledgers.specs["talks"], key="notes", name="记录")
+    ledgers.frames["notes"] = ledgers.frames["talks"]
+    assert list(rows_dated_in(ledgers, "notes", H1_2022)["谈话类型"]) == ["廉政谈话"]
 
 
 def test_per_unit_breakdown_is_null_for_a_unit_without_the_sheet(book, config):

@@ -1,4 +1,4 @@
-"""Corrupt and hostile workbooks are refused before any parser sees them (SPEC §7).
+"""Corrupt and hostile workbooks are refused before any parser sees them (docs/rules.md, 绝不允许).
 
 The builders below write each broken file into a folder; other test modules can
 reuse them with ``from test_hostile import make_all_hostile, HOSTILE_CODES``.
@@ -6,6 +6,7 @@ reuse them with ``from test_hostile import make_all_hostile, HOSTILE_CODES``.
 
 from __future__ import annotations
 
+import json
 import struct
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import textwrap
 import tracemalloc
 import zipfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -20,6 +22,7 @@ import pytest
 import python_calamine
 import xlsxwriter
 
+from conftest import clue, run, write_workbook
 from workreport.safety import (
     MAX_COLUMNS,
     MAX_ROWS,
@@ -672,23 +675,25 @@ def test_check_sheet_size_for_sheets_already_read():
     assert (issue.code, issue.file, issue.sheet) == ("E007", "a.ods", "谈话")
 
 
-# --- what python-calamine does with each file --------------------------------------------
+# --- what workreport and python-calamine do with each file -------------------------------
 
 
-@pytest.mark.parametrize("name", [n for n in HOSTILE if n not in ABORTS_CALAMINE])
-def test_calamine_raises_a_catchable_error_or_reads(hostile, name):
-    """The loader must catch python_calamine.CalamineError around open and get_sheet_by_name."""
-    try:
-        wb = python_calamine.CalamineWorkbook.from_path(str(hostile[name]))
-        for sheet_name in wb.sheet_names:
-            wb.get_sheet_by_name(sheet_name).to_python(nrows=10)
-    except python_calamine.CalamineError:
-        pass
+def test_validate_reports_every_hostile_file_and_reads_the_good_one(tmp_path):
+    # docs/rules.md (绝不允许): each bad file is refused with its code; the other files are still checked
+    folder = tmp_path / "收文"
+    make_all_hostile(folder)
+    write_workbook(folder / "案件监督管理室.xlsx", {"问题线索": [clue("A1", date(2022, 1, 5))]})
+    result = run("validate", folder, "--format", "json")
+    report = json.loads(result.output)
+    assert result.exit_code == 1
+    assert {i["file"]: i["code"] for i in report["issues"]} == HOSTILE_CODES
+    assert (report["files"], report["rows"], report["errors"]) == (1, 1, len(HOSTILE))
 
 
 @pytest.mark.parametrize("name", ABORTS_CALAMINE)
 def test_calamine_aborts_the_process_on_far_cells(hostile, name):
-    # why check_workbook must run before get_sheet_by_name: no except clause catches this
+    # the fixtures are truly dangerous, so the test above shows workreport refuses them
+    # before python-calamine opens the sheet: no except clause catches this abort
     code = textwrap.dedent(f"""
         import resource, python_calamine
         resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))

@@ -22,7 +22,7 @@ from workreport.ledger_template import (
 )
 from workreport.ledgers import BOOL, DATE, ENUM, INT, NUMBER, ledger_specs
 
-SPECS = ledger_specs(load_config())
+SHEETS = ledger_specs(load_config())
 
 
 def fill_template_with_valid_rows(path: Path) -> Path:
@@ -32,7 +32,7 @@ def fill_template_with_valid_rows(path: Path) -> Path:
     date cells and every enum value is taken from the column's choices, as a
     department filling the workbook by hand would do.  The clue is filed and
     closed, and the measure is a 党纪处分 on it, so the cross-sheet rules
-    (SPEC §2, §3.2) are exercised too.
+    (docs/rules.md, 输入约定; docs/figures.md) are exercised too.
     """
     config = load_config()
     specs = ledger_specs(config)
@@ -128,7 +128,7 @@ def validations(ws) -> dict[str, object]:
 def test_the_template_has_the_instructions_and_the_five_ledgers(template):
     wb = load_workbook(template)
 
-    assert wb.sheetnames == [INSTRUCTIONS_SHEET, *(s.name for s in SPECS.values()), CHOICES_SHEET]
+    assert wb.sheetnames == [INSTRUCTIONS_SHEET, *(s.name for s in SHEETS.values()), CHOICES_SHEET]
     assert wb[CHOICES_SHEET].sheet_state == "hidden"
     assert wb.active.title == INSTRUCTIONS_SHEET
 
@@ -136,7 +136,7 @@ def test_the_template_has_the_instructions_and_the_five_ledgers(template):
 def test_headers_are_the_canonical_column_names(template):
     wb = load_workbook(template)
 
-    for spec in SPECS.values():
+    for spec in SHEETS.values():
         ws = wb[spec.name]
         assert [c.value for c in ws[1]] == [c.name for c in spec.columns]
         assert ws.max_column == len(spec.columns)
@@ -145,7 +145,7 @@ def test_headers_are_the_canonical_column_names(template):
 def test_required_headers_are_marked_by_style_not_by_text(template):
     wb = load_workbook(template)
 
-    for spec in SPECS.values():
+    for spec in SHEETS.values():
         cells = wb[spec.name][1]
         required = {
             c.fill.fgColor.rgb for c, col in zip(cells, spec.columns, strict=True) if col.required
@@ -165,7 +165,7 @@ def test_every_enum_and_yes_no_column_has_a_dropdown_equal_to_its_choices(templa
     wb = load_workbook(template)
     ranged = []
 
-    for spec in SPECS.values():
+    for spec in SHEETS.values():
         ws = wb[spec.name]
         by_column = validations(ws)
         for idx, col in enumerate(spec.columns, start=1):
@@ -199,7 +199,7 @@ def test_dropdowns_and_formats_cover_rows_2_to_the_last_row(template):
 def test_date_columns_are_formatted_and_accept_only_dates(template):
     wb = load_workbook(template)
 
-    for spec in SPECS.values():
+    for spec in SHEETS.values():
         ws = wb[spec.name]
         by_column = validations(ws)
         for idx, col in enumerate(spec.columns, start=1):
@@ -216,7 +216,7 @@ def test_number_columns_accept_numbers_from_their_minimum(template):
     wb = load_workbook(template)
     checked = []
 
-    for spec in SPECS.values():
+    for spec in SHEETS.values():
         by_column = validations(wb[spec.name])
         for idx, col in enumerate(spec.columns, start=1):
             if col.kind in (INT, NUMBER):
@@ -232,7 +232,7 @@ def test_number_columns_accept_numbers_from_their_minimum(template):
 def test_each_header_carries_a_note_on_meaning_and_format(template):
     wb = load_workbook(template)
 
-    for spec in SPECS.values():
+    for spec in SHEETS.values():
         ws = wb[spec.name]
         for cell, col in zip(ws[1], spec.columns, strict=True):
             text = cell.comment.text
@@ -248,7 +248,7 @@ def test_each_header_carries_a_note_on_meaning_and_format(template):
 def test_header_row_is_frozen_filtered_and_wide_enough(template):
     wb = load_workbook(template)
 
-    for spec in SPECS.values():
+    for spec in SHEETS.values():
         ws = wb[spec.name]
         last = get_column_letter(len(spec.columns))
         assert ws.freeze_panes == "A2"
@@ -271,10 +271,10 @@ def test_instructions_explain_every_sheet_rule_and_column(template):
     table = {
         (r[0].value, r[1].value): r
         for r in ws.iter_rows()
-        if r[0].value in {s.name for s in SPECS.values()} and r[1].value
+        if r[0].value in {s.name for s in SHEETS.values()} and r[1].value
     }
 
-    for spec in SPECS.values():
+    for spec in SHEETS.values():
         assert spec.note in whole
         for col in spec.columns:
             row = table[(spec.name, col.name)]
@@ -336,7 +336,7 @@ def test_a_filled_template_reads_back_as_typed(tmp_path):
     assert clues["B2"].value == datetime(2022, 3, 5)
     assert clues["B2"].is_date
     assert wb["谈话"]["C2"].value == 3
-    for spec in SPECS.values():
+    for spec in SHEETS.values():
         assert wb[spec.name].cell(3, 1).value is None
 
 
@@ -358,7 +358,7 @@ def test_a_filled_template_passes_validate(tmp_path):
     assert [i for i in issues if i.is_error] == []
     # the template's own helper sheets may at most be noted as ignored
     assert all(i.code == "W202" and i.sheet in TEMPLATE_SHEETS for i in issues)
-    assert {key: len(frame) for key, frame in loaded.frames.items()} == dict.fromkeys(SPECS, 1)
+    assert {key: len(frame) for key, frame in loaded.frames.items()} == dict.fromkeys(SHEETS, 1)
 
 
 def test_a_blank_template_passes_validate_with_no_rows(tmp_path):
@@ -367,4 +367,4 @@ def test_a_blank_template_passes_validate_with_no_rows(tmp_path):
     loaded, issues = _validate_folder(tmp_path)
 
     assert [i for i in issues if i.is_error] == []
-    assert {key: len(frame) for key, frame in loaded.frames.items()} == dict.fromkeys(SPECS, 0)
+    assert {key: len(frame) for key, frame in loaded.frames.items()} == dict.fromkeys(SHEETS, 0)

@@ -10,7 +10,8 @@ import openpyxl
 from conftest import H1_2022, HEADERS, clue, measure, write_workbook
 from workreport.figures import compute_figures
 from workreport.load import load_paths
-from workreport.validate import parse_bool, parse_date, validate
+from workreport.parse import parse_bool, parse_date
+from workreport.validate import validate
 
 
 def edit_part(path, name: str, old: bytes, new: bytes) -> None:

@@ -40,8 +40,8 @@ _EDITABLE = {".xlsx": False, ".xlsm": True}  # suffix → keep_vba
 # A file the loader refused (broken, encrypted, hostile, oversized) is never
 # opened again here: it gets a 问题清单 of its own instead.
 _REFUSED = {"E002", "E003", "E007"}
-_MAX_UNPACKED = 200 * 1024 * 1024  # SPEC §7: no unbounded zip expansion
-_HEADER_ROWS = 10  # the header is searched in the first 10 rows (SPEC §2)
+_MAX_UNPACKED = 200 * 1024 * 1024  # docs/rules.md (绝不允许): no unbounded zip expansion
+_HEADER_ROWS = 10  # the header is searched in the first 10 rows (docs/rules.md, 输入约定)
 _THEIR_NOTE = re.compile(r"\n\n原批注（(?P<author>[^）]*)）：(?P<text>.*)\Z", re.S)
 _LIST_HEADERS = ("序号", "代码", "级别", "工作表", "行", "列", "问题", "建议")
 _LIST_WIDTHS = (6, 8, 8, 14, 7, 18, 60, 44)
@@ -63,7 +63,7 @@ def annotate_workbooks(issues: list[Issue], sources: dict[str, Path], out_dir: P
     inputs = {Path(p).resolve() for p in sources.values()}
     resolved_out = out_dir.resolve()
     # Inside an input folder, a copy would overwrite its original or be read
-    # again by the next validate, counting every row twice (SPEC §7).
+    # again by the next validate, counting every row twice (docs/rules.md, 绝不允许).
     for folder in sorted({p.parent for p in inputs}):
         if resolved_out.is_relative_to(folder):
             raise OutputError(

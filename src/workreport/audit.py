@@ -1,4 +1,4 @@
-"""The audit workbook (数据底稿, SPEC §5a): where each number comes from.
+"""The audit workbook (数据底稿: docs/rules.md): where each number comes from.
 
 One sheet lists every figure with its 口径, value and number of source rows;
 one sheet per ledger lists every counted row with its file, sheet and Excel
@@ -17,8 +17,7 @@ import pandas as pd
 
 from .config import Config
 from .figures import FIGURES, SHARES_ID, Figure, figure_ids, flatten
-from .ledgers import UNDISPOSED, ledger_specs
-from .load import FILE, ROW, SHEET, UNIT
+from .ledgers import FILE, ROW, SHEET, UNDISPOSED, UNIT, ledger_specs
 from .period import Period
 from .validate import Ledgers
 from .xlsxwrite import (
@@ -95,10 +94,10 @@ def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config)
             "计入指标": (TEXT, hits[counted]),
         }
         for col in spec.columns:
-            if not col.personal:  # names never leave the ledgers (SPEC §7)
+            if not col.personal:  # names never leave the ledgers (docs/rules.md, 绝不允许)
                 columns[col.name] = _typed(rows[col.name])
         if key == "measures":
-            # tell persons apart without their names (SPEC §7)
+            # tell persons apart without their names (docs/rules.md, 绝不允许)
             clue, name = (
                 rows[c].astype(object).fillna("").astype(str) for c in ("线索编号", "姓名")
             )

@@ -39,6 +39,17 @@ def _config_option(f):
     )(f)
 
 
+def _format_option(*choices: str):
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help="输出格式。",
+    )
+
+
 def _quiet_option(f):
     return click.option("--quiet", "-q", is_flag=True, help="不显示进度和提示。")(f)
 
@@ -117,7 +128,7 @@ class _Group(click.Group):
 
 
 def _echo_changes(before: Path, after: Path, config) -> None:
-    """What a regeneration changed (SPEC §1), from the two drafts' embedded figures."""
+    """What a regeneration changed (docs/rules.md, 稿件的重新生成), from the two drafts' embedded figures."""
     from .diff import diff_drafts
     from .format import figure_changes_table
 
@@ -207,14 +218,7 @@ def build(paths, output, period, config_path, force, no_audit, quiet):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_period_option
 @_config_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="输出格式。",
-)
+@_format_option("table", "json", "csv")
 @click.option(
     "--by", "by", type=click.Choice(["单位", "unit"]), default=None, help="按填报单位分列。"
 )
@@ -254,14 +258,7 @@ def stats(paths, period, config_path, fmt, by, list_ids, quiet):
 @cli.command(name="validate")
 @PATHS
 @_config_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="输出格式。",
-)
+@_format_option("table", "json")
 @click.option("--strict", is_flag=True, help="把警告也当作错误。")
 @click.option(
     "--annotate",
@@ -385,7 +382,13 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
     if result.changes:
         rows = [(c.tag.id, c.label, c.old, c.new) for c in result.changes]
         click.echo(table(("指标", "名称", "原数字", "新数字"), rows))
-    else:
+    if result.cells:
+        click.echo(f"附表 {len(result.cells)} 个单元格有变化：")
+        rows = [
+            (c.unit, c.column, c.old or "（无此行）", c.new or "（无此行）") for c in result.cells
+        ]
+        click.echo(table(("单位", "栏目", "原数字", "新数字"), rows))
+    if not result.changes and not result.cells:
         click.echo("数字没有变化。")
     if result.kept:
         click.echo(
@@ -422,27 +425,23 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
 @click.argument("a", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("b", type=click.Path(path_type=Path, dir_okay=False))
 @_config_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="输出格式。",
-)
-def diff(a, b, config_path, fmt):
-    """比较两份稿件：哪些数字变了、哪些台账文件变了。
+@_format_option("table", "json")
+@click.option("--text", "with_text", is_flag=True, help="同时列出增加、删除和改动的段落。")
+def diff(a, b, config_path, fmt, with_text):
+    """比较两份稿件：稿中显示的数字哪些不同、哪些是手工输入的、哪些台账文件变了。
 
-    读取稿件中嵌入的指标和台账文件指纹，不需要台账本身。
+    按两份稿件实际显示的文字比较；稿中数字与稿件记录的数值不符的，标为手工输入。
+    不需要台账本身。加 --text 还列出段落的增删改。
 
     \b
     例：workreport diff 汇报.v1.docx 汇报.docx
+        workreport diff 汇报.v1.docx 汇报.docx --text --format json
     """
     from .diff import diff_drafts
-    from .format import figure_changes_table
+    from .format import figure_changes_table, table
 
     config = _config(config_path, [])
-    result = diff_drafts(a, b, config=config)
+    result = diff_drafts(a, b, config=config, text=with_text)
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
         return
@@ -451,10 +450,100 @@ def diff(a, b, config_path, fmt):
     if result.figures:
         click.echo(figure_changes_table(result.figures, a.name, b.name))
     else:
-        click.echo("两份稿件的数字相同。")
+        click.echo("两份稿件显示的数字相同。")
+    if result.typed:
+        click.echo(f"以下 {len(result.typed)} 个数字是手工输入的（与稿件记录的数值不符）：")
+        names = {"a": a.name, "b": b.name}
+        rows = [(names[t.draft], t.id, t.label, t.shown, t.expected) for t in result.typed]
+        click.echo(table(("稿件", "指标", "名称", "稿中显示", "记录的数值"), rows))
     for name, old, new in result.inputs:
         state = "新增" if old is None else "移除" if new is None else "内容有变化"
         click.echo(f"台账 {name}：{state}")
+    if result.text is not None:
+        if not result.text:
+            click.echo("两份稿件的段落相同。")
+        kinds = {"added": "增加", "removed": "删除", "changed": "改动"}
+        for change in result.text:
+            click.echo(f"【{kinds[change.kind]}】")
+            if change.a is not None:
+                click.echo(f"  {a.name}：{change.a}")
+            if change.b is not None:
+                click.echo(f"  {b.name}：{change.b}")
+
+
+@cli.command()
+@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_period_option
+@_config_option
+@_format_option("table", "json")
+@_quiet_option
+def check(draft, paths, period, config_path, fmt, quiet):
+    """送领导或报送前检查稿件：必须修改的问题（退出码 1）和值得一看的地方。
+
+    必须修改：【待补充】占位、修订、批注、身份证号码、手机号码、台账里的人名
+    （给出台账时检查；人名不显示，只报位置和来自台账的哪一行）。
+    值得一看：正文中的 0、与台账不符的手工数字、早于统计期间结束日的落款日期。
+
+    \b
+    例：workreport check 汇报.docx 收文/
+        workreport check 汇报.docx
+    """
+    from .check import check_draft
+    from .format import table
+
+    config = _config(config_path, paths) if paths else None
+    result = check_draft(draft, paths, period=period, config=config, progress=Progress(quiet))
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for title, findings in (("必须修改", result.must_fix), ("值得一看", result.warnings)):
+            if findings:
+                click.echo(f"{title}（{len(findings)} 处）：")
+                rows = [(f.code, f.place, f.message, f.source) for f in findings]
+                click.echo(table(("代码", "位置", "问题", "来自台账"), rows))
+        if not result.names_checked:
+            click.echo("人名检查未运行：没有给出台账（workreport check 稿件.docx 收文/）。")
+        if not result.findings:
+            click.echo("没有发现问题。")
+        elif not result.must_fix:
+            click.echo("没有必须修改的问题。")
+    if result.must_fix:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="报送稿（.docx）。",
+)
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转出 PDF（同名 .pdf）。")
+@click.option("--force", is_flag=True, help="有必须修改的问题时也生成（列出这些问题）。")
+def final(draft, output, pdf, force):
+    """生成报送稿：去掉本工具的标记、指纹和台账信息，其余原样不动。
+
+    数字标记变为普通文字，文档属性中本工具记录的指标、台账指纹全部删除；
+    稿件本身不改动。workreport check 发现必须修改的问题时不生成（--force 仍然生成）。
+
+    \b
+    例：workreport final 汇报.docx -o 报送稿.docx
+        workreport final 汇报.docx -o 报送稿.docx --pdf
+    """
+    from .final import final_copy
+
+    result = final_copy(draft, output, pdf=pdf, force=force)
+    for f in result.forced:
+        click.echo(f"警告：{f.code} {f.place}：{f.message}（--force，仍然生成）", err=True)
+    click.echo(f"已生成报送稿 {result.output}")
+    if result.pdf:
+        click.echo(f"已生成 PDF：{result.pdf}")
+    elif pdf:
+        click.echo(f"错误：{result.pdf_missing}", err=True)
+        sys.exit(1)
 
 
 @cli.command()

@@ -21,7 +21,7 @@ CONFIG_NAME = "workreport.toml"
 
 @dataclass(frozen=True)
 class StyleConfig:
-    """Font names of the Word output (SPEC §5); ``[style]`` in workreport.toml."""
+    """Font names of the Word output (docs/rules.md, Word 稿件); ``[style]`` in workreport.toml."""
 
     title_font: str = "方正小标宋简体"
     body_font: str = "仿宋_GB2312"
@@ -38,6 +38,8 @@ class Config:
     """The report's title, printed centred at the top."""
     organisation: str = "xx市纪委监委"
     """The issuing organisation: used in the text and the closing."""
+    level_given: str | None = None
+    """``[report] level`` (市, 县, 区, 旗, 州 …); else read from the organisation."""
     period: Period | None = None
     """The report period; ``--period`` overrides it."""
     report_date: date | None = None
@@ -55,13 +57,21 @@ class Config:
     """The workreport.toml this came from, if any."""
     warnings: tuple[str, ...] = ()
 
+    @property
+    def level(self) -> str | None:
+        """The organisation's level, the character before 纪委监委 (xx县纪委监委 → 县):
+        the default templates say 全县, 县直部门 … with it (docs/templates.md)."""
+        if self.level_given:
+            return self.level_given
+        return organisation_level(self.organisation)
+
     def with_overrides(self, **changes) -> Config:
         """Command-line options override the file only when given."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
 _KNOWN = {
-    "report": {"title", "organisation", "period", "date", "templates"},
+    "report": {"title", "organisation", "level", "period", "date", "templates"},
     "style": set(StyleConfig.__dataclass_fields__),
     "forms": None,  # free keys
     "sanctions": {"party", "government"},
@@ -86,7 +96,7 @@ def _defaults() -> dict:
 
 def find_config(explicit: Path | None, inputs: list[Path]) -> Path | None:
     """``--config``; else ./workreport.toml; else one in the first input folder or the
-    folder above it (SPEC §6)."""
+    folder above it (docs/rules.md, 命令行)."""
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError("配置文件不存在", explicit)
@@ -164,7 +174,7 @@ def _build(data: dict, path: Path | None, warnings: tuple[str, ...]) -> Config:
     elif report_date is not None and not isinstance(report_date, date):
         raise ConfigError("[report] date 应为日期，如 2022-07-05", path)
     templates = report.get("templates")
-    for key in ("title", "organisation", "templates"):
+    for key in ("title", "organisation", "level", "templates"):
         if key in report and not isinstance(report[key], str):
             raise ConfigError(f"[report] {key} 应为文字（用引号括起来）", path)
     for key, value in data.get("style", {}).items():
@@ -205,6 +215,7 @@ def _build(data: dict, path: Path | None, warnings: tuple[str, ...]) -> Config:
     return Config(
         title=str(report.get("title", Config.title)),
         organisation=str(report.get("organisation", Config.organisation)),
+        level_given=str(report["level"]).strip() or None if "level" in report else None,
         period=parse_period(str(period)) if period else None,
         report_date=report_date,
         templates=(base / templates).resolve() if templates else None,
@@ -219,6 +230,17 @@ def _build(data: dict, path: Path | None, warnings: tuple[str, ...]) -> Config:
 
 
 FORM_NAMES = ("第一种形态", "第二种形态", "第三种形态", "第四种形态")
+PLACEHOLDER_ORGANISATION = Config.organisation  # what init writes until the analyst says
+
+
+def organisation_level(organisation: str) -> str | None:
+    """The character before 纪委监委 (or 纪委, 监委): xx县纪委监委 → 县; None if none."""
+    for suffix in ("纪委监委", "纪委", "监委"):
+        at = organisation.find(suffix)
+        if at >= 0:
+            before = organisation[at - 1] if at > 0 else ""
+            return before if before and not before.isspace() and not before.isascii() else None
+    return None
 
 
 def _str_list(value, where: str, path: Path | None) -> list[str]:

@@ -1,25 +1,54 @@
-"""``diff``: which figures, input files and periods differ between two drafts.
+"""``diff``: what differs between two drafts, as each draft shows it.
 
-Read from what each draft recorded about itself (its stamp), so the ledgers are
-not needed (docs/drafts.md).
+The figures are compared as the drafts show them (so a number typed by hand
+counts as what it says); a shown figure that differs from the value the draft
+recorded, formatted as its tag says, is reported as typed by hand.  Input files
+and periods come from what each draft recorded about itself (its stamp), so the
+ledgers are not needed.  With ``text=True`` the paragraphs added, removed and
+changed are listed too (docs/drafts.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .config import Config, resolve_config
 from .errors import UsageError
+from .render.document import VALUE, Tag
 
 
 @dataclass
 class FigureDiff:
+    """A figure that differs: ``old``/``new`` are what A and B show (None: not shown)."""
+
     id: str
     label: str
     unit: str
     old: object
     new: object
+    format: str = VALUE
+    typed: tuple[bool, bool] = (False, False)  # typed by hand in A, in B
+
+
+@dataclass
+class Typed:
+    """A figure whose shown text is not its recorded value as the tool phrases it."""
+
+    draft: str  # "a" or "b"
+    id: str
+    label: str
+    format: str
+    shown: str
+    expected: str
+
+
+@dataclass
+class TextChange:
+    kind: str  # "added", "removed", "changed"
+    a: str | None
+    b: str | None
 
 
 @dataclass
@@ -27,34 +56,76 @@ class DraftDiff:
     figures: list[FigureDiff]
     inputs: list[tuple[str, str | None, str | None]]  # (file, old hash, new hash)
     periods: tuple[str, str] | None
+    typed: list[Typed] = field(default_factory=list)
+    values: list[FigureDiff] = field(default_factory=list)  # recorded values that differ
+    text: list[TextChange] | None = None  # with text=True
 
     def as_json(self) -> dict:
-        return {
+        out = {
             "periods": None
             if self.periods is None
             else {"a": self.periods[0], "b": self.periods[1]},
-            "figures": [vars(f) for f in self.figures],
+            "figures": [_figure_json(f) for f in self.figures],
+            "typed": [asdict(t) for t in self.typed],
+            "values": [_figure_json(f) for f in self.values],
             "inputs": [{"file": n, "a": a, "b": b} for n, a, b in self.inputs],
         }
+        if self.text is not None:
+            out["text"] = [asdict(c) for c in self.text]
+        return out
+
+
+def _figure_json(f: FigureDiff) -> dict:
+    return {**asdict(f), "typed": {"a": f.typed[0], "b": f.typed[1]}}
 
 
 def diff_drafts(
-    a: str | Path, b: str | Path, *, config: Config | str | Path | None = None
+    a: str | Path,
+    b: str | Path,
+    *,
+    config: Config | str | Path | None = None,
+    text: bool = False,
 ) -> DraftDiff:
-    """Which figures, inputs and periods differ between two drafts, from their stamps."""
+    """What differs between the drafts at ``a`` and ``b``: the figures they show, the
+    figures typed by hand, inputs and periods; with ``text`` the paragraphs too."""
     from .draft import Draft
     from .figures import figure_ids, figure_labels
 
     config = resolve_config(config)
-    stamps = []
+    drafts = []
     for path in (Path(a), Path(b)):
         if not path.is_file():
             raise UsageError(f"稿件不存在：{path}")
-        stamps.append(Draft.open(path).stamp)
-    sa, sb = stamps
+        drafts.append(Draft.open(path))
+    da, db = drafts
+    sa, sb = da.stamp, db.stamp
     labels, _ = figure_labels(config)
     units = {fid: unit for fid, _, unit, _ in figure_ids(config)}
-    figures = [
+
+    def label(tag: Tag) -> str:
+        return labels.get(tag.id, tag.id)
+
+    shown_a, shown_b = da.shown(), db.shown()
+    typed_a, typed_b = typed_by_hand(da), typed_by_hand(db)
+    figures = []
+    for tag in dict.fromkeys([*shown_a, *shown_b]):
+        texts_a, texts_b = shown_a.get(tag, []), shown_b.get(tag, [])
+        for n in range(max(len(texts_a), len(texts_b))):
+            old = texts_a[n] if n < len(texts_a) else None
+            new = texts_b[n] if n < len(texts_b) else None
+            if old != new:
+                flags = ((tag, n) in typed_a, (tag, n) in typed_b)
+                figures.append(
+                    FigureDiff(
+                        tag.id, label(tag), units.get(tag.id, ""), old, new, tag.format, flags
+                    )
+                )
+    typed = [
+        Typed(side, tag.id, label(tag), tag.format, shown, expected)
+        for side, found in (("a", typed_a), ("b", typed_b))
+        for (tag, _), (shown, expected) in found.items()
+    ]
+    values = [
         FigureDiff(
             fid, labels.get(fid, fid), units.get(fid, ""), sa.figures.get(fid), sb.figures.get(fid)
         )
@@ -67,4 +138,67 @@ def diff_drafts(
         for n in names
         if sa.inputs.get(n) != sb.inputs.get(n)
     ]
-    return DraftDiff(figures, inputs, None if sa.period == sb.period else (sa.period, sb.period))
+    return DraftDiff(
+        figures,
+        inputs,
+        None if sa.period == sb.period else (sa.period, sb.period),
+        typed,
+        values,
+        paragraph_changes(da.paragraphs(), db.paragraphs()) if text else None,
+    )
+
+
+def typed_by_hand(draft) -> dict[tuple[Tag, int], tuple[str, str]]:
+    """(tag, occurrence) → (shown, expected) for each figure whose shown text is not the
+    value the draft recorded, phrased as its tag says."""
+    expected = expected_texts(draft.stamp)
+    found = {}
+    for tag, texts in draft.shown().items():
+        for n, shown in enumerate(texts):
+            want = expected(tag, n)
+            if want is not None and shown != want:
+                found[(tag, n)] = (shown, want)
+    return found
+
+
+def expected_texts(stamp):
+    """A function (tag, occurrence) → the text the draft's recorded values call for.
+
+    The recorded value phrased as the tag says (``approx``, ``pct`` …); where the
+    stamp does not hold what that needs (a year-on-year change, the year itself) or
+    the figure is missing, the text the tool wrote there."""
+    from .render.sections import Fig, FigGroup, lookup
+
+    context: dict = {}
+    groups: dict[str, dict[str, Fig]] = {}
+    for fid, value in stamp.figures.items():
+        root, dot, cat = fid.partition(".")
+        if dot:
+            groups.setdefault(root, {})[cat] = Fig(fid, value, None, fid)
+        else:
+            context[fid] = Fig(fid, value, None, fid)
+    context.update((root, FigGroup(root, figs)) for root, figs in groups.items())
+
+    def expected(tag: Tag, n: int) -> str | None:
+        fig = lookup(context, tag)
+        if fig is not None and not fig.missing and tag.format != "yoy":
+            return fig.text(tag.format)[0]
+        written = stamp.written.get(tag, [])
+        return written[min(n, len(written) - 1)] if written else None
+
+    return expected
+
+
+def paragraph_changes(a: list[str], b: list[str]) -> list[TextChange]:
+    """The paragraphs added, removed and changed from ``a`` to ``b``, in order."""
+    changes = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        old, new = a[i1:i2], b[j1:j2]
+        paired = min(len(old), len(new)) if op == "replace" else 0
+        changes += [TextChange("changed", x, y) for x, y in zip(old, new, strict=False)][:paired]
+        changes += [TextChange("removed", x, None) for x in old[paired:]]
+        changes += [TextChange("added", None, y) for y in new[paired:]]
+    return changes

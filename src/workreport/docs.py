@@ -72,9 +72,9 @@ def figure_handbook(config: Config) -> str:
             continue  # categories are listed with their group below
         figure = by_id.get(fid)
         if figure is not None:
-            sheet, dated = sheet_names[figure.sheet], figure.date_column
+            sheet, dated = sheet_names[figure.sheet], figure.dated_by(config)
         else:  # forms_shares: derived from forms_1 … forms_4
-            sheet, dated = sheet_names[by_id["forms_1"].sheet], by_id["forms_1"].date_column
+            sheet, dated = sheet_names[by_id["forms_1"].sheet], by_id["forms_1"].dated_by(config)
         shown = f"`{fid}`" + ("（分组）" if fid in groups else "")
         out.append(
             f"| {shown} | {_cell(label)} | {_cell(unit)} | {_cell(basis)} | {sheet} | {dated} |"

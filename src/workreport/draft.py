@@ -13,9 +13,13 @@ plus its *stamp*, everything ``refresh``, ``diff`` and ``build`` need later:
 
 How all this is stored in the file is private to this module: callers work
 with :class:`Draft`, :class:`Stamp`, :class:`Slot` and :class:`Appendix`.
-Storage today: an inline content control whose ``w:tag`` is ``id`` or
-``id|format``; the table caption ``workreport.appendix``; one custom document
-property per recorded item (Word keeps at most 255 characters of one).
+Storage: an inline content control whose ``w:tag`` is ``id`` or ``id|format``
+(what Word keeps) holding a bookmark ``wr_0001``… around the figure's run (what
+LibreOffice keeps: it drops the controls' tags), each bookmark mapped to its tag
+in a custom property ``workreport.bookmark.wr_0001``; the appendix table's
+caption ``workreport.appendix`` and a bookmark ``wr_appendix`` in its first
+cell; one custom document property per recorded item (Word keeps at most 255
+characters of one).  Drafts of 0.1.0 have content controls only, and still work.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import copy
 import hashlib
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from itertools import count
@@ -43,14 +48,20 @@ from lxml import etree
 from . import __version__
 from .config import StyleConfig
 from .errors import OutputError, WorkreportError
-from .render.document import FIGURE, VALUE, ReportDocument, Table, Tag
+from .render.document import DATE, FIGURE, PERIOD, VALUE, ReportDocument, Table, Tag
 from .write import ensure_not_open, write_atomic
 
 _PREFIX = "workreport."
 _VERSION, _PERIOD = f"{_PREFIX}version", f"{_PREFIX}period"
 _FIGURE, _INPUT, _TAG = f"{_PREFIX}figure.", f"{_PREFIX}input.", f"{_PREFIX}tag."
 _APPENDIX, _EDITED, _FINGERPRINT = f"{_PREFIX}appendix", f"{_PREFIX}edited", f"{_PREFIX}fingerprint"
+_BOOKMARK = f"{_PREFIX}bookmark."
 _APPENDIX_CAPTION = "workreport.appendix"  # the table's own name, which Word keeps
+# Word bookmark names match [A-Za-z][A-Za-z0-9_]{0,39} and are unique: generated, then
+# mapped to tags in the properties (a tag such as "forms_1 + forms_2|pct" is no name)
+_BOOKMARK_NAME = "wr_{:04d}"
+_APPENDIX_BOOKMARK = "wr_appendix"  # LibreOffice drops the table caption, keeps bookmarks
+_REVISION = frozenset({qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo")})
 
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
@@ -124,41 +135,53 @@ class Stamp:
 
 
 class Slot:
-    """One place in the draft that shows a tag."""
+    """One place in the draft that shows a tag: the runs inside its content control,
+    or between its bookmark's start and end when the control lost its tag."""
 
-    def __init__(self, tag: Tag, sdt):
+    def __init__(self, tag: Tag, runs: list, anchor, *, inside: bool):
         self.tag = tag
-        self._content = sdt.find(qn("w:sdtContent"))
+        self._runs = runs
+        self._anchor = anchor  # where a run goes when none is left: into it, or after it
+        self._inside = inside
 
     @property
     def text(self) -> str:
         """What the draft shows here (text deleted under tracked changes left out)."""
-        return "".join(t.text or "" for t in self._content.iter(qn("w:t")))
+        return "".join(t.text or "" for run in self._runs for t in run.iter(qn("w:t")))
 
     @property
     def revised(self) -> bool:
         """Whether a tracked insertion or deletion lies inside."""
-        return any(True for tag in ("w:ins", "w:del") for _ in self._content.iter(qn(tag)))
+        for run in self._runs:
+            for parent in run.iterancestors():
+                if parent.tag in _REVISION:
+                    return True
+                if parent.tag == qn("w:p"):
+                    break
+        return False
 
     def rewrite(self, text: str, missing: bool) -> None:
-        """Show ``text``, keeping the formatting of the first run; a 【待补充】
-        placeholder is highlighted, a real figure is not (docs/drafts.md)."""
+        """Show ``text`` in the first run, keeping its formatting, and empty the others
+        (Word and WPS split a figure into several runs); a 【待补充】 placeholder is
+        highlighted, a real figure is not (docs/drafts.md)."""
         from .render.docx import xml_safe
 
-        content = self._content
-        texts = list(content.iter(qn("w:t")))
+        texts = [t for run in self._runs for t in run.iter(qn("w:t"))]
         if not texts:
-            run = content.find(f".//{qn('w:r')}")
-            if run is None:
+            if not self._runs:
                 run = OxmlElement("w:r")
-                content.append(run)
-            run.append(OxmlElement("w:t"))
-            texts = list(content.iter(qn("w:t")))
+                if self._inside:
+                    self._anchor.append(run)
+                else:
+                    self._anchor.addnext(run)
+                self._runs.append(run)
+            texts = [OxmlElement("w:t")]
+            self._runs[0].append(texts[0])
         texts[0].text = xml_safe(text)
         texts[0].set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         for t in texts[1:]:
             t.text = ""
-        for run in content.iter(qn("w:r")):
+        for run in self._runs:
             rpr = run.find(qn("w:rPr"))
             if rpr is None:
                 rpr = OxmlElement("w:rPr")
@@ -172,6 +195,17 @@ class Slot:
                 rpr.remove(mark)
 
 
+@dataclass(frozen=True)
+class CellChange:
+    """One cell of the appendix that a refresh changed (old or new is "" for a row
+    that came or went)."""
+
+    unit: str
+    column: str
+    old: str
+    new: str
+
+
 class Appendix:
     """The appendix table 各单位主要指标统计表 inside a draft."""
 
@@ -180,6 +214,21 @@ class Appendix:
 
     def cells(self) -> list[list[str]]:
         return [[c.text for c in row.cells] for row in self._table.rows]
+
+    def changes(self, fresh: Table) -> list[CellChange]:
+        """The cells ``rewrite(fresh)`` changes, unit by unit (合计 included)."""
+        header, *rows = self.cells()
+        old = {row[0].strip(): row for row in rows}
+        new = {row[0]: row for row in fresh.rows}
+        found = []
+        for unit in dict.fromkeys([*old, *new]):
+            before, after = old.get(unit), new.get(unit)
+            for i, column in enumerate(header[1:], start=1):
+                a = before[i] if before is not None and i < len(before) else ""
+                b = after[i] if after is not None and i < len(after) else ""
+                if a != b:
+                    found.append(CellChange(unit, column, a, b))
+        return found
 
     @property
     def fingerprint(self) -> str:
@@ -216,29 +265,39 @@ def appendix_fingerprint(header, rows) -> str:
 class Draft:
     """A report as a Word document with its stamp: create, open, rewrite, save."""
 
-    def __init__(self, document, stamp: Stamp, source: bytes | None = None):
+    def __init__(
+        self,
+        document,
+        stamp: Stamp,
+        source: bytes | None = None,
+        bookmarks: dict[str, str] | None = None,
+    ):
         self.document = document  # python-docx Document
         self.stamp = stamp
         self._source = source  # the file as opened, to tell whether a person changed it
+        self._bookmarks = dict(bookmarks or {})  # bookmark name → tag value
 
     @classmethod
     def create(cls, doc: ReportDocument, stamp: Stamp, style: StyleConfig) -> Draft:
         """A new draft of ``doc``, every figure and the appendix marked."""
         from .render.docx import build_document
 
-        return cls(build_document(doc, style, _Marks()), stamp)
+        marks = _Marks()
+        return cls(build_document(doc, style, marks), stamp, bookmarks=marks.bookmarks)
 
     @classmethod
     def open(cls, path: Path, *, purpose: str = "") -> Draft:
         """A draft written by this tool; anything else is an error (``purpose`` ends it)."""
         source = Path(path).read_bytes()
         document = _open(source, path)
-        stamp = Stamp.from_properties(_read_properties(document, path))
+        props = _read_properties(document, path)
+        stamp = Stamp.from_properties(props)
         if not stamp.version:
             raise OutputError(
                 f"{Path(path).name} 不是 workreport 生成的稿件（没有嵌入的指标信息）{purpose}。"
             )
-        return cls(document, stamp, source)
+        bookmarks = {k[len(_BOOKMARK) :]: v for k, v in props.items() if k.startswith(_BOOKMARK)}
+        return cls(document, stamp, source, bookmarks)
 
     @property
     def edited(self) -> bool:
@@ -249,13 +308,45 @@ class Draft:
         return bool(self.stamp.edited) or self.stamp.fingerprint != _fingerprint(self._source)
 
     def slots(self) -> list[Slot]:
-        """Every place that shows a tag, in document order."""
-        found = []
-        for sdt in self.document.element.body.iter(qn("w:sdt")):
-            tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
-            if tag is not None and sdt.find(qn("w:sdtContent")) is not None:
-                found.append(Slot(_read_tag(tag.get(qn("w:val"), "")), sdt))
-        return found
+        """Every place that shows a tag, in document order: a content control that
+        keeps its tag, else one of our bookmarks (each figure counted once)."""
+        return [slot for slot, _ in self._places()]
+
+    def _places(self) -> list[tuple[Slot, bool]]:
+        """(slot, whether it carries our bookmark), in document order."""
+        body = self.document.element.body
+        w_sdt, w_start, w_end, w_r = (
+            qn(t) for t in ("w:sdt", "w:bookmarkStart", "w:bookmarkEnd", "w:r")
+        )
+        found: list[list] = []  # [slot, whether it carries one of our bookmarks]
+        controls: dict = {}  # content control that keeps its tag → its entry in found
+        open_: dict[str, Slot] = {}  # bookmark id → slot whose runs are being collected
+        for el in body.iter(w_sdt, w_start, w_end, w_r):
+            if el.tag == w_r:
+                for slot in open_.values():
+                    slot._runs.append(el)
+            elif el.tag == w_end:
+                open_.pop(el.get(qn("w:id")), None)
+            elif el.tag == w_start:
+                value = self._bookmarks.get(el.get(qn("w:name"), ""))
+                if value is None:
+                    continue
+                control = next((a for a in el.iterancestors(w_sdt) if a in controls), None)
+                if control is not None:
+                    controls[control][1] = True  # the control's own bookmark: one figure
+                else:
+                    slot = Slot(_read_tag(value), [], el, inside=False)
+                    open_[el.get(qn("w:id"))] = slot
+                    found.append([slot, True])
+            else:
+                tag = el.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+                content = el.find(qn("w:sdtContent"))
+                if tag is not None and content is not None:
+                    value = tag.get(qn("w:val"), "")
+                    slot = Slot(_read_tag(value), list(content.iter(w_r)), content, inside=True)
+                    controls[el] = [slot, False]
+                    found.append(controls[el])
+        return [(slot, marked) for slot, marked in found]
 
     def shown(self) -> dict[Tag, list[str]]:
         """Each tag → the text the draft shows for it, in document order."""
@@ -264,36 +355,175 @@ class Draft:
             shown.setdefault(slot.tag, []).append(slot.text)
         return shown
 
+    def paragraphs(self) -> list[str]:
+        """The text of every non-empty paragraph of the body, tables included, in order
+        (text deleted under tracked changes left out)."""
+        texts = (
+            "".join(t.text or "" for t in p.iter(qn("w:t")))
+            for p in self.document.element.body.iter(qn("w:p"))
+        )
+        return [text for text in texts if text.strip()]
+
     def appendix(self) -> Appendix | None:
+        """The appendix table, found by its caption (Word) or its bookmark (LibreOffice)."""
         for table in self.document.tables:
             caption = table._tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}")
             if caption is not None and caption.get(qn("w:val")) == _APPENDIX_CAPTION:
                 return Appendix(table)
+            for start in table._tbl.iter(qn("w:bookmarkStart")):
+                if start.get(qn("w:name")) == _APPENDIX_BOOKMARK:
+                    return Appendix(table)
         return None
 
-    def update_appendix(self, fresh: Table) -> str:
+    def update_appendix(self, fresh: Table) -> tuple[str, list[CellChange]]:
         """Rewrite the appendix from ``fresh`` unless a person changed it since it was
-        written.  Returns "updated", "unchanged", "edited" (left alone) or "missing"."""
+        written.  Returns "updated", "unchanged", "edited" (left alone) or "missing",
+        and the cells changed."""
         table = self.appendix()
         if table is None:
-            return "missing"
+            return "missing", []
         if not table.cells() or table.fingerprint != self.stamp.appendix:
-            return "edited"
+            return "edited", []
         if appendix_fingerprint(fresh.header, fresh.rows) == self.stamp.appendix:
-            return "unchanged"
+            return "unchanged", []
+        changes = table.changes(fresh)
         table.rewrite(fresh)
         # rows keep the unit order of the fresh table only when no unit came or went
         self.stamp.appendix = table.fingerprint
-        return "updated"
+        return "updated", changes
+
+    def texts(self) -> list[tuple[str, str]]:
+        """(place, text) for every paragraph of every part a reader can see or find
+        (body and its tables, headers, footers, comments, notes) and every document
+        property; text deleted under tracked changes included: it is still in the file."""
+        found = []
+        for part in self.document.part.package.iter_parts():
+            name = str(part.partname)
+            kind = _PART_PLACES.get(re.sub(r"\d*\.xml$", "", name.rsplit("/", 1)[-1]))
+            if name.startswith("/docProps/"):
+                root = etree.fromstring(part.blob, _SAFE_PARSER)
+                for prop in root.iter(f"{{{_CUSTOM_NS}}}property"):
+                    found.append(
+                        (f"自定义属性「{prop.get('name', '')}」", "".join(prop.itertext()))
+                    )
+                if not root.tag.startswith(f"{{{_CUSTOM_NS}}}"):
+                    for el in root.iter():
+                        if isinstance(el.tag, str) and el.text and el.text.strip() and not len(el):
+                            found.append((f"文档属性「{etree.QName(el).localname}」", el.text))
+                continue
+            if kind is None or not name.startswith("/word/"):
+                continue
+            root = (
+                part.element
+                if hasattr(part, "element")
+                else etree.fromstring(part.blob, _SAFE_PARSER)
+            )
+            n = 0
+            for paragraph in root.iter(qn("w:p")):
+                text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"), qn("w:delText")))
+                if text.strip():
+                    n += 1
+                    where = (
+                        "（表格中）"
+                        if any(True for _ in paragraph.iterancestors(qn("w:tc")))
+                        else ""
+                    )
+                    found.append((f"{kind}第{n}段{where}", text))
+        return found
+
+    def revisions(self) -> int:
+        """How many tracked changes (insertions, deletions, moves, formatting) are left."""
+        marks = [
+            qn(f"w:{t}") for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange")
+        ]
+        count_ = 0
+        for part in self.document.part.package.iter_parts():
+            if str(part.partname).startswith("/word/") and hasattr(part, "element"):
+                count_ += sum(1 for _ in part.element.iter(*marks))
+        return count_
+
+    def comments(self) -> int:
+        """How many comments are left."""
+        for part in self.document.part.package.iter_parts():
+            if str(part.partname) == "/word/comments.xml":
+                root = (
+                    part.element
+                    if hasattr(part, "element")
+                    else etree.fromstring(part.blob, _SAFE_PARSER)
+                )
+                return sum(1 for _ in root.iter(qn("w:comment")))
+        return 0
+
+    def plain_bytes(self) -> bytes:
+        """The copy that is sent (docs/drafts.md): every mark of ours turned into plain
+        text, our properties (stamp, fingerprints, input hashes) removed, nothing else."""
+        body = self.document.element.body
+        ours = {*self._bookmarks, _APPENDIX_BOOKMARK}
+        tags = {_tag_value(t) for t in self.stamp.written} | set(self._bookmarks.values())
+        for sdt in list(body.iter(qn("w:sdt"))):
+            tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+            marked = any(b.get(qn("w:name")) in ours for b in sdt.iter(qn("w:bookmarkStart")))
+            content = sdt.find(qn("w:sdtContent"))
+            if content is not None and (
+                marked or (tag is not None and tag.get(qn("w:val")) in tags)
+            ):
+                for child in list(content):
+                    sdt.addprevious(child)
+                sdt.getparent().remove(sdt)
+        ids = set()
+        for start in list(body.iter(qn("w:bookmarkStart"))):
+            if start.get(qn("w:name")) in ours:
+                ids.add(start.get(qn("w:id")))
+                start.getparent().remove(start)
+        for end in list(body.iter(qn("w:bookmarkEnd"))):
+            if end.get(qn("w:id")) in ids:
+                end.getparent().remove(end)
+        for caption in list(body.iter(qn("w:tblCaption"))):
+            if caption.get(qn("w:val")) == _APPENDIX_CAPTION:
+                caption.getparent().remove(caption)
+        self._bookmarks = {}
+        _set_custom_properties(self.document, dict(self.stamp.others))
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
 
     def to_bytes(self) -> bytes:
-        """The .docx, stamped with the fingerprint of its content as written."""
-        _set_custom_properties(self.document, self.stamp.properties())
+        """The .docx, stamped with the fingerprint of its content as written.  A figure
+        whose control has no bookmark yet (a 0.1.0 draft) gets one, so that the draft
+        survives LibreOffice from now on."""
+        self._bookmark_controls()
+        _set_custom_properties(self.document, self._properties(self.stamp))
         buffer = io.BytesIO()
         self.document.save(buffer)
         data = buffer.getvalue()
         stamped = replace(self.stamp, fingerprint=_fingerprint(data))
-        return _with_custom_properties(data, stamped.properties())
+        return _with_custom_properties(data, self._properties(stamped))
+
+    def _properties(self, stamp: Stamp) -> dict[str, str]:
+        # one property per bookmark: each stays far under Word's 255 characters
+        marks = {f"{_BOOKMARK}{name}": value for name, value in self._bookmarks.items()}
+        return {**stamp.properties(), **marks}
+
+    def _bookmark_controls(self) -> None:
+        body = self.document.element.body
+        ids = [
+            int(b.get(qn("w:id")))
+            for b in body.iter(qn("w:bookmarkStart"))
+            if b.get(qn("w:id"), "").isdigit()
+        ]
+        next_id = max(ids, default=0) + 1
+        n = len(self._bookmarks) + 1
+        for slot, marked in self._places():
+            if marked or not slot._inside:
+                continue
+            while _BOOKMARK_NAME.format(n) in self._bookmarks:
+                n += 1
+            name = _BOOKMARK_NAME.format(n)
+            self._bookmarks[name] = _tag_value(slot.tag)
+            start, end = _bookmark(name, next_id)
+            slot._anchor.insert(0, start)
+            slot._anchor.append(end)
+            next_id += 1
 
     def save(self, path: Path) -> None:
         """Write the draft atomically (never while Word has it open)."""
@@ -306,31 +536,71 @@ class _Marks:
 
     def __init__(self):
         self._ids = count(1)
+        self.bookmarks: dict[str, str] = {}  # bookmark name → tag value
 
     def figure(self, run, tag: Tag):
-        """An inline rich-text content control, named and tagged after the figure."""
-        name = _tag_value(tag)
+        """An inline rich-text content control, named and tagged after the figure,
+        around a bookmark around the run."""
+        name, n = _tag_value(tag), next(self._ids)
         props = OxmlElement("w:sdtPr")
-        for child, value in (("w:alias", name), ("w:tag", name), ("w:id", next(self._ids))):
+        for child, value in (("w:alias", name), ("w:tag", name), ("w:id", n)):
             el = OxmlElement(child)
             el.set(qn("w:val"), str(value))
             props.append(el)
+        mark = _BOOKMARK_NAME.format(n)
+        self.bookmarks[mark] = name
+        start, end = _bookmark(mark, n)
         sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
-        content.append(run)
+        content.extend([start, run, end])
         sdt.extend([props, content])
         return sdt
 
-    def appendix(self, table_properties) -> None:
+    def appendix(self, table) -> None:
+        """The caption in ``w:tblPr``; a bookmark around the first cell's text."""
         caption = OxmlElement("w:tblCaption")
         caption.set(qn("w:val"), _APPENDIX_CAPTION)
-        table_properties.append(caption)
+        table.find(qn("w:tblPr")).append(caption)
+        paragraph = table.find(f".//{qn('w:p')}")
+        start, end = _bookmark(_APPENDIX_BOOKMARK, next(self._ids))
+        first = paragraph.find(qn("w:r"))
+        if first is None:
+            paragraph.extend([start, end])
+        else:
+            first.addprevious(start)
+            first.addnext(end)
+
+
+def _bookmark(name: str, n: int):
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(n))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), str(n))
+    return start, end
+
+
+_PART_PLACES = {
+    "document": "正文",
+    "header": "页眉",
+    "footer": "页脚",
+    "comments": "批注",
+    "footnotes": "脚注",
+    "endnotes": "尾注",
+}
+
+
+_KINDS = (PERIOD, DATE)  # stored as kind:id; a figure as id or id|format (the first release)
 
 
 def _tag_value(tag: Tag) -> str:
+    if tag.kind != FIGURE:
+        return f"{tag.kind}:{tag.id}"
     return tag.id if tag.format == VALUE else f"{tag.id}|{tag.format}"
 
 
 def _read_tag(value: str) -> Tag:
+    kind, colon, name = value.partition(":")
+    if colon and kind in _KINDS:
+        return Tag(name, VALUE, kind)
     fid, _, fmt = value.partition("|")
     return Tag(fid, fmt or VALUE, FIGURE)
 
@@ -360,7 +630,15 @@ def _fingerprint(data: bytes) -> str:
 
 
 def _open(source: bytes, path: Path):
+    from .safety import MAX_MEMBERS, MAX_UNPACKED
+
     try:
+        with zipfile.ZipFile(io.BytesIO(source)) as z:
+            infos = z.infolist()
+        if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNPACKED:
+            raise WorkreportError(
+                f"{path}：文档解压后过大或部件过多，可能是恶意构造的文件，已拒绝。"
+            )
         return Document(io.BytesIO(source))
     except _UNREADABLE as e:
         raise WorkreportError(f"{path}：无法读取，不是有效的 Word 文档（.docx）：{e}") from e

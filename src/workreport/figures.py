@@ -1,4 +1,4 @@
-"""The figure registry (SPEC §3): one definition per figure, and nothing else.
+"""The figure registry (docs/figures.md): one definition per figure, and nothing else.
 
 Each :class:`Figure` holds its id, Chinese label, unit, 口径 and the rule that
 selects and aggregates its source rows.  The same rule computes the value, the
@@ -16,8 +16,15 @@ import numpy as np
 import pandas as pd
 
 from .config import FORM_NAMES, Config
-from .ledgers import CLUE_SOURCES, DISPOSALS, LETTER_TYPES, TALK_TYPES, UNDISPOSED
-from .load import UNIT
+from .ledgers import (
+    CLUE_SOURCES,
+    DISPOSALS,
+    LETTER_TYPES,
+    TALK_TYPES,
+    UNDISPOSED,
+    UNIT,
+    ledger_specs,
+)
 from .period import Period
 from .validate import Ledgers
 
@@ -31,7 +38,9 @@ class Figure:
     unit: str
     basis: str  # 口径: one sentence a reviewer can check the number against
     sheet: str  # the ledger it counts
-    date_column: str  # the row's own date that must fall in the period
+    # the date that must fall in the period: the sheet's own (SheetSpec.date_column),
+    # unless the figure counts an event with a date of its own (立案 by 立案日期)
+    date_column: str | None = None
     where: Callable[[pd.DataFrame, Config], np.ndarray] | None = None
     agg: str | tuple[str, ...] = COUNT  # "count", ("sum", column) or ("distinct", columns…)
     by: str | None = None  # grouped figure: the category column
@@ -45,10 +54,13 @@ class Figure:
     def category_unit(self, config: Config, category: str) -> str:
         return self.units(config).get(category, self.unit) if self.units else self.unit
 
+    def dated_by(self, config: Config) -> str:
+        """The column whose date must fall in the period."""
+        return self.date_column or ledger_specs(config)[self.sheet].date_column
+
     def rows(self, frame: pd.DataFrame, period: Period, config: Config) -> np.ndarray:
         """Boolean mask of the rows this figure counts."""
-        dates = frame[self.date_column].to_numpy()
-        mask = (dates >= np.datetime64(period.start)) & (dates <= np.datetime64(period.end))
+        mask = _dated_in(frame, self.dated_by(config), period)
         if self.where is not None:
             mask &= self.where(frame, config)
         return mask
@@ -59,7 +71,7 @@ class Figure:
         kind, *columns = self.agg
         if kind == "sum":
             return _number(frame[columns[0]].sum())
-        # distinct persons: 线索编号 + 姓名 (SPEC §3.2)
+        # distinct persons: 线索编号 + 姓名 (docs/figures.md)
         return int(len(frame[columns].drop_duplicates()))
 
     def aggregate_by(self, frame: pd.DataFrame, keys: list) -> pd.Series:
@@ -115,6 +127,12 @@ class Figure:
         return result
 
 
+def _dated_in(frame: pd.DataFrame, date_column: str, period: Period) -> np.ndarray:
+    """Boolean mask of the rows whose ``date_column`` is in ``period``, both ends included."""
+    dates = frame[date_column].to_numpy()
+    return (dates >= np.datetime64(period.start)) & (dates <= np.datetime64(period.end))
+
+
 def _number(x):
     x = float(x)
     return int(x) if x.is_integer() else round(x, 4)
@@ -154,7 +172,7 @@ def _both(*wheres):
 
 
 def _top_leader_talks(frame: pd.DataFrame, config: Config) -> np.ndarray:
-    # 一把手 only, not 班子 (SPEC §3.3: the seed's 约谈…"一把手"3人)
+    # 一把手 only, not 班子 (docs/figures.md: the seed's 约谈…"一把手"3人)
     return (frame["对象类别"] == "一把手").to_numpy(dtype=bool)
 
 
@@ -168,16 +186,13 @@ _SANCTION_BASIS = (
 )
 
 FIGURES: tuple[Figure, ...] = (
-    Figure(
-        "clues", "受理问题线索", "件", "受理日期在统计期间内的问题线索条数", "clues", "受理日期"
-    ),
+    Figure("clues", "受理问题线索", "件", "受理日期在统计期间内的问题线索条数", "clues"),
     Figure(
         "clues_by_source",
         "按来源受理问题线索",
         "件",
         "受理日期在统计期间内的问题线索，按线索来源分类计数",
         "clues",
-        "受理日期",
         by="线索来源",
         categories=_fixed(CLUE_SOURCES),
     ),
@@ -187,19 +202,31 @@ FIGURES: tuple[Figure, ...] = (
         "件",
         "受理日期在统计期间内的问题线索，按处置方式分类计数，未填处置方式的计入「未处置」",
         "clues",
-        "受理日期",
         by="处置方式",
         categories=_fixed((*DISPOSALS, UNDISPOSED)),
     ),
-    Figure("cases_filed", "立案", "件", "立案日期在统计期间内的线索条数", "clues", "立案日期"),
-    Figure("cases_closed", "结案", "件", "结案日期在统计期间内的线索条数", "clues", "结案日期"),
+    Figure(
+        "cases_filed",
+        "立案",
+        "件",
+        "立案日期在统计期间内的线索条数",
+        "clues",
+        date_column="立案日期",
+    ),
+    Figure(
+        "cases_closed",
+        "结案",
+        "件",
+        "结案日期在统计期间内的线索条数",
+        "clues",
+        date_column="结案日期",
+    ),
     Figure(
         "top_clues",
         "涉及“一把手”和领导班子问题线索",
         "件",
         "受理日期在统计期间内、被反映人是一把手或领导班子成员的问题线索条数",
         "clues",
-        "受理日期",
         where=_top,
     ),
     Figure(
@@ -208,7 +235,7 @@ FIGURES: tuple[Figure, ...] = (
         "件",
         "立案日期在统计期间内、被反映人是一把手或领导班子成员的线索条数",
         "clues",
-        "立案日期",
+        date_column="立案日期",
         where=_top,
     ),
     Figure(
@@ -217,7 +244,6 @@ FIGURES: tuple[Figure, ...] = (
         "人次",
         "处理日期在统计期间内的处分处理记录条数",
         "measures",
-        "处理日期",
     ),
     *(
         Figure(
@@ -226,7 +252,6 @@ FIGURES: tuple[Figure, ...] = (
             "人次",
             f"处理日期在统计期间内、形态为{FORM_NAMES[n - 1]}的记录条数",
             "measures",
-            "处理日期",
             where=_is_form(n),
         )
         for n in (1, 2, 3, 4)
@@ -237,7 +262,6 @@ FIGURES: tuple[Figure, ...] = (
         "人",
         _SANCTION_BASIS.format(kind="党纪处分或政务处分"),
         "measures",
-        "处理日期",
         where=_measure_in("any"),
         agg=PERSONS,
     ),
@@ -247,7 +271,6 @@ FIGURES: tuple[Figure, ...] = (
         "人",
         _SANCTION_BASIS.format(kind="党纪处分"),
         "measures",
-        "处理日期",
         where=_measure_in("party"),
         agg=PERSONS,
     ),
@@ -257,7 +280,6 @@ FIGURES: tuple[Figure, ...] = (
         "人",
         _SANCTION_BASIS.format(kind="政务处分"),
         "measures",
-        "处理日期",
         where=_measure_in("gov"),
         agg=PERSONS,
     ),
@@ -267,7 +289,6 @@ FIGURES: tuple[Figure, ...] = (
         "人",
         "党纪政务处分人数中，该条记录标为一把手或领导班子成员的人数",
         "measures",
-        "处理日期",
         where=_both(_measure_in("any"), _top),
         agg=PERSONS,
     ),
@@ -277,7 +298,6 @@ FIGURES: tuple[Figure, ...] = (
         "人次",
         "第一种形态记录中，该条记录标为一把手或领导班子成员的条数",
         "measures",
-        "处理日期",
         where=_both(_is_form(1), _top),
     ),
     Figure(
@@ -286,7 +306,6 @@ FIGURES: tuple[Figure, ...] = (
         "人次",
         "日期在统计期间内的谈话，按谈话类型合计人数（空白按 1 人）",
         "talks",
-        "日期",
         agg=("sum", "人数"),
         by="谈话类型",
         categories=_fixed(TALK_TYPES),
@@ -297,7 +316,6 @@ FIGURES: tuple[Figure, ...] = (
         "人次",
         "日期在统计期间内的谈话人数合计",
         "talks",
-        "日期",
         agg=("sum", "人数"),
     ),
     Figure(
@@ -306,7 +324,6 @@ FIGURES: tuple[Figure, ...] = (
         "人次",
         "日期在统计期间内、对象类别为一把手的谈话，按谈话类型合计人数",
         "talks",
-        "日期",
         where=_top_leader_talks,
         agg=("sum", "人数"),
         by="谈话类型",
@@ -318,7 +335,6 @@ FIGURES: tuple[Figure, ...] = (
         "份",
         "印发日期在统计期间内的文书，按文书类型计数",
         "letters",
-        "印发日期",
         by="文书类型",
         categories=_fixed(LETTER_TYPES),
     ),
@@ -328,7 +344,6 @@ FIGURES: tuple[Figure, ...] = (
         "份",
         "印发日期在统计期间内的文书份数",
         "letters",
-        "印发日期",
     ),
     Figure(
         "letters_rectified_issues",
@@ -336,7 +351,6 @@ FIGURES: tuple[Figure, ...] = (
         "个",
         "印发日期在统计期间内的文书所列督促整改问题数之和",
         "letters",
-        "印发日期",
         agg=("sum", "督促整改问题数"),
     ),
     Figure(
@@ -345,7 +359,6 @@ FIGURES: tuple[Figure, ...] = (
         "",
         "日期在统计期间内的监督活动，按活动类型合计数量",
         "activities",
-        "日期",
         agg=("sum", "数量"),
         by="活动类型",
         categories=lambda config: tuple(config.activities),
@@ -426,7 +439,7 @@ def compute_figures(
 ) -> dict:
     """Every figure for ``period``: a number, a {category: number} dict, or None (missing).
 
-    A figure whose ledger no workbook supplies is missing (None), not 0 (SPEC §3.4).
+    A figure whose ledger no workbook supplies is missing (None), not 0 (docs/rules.md, 缺少数据不是 0).
     With ``unit``, only that 填报单位's rows count, and a figure is missing when
     that unit's workbook lacks the ledger.
     """
@@ -451,7 +464,7 @@ def compute_figures(
 
 def compute_figures_by_unit(ledgers: Ledgers, period: Period, config: Config) -> dict[str, dict]:
     """{填报单位: figures} — the same values as ``compute_figures(unit=…)`` for each unit,
-    with a figure missing (None) for a unit whose workbook lacks its ledger (SPEC §3.4)."""
+    with a figure missing (None) for a unit whose workbook lacks its ledger (docs/rules.md, 缺少数据不是 0)."""
     units = ledgers.units
     out: dict[str, dict] = {u: {} for u in units}
     for f in FIGURES:
@@ -468,9 +481,7 @@ def compute_figures_by_unit(ledgers: Ledgers, period: Period, config: Config) ->
 def rows_dated_in(ledgers: Ledgers, sheet: str, period: Period) -> pd.DataFrame:
     """The rows of ``sheet`` whose own date (受理日期, 处理日期, 日期 …) is in ``period``."""
     frame = ledgers.frames[sheet]
-    date_column = next(f.date_column for f in FIGURES if f.sheet == sheet)
-    dates = frame[date_column].to_numpy()
-    return frame[(dates >= np.datetime64(period.start)) & (dates <= np.datetime64(period.end))]
+    return frame[_dated_in(frame, ledgers.specs[sheet].date_column, period)]
 
 
 def units_reporting(ledgers: Ledgers, sheet: str, period: Period) -> set[str]:
@@ -479,7 +490,7 @@ def units_reporting(ledgers: Ledgers, sheet: str, period: Period) -> set[str]:
 
 
 def compute_previous(ledgers: Ledgers, period: Period, config: Config) -> dict:
-    """The same period of the previous year, for 同比 (SPEC §3.5).
+    """The same period of the previous year, for 同比 (docs/rules.md, 同比).
 
     A figure's previous value is known only when every unit that reports its ledger
     this period also reported rows then: a unit whose last year's rows were not sent
@@ -510,7 +521,7 @@ def points_phrase(current, previous) -> str | None:
 
 
 def yoy_phrase(current, previous) -> str | None:
-    """同比 the way bulletins phrase it (SPEC §3.5); None when either side is unknown."""
+    """同比 the way bulletins phrase it (docs/rules.md, 同比); None when either side is unknown."""
     if current is None or previous is None:
         return None
     if current == previous:

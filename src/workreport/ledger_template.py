@@ -299,7 +299,7 @@ def _write_instructions(ws: Worksheet, specs: list[SheetSpec], config: Config) -
 
 
 def write_text(cell, value: str):
-    """Write ``value`` as text even when it starts with '=' (never a formula: SPEC §7)."""
+    """Write ``value`` as text even when it starts with '=' (never a formula: docs/rules.md (绝不允许))."""
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -307,7 +307,7 @@ def write_text(cell, value: str):
 
 
 def save_workbook_atomic(wb: Workbook, path: Path) -> None:
-    """Save ``wb`` through :func:`write_atomic`: a crash never leaves half a file (SPEC §7)."""
+    """Save ``wb`` through :func:`write_atomic`: a crash never leaves half a file (docs/rules.md, 绝不允许)."""
     path = Path(path)
     ensure_not_open(path)
     buffer = io.BytesIO()

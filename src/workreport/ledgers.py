@@ -1,14 +1,18 @@
-"""The five ledger sheets' contracts (SPEC §2): columns, types, enums, aliases.
+"""The five ledger sheets' contracts (docs/rules.md, 输入约定): columns, types, enums, aliases.
 
-The loader, the validator and the blank ledger workbook (``workreport
-template``) all read these definitions, so a dropdown and the rule that checks
-it can never disagree.
+The loader, the parser, the validator and the blank ledger workbook
+(``workreport template``) all read these definitions, so a dropdown and the rule
+that checks it can never disagree.  A ledger frame also carries its rows'
+provenance (file, sheet, Excel row, 填报单位), and :class:`SourceFile` tells where
+each workbook's columns stand, so any stage can report a problem at its cell.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from .config import FORM_NAMES, Config
 
@@ -19,12 +23,31 @@ DISPOSALS = ("谈话函询", "初步核实", "暂存待查", "予以了结")
 TALK_TYPES = ("谈心谈话", "廉政谈话", "提醒谈话", "诫勉谈话", "约谈")
 TALK_TARGETS = ("一把手", "领导班子成员", "年轻干部", "一般干部", "其他")
 LETTER_TYPES = ("廉洁提醒函", "履责提醒函", "纪检监察建议书")
-UNDISPOSED = "未处置"  # the key for clues with a blank 处置方式 (SPEC §3.3a)
+UNDISPOSED = "未处置"  # the key for clues with a blank 处置方式 (docs/rules.md, 统计口径)
 UNIT_COLUMN = "填报单位"
 TOP_ALIASES = ("是否为一把手", "一把手")
 TEAM_ALIASES = ("是否为领导班子成员", "是否班子成员", "领导班子成员")
 # Extra columns departments often add; never mistaken for a misspelt ledger column.
 EXTRA_COLUMNS = frozenset({"序号", "备注", "填报人", "联系电话", "说明", "审核人", UNIT_COLUMN})
+
+# Provenance columns carried by every ledger frame.
+FILE, SHEET, ROW, UNIT = "_file", "_sheet", "_row", "_unit"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A workbook as read: its 填报单位, the ledgers it supplies, where their columns stand."""
+
+    path: Path
+    name: str  # as shown to the user: relative to the folder given
+    unit: str  # 填报单位 from the file stem
+    sha256: str
+    sheets: tuple[str, ...] = ()  # ledger keys this workbook supplies
+    sheet_names: dict[str, str] = field(default_factory=dict)  # ledger key → sheet name
+    letters: dict[str, dict[str, str]] = field(default_factory=dict)  # key → column → letter
+
+    def letter(self, key: str, column: str) -> str:
+        return self.letters.get(key, {}).get(column, "")
 
 
 @dataclass(frozen=True)
@@ -36,7 +59,7 @@ class Column:
     default: object = None
     minimum: float | None = None
     note: str = ""
-    personal: bool = False  # never printed anywhere (SPEC §7)
+    personal: bool = False  # never printed anywhere (docs/rules.md, 绝不允许)
     aliases: tuple[str, ...] = ()  # other headers a person means the same column by
     identifier: bool = False  # compared across rows: inner spaces and full-width forms ignored
     counted: bool = True  # feeds a figure: a missing optional column is worth a warning
@@ -47,7 +70,7 @@ class SheetSpec:
     key: str
     name: str
     columns: tuple[Column, ...]
-    date_column: str  # the row's own date, for period filtering (SPEC §3)
+    date_column: str  # the row's own date, for period filtering (docs/rules.md, 统计口径)
     note: str = ""
 
     def column(self, name: str) -> Column:
@@ -60,8 +83,11 @@ class SheetSpec:
 
 def ledger_specs(config: Config) -> dict[str, SheetSpec]:
     """The sheets keyed by their internal name, with enums from ``config``."""
-    measures = tuple(config.forms)
-    activities = tuple(config.activities)
+    return dict(_ledger_specs(tuple(config.forms), tuple(config.activities)))
+
+
+@cache  # built once per vocabulary: figures look up a sheet's date column often
+def _ledger_specs(measures: tuple[str, ...], activities: tuple[str, ...]) -> dict[str, SheetSpec]:
     yes_no = "从下拉列表选择 是 或 否"
     specs = [
         SheetSpec(

@@ -1,11 +1,17 @@
 """Files → typed ledger frames with provenance (file, sheet, Excel row).
 
-The loader reads the way a person reads a sheet (SPEC §2): it finds the header
+The loader reads the way a person reads a sheet (docs/rules.md, 输入约定): it finds the header
 under title rows, maps header spelling variants to canonical names, spreads
 merged cells, skips blank and 合计 rows, and remembers where every row came from
 so that each later problem can be reported at the cell a person would look at.
-Each workbook's cells are then parsed by :func:`workreport.validate.parse_workbook`
+Each workbook's cells are then parsed by :func:`workreport.parse.parse_workbook`
 in the same worker, so many workbooks are read and parsed in parallel.
+
+The rules that live here are the reader's, about how a file and its sheets are
+read: which files (E001, E004, W203), which sheets (E005, E115, W202), the header
+(E101, E114, E116, W206, W207), the rows (E007, W201) and cells the reader cannot
+give (E006, E117).  Cell values are ``parse.py``'s, rules across rows and
+workbooks ``validate.py``'s, hostile files ``safety.py``'s.
 """
 
 from __future__ import annotations
@@ -25,20 +31,29 @@ import pandas as pd
 
 from .config import Config
 from .errors import Issue
-from .ledgers import EXTRA_COLUMNS, UNIT_COLUMN, SheetSpec, ledger_specs, normalise_header
+from .ledgers import (
+    EXTRA_COLUMNS,
+    FILE,
+    ROW,
+    SHEET,
+    UNIT,
+    UNIT_COLUMN,
+    SheetSpec,
+    SourceFile,
+    ledger_specs,
+    normalise_header,
+)
+from .parse import empty_ledger, parse_workbook
 from .safety import MAX_COLUMNS, MAX_ROWS
 
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
-HEADER_SCAN_ROWS = 10  # the header is within the first 10 rows (SPEC §2)
+HEADER_SCAN_ROWS = 10  # the header is within the first 10 rows (docs/rules.md, 输入约定)
 TOTAL_WORDS = {"合计", "总计", "小计"}
 # Sheets of our own ledger template and annotated copies: skipped without a note.
 OWN_SHEETS = {"填表说明", "选项", "问题清单"}
 PARALLEL_MIN_FILES = 8
 OWN_OUTPUTS = (".底稿.xlsx", ".问题清单.xlsx")
 BLANK_TEMPLATE = "台账模板.xlsx"  # what `workreport init` writes: not a unit's ledger
-
-# Provenance columns carried by every ledger frame.
-FILE, SHEET, ROW, UNIT = "_file", "_sheet", "_row", "_unit"
 
 
 class Progress(Protocol):
@@ -49,20 +64,6 @@ class Progress(Protocol):
     def advance(self, name: str) -> None: ...
 
     def finish(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path
-    name: str  # as shown to the user: relative to the folder given
-    unit: str  # 填报单位 from the file stem
-    sha256: str
-    sheets: tuple[str, ...] = ()  # ledger keys this workbook supplies
-    sheet_names: dict[str, str] = field(default_factory=dict)  # ledger key → sheet name
-    letters: dict[str, dict[str, str]] = field(default_factory=dict)  # key → column → letter
-
-    def letter(self, key: str, column: str) -> str:
-        return self.letters.get(key, {}).get(column, "")
 
 
 @dataclass
@@ -78,7 +79,7 @@ class Loaded:
 def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
     """Expand files and folders (recursively) into (path, display name) pairs.
 
-    Office lock files ``~$*`` and hidden files are skipped (SPEC §2).
+    Office lock files ``~$*`` and hidden files are skipped (docs/rules.md, 输入约定).
     """
     found: list[tuple[Path, str]] = []
     issues: list[Issue] = []
@@ -159,42 +160,8 @@ def load_paths(
         for key, frame in frames.items():
             parts[key].append(frame)
             rows_read += len(frame)
-    issues.extend(_resubmissions(files))
     frames = {key: _concat(chunks, specs[key]) for key, chunks in parts.items()}
     return Loaded(frames=frames, files=files, issues=issues, rows_read=rows_read)
-
-
-def _resubmissions(files: list[SourceFile]) -> list[Issue]:
-    """A workbook sent twice would be counted twice (SPEC §7): identical files, and two
-    files for one 填报单位 (an original and its correction), are errors."""
-    issues = []
-    by_hash: dict[str, SourceFile] = {}
-    by_unit: dict[str, SourceFile] = {}
-    for f in files:
-        first = by_hash.setdefault(f.sha256, f)
-        if first is not f:
-            issues.append(
-                Issue(
-                    "E118",
-                    f"与「{first.name}」内容完全相同，是重复报送",
-                    file=f.name,
-                    suggestion="删除重复的文件",
-                )
-            )
-            continue
-        other = by_unit.setdefault(f.unit, f)
-        if other is not f:
-            # an original and its correction side by side would both be counted
-            issues.append(
-                Issue(
-                    "E119",
-                    f"与「{other.name}」对应同一填报单位「{f.unit}」，两份数据会重复计入",
-                    file=f.name,
-                    suggestion="只保留更正后的文件；如是不同期间的子文件夹，只给出本期的文件夹；"
-                    "如确是两个单位，请改用不同的文件名",
-                )
-            )
-    return issues
 
 
 def _tick(results, progress):
@@ -206,8 +173,6 @@ def _tick(results, progress):
 
 def _concat(chunks: list[pd.DataFrame], spec: SheetSpec) -> pd.DataFrame:
     if not chunks:
-        from .validate import empty_ledger
-
         return empty_ledger(spec)
     frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
     return frame.reset_index(drop=True)
@@ -215,8 +180,6 @@ def _concat(chunks: list[pd.DataFrame], spec: SheetSpec) -> pd.DataFrame:
 
 def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, pd.DataFrame], list[Issue]]:
     """Read one workbook and parse its cells, in a worker process when there are many."""
-    from .validate import parse_workbook
-
     path, name, specs = job
     source, frames, issues = read_workbook(path, name, specs)
     if source is not None:
@@ -555,7 +518,7 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
             continue
         excel_row = header_at + 2 + offset
         if isinstance(first, str) and "".join(first.split()) in TOTAL_WORDS:
-            # a 合计 row is never counted (SPEC §7)
+            # a 合计 row is never counted (docs/rules.md, 绝不允许)
             issues.append(
                 Issue(
                     "W201",
@@ -656,7 +619,7 @@ def _ods_merges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, 
 
 
 def _spread_merges(rows: list[list], merges) -> None:
-    """A merged range's value applies to every cell it covers (SPEC §2)."""
+    """A merged range's value applies to every cell it covers (docs/rules.md, 输入约定)."""
     for (r0, c0), (r1, c1) in merges:
         if r0 >= len(rows) or (r1 - r0 + 1) * (c1 - c0 + 1) > 100_000:
             continue

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config, resolve_config
-from .draft import Draft
+from .draft import CellChange, Draft
 from .errors import OutputError, UsageError
 from .figures import figure_labels
 from .load import Progress
@@ -23,14 +23,14 @@ from .report import (
     Stats,
     appendix_table,
     audit_workbook,
-    keep_audit_with,
     load_valid,
     require_period,
+    save_with_audit,
     stamp_for,
     stats_of,
     template_context,
 )
-from .write import ensure_not_open, keep_backup, write_atomic
+from .write import ensure_not_open, keep_backup
 
 
 @dataclass
@@ -53,6 +53,7 @@ class RefreshResult:
     issues: list = field(default_factory=list)
     kept: list[Change] = field(default_factory=list)  # edited by hand inside the tag
     appendix: str = "updated"  # what happened to the appendix table
+    cells: list[CellChange] = field(default_factory=list)  # appendix cells changed
 
 
 def refresh_draft(
@@ -136,7 +137,7 @@ def refresh_draft(
         # a deleted occurrence stays recorded, so every later refresh reports it again
         have = written.setdefault(tag, [])
         have.extend(texts[len(have) :])
-    appendix = draft.update_appendix(appendix_table(stats))
+    appendix, cells = draft.update_appendix(appendix_table(stats))
 
     stamp = stamp_for(stats, checked, written, draft.stamp.appendix)
     stamp.others = draft.stamp.others  # properties the analyst added are kept
@@ -146,10 +147,7 @@ def refresh_draft(
 
     audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = keep_backup(output) if output.exists() else None
-    keep_audit_with(backup, output)
-    draft.save(output)
-    if audit_data is not None:
-        write_atomic(audit_path(output), audit_data)
+    written = save_with_audit(draft, output, audit_data, backup)
     return RefreshResult(
         output,
         stats,
@@ -157,8 +155,9 @@ def refresh_draft(
         lost,
         unknown,
         backup,
-        audit_path(output) if audit else None,
+        written,
         checked.issues,
         kept,
         appendix,
+        cells,
     )

@@ -79,7 +79,7 @@ def _check(paths: list[Path], config: Config, progress) -> tuple[Loaded, Ledgers
 
 
 def load_valid(paths: list[Path], config: Config, *, progress: Progress | None = None) -> Checked:
-    """load → validate, refusing to go on when there is any error (SPEC §6)."""
+    """load → validate, refusing to go on when there is any error (docs/rules.md, 命令行)."""
     loaded, ledgers, issues = _check(paths, config, progress)
     if any(i.is_error for i in issues):
         files = {f.name for f in loaded.files} | {i.file for i in issues if i.file}
@@ -105,7 +105,7 @@ class Stats:
     rows_in_period: int = 0  # 0 with ledgers present: the period is probably mistyped
 
     def as_json(self) -> dict:
-        """The stable shape of SPEC §6."""
+        """The stable JSON shape given in docs/rules.md (命令行)."""
         out = {"period": self.period.as_dict(), "figures": self.values}
         if self.by_unit:
             out["by_unit"] = self.by_unit
@@ -144,18 +144,39 @@ def template_folder(config: Config) -> Path:
     return Path(str(resources.files("workreport.templates")))
 
 
-def template_context(stats: Stats, config: Config) -> dict:
-    from .render.sections import Fig, figure_context
+def signing_date(config: Config) -> date:
+    """The 成文日期: ``--date``, else ``[report] date``, else today (docs/drafts.md)."""
+    return config.report_date or date.today()
 
-    year = stats.period.start.year
+
+def require_level(config: Config) -> str:
+    """The organisation's level the default templates speak with (全市, 县直部门 …)."""
+    if config.level is None:
+        raise UsageError(
+            f"无法从单位名称「{config.organisation}」看出是市、县还是区级（名称中没有“纪委监委”）。"
+            '请在 workreport.toml 的 [report] 中写明，如 level = "县"'
+        )
+    return config.level
+
+
+def template_context(stats: Stats, config: Config) -> dict:
+    """What a template sees: every figure, the period's words, the organisation and its
+    level, the signing date (docs/templates.md)."""
+    from .render.sections import Fig, PeriodWords, figure_context, signing_word
+
+    year = stats.period.year
+    signed = signing_date(config)
     labels, groups = figure_labels(config)
     ctx = figure_context(stats.values, stats.previous, labels, groups)
     ctx.update(
         organisation=config.organisation,
+        level=require_level(config),
         title=config.title,
         # years are tagged like figures, so a refresh for another period updates them too
         year=Fig("year", year, year - 1, "年份"),
         previous_year=Fig("previous_year", year - 1, year - 2, "上一年份"),
+        period=PeriodWords(stats.period, signed),
+        signed=signing_word(signed),
         period_start=stats.period.start,
         period_end=stats.period.end,
     )
@@ -177,8 +198,10 @@ APPENDIX_COLUMNS = (
 
 
 def appendix_table(stats: Stats) -> Table:
-    """附表 各单位主要指标统计表: one row per 填报单位 and a 合计 row (SPEC §5)."""
+    """附表 各单位主要指标统计表: one row per 填报单位 and a 合计 row (docs/rules.md, Word 稿件);
+    the period it counts beneath its title, tagged so that ``refresh --period`` rewrites it."""
     from .format import show_value
+    from .render.document import PERIOD, Span
 
     rows = [
         (unit, *(show_value(values[fid]) for _, fid in APPENDIX_COLUMNS))
@@ -187,6 +210,11 @@ def appendix_table(stats: Stats) -> Table:
     rows.append(("合计", *(show_value(stats.values[fid]) for _, fid in APPENDIX_COLUMNS)))
     return Table(
         title="各单位主要指标统计表",
+        subtitle=(
+            Span("（"),
+            Span(stats.period.dates(), tag=Tag("dates", kind=PERIOD)),
+            Span("）"),
+        ),
         header=("填报单位", *(name for name, _ in APPENDIX_COLUMNS)),
         rows=tuple(rows),
         note="注：“—”表示该单位未报送相应台账。党纪政务处分按人计，同一人受多项处分只计一次，故合计可能小于各单位之和。",
@@ -197,13 +225,14 @@ def render_document(stats: Stats, config: Config) -> ReportDocument:
     """Figures → the report as plain data: the templates' text and the appendix."""
     from .render.sections import render_sections
 
-    blocks = render_sections(template_folder(config), template_context(stats, config))
+    blocks, omitted = render_sections(template_folder(config), template_context(stats, config))
     return ReportDocument(
         title=config.title,
         blocks=tuple(blocks),
         organisation=config.organisation,
-        date=config.report_date or date.today(),
+        date=signing_date(config),
         appendix=appendix_table(stats),
+        omitted=tuple(omitted),
     )
 
 
@@ -284,18 +313,21 @@ def build_report(
     draft = Draft.create(doc, stamp, config.style)
     audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = guard_existing(output, force=force, inputs=paths)
+    written = save_with_audit(draft, output, audit_data, backup)
+    return BuildResult(output, stats, backup, checked.issues, doc.placeholders(), written)
+
+
+def save_with_audit(draft, output: Path, audit_data: bytes | None, backup: Path | None):
+    """Write the draft and its 数据底稿 (if any) side by side; the 底稿 of the file that was
+    backed up goes with its backup.  Returns the 底稿's path, or None."""
+    from .audit import audit_path
+
     keep_audit_with(backup, output)
     draft.save(output)
-    if audit_data is not None:
-        write_atomic(audit_path(output), audit_data)
-    return BuildResult(
-        output,
-        stats,
-        backup,
-        checked.issues,
-        doc.placeholders(),
-        audit_path(output) if audit else None,
-    )
+    if audit_data is None:
+        return None
+    write_atomic(audit_path(output), audit_data)
+    return audit_path(output)
 
 
 def keep_audit_with(backup: Path | None, draft: Path) -> None:

@@ -1,4 +1,4 @@
-"""Refuse corrupt and hostile workbooks before any parser touches them (SPEC §7).
+"""Refuse corrupt and hostile workbooks before any parser touches them (docs/rules.md, 绝不允许).
 
 :func:`check_workbook` looks at a file's bytes without trusting them: what kind
 of container it really is, whether it is encrypted, whether its zip parts would
@@ -11,7 +11,7 @@ and the process aborts, which no ``except`` can catch.  The ``<dimension>``
 element is not the risk: calamine ignores it.
 
 :func:`formula_cells_without_value` finds formula cells whose result was never
-saved, whose value cannot be known without evaluating them (SPEC §2).
+saved, whose value cannot be known without evaluating them (docs/rules.md, 输入约定).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from defusedxml import ElementTree as SafeET
 
 from .errors import Issue
 
-MAX_UNPACKED = 200 * 1024**2  # SPEC §7: parts unpacking to more than this are refused
+MAX_UNPACKED = 200 * 1024**2  # docs/rules.md: parts unpacking to more than this are refused
 MAX_MEMBERS = 10_000
 MAX_RATIO = 100  # a member compressed more than 100:1 ...
 RATIO_MIN_SIZE = 10 * 1024**2  # ... and larger than 10 MiB is a bomb, not a ledger

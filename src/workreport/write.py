@@ -1,4 +1,4 @@
-"""Writing output without ever losing someone's work (SPEC §7).
+"""Writing output without ever losing someone's work (docs/rules.md, 绝不允许).
 
 Files are written to a temporary file beside the target and renamed into
 place, so a crash leaves either the old file or the new one, never half of

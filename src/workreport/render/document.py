@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..period import chinese_date
+
 HEADING1, HEADING2, HEADING3, BODY = "heading1", "heading2", "heading3", "body"
 
 
-FIGURE = "figure"
+FIGURE, PERIOD, DATE = "figure", "period", "date"  # what a tag stands for
 VALUE = "value"
 
 
@@ -24,8 +26,9 @@ class Tag:
 
     ``id`` is a figure id (``activities.走访单位``) or an expression over figures
     (``forms_1 + forms_2``); ``format`` is how it is phrased (``value``, ``approx``,
-    ``pct``, ``yoy``); ``kind`` says what sort of thing it is (today every tag is a
-    figure; years are figures too).
+    ``pct``, ``yoy``); ``kind`` says what sort of thing it is: a figure (the years of
+    the period are figures too), a period word (``since``, ``label`` …) or the
+    signing date.
     """
 
     id: str
@@ -38,6 +41,7 @@ class Span:
     text: str
     tag: Tag | None = None  # set when this text shows a figure
     missing: bool = False  # a 【待补充：…】 placeholder: highlighted in Word
+    zero: bool = False  # a figure whose value is 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]  # the last row is the 合计 row
     note: str = ""
+    subtitle: tuple[Span, ...] = ()  # beneath the title: （2022年1月1日—6月30日）
 
 
 @dataclass(frozen=True)
@@ -69,17 +74,35 @@ class ReportDocument:
     organisation: str
     date: date
     appendix: Table | None = None
+    omitted: tuple[Tag, ...] = ()  # figures the template left out because they were 0
 
     @property
     def text(self) -> str:
         return "\n".join(b.text for b in self.blocks)
 
+    def spans(self) -> list[Span]:
+        """Every span, in document order: the body, the signing date, the appendix's."""
+        found = [s for b in self.blocks for s in b.lead + b.spans]
+        found.append(self.signed)
+        if self.appendix is not None:
+            found.extend(self.appendix.subtitle)
+        return found
+
+    @property
+    def signed(self) -> Span:
+        """The 成文日期 under the closing, tagged so that refresh can rewrite it."""
+        return Span(chinese_date(self.date), Tag("signed", kind=DATE))
+
     def tagged_texts(self) -> dict[Tag, list[str]]:
         """Each tag → the texts printed for it, in document order."""
         texts: dict[Tag, list[str]] = {}
-        for span in (s for b in self.blocks for s in b.lead + b.spans if s.tag):
+        for span in (s for s in self.spans() if s.tag):
             texts.setdefault(span.tag, []).append(span.text)
         return texts
+
+    def zeros(self) -> list[tuple[Tag, str]]:
+        """(tag, paragraph) of every figure of 0 still in the body's prose."""
+        return [(s.tag, b.text) for b in self.blocks for s in b.lead + b.spans if s.zero]
 
     def placeholders(self) -> list[str]:
         """The 【待补充：…】 texts, each once, in document order."""

@@ -1,4 +1,4 @@
-"""A :class:`ReportDocument` as a GB/T 9704-2012 Word document (SPEC §5).
+"""A :class:`ReportDocument` as a GB/T 9704-2012 Word document (docs/rules.md, Word 稿件).
 
 python-docx gives the package, the section and the footers; paragraphs, runs,
 content controls and the appendix table are built as WordprocessingML directly,
@@ -18,7 +18,7 @@ import io
 import math
 import re
 import unicodedata
-from datetime import date, datetime, time
+from datetime import datetime, time
 from functools import partial
 from typing import Protocol
 
@@ -33,6 +33,7 @@ from docx.shared import Mm
 from lxml import etree
 
 from ..config import StyleConfig
+from ..period import chinese_date  # noqa: F401 - the 成文日期 form, re-exported for callers
 from .document import BODY, HEADING1, HEADING2, HEADING3, Block, ReportDocument, Span, Table, Tag
 
 # Page and type, GB/T 9704-2012 §5.2: A4, a 156 × 225 mm text block of
@@ -59,6 +60,7 @@ _CONDENSE = math.floor((TEXT_WIDTH_MM * 72 / 25.4 / CHARS_PER_LINE - BODY_PT) * 
 TITLE, H1, H2, H3 = "GwTitle", "GwHeading1", "GwHeading2", "GwHeading3"
 SIGNATURE, PAGE_NUMBER = "GwSignature", "GwPageNumber"
 APPENDIX_LABEL, TABLE_TEXT, TABLE_NOTE = "GwAppendixLabel", "GwTableText", "GwTableNote"
+SUBTITLE = "GwSubtitle"
 _BLOCK_STYLE = {BODY: None, HEADING1: H1, HEADING2: H2, HEADING3: H3}
 
 _THEME_FONT_ATTRS = ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")
@@ -74,8 +76,8 @@ class Marks(Protocol):
     def figure(self, run, tag: Tag):
         """The element to put in the paragraph for ``run``, which shows ``tag``."""
 
-    def appendix(self, table_properties) -> None:
-        """Name the appendix table through its ``w:tblPr``."""
+    def appendix(self, table) -> None:
+        """Name the appendix table (its ``w:tbl``, every row in place)."""
 
 
 def build_document(doc: ReportDocument, style: StyleConfig, marks: Marks | None = None):
@@ -89,7 +91,7 @@ def build_document(doc: ReportDocument, style: StyleConfig, marks: Marks | None 
     writer.paragraph(None)  # 公文 leave one blank line under the title
     for block in doc.blocks:
         writer.block(block)
-    writer.closing(doc.organisation, doc.date)
+    writer.closing(doc.organisation, doc.signed)
     if doc.appendix is not None:
         writer.appendix(doc.appendix)
     _set_properties(document, doc)
@@ -101,11 +103,6 @@ def render_docx(doc: ReportDocument, style: StyleConfig, marks: Marks | None = N
     out = io.BytesIO()
     build_document(doc, style, marks).save(out)
     return out.getvalue()
-
-
-def chinese_date(d: date) -> str:
-    """2022年7月5日: Arabic figures without leading zeros (GB/T 9704 §7.3.5.4)."""
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 class _Writer:
@@ -147,7 +144,7 @@ class _Writer:
             out.append(run)
         return out
 
-    def closing(self, organisation: str, when: date) -> None:
+    def closing(self, organisation: str, signed: Span) -> None:
         """署名 and 成文日期 of an unsealed document (GB/T 9704 §7.3.5.2).
 
         The organisation sits 2 characters in from the right; the date on the
@@ -155,14 +152,14 @@ class _Writer:
         character.  When that would bring the date closer than 2 characters to
         the margin, the date keeps 2 and the organisation moves left instead.
         """
-        text = chinese_date(when)
+        text = signed.text
         org_width, date_width = _width_in_chars(organisation), _width_in_chars(text)
         org_right, date_right = 2.0, org_width - date_width
         if date_right < 2:
             date_right, org_right = 2.0, 4 + date_width - org_width
         self.paragraph(None)  # 正文下空一行
-        for words, right in ((organisation, org_right), (text, date_right)):
-            run = self.runs((Span(words),), self.style.body_font)
+        for span, right in ((Span(organisation), org_right), (signed, date_right)):
+            run = self.runs((span,), self.style.body_font)
             self.paragraph(SIGNATURE, run, ind=_indent(right=right))
 
     def appendix(self, table: Table) -> None:
@@ -170,6 +167,8 @@ class _Writer:
         self.paragraph(APPENDIX_LABEL, self.runs((Span("附表"),), self.style.heading1_font))
         self.paragraph(None)
         self.paragraph(TITLE, self.runs((Span(table.title),), self.style.title_font))
+        if table.subtitle:  # the period counted, beneath the title
+            self.paragraph(SUBTITLE, self.runs(table.subtitle, self.style.heading2_font))
         self.paragraph(None)
         self._append(self._table(table))
         if table.note:
@@ -199,8 +198,6 @@ class _Writer:
             ),
             _el("w:tblGrid", *(_el("w:gridCol", w=w) for w in widths)),
         )
-        if self.marks is not None:
-            self.marks.appendix(tbl.find(qn("w:tblPr")))
         rows = [table.header, *table.rows]
         for i, cells in enumerate(rows):
             if len(cells) != columns:
@@ -226,6 +223,8 @@ class _Writer:
                     )
                 )
             tbl.append(tr)
+        if self.marks is not None:
+            self.marks.appendix(tbl)
         return tbl
 
     def _voice(self, kind: str) -> tuple[str, bool]:
@@ -246,7 +245,7 @@ class _Writer:
         if bold:
             rpr.extend([_el("w:b"), _el("w:bCs")])
         if highlight:
-            rpr.append(_el("w:highlight", val="yellow"))  # 【待补充】 must not be missed: SPEC §5
+            rpr.append(_el("w:highlight", val="yellow"))  # 【待补充】 stands out: docs/rules.md
         return rpr
 
 
@@ -340,6 +339,7 @@ def _add_styles(document, style: StyleConfig, table_pt: float) -> None:
     )
     add(TABLE_TEXT, "表格文字", s.body_font, latin, table_pt, jc="center", **_tight())
     add(TABLE_NOTE, "表格注释", s.body_font, latin, table_pt, jc="both", **_tight())
+    add(SUBTITLE, "公文副标题", s.heading2_font, latin, ind=_indent(), jc="center")
 
 
 def _tight() -> dict:

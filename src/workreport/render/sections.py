@@ -2,10 +2,15 @@
 
 Templates are user-editable input, so they run in Jinja's sandbox with
 StrictUndefined: a mistyped figure name fails the build naming the template
-file and line.  Every figure reaches the template as a :class:`Fig`; printing
-it (directly or through ``approx``/``yoy``/``pct``) leaves an invisible marker
-around its text, which becomes a tagged :class:`Span` the Word writer wraps in
-a content control and ``refresh`` can find again.
+file and line.  Every figure reaches the template as a :class:`Fig`, every
+period word as a :class:`Word`; printing one (directly or through
+``approx``/``yoy``/``pct``) leaves an invisible marker around its text, which
+becomes a tagged :class:`Span` the draft marks and ``refresh`` can find again.
+
+No achievement of zero (docs/templates.md, 为 0 的内容): ``{% clause %}…{% endclause %}``
+and ``{% item "一是" %}…{% enditem %}`` mark the words that state figures; after
+rendering, a clause or item whose figures are all 0 is left out with one of
+the separators around it, and the items still kept are numbered again.
 """
 
 from __future__ import annotations
@@ -13,27 +18,46 @@ from __future__ import annotations
 import re
 import traceback
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 
 from jinja2 import (
     FileSystemLoader,
     StrictUndefined,
     TemplateSyntaxError,
+    nodes,
 )
 from jinja2 import (
     TemplateError as JinjaTemplateError,
 )
+from jinja2.ext import Extension
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import TemplateError
-from .document import BODY, FIGURE, HEADING1, HEADING2, HEADING3, VALUE, Block, Span, Tag
+from .document import (
+    BODY,
+    DATE,
+    FIGURE,
+    HEADING1,
+    HEADING2,
+    HEADING3,
+    PERIOD,
+    VALUE,
+    Block,
+    Span,
+    Tag,
+)
 
 # A printed figure travels through Jinja's output as OPEN kind SEP id SEP format SEP
-# v|m SEP text CLOSE, in private-use characters no template text contains.
+# state SEP text CLOSE, in private-use characters no template text contains; the
+# state is v (a value), z (a value of 0) or m (missing: a 【待补充】 placeholder).
 OPEN, SEP, CLOSE = "\ue000", "\ue001", "\ue002"
 _MARK = re.compile(
-    f"{OPEN}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([vm]){SEP}([^{CLOSE}]*){CLOSE}"
+    f"{OPEN}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([vzm]){SEP}([^{CLOSE}]*){CLOSE}"
 )
+# {% clause %} and {% item "一是" %} leave these around their text (see resolve_zeros)
+CLAUSE_OPEN, CLAUSE_CLOSE, ITEM_OPEN, ITEM_CLOSE = "\ue003", "\ue004", "\ue005", "\ue006"
+_DROPPED, _NUMBER = "\ue007", "\ue008"
 SECTION_GLOB = "*.j2"
 
 
@@ -50,7 +74,7 @@ def format_number(value) -> str:
 
 
 def approx_text(value) -> str:
-    """453 → 450余: bulletins round counts down and say 余 (SPEC §4)."""
+    """453 → 450余: bulletins round counts down and say 余 (docs/templates.md)."""
     n = int(value)
     if n < 10:
         return str(n)
@@ -103,15 +127,15 @@ class Fig:
 
     def tagged(self, fmt: str = VALUE) -> str:
         text, missing = self.text(fmt)
-        tag = self.tag(fmt)
-        state = "m" if missing else "v"
-        return f"{OPEN}{tag.kind}{SEP}{tag.id}{SEP}{tag.format}{SEP}{state}{SEP}{text}{CLOSE}"
+        # a 同比 phrase of an unchanged figure is no zero achievement: only counts are
+        zero = not missing and fmt != "yoy" and self.value == 0
+        return _marker(self.tag(fmt), "m" if missing else "z" if zero else "v", text)
 
     def __str__(self) -> str:
         return self.tagged()
 
     # Arithmetic gives a derived figure: tagged with its expression (「forms_1 + forms_2」) so
-    # that refresh recomputes it, and missing when any part is missing, never 0 (SPEC §3.4).
+    # that refresh recomputes it, and missing when any part is missing, never 0 (docs/rules.md, 缺少数据不是 0).
     def _combine(self, other, sign: str, swap: bool = False):
         if isinstance(other, Fig):
             right = other
@@ -167,6 +191,74 @@ class Fig:
 
     def __ge__(self, other):
         return self._compare(other, lambda a, b: a >= b)
+
+
+def _marker(tag: Tag, state: str, text: str) -> str:
+    return f"{OPEN}{tag.kind}{SEP}{tag.id}{SEP}{tag.format}{SEP}{state}{SEP}{text}{CLOSE}"
+
+
+class Word:
+    """A word of the report that depends on the period or the signing date (上半年,
+    今年以来, 2022年7月5日): printed tagged like a figure, so ``refresh`` can rewrite it."""
+
+    __slots__ = ("kind", "id", "value", "label")
+    missing = False
+
+    def __init__(self, kind: str, id: str, value: str, label: str):
+        self.kind, self.id, self.value, self.label = kind, id, value, label
+
+    def tag(self, fmt: str = VALUE) -> Tag:
+        return Tag(self.id, VALUE, self.kind)
+
+    def text(self, fmt: str = VALUE) -> tuple[str, bool]:
+        return self.value, False
+
+    def tagged(self, fmt: str = VALUE) -> str:
+        return _marker(self.tag(), "v", self.value)
+
+    def __str__(self) -> str:
+        return self.tagged()
+
+    def __eq__(self, other):
+        return self.value == (other.value if isinstance(other, Word) else other)
+
+    def __hash__(self):
+        return hash((self.kind, self.id))
+
+
+class PeriodWords:
+    """``period`` in a template: ``start`` and ``end`` (dates) and the words of
+    docs/templates.md (统计期间用语): ``year``, ``label``, ``phrase``, ``since``, ``dates``."""
+
+    WORDS = {
+        "year": "统计年度",
+        "label": "统计期间",
+        "phrase": "统计期间",
+        "since": "统计期间（今年以来）",
+        "dates": "统计期间起止日期",
+    }
+
+    def __init__(self, period, signed):
+        self.start, self.end = period.start, period.end
+        texts = {
+            "year": str(period.year),
+            "label": period.label,
+            "phrase": period.phrase,
+            "since": period.since(signed),
+            "dates": period.dates(),
+        }
+        for name, label in self.WORDS.items():
+            setattr(self, name, Word(PERIOD, name, texts[name], label))
+
+    def word(self, name: str) -> Word | None:
+        return getattr(self, name) if name in self.WORDS else None
+
+
+def signing_word(signed) -> Word:
+    """The 成文日期 under the closing, tagged so that ``refresh --date`` rewrites it."""
+    from ..period import chinese_date
+
+    return Word(DATE, "signed", chinese_date(signed), "成文日期")
 
 
 OPERATORS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b}
@@ -249,6 +341,42 @@ def cn_ordinal(n: int) -> str:
     return f"{chinese_number(n)}是"
 
 
+ITEM_STYLES = {
+    "一是": cn_ordinal,
+    "（1）": lambda n: f"（{n}）",
+    "（一）": cn_paren,
+    "1.": lambda n: f"{n}.",
+}
+
+
+class ZeroExtension(Extension):
+    """``{% clause %}…{% endclause %}`` and ``{% item "一是" %}…{% enditem %}``: words
+    that are left out when every figure they hold is 0 (docs/templates.md, 为 0 的内容)."""
+
+    tags = {"clause", "item"}
+
+    def parse(self, parser):
+        token = next(parser.stream)
+        if token.value == "clause":
+            body = parser.parse_statements(("name:endclause",), drop_needle=True)
+            call = self.call_method("_clause")
+        else:
+            style = parser.parse_expression()
+            body = parser.parse_statements(("name:enditem",), drop_needle=True)
+            call = self.call_method("_item", [style])
+        return nodes.CallBlock(call, [], [], body).set_lineno(token.lineno)
+
+    def _clause(self, caller) -> str:
+        return f"{CLAUSE_OPEN}{caller()}{CLAUSE_CLOSE}"
+
+    def _item(self, style, caller) -> str:
+        if style not in ITEM_STYLES:
+            raise ValueError(
+                f"编号样式「{style}」不可用，可用：" + "、".join(f"「{k}」" for k in ITEM_STYLES)
+            )
+        return f"{ITEM_OPEN}{style}{SEP}{caller()}{ITEM_CLOSE}"
+
+
 def make_environment(folder: Path) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         # utf-8-sig: a template saved by Notepad starts with a BOM that is not text
@@ -256,7 +384,8 @@ def make_environment(folder: Path) -> SandboxedEnvironment:
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
-        finalize=lambda v: v.tagged() if isinstance(v, Fig) else v,
+        finalize=lambda v: v.tagged() if isinstance(v, Fig | Word) else v,
+        extensions=[ZeroExtension],
     )
     env.filters.update(
         approx=approx,
@@ -274,17 +403,140 @@ def section_names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.glob(SECTION_GLOB))
 
 
-def render_sections(folder: Path, context: dict) -> list[Block]:
-    """Render every section template in file-name order into blocks."""
+def render_sections(folder: Path, context: dict) -> tuple[list[Block], list[Tag]]:
+    """Render every section template in file-name order into blocks; also returns the
+    tags of the figures left out because they were 0."""
     env = make_environment(folder)
     names = section_names(folder)
     if not names:
         raise TemplateError(str(folder), None, "模板文件夹中没有 .j2 模板")
     blocks: list[Block] = []
+    omitted: list[Tag] = []
     for name in names:
-        text = render_one(env, folder, name, context)
+        text, dropped = resolve_zeros(render_one(env, folder, name, context))
         blocks.extend(parse_blocks(text))
-    return blocks
+        omitted.extend(dropped)
+    return blocks, omitted
+
+
+_SEPARATORS = "、，；,;"
+
+
+def resolve_zeros(text: str) -> tuple[str, list[Tag]]:
+    """Leave out every clause and item whose figures are all 0, with one separator next
+    to it, and number the items kept (一是、二是…; （1）（2）… across consecutive lines).
+
+    Statistics outside any clause stay, zero or not; a clause with no figure, or with a
+    missing one (【待补充】), stays: missing is never taken for 0.
+    """
+    omitted: list[Tag] = []
+    lines = []
+    for line in text.split("\n"):
+        tree, _ = _parse_marks(line, 0, "")
+        lines.append(_tidy(_render_kept(tree, omitted)))
+    return _number_items(lines), list(dict.fromkeys(omitted))
+
+
+def _parse_marks(text: str, at: int, closing: str) -> tuple[list, int]:
+    """The line as a tree: plain text and figure markers, with [kind, style, children]
+    for each clause or item."""
+    out: list = []
+    start = at
+    while at < len(text):
+        ch = text[at]
+        if ch in (CLAUSE_OPEN, ITEM_OPEN):
+            out.append(text[start:at])
+            style = ""
+            if ch == ITEM_OPEN:
+                end = text.index(SEP, at)
+                style, at = text[at + 1 : end], end
+            children, at = _parse_marks(
+                text, at + 1, CLAUSE_CLOSE if ch == CLAUSE_OPEN else ITEM_CLOSE
+            )
+            out.append([ch, style, children])
+            start = at
+        elif ch == closing:
+            out.append(text[start:at])
+            return out, at + 1
+        elif ch == OPEN:
+            end = text.index(CLOSE, at) + 1
+            out.append(text[start:at])
+            out.append(text[at:end])
+            start = at = end
+            continue
+        at += 1
+    out.append(text[start:])
+    return out, at
+
+
+def _figures(tree: list) -> list[re.Match]:
+    found = []
+    for part in tree:
+        if isinstance(part, list):
+            found.extend(_figures(part[2]))
+        elif part.startswith(OPEN):
+            found.append(_MARK.fullmatch(part))
+    return found
+
+
+def _render_kept(tree: list, omitted: list[Tag]) -> str:
+    out = []
+    for part in tree:
+        if not isinstance(part, list):
+            out.append(part)
+            continue
+        kind, style, children = part
+        figures = _figures(children)
+        if figures and all(m[4] == "z" for m in figures):
+            omitted.extend(Tag(m[2], m[3], m[1]) for m in figures)
+            out.append(_DROPPED)
+            continue
+        number = f"{_NUMBER}{style}{SEP}" if kind == ITEM_OPEN else ""
+        out.append(number + _render_kept(children, omitted))
+    return "".join(out)
+
+
+def _tidy(line: str) -> str:
+    """Take out each left-out part with one separator beside it: the one after it, else
+    the one before it; a part alone between two full stops takes the second."""
+    while (at := line.find(_DROPPED)) >= 0:
+        before, after = line[:at], line[at + 1 :]
+        if after[:1] in tuple(_SEPARATORS):
+            after = after[1:]
+        elif before[-1:] in tuple(_SEPARATORS):
+            before = before[:-1]
+        elif after[:1] == "。" and (not before.strip() or before[-1] in "。：:"):
+            after = after[1:]
+        line = before + after
+    return line
+
+
+_NUMBERED = re.compile(f"{_NUMBER}([^{SEP}]*){SEP}")
+_PER_PARAGRAPH = {"一是"}
+
+
+def _number(running: dict[str, int], inline: dict[str, int], m: re.Match) -> str:
+    style = m[1]
+    # 一是、二是 start again in every paragraph; （1）（2） run on across them
+    counter = running if m.start() == 0 and style not in _PER_PARAGRAPH else inline
+    counter[style] = counter.get(style, 0) + 1
+    return ITEM_STYLES[style](counter[style])
+
+
+def _number_items(lines: list[str]) -> str:
+    """Number the items kept: 一是 within its paragraph; （1）, （一）, 1. across the
+    consecutive lines they start (a line left out entirely does not break the count)."""
+    out = []
+    running: dict[str, int] = {}  # style → the last number of the lines' series
+    for line in lines:
+        if not line.strip():
+            out.append(line)
+            continue
+        line = line.lstrip() if _NUMBERED.match(line.lstrip()) else line
+        if not _NUMBERED.match(line):
+            running = {}
+        out.append(_NUMBERED.sub(partial(_number, running, {}), line))
+    return "\n".join(out)
 
 
 def render_one(env: SandboxedEnvironment, folder: Path, name: str, context: dict) -> str:
@@ -337,7 +589,7 @@ _LEAD_MAX = 40
 
 
 def parse_blocks(text: str) -> list[Block]:
-    """One paragraph per non-empty line; 一、/（一）/1. set the heading style (SPEC §5)."""
+    """One paragraph per non-empty line; 一、/（一）/1. set the heading style (docs/templates.md, 一行一段)."""
     blocks = []
     for raw in text.splitlines():
         line = raw.strip()
@@ -363,16 +615,24 @@ def to_spans(line: str) -> tuple[Span, ...]:
     for m in _MARK.finditer(line):
         if m.start() > pos:
             spans.append(Span(line[pos : m.start()]))
-        spans.append(Span(m[5], tag=Tag(m[2], m[3], m[1]), missing=m[4] == "m"))
+        state = m[4]
+        spans.append(Span(m[5], tag=Tag(m[2], m[3], m[1]), missing=state == "m", zero=state == "z"))
         pos = m.end()
     if pos < len(line):
         spans.append(Span(line[pos:]))
     return tuple(spans)
 
 
-def lookup(context: dict, tag: Tag) -> Fig | None:
-    """The figure a tag names (``activities.走访单位``, ``forms_1 + forms_2``) in
-    ``context``, or None when it names none (or a phrasing this version lacks)."""
+def lookup(context: dict, tag: Tag) -> Fig | Word | None:
+    """What a tag names in ``context``: a figure (``activities.走访单位``, ``forms_1 +
+    forms_2``), a period word or the signing date; None when it names nothing (or a
+    phrasing this version lacks)."""
+    if tag.kind == PERIOD:
+        words = context.get("period")
+        return words.word(tag.id) if isinstance(words, PeriodWords) else None
+    if tag.kind == DATE:
+        word = context.get("signed")
+        return word if isinstance(word, Word) and word.id == tag.id else None
     if tag.kind != FIGURE or tag.format not in FORMATS:
         return None
     terms = re.split(r" ([+-]) ", tag.id)

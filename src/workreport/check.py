@@ -1,0 +1,209 @@
+"""``check``: what must be fixed before a draft goes to a leader or up the line.
+
+Must fix (SPEC §9): 【待补充】 placeholders, tracked changes, comments, ID numbers,
+mobile numbers and names from the ledgers anywhere in the package.  Worth a look:
+zeros in the prose, figures typed by hand that differ from the ledgers, a signing
+date before the period's end.  A name is never printed: only where it is and the
+ledger row it comes from (SPEC §7).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .config import Config, resolve_config
+from .errors import UsageError
+from .load import Progress
+from .period import Period, parse_period
+
+MUST_FIX = frozenset({"C301", "C302", "C303", "C304", "C305", "C306"})
+
+_PLACEHOLDER = "【待补充"
+# a mobile number: 1, then 3–9, then 9 digits, with no digit on either side
+_MOBILE = re.compile(r"(?<![0-9０-９])1[3-9]\d{9}(?![0-9０-９])")
+# an ID number candidate: 17 digits and a digit or X, not part of a longer code
+_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+# a zero counted in the prose («查处0件»): SPEC §8.2, no achievement of zero
+_ZERO = re.compile(r"(?<![\d.])0\s*(?:人次|件次|件|人|次|个|份|家|起|条|项|名|篇|场|批|户)")
+_SIGNED = re.compile(r"\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing found: its code, where it is in the draft, what it is, and for a
+    name the ledger row it comes from (never the name itself)."""
+
+    code: str
+    place: str
+    message: str
+    source: str = ""
+
+    @property
+    def must_fix(self) -> bool:
+        return self.code in MUST_FIX
+
+
+@dataclass
+class CheckResult:
+    draft: Path
+    findings: list[Finding]
+    names_checked: bool  # False: no ledgers given, the name check did not run
+    period: Period | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def must_fix(self) -> list[Finding]:
+        return [f for f in self.findings if f.must_fix]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.must_fix]
+
+    def as_json(self) -> dict:
+        return {
+            "draft": str(self.draft),
+            "names_checked": self.names_checked,
+            "must_fix": [asdict(f) for f in self.must_fix],
+            "warnings": [asdict(f) for f in self.warnings],
+        }
+
+
+def check_draft(
+    path: str | Path,
+    paths: list[str | Path] = (),
+    *,
+    period: str | Period | None = None,
+    config: Config | str | Path | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """Check the draft at ``path`` before it is sent; with ``paths`` (the ledgers) also
+    for names from the ledgers and figures typed by hand that differ from them."""
+    from .draft import Draft
+
+    path, paths = Path(path), [Path(p) for p in paths]
+    if not path.is_file():
+        raise UsageError(f"稿件不存在：{path}")
+    draft = Draft.open(path, purpose="，无法检查")
+    if isinstance(period, str):
+        period = parse_period(period)
+    if period is None and draft.stamp.period:
+        period = parse_period(draft.stamp.period)
+
+    texts = draft.texts()
+    findings = [
+        Finding("C301", place, "【待补充】占位未补")
+        for place, text in texts
+        if _PLACEHOLDER in text
+    ]
+    if revisions := draft.revisions():
+        findings.append(Finding("C302", "全文", f"还有 {revisions} 处修订未接受或拒绝"))
+    if comments := draft.comments():
+        findings.append(Finding("C303", "全文", f"还有 {comments} 条批注未删除"))
+    for place, text in texts:
+        for match in _ID.finditer(text):
+            if id_number_valid(match.group()):
+                findings.append(Finding("C304", place, "有身份证号码"))
+        for _ in _MOBILE.finditer(text):
+            findings.append(Finding("C305", place, "有手机号码"))
+
+    names_checked = bool(paths)
+    if paths:
+        config = resolve_config(config, paths).with_overrides(period=period)
+        findings += _ledger_findings(draft, texts, paths, config, progress)
+    findings += _zeros(texts)
+    findings += _signed_early(draft, period)
+    order = {code: n for n, code in enumerate(sorted({f.code for f in findings}))}
+    findings.sort(key=lambda f: order[f.code])  # stable: places stay in document order
+    return CheckResult(path, findings, names_checked, period)
+
+
+def id_number_valid(number: str) -> bool:
+    """An 18-character ID number whose check digit is right (GB 11643-1999): the
+    weighted sum of the first 17 digits mod 11 picks the last character."""
+    if not re.fullmatch(r"\d{17}[0-9Xx]", number):
+        return False
+    total = sum(int(d) * w for d, w in zip(number, _ID_WEIGHTS, strict=False))
+    return "10X98765432"[total % 11] == number[-1].upper()
+
+
+def _ledger_findings(draft, texts, paths, config, progress) -> list[Finding]:
+    from .diff import typed_by_hand
+    from .figures import figure_labels
+    from .ledgers import FILE, ROW, SHEET
+    from .render.sections import lookup
+    from .report import load_valid, require_period, stats_of, template_context
+
+    require_period(config.period)
+    checked = load_valid(paths, config, progress=progress)
+    findings = []
+    names: dict[str, list[str]] = {}  # name → the ledger rows it comes from
+    for frame in checked.loaded.frames.values():
+        for column in ("被反映人", "姓名"):
+            if column not in frame.columns:
+                continue
+            for value, file, sheet, row in zip(
+                frame[column], frame[FILE], frame[SHEET], frame[ROW], strict=True
+            ):
+                name = str(value).strip() if isinstance(value, str) else ""
+                if len(name) >= 2:
+                    names.setdefault(name, []).append(f"{file} / {sheet} / 第{row}行（{column}）")
+    if names:
+        # longest first, so that 张三丰 is one name and not 张三 plus 丰
+        pattern = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+        for place, text in texts:
+            for match in pattern.finditer(text):
+                rows = names[match.group()]
+                more = f" 等 {len(rows)} 处" if len(rows) > 1 else ""
+                findings.append(Finding("C306", place, "有台账中的人名", rows[0] + more))
+
+    stats = stats_of(checked, config, require_period(config.period), by_unit=False)
+    context = template_context(stats, config)
+    labels, _ = figure_labels(config)
+    for (tag, _), (shown, _) in typed_by_hand(draft).items():
+        fig = lookup(context, tag)
+        if fig is None:
+            continue
+        computed, _ = fig.text(tag.format)
+        if shown != computed:
+            label = labels.get(tag.id, tag.id)
+            findings.append(
+                Finding(
+                    "C322",
+                    f"指标 {tag.id}（{label}）",
+                    f"稿中为「{shown}」，台账计算为「{computed}」",
+                )
+            )
+    return findings
+
+
+def _zeros(texts) -> list[Finding]:
+    found = []
+    for place, text in texts:
+        if place.startswith("正文") and "表格" not in place:
+            for match in _ZERO.finditer(text):
+                # only the zero and its unit: the words around it might hold a name
+                found.append(Finding("C321", place, f"正文中出现数字 0（「{match.group()}」）"))
+    return found
+
+
+def _signed_early(draft, period: Period | None) -> list[Finding]:
+    if period is None:
+        return []
+    for text in draft.paragraphs():
+        match = _SIGNED.fullmatch(text)
+        if match:
+            signed = date(*map(int, match.groups()))
+            if signed < period.end:
+                return [
+                    Finding(
+                        "C323",
+                        "落款",
+                        f"落款日期 {signed.isoformat()} 早于统计期间结束日 {period.end.isoformat()}",
+                    )
+                ]
+            return []
+    return []

@@ -1,0 +1,108 @@
+"""``final``: the copy of a draft that is sent (报送稿).
+
+Our figure marks turned into plain text, our properties (the stamp, fingerprints,
+input hashes) removed, nothing else changed; refused while ``check`` finds
+something that must be fixed, unless forced; optionally a PDF through LibreOffice.
+The draft itself is never modified (docs/drafts.md).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .check import Finding, check_draft
+from .errors import OutputError, UsageError
+from .write import ensure_not_open, write_atomic
+
+# where LibreOffice installs itself on Windows, which puts nothing on PATH
+_WINDOWS_SOFFICE = (
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+
+
+@dataclass
+class FinalResult:
+    output: Path
+    forced: list[Finding] = field(default_factory=list)  # must-fix findings gone past
+    pdf: Path | None = None
+    pdf_missing: str = ""  # why no PDF was written when one was asked for
+
+
+def final_copy(
+    path: str | Path, output: str | Path, *, pdf: bool = False, force: bool = False
+) -> FinalResult:
+    """Write the copy of the draft at ``path`` that is sent, to ``output``."""
+    from .draft import Draft
+
+    path, output = Path(path), Path(output)
+    if not path.is_file():
+        raise UsageError(f"稿件不存在：{path}")
+    if output.suffix.lower() != ".docx":
+        raise UsageError(f"报送稿应以 .docx 结尾：{output}")
+    if output.resolve() == path.resolve():
+        raise UsageError("报送稿不能覆盖稿件本身：请用 -o 另给一个文件名，如 -o 报送稿.docx")
+    must_fix = check_draft(path).must_fix
+    if must_fix and not force:
+        lines = "\n".join(f"  {f.code} {f.place}：{f.message}" for f in must_fix)
+        raise OutputError(
+            f"{path.name} 还有 {len(must_fix)} 处必须修改的问题，未生成报送稿"
+            f"（改好后再运行，或加 --force 仍然生成）：\n{lines}"
+        )
+    ensure_not_open(output)
+    data = Draft.open(path).plain_bytes()
+    write_atomic(output, data)
+    result = FinalResult(output, must_fix)
+    if pdf:
+        result.pdf, result.pdf_missing = _pdf(output)
+    return result
+
+
+def find_soffice() -> str | None:
+    """LibreOffice's command, on PATH or where its Windows installer puts it."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None and os.name == "nt":
+        found = next((p for p in _WINDOWS_SOFFICE if Path(p).is_file()), None)
+    return found
+
+
+def _pdf(docx: Path) -> tuple[Path | None, str]:
+    soffice = find_soffice()
+    if soffice is None:
+        return (
+            None,
+            "本机没有安装 LibreOffice（找不到 soffice），未生成 PDF；可在 WPS 或 Word 中另存为 PDF。",
+        )
+    target = docx.with_suffix(".pdf")
+    ensure_not_open(target)
+    with tempfile.TemporaryDirectory(prefix="workreport-pdf-") as tmp:
+        profile = Path(
+            tmp, "profile"
+        ).as_uri()  # its own profile: a running LibreOffice is not disturbed
+        try:
+            subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation={profile}",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    tmp,
+                    str(docx),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+            made = Path(tmp, docx.with_suffix(".pdf").name)
+            data = made.read_bytes()
+        except (OSError, subprocess.SubprocessError) as e:
+            return None, f"LibreOffice 转换 PDF 失败，未生成 PDF：{e}"
+    write_atomic(target, data)
+    return target, ""

@@ -1,0 +1,300 @@
+"""Cell rules: each cell of a ledger column as a person reads it (E102–E106).
+
+A date may be an Excel date, a serial number or text; a yes/no may be 是/Y/√/1; a
+number may be written in full-width digits.  A cell that cannot be read for sure
+is an Issue at its place, never a guess and never a 0.  Parsing works on each
+column's distinct values (a ledger repeats its dates and enum values many times),
+so a large pile of workbooks is parsed in time proportional to its distinct cells.
+
+:func:`parse_workbook` runs inside the loader's worker processes, one workbook at a
+time.  Where the other rules live: reading and sheet structure in ``load.py``,
+rules across rows and workbooks in ``validate.py``, hostile files in ``safety.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from difflib import get_close_matches
+
+import numpy as np
+import pandas as pd
+
+from .errors import Issue
+from .ledgers import (
+    BOOL,
+    DATE,
+    ENUM,
+    FILE,
+    INT,
+    NUMBER,
+    ROW,
+    SHEET,
+    TEXT,
+    UNIT,
+    Column,
+    SheetSpec,
+    SourceFile,
+)
+
+
+class _Bad:
+    """A cell that could not be read; carries the reason."""
+
+    __slots__ = ("reason", "code", "suggestion")
+
+    def __init__(self, code: str, reason: str, suggestion: str = ""):
+        self.code, self.reason, self.suggestion = code, reason, suggestion
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－／：，", "0123456789.-/:,")
+_DATE_TEXT = re.compile(
+    r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_EXCEL_EPOCH = date(1899, 12, 30)
+# Serial numbers in this range are the years 1954–2119: anything else is not a date.
+_SERIAL_MIN, _SERIAL_MAX = 20_000, 80_000
+_YES = {"是", "Y", "YES", "√", "✓", "✔", "TRUE", "1", "对"}
+_NO = {"否", "N", "NO", "×", "✗", "✘", "FALSE", "0", "错"}
+
+
+def _text(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def parse_date(v):
+    """A cell as a person reads a date: Excel date, serial number or text (docs/rules.md, 输入约定)."""
+    if isinstance(v, datetime):
+        return v.date()  # a time of day counts by its date (docs/rules.md, 统计口径)
+    if isinstance(v, date):
+        return v
+    if isinstance(v, bool):
+        return _Bad("E103", f"「{v}」不是日期")
+    if isinstance(v, int | float):
+        if _SERIAL_MIN <= v < _SERIAL_MAX:
+            return _EXCEL_EPOCH + timedelta(days=int(v))
+        return _Bad("E103", f"数字 {_text(v)} 不是有效的日期", "请填写日期，如 2022-03-05")
+    if isinstance(v, timedelta):
+        return _Bad("E103", "单元格是时间而不是日期", "请填写日期，如 2022-03-05")
+    s = str(v).strip().translate(_FULLWIDTH)
+    m = _DATE_TEXT.match(s)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return _Bad("E103", f"「{s}」不是存在的日期", "请检查月份和日期")
+    return _Bad(
+        "E103", f"无法识别日期「{s}」", "日期请写成 2022-03-05、2022/3/5、2022.3.5 或 2022年3月5日"
+    )
+
+
+def parse_bool(v):
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | float) and v in (0, 1):
+        return bool(v)
+    s = "".join(str(v).split()).translate(_FULLWIDTH).upper()
+    if s in _YES:
+        return True
+    if s in _NO:
+        return False
+    return _Bad("E105", f"无法识别「{_text(v)}」是「是」还是「否」", "请填写 是 或 否")
+
+
+def _parse_number(v, integer: bool, minimum: float | None):
+    if isinstance(v, bool):
+        return _Bad("E106", f"「{v}」不是数字")
+    if isinstance(v, int | float):
+        x = float(v)
+    else:
+        s = "".join(str(v).split()).translate(_FULLWIDTH).replace(",", "")
+        try:
+            x = float(s)
+        except ValueError:
+            return _Bad("E106", f"「{_text(v)}」不是数字", "请只填写数字")
+    if x != x or x in (float("inf"), float("-inf")):
+        return _Bad("E106", f"「{_text(v)}」不是数字")
+    if integer and not x.is_integer():
+        return _Bad("E106", f"「{_text(v)}」应为整数")
+    if minimum is not None and x < minimum:
+        return _Bad("E106", f"「{_text(v)}」小于 {minimum:g}", f"应不小于 {minimum:g}")
+    return int(x) if integer else x
+
+
+def _parse_enum(choices: tuple[str, ...]) -> Callable:
+    valid = set(choices)
+
+    def parse(v):
+        s = "".join(_text(v).split())
+        if s in valid:
+            return s
+        near = get_close_matches(s, choices, n=1, cutoff=0.4)
+        hint = (
+            f"是否应为「{near[0]}」？"
+            if near
+            else "可选值：" + "、".join(choices[:12]) + ("…" if len(choices) > 12 else "")
+        )
+        return _Bad("E104", f"「{s}」不是有效的取值", hint)
+
+    return parse
+
+
+def _parser(col: Column) -> Callable:
+    if col.kind == DATE:
+        return parse_date
+    if col.kind == BOOL:
+        return parse_bool
+    if col.kind == INT:
+        return lambda v: _parse_number(v, True, col.minimum)
+    if col.kind == NUMBER:
+        return lambda v: _parse_number(v, False, col.minimum)
+    if col.kind == ENUM:
+        return _parse_enum(col.choices)
+    return _text
+
+
+class Checker:
+    """Collects issues at a ledger row's place; knows each file's column letters.
+
+    Both the cell rules here and the row rules in ``validate.py`` report through it.
+    """
+
+    def __init__(self, sources: list[SourceFile]):
+        self.issues: list[Issue] = []
+        self._sources = {f.name: f for f in sources}
+
+    def add(self, code, message, frame, i, column="", key="", suggestion=""):
+        file = frame[FILE].iat[i]
+        source = self._sources.get(file)
+        letter = source.letter(key, column) if source and column else ""
+        self.issues.append(
+            Issue(
+                code,
+                message,
+                file=file,
+                sheet=frame[SHEET].iat[i],
+                row=int(frame[ROW].iat[i]),
+                column=column,
+                column_letter=letter,
+                suggestion=suggestion,
+            )
+        )
+
+    def has_column(self, file: str, key: str, column: str) -> bool:
+        source = self._sources.get(file)
+        return source is None or column in source.letters.get(key, {})
+
+    def place(self, frame, i) -> str:
+        return f"{frame[FILE].iat[i]} / {frame[SHEET].iat[i]} / 第{int(frame[ROW].iat[i])}行"
+
+
+def parse_workbook(
+    source: SourceFile, frames: dict[str, pd.DataFrame], specs: dict[str, SheetSpec]
+):
+    """One workbook's raw frames → typed frames and its cell-level issues.
+
+    Runs inside the loader's worker processes, so the cells of many workbooks are
+    parsed in parallel; rules that span rows and workbooks run later in ``validate.validate``.
+    """
+    check = Checker([source])
+    typed = {key: _parse_sheet(frame, specs[key], check) for key, frame in frames.items()}
+    return typed, check.issues
+
+
+def _parse_sheet(raw: pd.DataFrame, spec: SheetSpec, check: Checker) -> pd.DataFrame:
+    out = raw[[FILE, SHEET, ROW, UNIT]].copy()
+    for col in spec.columns:
+        out[col.name] = _parse_column(raw, col, spec, check)
+    return out
+
+
+def empty_ledger(spec: SheetSpec) -> pd.DataFrame:
+    """A typed ledger with no rows (no workbook supplied the sheet)."""
+    raw = pd.DataFrame(
+        {
+            c: pd.Series(dtype=object)
+            for c in [*(c.name for c in spec.columns), FILE, SHEET, ROW, UNIT]
+        }
+    )
+    return _parse_sheet(raw, spec, Checker([]))
+
+
+_EMPTY = object()  # a blank cell (None, NaN or only spaces)
+
+
+def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: Checker):
+    """Parse each distinct value once, then spread the results by index (docs/rules.md (输入约定) rules)."""
+    values = raw[col.name].to_numpy(dtype=object)
+    parse = _parser(col)
+    if col.kind != BOOL and bool in set(map(type, values)):
+        # True and 1 hash alike: keep them apart by parsing cell by cell
+        codes = np.arange(len(values))
+        uniques = values
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if col.identifier:  # 「王  五」 and 「王五」 are one person, 「AG１」 and 「AG1」 one clue
+        results = [
+            (_identifier(u) or _EMPTY)
+            if type(u) is str
+            else _EMPTY
+            if _blank(u)
+            else _identifier(_text(u))
+            for u in uniques
+        ]
+    elif col.kind == TEXT:  # the common case, kept cheap: most text cells are plain strings
+        results = [
+            (u.strip() or _EMPTY) if type(u) is str else _EMPTY if _blank(u) else parse(u)
+            for u in uniques
+        ]
+    elif col.kind == DATE:  # most date cells are real Excel dates
+        results = [u if type(u) is date else _EMPTY if _blank(u) else parse(u) for u in uniques]
+    else:
+        results = [_EMPTY if _blank(u) else parse(u) for u in uniques]
+    results.append(_EMPTY)  # code -1: a cell pandas already saw as empty
+
+    bad = [k for k, r in enumerate(results) if isinstance(r, _Bad)]
+    empty = [k for k, r in enumerate(results) if r is _EMPTY]
+    codes = np.where(codes < 0, len(results) - 1, codes)
+    for k in bad:
+        for i in np.flatnonzero(codes == k):
+            r = results[k]
+            check.add(r.code, r.reason, raw, int(i), col.name, spec.key, r.suggestion)
+    if col.required and empty:
+        for i in np.flatnonzero(np.isin(codes, empty)):
+            # a column missing from the header is reported once (E101), not per row
+            if check.has_column(raw[FILE].iat[i], spec.key, col.name):
+                check.add("E102", f"必填项「{col.name}」为空", raw, int(i), col.name, spec.key)
+    typed = [col.default if r is _EMPTY else None if isinstance(r, _Bad) else r for r in results]
+    return _typed(typed, col)[codes]
+
+
+_HALF_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _identifier(text: str) -> str:
+    if not text.isascii() and _WIDE.search(text):
+        text = text.translate(_HALF_WIDTH)
+    return "".join(text.split())
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
+
+
+def _typed(values: list, col: Column) -> np.ndarray:
+    if col.kind == DATE:
+        return np.array(values, dtype="datetime64[D]")
+    if col.kind == BOOL:
+        return np.array([bool(v) for v in values], dtype=bool)
+    if col.kind in (INT, NUMBER):
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out

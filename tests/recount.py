@@ -1,0 +1,255 @@
+"""A second, independent implementation of the figures, for the sample ledgers.
+
+It reads the workbooks with openpyxl alone and counts by the rules of the README
+(«指标与口径»), without workreport's loader, validator or figure code: only the
+contract (the sheets' columns and vocabularies, from ``ledger_specs`` and the
+package defaults) is shared.  ``recount(folder, start, end)`` gives the shape
+``workreport stats --format json --by 单位`` prints, so a test can hold both
+against the golden file, and ``problems`` lists any break of the input contract.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from workreport.config import load_config
+from workreport.ledgers import BOOL, DATE, INT, NUMBER, ledger_specs
+
+CONFIG = load_config(None)
+SHEETS = {spec.name: spec for spec in ledger_specs(CONFIG).values()}
+FORM_NAMES = ("第一种形态", "第二种形态", "第三种形态", "第四种形态")
+PARTY, GOV = set(CONFIG.party_sanctions), set(CONFIG.gov_sanctions)
+UNDISPOSED = "未处置"
+TOTAL_WORDS = ("合计", "总计", "小计")
+TEXT_DATE = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$")
+YES = {"是", "Y", "y", "√", "TRUE", "true", "1", True}
+NO = {"否", "N", "n", "×", "FALSE", "false", "0", False, None, ""}
+FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def header_name(value, aliases: dict[str, str]) -> str:
+    """A header cell as a person reads it: no spaces, no unit note such as （人）."""
+    s = re.sub(r"\s+", "", str(value or "")).replace("\u3000", "")
+    s = re.sub(r"[（(][^（）()]*[)）]$", "", s)
+    return aliases.get(s, s)
+
+
+def choices(sheet: str, column: str) -> tuple[str, ...]:
+    return SHEETS[sheet].column(column).choices
+
+
+class Ledgers:
+    """Every ledger row of a folder, typed; the sheets each unit sent; what is wrong."""
+
+    def __init__(self, folder: Path):
+        self.rows: dict[str, list[dict]] = {name: [] for name in SHEETS}
+        self.sheets: dict[str, set[str]] = {}
+        self.totals_skipped: list[str] = []
+        self.problems: list[str] = []
+        for path in sorted(folder.glob("*.xlsx")):
+            book = load_workbook(path, data_only=True)
+            self.sheets[path.stem] = {ws.title for ws in book.worksheets if ws.title in SHEETS}
+            for ws in book.worksheets:
+                if ws.title in SHEETS:
+                    self.read_sheet(path, ws)
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}：{message}")
+
+    def read_sheet(self, path: Path, ws) -> None:
+        spec = SHEETS[ws.title]
+        aliases = {a: c.name for c in spec.columns for a in c.aliases}
+        grid = [list(r) for r in ws.iter_rows(values_only=True)]
+        for merged in ws.merged_cells.ranges:
+            value = grid[merged.min_row - 1][merged.min_col - 1]
+            for r in range(merged.min_row, merged.max_row + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    grid[r - 1][c - 1] = value
+        where = f"{path.name} / {ws.title}"
+        heads = [[header_name(v, aliases) for v in cells] for cells in grid[:10]]
+        at = next((i for i, names in enumerate(heads) if set(spec.required) <= set(names)), None)
+        if at is None:
+            self.problem(where, "前 10 行中找不到表头")
+            return
+        names = heads[at]
+        index = {name: j for j, name in enumerate(names) if name in {c.name for c in spec.columns}}
+        for i in range(at + 1, len(grid)):
+            filled = [v for v in grid[i] if v is not None and str(v).strip() != ""]
+            if not filled:
+                continue
+            if re.sub(r"\s+", "", str(filled[0])) in TOTAL_WORDS:
+                self.totals_skipped.append(where)
+                continue
+            row = {"_unit": path.stem, "_where": f"{where} / 第{i + 1}行"}
+            for column in spec.columns:
+                raw = grid[i][index[column.name]] if column.name in index else None
+                row[column.name] = self.typed(raw, column, row["_where"])
+            self.rows[ws.title].append(row)
+
+    def typed(self, v, column, where: str):
+        if column.kind == DATE:
+            return self.as_date(v, where, column.required)
+        if column.kind == BOOL:
+            key = v.strip() if isinstance(v, str) else v
+            if key not in YES | NO:
+                self.problem(where, f"无法识别的是/否 {v!r}")
+            return key in YES
+        if column.kind in (INT, NUMBER):
+            return self.as_number(v, where, column.default)
+        if column.choices and v not in (*column.choices, None):
+            self.problem(where, f"{column.name} {v!r} 不在可选范围内")
+        return v
+
+    def as_date(self, v, where: str, required: bool) -> date | None:
+        if isinstance(v, datetime):
+            return v.date()
+        if v is None or str(v).strip() == "":
+            if required:
+                self.problem(where, "日期为空")
+            return None
+        if m := TEXT_DATE.match(str(v).strip()):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        self.problem(where, f"无法识别的日期 {v!r}")
+        return None
+
+    def as_number(self, v, where: str, default):
+        if v is None or str(v).strip() == "":
+            return default
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return v
+        s = str(v).strip().translate(FULLWIDTH)
+        if s.isdigit():
+            return int(s)
+        self.problem(where, f"不是数字 {v!r}")
+        return default
+
+    def check_rules(self) -> None:
+        """The cross-row rules of the input contract (README «输入约定»)."""
+        clues = {r["线索编号"]: r for r in self.rows["问题线索"]}
+        for cid, n in Counter(r["线索编号"] for r in self.rows["问题线索"]).items():
+            if n > 1:
+                self.problem("问题线索", f"线索编号 {cid} 出现 {n} 次")
+        for r in self.rows["问题线索"]:
+            received, filed, closed = r["受理日期"], r["立案日期"], r["结案日期"]
+            if filed and received and filed < received:
+                self.problem(r["_where"], "立案日期早于受理日期")
+            if closed and (not filed or closed < filed):
+                self.problem(r["_where"], "结案日期无立案日期或早于立案日期")
+        for r in self.rows["处分处理"]:
+            measure, cid = r["处理方式"], r["线索编号"]
+            if CONFIG.forms.get(measure) != r["形态"]:
+                self.problem(r["_where"], f"形态 {r['形态']} 与处理方式 {measure} 不符")
+            if cid and cid not in clues:
+                self.problem(r["_where"], f"线索编号 {cid} 不存在")
+            if measure in PARTY | GOV and not (cid in clues and clues[cid]["立案日期"]):
+                self.problem(r["_where"], "党纪政务处分须对应已立案的线索")
+        numbers = Counter(r["文号"] for r in self.rows["文书"] if r["文号"])
+        for number, n in numbers.items():
+            if n > 1:
+                self.problem("文书", f"文号 {number} 出现 {n} 次")
+        for r in self.rows["监督活动"]:
+            unit = CONFIG.activities.get(r["活动类型"])
+            if r["计量单位"] not in (None, "", unit):
+                self.problem(r["_where"], f"计量单位 {r['计量单位']} 与词表 {unit} 不符")
+
+
+def figures(ledgers: Ledgers, start: date, end: date, unit: str | None = None) -> dict:
+    """The figures of one unit (or all), None where no workbook has that sheet."""
+    sent = set().union(*(s for u, s in ledgers.sheets.items() if unit in (None, u)))
+
+    def rows(sheet: str, when: str) -> list[dict]:
+        return [
+            r
+            for r in ledgers.rows[sheet]
+            if unit in (None, r["_unit"]) and r[when] is not None and start <= r[when] <= end
+        ]
+
+    def top(r: dict) -> bool:
+        return r["是否一把手"] or r["是否领导班子成员"]
+
+    out: dict = {}
+    if "问题线索" in sent:
+        clues, filed = rows("问题线索", "受理日期"), rows("问题线索", "立案日期")
+        out["clues"] = len(clues)
+        out["clues_by_source"] = {
+            s: sum(r["线索来源"] == s for r in clues) for s in choices("问题线索", "线索来源")
+        }
+        disposals = (*choices("问题线索", "处置方式"), None)
+        out["clues_by_disposal"] = {
+            d or UNDISPOSED: sum(r["处置方式"] == d for r in clues) for d in disposals
+        }
+        out["cases_filed"] = len(filed)
+        out["cases_closed"] = len(rows("问题线索", "结案日期"))
+        out["top_clues"] = sum(top(r) for r in clues)
+        out["top_cases_filed"] = sum(top(r) for r in filed)
+    if "处分处理" in sent:
+        ms = rows("处分处理", "处理日期")
+
+        def persons(kinds, only_top=False) -> int:
+            # 党纪政务处分 count people (线索编号 + 姓名), not sanctions: README «指标与口径»
+            return len(
+                {
+                    (r["线索编号"], r["姓名"])
+                    for r in ms
+                    if r["处理方式"] in kinds and top(r) >= only_top
+                }
+            )
+
+        out["forms_total"] = len(ms)
+        for i, form in enumerate(FORM_NAMES, 1):
+            out[f"forms_{i}"] = sum(r["形态"] == form for r in ms)
+        out["sanctioned_persons"] = persons(PARTY | GOV)
+        out["party_sanctioned_persons"] = persons(PARTY)
+        out["gov_sanctioned_persons"] = persons(GOV)
+        out["top_sanctioned_persons"] = persons(PARTY | GOV, True)
+        out["top_forms_1"] = sum(r["形态"] == FORM_NAMES[0] and top(r) for r in ms)
+        out["forms_shares"] = shares([out[f"forms_{i}"] for i in range(1, 5)])
+    if "谈话" in sent:
+        talks = rows("谈话", "日期")
+        kinds = choices("谈话", "谈话类型")
+        out["talks"] = {t: sum(r["人数"] for r in talks if r["谈话类型"] == t) for t in kinds}
+        out["talks_total"] = sum(out["talks"].values())
+        out["talks_top_leaders"] = {
+            t: sum(r["人数"] for r in talks if r["谈话类型"] == t and r["对象类别"] == "一把手")
+            for t in kinds
+        }
+    if "文书" in sent:
+        letters = rows("文书", "印发日期")
+        kinds = choices("文书", "文书类型")
+        out["letters"] = {t: sum(r["文书类型"] == t for r in letters) for t in kinds}
+        out["letters_total"] = len(letters)
+        out["letters_rectified_issues"] = sum(r["督促整改问题数"] for r in letters)
+    if "监督活动" in sent:
+        acts = rows("监督活动", "日期")
+        out["activities"] = {
+            k: sum(r["数量"] for r in acts if r["活动类型"] == k) for k in CONFIG.activities
+        }
+    return out
+
+
+def shares(counts: list[int]) -> dict[str, float]:
+    """Percentages to 0.1 that add up to 100: the tenths left over by rounding down go
+    to the largest remainders, the first form first on a tie."""
+    total = sum(counts)
+    if not total:
+        return dict.fromkeys(FORM_NAMES, 0.0)
+    tenths = [1000 * n // total for n in counts]
+    by_remainder = sorted(range(len(counts)), key=lambda i: -(1000 * counts[i] % total))
+    for i in by_remainder[: 1000 - sum(tenths)]:
+        tenths[i] += 1
+    return {form: t / 10 for form, t in zip(FORM_NAMES, tenths, strict=True)}
+
+
+def recount(folder: Path, start: date, end: date) -> tuple[dict, Ledgers]:
+    """``{"figures": …, "by_unit": {unit: …}}`` for the period, and the ledgers read."""
+    ledgers = Ledgers(folder)
+    ledgers.check_rules()
+    return {
+        "figures": figures(ledgers, start, end),
+        "by_unit": {unit: figures(ledgers, start, end, unit) for unit in ledgers.sheets},
+    }, ledgers

@@ -1,0 +1,1 @@
+"""The sample data: scenario (data), rows (generator), workbook (messy writer)."""

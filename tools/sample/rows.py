@@ -1,0 +1,489 @@
+"""The sample scenario's rows: every clue, measure, talk, letter and activity.
+
+Deterministic: one random generator seeded with ``scenario.SEED``, drawn in a
+fixed order, so two runs give the same rows.  The vocabularies (处理方式 →
+形态, 活动类型 → 计量单位) come from the package defaults.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from workreport.config import load_config
+
+from .scenario import (
+    ACT_2022,
+    ACT_FACTORS,
+    ACT_MONTHS,
+    ACT_OUTSIDE,
+    AG,
+    CASE_KINDS,
+    CASE_NOTES,
+    CASES,
+    CG,
+    CITY_DEPTS,
+    CLUE_PREFIX,
+    DOC_PREFIX,
+    DOMAIN,
+    FIRST_FORMS,
+    LETTER_PLAN,
+    ORGANISATIONAL,
+    PATROL_CASE,
+    PLAIN_CLUES,
+    PZ1,
+    PZ3,
+    SANCTIONS,
+    SECTIONS,
+    SEED,
+    SOURCE_MIX,
+    SUFFIXES,
+    SURNAMES,
+    TALK_FACTOR,
+    TALKS_2022,
+    TALKS_OUTSIDE,
+    TOWN_OFFICES,
+    TOWNS,
+    UNITS,
+    VILLAGES,
+    WORKBOOKS,
+    XF,
+    YS,
+)
+
+_CONFIG = load_config(None)
+FORMS: dict[str, str] = dict(_CONFIG.forms)  # 处理方式 → 形态
+ACTIVITIES: dict[str, str] = dict(_CONFIG.activities)  # 活动类型 → 计量单位
+FIRST_FORM = tuple(m for m, form in FORMS.items() if form == "第一种形态")
+
+rng = random.Random(SEED)
+D = date.fromisoformat
+
+
+def day(lo: date | str, hi: date | str) -> date:
+    """A day in [lo, hi], moved off a weekend when the range allows it."""
+    lo, hi = (D(lo) if isinstance(lo, str) else lo), (D(hi) if isinstance(hi, str) else hi)
+    assert lo <= hi, (lo, hi)
+    x = lo + timedelta(days=rng.randint(0, (hi - lo).days))
+    for shift in (0, -1, 1, -2, 2):
+        y = x + timedelta(days=shift)
+        if lo <= y <= hi and y.weekday() < 5:
+            return y
+    return x
+
+
+_NAMES = [f"{s}某{x}" for x in SUFFIXES for s in SURNAMES]
+rng.shuffle(_NAMES)
+_name_iter = iter(_NAMES)
+
+
+def new_name() -> str:
+    return next(_name_iter)
+
+
+def post_for(unit: str, top: str) -> str:
+    """A plausible 单位职务; ``top`` is "一把手", "班子" or ""."""
+    place = rng.choice(DOMAIN[unit])
+    town = place.endswith(("镇", "乡"))
+    if top == "一把手":
+        return f"{place}党委书记" if town else f"{place}党组书记、局长"
+    if top == "班子":
+        return rng.choice(
+            [f"{place}副镇长", f"{place}党委委员、副镇长"]
+            if town
+            else [f"{place}副局长", f"{place}党组成员、副局长"]
+        )
+    if town:
+        return rng.choice(
+            [
+                f"{place}{rng.choice(TOWN_OFFICES)}工作人员",
+                f"{place}{rng.choice(TOWN_OFFICES)}所长",
+                f"{place}{rng.choice(VILLAGES)}党支部书记",
+                f"{place}{rng.choice(VILLAGES)}村委会主任",
+            ]
+        )
+    return rng.choice(
+        [
+            f"{place}{rng.choice(SECTIONS)}科长",
+            f"{place}{rng.choice(SECTIONS)}科员",
+            f"{place}{rng.choice(SECTIONS)}副科长",
+            f"{place}下属事业单位主任",
+        ]
+    )
+
+
+@dataclass
+class Clue:
+    unit: str
+    received: date
+    source: str
+    disposal: str | None
+    top: str = ""  # "一把手" / "班子" / ""
+    filed: date | None = None
+    closed: date | None = None
+    kind: str = ""  # case group, for building the measures
+    name: str = field(default_factory=new_name)
+    post: str = ""
+    id: str = ""
+    note: str | None = None
+
+    def __post_init__(self):
+        self.post = post_for(self.unit, self.top)
+
+
+@dataclass
+class Measure:
+    unit: str
+    when: date
+    measure: str
+    name: str
+    clue: Clue | None = None
+    top: str = ""
+    note: str | None = None
+
+    @property
+    def form(self) -> str:
+        return FORMS[self.measure]
+
+
+CLUES: list[Clue] = []
+MEASURES: list[Measure] = []
+TALKS: dict[str, list[dict]] = defaultdict(list)
+LETTERS: dict[str, list[dict]] = defaultdict(list)
+ACTS: dict[str, list[dict]] = defaultdict(list)
+
+
+def plain_clues(unit, lo, hi, disposals, tops, xs):
+    """Clues that never became a case.  ``tops``/``xs``: how many of each 处置方式
+    concern a 一把手/班子 member / came from 巡视巡察移交."""
+    for disposal, n in disposals.items():
+        for i in range(n):
+            top = ("一把手" if rng.random() < 0.5 else "班子") if i < tops.get(disposal, 0) else ""
+            source = (
+                "巡视巡察移交" if i >= n - xs.get(disposal, 0) else rng.choice(SOURCE_MIX[unit])
+            )
+            CLUES.append(Clue(unit, day(lo, hi), source, disposal, top))
+
+
+def case_clues() -> None:
+    for kind, unit, n in CASES:
+        r_lo, r_hi, f_lo, f_hi, c_lo, c_hi = CASE_KINDS[kind]
+        for _ in range(n):
+            filed = day(f_lo, f_hi)
+            r_top = min(D(r_hi), filed - timedelta(days=7))
+            received = day(max(D(r_lo), r_top - timedelta(days=60)), r_top)
+            closed = None
+            if c_lo:
+                closed = day(max(D(c_lo), filed + timedelta(days=30)), c_hi)
+            top = "班子" if kind in ("R1t", "C1t") else ""
+            source = rng.choice(SOURCE_MIX[unit] + ["审查调查发现"])
+            c = Clue(unit, received, source, "初步核实", top, filed, closed, kind)
+            c.note = CASE_NOTES.get(kind)
+            CLUES.append(c)
+    kind, unit = PATROL_CASE
+    next(c for c in CLUES if c.kind == kind and c.unit == unit).source = "巡视巡察移交"
+
+
+def build_clues() -> None:
+    case_clues()
+    for plan in PLAIN_CLUES:
+        plain_clues(*plan)
+
+    # 线索编号: per unit, in order of receipt
+    for unit in UNITS:
+        seq: Counter = Counter()
+        for c in sorted((c for c in CLUES if c.unit == unit), key=lambda c: c.received):
+            seq[c.received.year] += 1
+            c.id = f"{CLUE_PREFIX[unit]}{c.received.year}{seq[c.received.year]:03d}"
+        for c in CLUES:
+            if (
+                c.unit == unit
+                and c.disposal == "予以了结"
+                and c.note is None
+                and rng.random() < 0.3
+            ):
+                c.note = "经核查不属实"
+
+
+def cases(*kinds: str) -> list[Clue]:
+    return [c for c in CLUES if c.kind in kinds]
+
+
+def sanction(c: Clue, measures: tuple[str, ...], when: date | None = None) -> None:
+    for m in measures:
+        MEASURES.append(Measure(c.unit, when or c.closed, m, c.name, c, c.top))
+
+
+def sanctions_for(persons: list[Clue], plan: list[tuple[str, ...]], top_plan: tuple[str, ...]):
+    """Give each case's person its sanction(s) on the day the case is closed."""
+    ordinary = [c for c in persons if not c.top]
+    tops = [c for c in persons if c.top]
+    assert len(ordinary) == len(plan) and len(tops) <= 1, (len(ordinary), len(plan))
+    plan = plan[:]
+    rng.shuffle(plan)
+    for c, ms in zip(ordinary, plan, strict=True):
+        sanction(c, ms)
+    for c in tops:
+        sanction(c, top_plan)
+
+
+def first_forms(lo, hi, per_unit, mix, tops, links):
+    """First-form rows: ``per_unit`` rows per unit, ``mix`` how many of each
+    measure in all, ``tops`` how many rows per unit concern 一把手/班子, ``links``
+    how many rows per unit are on a 谈话函询 clue (received before the row)."""
+    pool = [m for m, n in zip(FIRST_FORM, mix, strict=True) for _ in range(n)]
+    assert len(pool) == sum(per_unit.values()), (len(pool), sum(per_unit.values()))
+    rng.shuffle(pool)
+    used = {id(m.clue) for m in MEASURES if m.clue is not None}
+    lo_d, hi_d = D(lo), D(hi)
+    for unit, n in per_unit.items():
+        measures = [pool.pop() for _ in range(n)]
+        sources = [unit, XF] if unit == AG else [unit]
+        candidates = [
+            c
+            for c in CLUES
+            if c.unit in sources
+            and c.disposal == "谈话函询"
+            and id(c) not in used
+            and lo_d - timedelta(days=90) <= c.received <= hi_d - timedelta(days=20)
+        ]
+        candidates.sort(key=lambda c: c.received)
+        top_ones = [c for c in candidates if c.top][: tops.get(unit, 0)]
+        linked = (top_ones + [c for c in candidates if not c.top])[: links.get(unit, 0)]
+        top_left = tops.get(unit, 0) - sum(1 for c in linked if c.top)
+        assert top_left >= 0, (unit, lo)
+        for i, m in enumerate(measures):
+            if i < len(linked):
+                c = linked[i]
+                used.add(id(c))
+                when = day(max(lo_d, c.received + timedelta(days=15)), hi_d)
+                MEASURES.append(Measure(unit, when, m, c.name, c, c.top))
+            else:
+                top = ""
+                if top_left > 0:
+                    top, top_left = ("一把手" if rng.random() < 0.4 else "班子"), top_left - 1
+                note = "巡察反馈问题" if top and rng.random() < 0.5 else None
+                MEASURES.append(Measure(unit, day(lo_d, hi_d), m, new_name(), None, top, note))
+
+
+def organisational(unit, lo, hi, measure, disposal=None, received_before=None):
+    """A 组织处理 measure (免职, 调整职务 …), on a 初步核实 clue when ``disposal``."""
+    c = None
+    if disposal:
+        used = {id(m.clue) for m in MEASURES if m.clue is not None}
+        found = [
+            x
+            for x in CLUES
+            if x.unit == unit
+            and x.disposal == disposal
+            and x.filed is None
+            and not x.top
+            and id(x) not in used
+            and D(lo) - timedelta(days=60) <= x.received <= D(received_before or hi)
+        ]
+        c = min(found, key=lambda x: x.received) if found else None
+    if c is not None:
+        when = day(max(D(lo), c.received + timedelta(days=20)), hi)
+        MEASURES.append(Measure(unit, when, measure, c.name, c, ""))
+    else:
+        MEASURES.append(Measure(unit, day(lo, hi), measure, new_name(), None, "", "巡察反馈问题"))
+
+
+def half_year(period: str, warned: str, held: str, referred: str, referred_on) -> None:
+    """A half year's 处分处理: the closed cases' sanctions; a 诫勉 on the ``warned``
+    cases, 审查调查 when the ``held`` cases are filed, the ``referred`` cases sent to
+    the procuratorate on ``referred_on(case)``; 组织处理; the first form."""
+    kinds, plan, top_plan = SANCTIONS[period]
+    sanctions_for(cases(*kinds), plan, top_plan)
+    for c in cases(warned):
+        sanction(c, ("诫勉",))
+    for c in cases(held):
+        sanction(c, ("严重违纪涉嫌违法立案审查调查",), c.filed)
+    for c in cases(referred):
+        sanction(c, ("移送检察机关",), referred_on(c))
+    for plan in ORGANISATIONAL[period]:
+        organisational(*plan)
+    first_forms(*FIRST_FORMS[period])
+
+
+def build_measures() -> None:
+    # --- 2021H1 (同比) ---------------------------------------------------
+    half_year("2021H1", "R1c", "R2s", "Q2", lambda c: day("2021-06-01", "2021-06-30"))
+
+    # --- 2021H2 (outside) -------------------------------------------------
+    for c in cases("R2", "T2"):
+        sanction(c, (rng.choice(["党纪警告", "党纪严重警告", "记过"]),))
+    for c in cases("R2s", "Q2"):
+        sanction(c, ("开除党籍", "开除公职"))
+    for c in cases("R2s"):
+        sanction(c, ("移送检察机关",))
+    first_forms(*FIRST_FORMS["2021H2"])
+
+    # --- 2022H1: the report period ------------------------------------------
+    half_year(
+        "2022H1", "C1c", "Cs", "B2",
+        lambda c: day(max(D("2022-04-01"), c.filed + timedelta(60)), "2022-06-30"),
+    )  # fmt: skip
+
+    # --- 2022Q3 (outside) ---------------------------------------------------
+    for c in cases("C2"):
+        sanction(c, (rng.choice(["党纪警告", "党纪严重警告", "记过"]),))
+    first_forms(*FIRST_FORMS["2022Q3"])
+    for m in MEASURES:
+        if m.note is None and m.measure in ("开除党籍", "开除公职") and rng.random() < 0.5:
+            m.note = "双开"
+
+
+def build_talks() -> None:
+    for unit, rows in TALKS_2022.items():
+        out = TALKS[unit]
+        for i, (when, kind, n, target) in enumerate(rows):
+            out.append({"日期": D(when), "谈话类型": kind, "人数": n, "对象类别": target})
+            # the same work a year earlier, a little less of it
+            if n is None or n == 1:
+                if i % 4 != 3 or target == "一把手":
+                    prev = day(D(when) - timedelta(days=372), D(when) - timedelta(days=358))
+                    out.append({"日期": prev, "谈话类型": kind, "人数": n, "对象类别": target})
+            else:
+                n_int = int(str(n).translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+                prev = day(D(when) - timedelta(days=372), D(when) - timedelta(days=358))
+                n_prev = max(2, round(n_int * TALK_FACTOR[unit]))
+                out.append({"日期": prev, "谈话类型": kind, "人数": n_prev, "对象类别": target})
+        for when, kind, n, target in TALKS_OUTSIDE[: 3 + len(unit) % 3]:
+            jitter = rng.randint(-3, 3)
+            out.append(
+                {
+                    "日期": D(when) + timedelta(days=jitter),
+                    "谈话类型": kind,
+                    "人数": max(1, n + rng.randint(-2, 3)),
+                    "对象类别": target,
+                }
+            )
+        out.sort(key=lambda r: r["日期"])
+
+
+def build_letters() -> None:
+    for plan in LETTER_PLAN.values():
+        for unit, kind, spec, (lo, hi) in plan:
+            counts = spec if isinstance(spec, list) else [None] * spec
+            for k in counts:
+                LETTERS[unit].append(
+                    {
+                        "印发日期": day(lo, hi),
+                        "文书类型": kind,
+                        "收文单位": rng.choice(
+                            DOMAIN[CG] if unit == CG else CITY_DEPTS + TOWNS[:5]
+                        ),
+                        "督促整改问题数": k if k is not None else (0 if unit == YS else None),
+                    }
+                )
+    for unit, rows in LETTERS.items():
+        rows.sort(key=lambda r: r["印发日期"])
+        seq: Counter = Counter()
+        for i, r in enumerate(rows):
+            y = r["印发日期"].year
+            if unit == CG and r["文书类型"] == "廉洁提醒函" and i % 3 == 1:
+                r["文号"] = None  # 镇纪委的提醒函有的不编号
+                continue
+            seq[y] += 1
+            r["文号"] = f"{DOC_PREFIX[unit]}〔{y}〕{seq[y]}号"
+        for r in rows:
+            if r["文书类型"] == "纪检监察建议书":
+                r["收文单位"] = rng.choice(CITY_DEPTS[:6]) if unit != CG else "城关镇农业服务中心"
+
+
+def build_activities() -> None:
+    for i, (kind, parts) in enumerate(ACT_2022.items()):
+        f = ACT_FACTORS[i % len(ACT_FACTORS)]
+        lo, hi = ACT_MONTHS.get(kind, ("01-04", "06-28"))
+        for unit, amounts in parts:
+            for j, n in enumerate(amounts):
+                row = {"日期": day(f"2022-{lo}", f"2022-{hi}"), "活动类型": kind, "数量": n}
+                if unit == PZ1 and kind == "督促政策理论学习":
+                    row["_merge"] = True
+                ACTS[unit].append(row)
+                if len(amounts) >= 5 and j == len(amounts) - 1:
+                    continue  # last year one fewer
+                prev = max(1, round(n * f))
+                ACTS[unit].append(
+                    {"日期": day(f"2021-{lo}", f"2021-{hi}"), "活动类型": kind, "数量": prev}
+                )
+    for unit, rows in ACT_OUTSIDE.items():
+        for when, kind, n in rows:
+            ACTS[unit].append({"日期": D(when), "活动类型": kind, "数量": n})
+    order = {k: i for i, k in enumerate(ACTIVITIES)}
+    for unit, rows in ACTS.items():
+        if unit == PZ1:  # 第一派驻组 keeps its ledger by activity type
+            rows.sort(key=lambda r: (order[r["活动类型"]], r["日期"]))
+        else:
+            rows.sort(key=lambda r: r["日期"])
+        for r in rows:
+            r["计量单位"] = None if unit == PZ3 and r["数量"] > 5 else ACTIVITIES[r["活动类型"]]
+            if r["活动类型"] == "考核评估单位":
+                r["备注"] = f"{r['日期'].year - 1}年度考核评估"
+            elif r["活动类型"] == "年轻干部警示教育":
+                r["备注"] = "警示教育大会"
+
+
+def clue_rows(unit: str) -> list[dict]:
+    rows = []
+    for c in sorted((c for c in CLUES if c.unit == unit), key=lambda c: (c.received, c.id)):
+        rows.append(
+            {
+                "线索编号": c.id,
+                "受理日期": c.received,
+                "线索来源": c.source,
+                "被反映人": c.name,
+                "单位职务": c.post,
+                "是否一把手": c.top == "一把手",
+                "是否领导班子成员": bool(c.top) and (c.top == "班子" or unit in (AG, PZ3)),
+                "处置方式": c.disposal,
+                "立案日期": c.filed,
+                "结案日期": c.closed,
+                "备注": c.note,
+            }
+        )
+    return rows
+
+
+def measure_rows(unit: str) -> list[dict]:
+    rows = []
+    for m in sorted((m for m in MEASURES if m.unit == unit), key=lambda m: m.when):
+        rows.append(
+            {
+                "姓名": m.name,
+                "线索编号": m.clue.id if m.clue else None,
+                "是否一把手": m.top == "一把手",
+                "是否领导班子成员": m.top == "班子",
+                "处理日期": m.when,
+                "形态": m.form,
+                "处理方式": m.measure,
+                "备注": m.note,
+            }
+        )
+    return rows
+
+
+def build() -> dict[str, list[tuple[str, dict | None, list[dict]]]]:
+    """unit → its sheets as (sheet name, layout, rows), in ``WORKBOOKS`` order."""
+    build_clues()
+    build_measures()
+    build_talks()
+    build_letters()
+    build_activities()
+    rows_of = {
+        "问题线索": clue_rows,
+        "处分处理": measure_rows,
+        "谈话": TALKS.__getitem__,
+        "文书": LETTERS.__getitem__,
+        "监督活动": ACTS.__getitem__,
+    }
+    return {
+        unit: [
+            (name, layout, rows_of[name](unit) if layout is not None else [])
+            for name, layout in sheets
+        ]
+        for unit, sheets in WORKBOOKS.items()
+    }
