@@ -101,8 +101,8 @@ def test_worth_a_look_zero_figure_typed_by_hand_and_early_signing_date(draft):
     )
     sdt.find(f".//{W}t").text = "66"  # typed by hand: the ledgers say 55
     document.paragraphs[3].add_run("全年查处0件。")
-    signing = next(p for p in document.paragraphs if p.text.strip() == "2022年7月5日")
-    signing.runs[0].text = "2022年6月1日"
+    signing = next(t for t in document.element.body.iter(f"{W}t") if t.text == "2022年7月5日")
+    signing.text = "2022年6月1日"
     document.save(str(draft))
 
     code, found = check_json(draft, SAMPLE)

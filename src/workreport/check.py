@@ -134,6 +134,7 @@ def _ledger_findings(draft, texts, paths, config, progress) -> list[Finding]:
     from .diff import typed_by_hand
     from .figures import figure_labels
     from .ledgers import FILE, ROW, SHEET
+    from .render.document import FIGURE
     from .render.sections import lookup
     from .report import load_valid, require_period, stats_of, template_context
 
@@ -164,7 +165,7 @@ def _ledger_findings(draft, texts, paths, config, progress) -> list[Finding]:
     context = template_context(stats, config)
     labels, _ = figure_labels(config)
     for (tag, _), (shown, _) in typed_by_hand(draft).items():
-        fig = lookup(context, tag)
+        fig = lookup(context, tag) if tag.kind == FIGURE else None  # the date has C323
         if fig is None:
             continue
         computed, _ = fig.text(tag.format)
