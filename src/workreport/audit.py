@@ -41,14 +41,15 @@ def audit_path(draft: Path) -> Path:
     return draft.with_name(f"{draft.stem}.底稿.xlsx")
 
 
-def figure_rows(figure: Figure, frame: pd.DataFrame, period: Period, config: Config) -> pd.Series:
-    """For each counted row, the figure id it counts toward (``id.category`` when grouped)."""
-    mask = figure.rows(frame, period, config)
-    selected = frame.loc[mask]
+def figure_rows(figure: Figure, frame: pd.DataFrame, period: Period, config: Config):
+    """(positions of the rows counted, the figure id each counts toward: ``id.category``
+    when grouped)."""
+    at = np.flatnonzero(figure.rows(frame, period, config))
     if not figure.grouped:
-        return pd.Series(figure.id, index=selected.index, dtype=object)
-    cats = selected[figure.by].astype(object).where(selected[figure.by].notna(), UNDISPOSED)
-    return (figure.id + "." + cats.astype(str)).astype(object)
+        return at, np.full(len(at), figure.id, dtype=object)
+    cats = frame[figure.by].to_numpy(dtype=object, na_value=None)[at]
+    cats[pd.isna(cats)] = UNDISPOSED
+    return at, (figure.id + "." + cats.astype(str)).astype(object)
 
 
 @dataclass
@@ -76,12 +77,11 @@ def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config)
         # 计入指标 of each row, built a figure at a time (in registry order)
         hits = np.full(len(frame), "", dtype=object)
         for figure in (f for f in FIGURES if f.sheet == key):
-            ids = figure_rows(figure, frame, period, config)
-            at = frame.index.get_indexer(ids.index)
+            at, ids = figure_rows(figure, frame, period, config)
             before = hits[at]
-            hits[at] = np.where(before == "", before, before + "，") + ids.to_numpy(dtype=object)
-            for fid, n in ids.value_counts().items():
-                counts[fid] = int(n)
+            hits[at] = np.where(before == "", before, before + "，") + ids
+            for fid, n in zip(*np.unique(ids.astype(str), return_counts=True), strict=True):
+                counts[str(fid)] = int(n)
             if not figure.grouped:
                 counts.setdefault(figure.id, 0)
         counted = np.flatnonzero(hits != "")  # in the ledger's own order

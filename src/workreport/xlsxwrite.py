@@ -16,6 +16,7 @@ Excel does.
 
 from __future__ import annotations
 
+import heapq
 import io
 import re
 import zipfile
@@ -255,15 +256,21 @@ def display_width(s: str) -> int:
 def _width(column: Column) -> float:
     """A width that fits the header and the longest values (Excel character units)."""
     widest = display_width(column.header) + 3  # room for the filter button
-    values = pd.Series(column.values, dtype=object).dropna()
-    if len(values):
-        if column.kind == DATETIME:
-            widest = max(widest, 10)
-        else:
-            text = values.astype(str)
-            lengths = text.str.len()
-            longest = text[lengths >= lengths.max() // 2].drop_duplicates().head(50)
-            widest = max(widest, max(display_width(s) for s in longest))
+    if column.kind == DATETIME:
+        widest = max(widest, 10)
+    elif column.kind == NUMBER:
+        arr = np.asarray(column.values, dtype=float)
+        arr = arr[np.isfinite(arr)]
+        if arr.size:
+            widest = max(
+                widest,
+                *(len(_number_tail(v)) - len('"><v></v></c>') for v in (arr.min(), arr.max())),
+            )
+    else:
+        texts = {v if isinstance(v, str) else str(v) for v in column.values if v is not None}
+        texts.discard("nan")
+        if texts:  # the display width of the 50 longest texts (CJK counts two)
+            widest = max(widest, max(map(display_width, heapq.nlargest(50, texts, key=len))))
     return float(min(max(widest + 1, 6), 60))
 
 
