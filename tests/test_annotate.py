@@ -351,3 +351,49 @@ def test_a_macro_workbook_keeps_its_macros(workbook, tmp_path):
     with zipfile.ZipFile(written[0]) as z:
         assert z.read("xl/vbaProject.bin") == b"fake macros"
     assert load_workbook(written[0])["问题线索"]["A6"].comment.text == "[W201] 跳过合计行"
+
+
+def test_a_copy_of_a_filled_template_keeps_its_header_notes_and_dropdowns(tmp_path):
+    # docs/rules.md (命令行): the column instructions are what a clerk needs when correcting
+    from datetime import date
+
+    from conftest import run
+    from workreport.config import load_config
+    from workreport.ledger_template import write_ledger_template
+
+    ledger = tmp_path / "收文" / "城关镇纪委.xlsx"
+    ledger.parent.mkdir()
+    write_ledger_template(ledger, load_config(None))
+    wb = load_workbook(ledger)
+    ws = wb["问题线索"]
+    header = [c.value for c in ws[1]]
+    row = {"线索编号": "A1", "受理日期": date(2022, 4, 2), "线索来源": "信访举报"}
+    row |= {"被反映人": "张某甲", "立案日期": date(2022, 3, 1)}
+    ws.cell(2, 1)  # the template's rows are formatted, not filled: write into row 2
+    for c, name in enumerate(header, start=1):
+        ws.cell(2, c, row.get(name))
+    wb.save(ledger)
+
+    def notes_and_lists(path):
+        book = load_workbook(path)
+        return {
+            name: (
+                [(c.coordinate, c.comment.text) for c in book[name][1] if c.comment],
+                sorted(
+                    (str(v.sqref), v.formula1) for v in book[name].data_validations.dataValidation
+                ),
+            )
+            for name in book.sheetnames
+            if name != "问题清单"
+        }
+
+    result = run("validate", ledger.parent, "--annotate", tmp_path / "退回")
+    assert result.exit_code == 1
+    assert "E108 错误：立案日期 2022-03-01 早于受理日期 2022-04-02" in result.output
+    copy = tmp_path / "退回" / "城关镇纪委.xlsx"
+    assert notes_and_lists(copy) == notes_and_lists(ledger)
+    marked = load_workbook(copy)["问题线索"]["I2"].comment.text
+    assert (
+        marked
+        == "[E108] 立案日期 2022-03-01 早于受理日期 2022-04-02\n建议：立案日期不得早于受理日期"
+    )

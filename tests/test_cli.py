@@ -44,7 +44,7 @@ def test_every_command_has_help_with_an_example():
 def test_version():
     result = run("--version")
     assert result.exit_code == 0
-    assert result.output.startswith("workreport, version ")
+    assert result.output.startswith("workreport 版本 ")
 
 
 def test_stats_json_has_the_stable_shape(ledgers):
@@ -78,7 +78,7 @@ def test_stats_by_unit(ledgers):
 def test_stats_csv_and_table(ledgers):
     csv_out = run("stats", ledgers, "-p", "2022H1", "--format", "csv").output
     assert csv_out.startswith("\ufeff")  # Excel reads it as UTF-8
-    assert csv_out.splitlines()[0] == "\ufeffid,label,unit,value,previous,yoy"
+    assert csv_out.splitlines()[0] == "\ufeffid,指标,单位,数值,上年同期,同比"
     assert "clues,受理问题线索,件,2,," in csv_out
     table = run("stats", ledgers, "-p", "2022H1").output
     assert "受理问题线索" in table

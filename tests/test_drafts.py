@@ -214,15 +214,20 @@ def test_init_scaffolds_a_project_that_commands_find(tmp_path, monkeypatch):
         ),
         encoding="utf-8",
     )
-    (folder / "templates" / "03_problems.j2").write_text(
-        "二、存在的问题\n（一）本期由分析人员改写。\n", encoding="utf-8"
-    )
+    # init points the project at its Word template: the analyst rewrites a paragraph in it
+    assert 'word_template = "模板.docx"' in config.read_text(encoding="utf-8")
+    template = docx.Document(str(folder / "模板.docx"))
+    problem = next(p for p in template.paragraphs if p.text.startswith("（一）监督工作的精准度"))
+    for r in problem.runs[1:]:
+        r.text = ""
+    problem.runs[0].text = "（一）本期由分析人员改写。"
+    template.save(str(folder / "模板.docx"))
     monkeypatch.chdir(folder)
     result = run("build", "收文", "-p", "2022H1", "-o", "汇报.docx")
     assert result.exit_code == 0, result.output
     text = text_of(folder / "汇报.docx")
     assert "现将yy市纪委监委近期" in text  # the project's workreport.toml was found
-    assert "（一）本期由分析人员改写。" in text  # and its own templates used
+    assert "（一）本期由分析人员改写。" in text  # and its own template used
     again = run("init", folder)
     assert again.exit_code == 2 and "已存在" in again.output
 

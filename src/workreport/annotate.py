@@ -43,6 +43,7 @@ _REFUSED = {"E002", "E003", "E007"}
 _MAX_UNPACKED = 200 * 1024 * 1024  # docs/rules.md (绝不允许): no unbounded zip expansion
 _HEADER_ROWS = 10  # the header is searched in the first 10 rows (docs/rules.md, 输入约定)
 _THEIR_NOTE = re.compile(r"\n\n原批注（(?P<author>[^）]*)）：(?P<text>.*)\Z", re.S)
+_MARK = re.compile(r"\[[EW]\d{3}\] ")
 _LIST_HEADERS = ("序号", "代码", "级别", "工作表", "行", "列", "问题", "建议")
 _LIST_WIDTHS = (6, 8, 8, 14, 7, 18, 60, 44)
 
@@ -173,7 +174,7 @@ def _mark_cells(wb, issues: list[Issue]) -> dict[Issue, tuple[str, str]]:
 def _clear_old_marks(ws: Worksheet) -> None:
     """Undo the marks of an earlier round, so a fixed cell no longer shows red."""
     for cell in list(ws._cells.values()):  # only existing cells, never the full grid
-        if cell.comment is not None and cell.comment.author == AUTHOR:
+        if cell.comment is not None and _is_our_mark(cell.comment):
             own = _THEIR_NOTE.search(cell.comment.text)
             cell.comment = Comment(own["text"], own["author"]) if own else None
             if _is_ours(cell.fill):
@@ -181,6 +182,12 @@ def _clear_old_marks(ws: Worksheet) -> None:
     tab = ws.sheet_properties.tabColor
     if tab is not None and (tab.rgb or "")[-6:] in (ERROR_TAB, WARNING_TAB):
         ws.sheet_properties.tabColor = None
+
+
+def _is_our_mark(comment) -> bool:
+    # a mark begins with its code (_comment_line); the template's header notes, by the same
+    # author, are the column instructions a clerk needs when correcting: they stay
+    return comment.author == AUTHOR and _MARK.match(comment.text or "") is not None
 
 
 def _is_ours(fill) -> bool:

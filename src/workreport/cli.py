@@ -13,10 +13,43 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import InvalidData, WorkreportError
+from . import __version__, click_zh
+from .errors import InvalidData, WorkreportError, reason
 
-PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+# Click's own words (usage errors, --help) in Chinese: docs/rules.md, 命令行
+click_zh.install()
+
+
+class _Input(click.Path):
+    """An input that exists (a missing path is a usage error, exit 2) and can be read:
+    a pipe or a device given by mistake would block the reader (docs/rules.md, 命令行)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(exists=True, path_type=Path, **kwargs)
+
+    def convert(self, value, param, ctx):
+        path = super().convert(value, param, ctx)
+        if not (path.is_dir() or path.is_file()):
+            self.fail(f"「{value}」不是普通文件（可能是管道或设备），无法读取。", param, ctx)
+        return path
+
+
+PATHS = click.argument("paths", nargs=-1, required=True, type=_Input())
+
+
+def _columns(err: bool = False) -> int | None:
+    """The terminal's width when the output goes to a terminal; None into a file or a pipe,
+    where a table's rows stay whole (docs/rules.md, 命令行)."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty:
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 def _period_option(f):
@@ -25,7 +58,19 @@ def _period_option(f):
         "-p",
         default=None,
         metavar="PERIOD",
-        help="统计期间：2022-01-01..2022-06-30、2022、2022H1、2022Q3 或 2022-03（默认取 workreport.toml）。",
+        help="统计期间：2022-01-01..2022-06-30、2022、2022H1、2022Q3、2022Q1-Q3、2022-03、"
+        "2022上半年、2022年一季度、2022年1-9月、2022年度（默认取 workreport.toml）。",
+    )(f)
+
+
+def _date_option(f):
+    return click.option(
+        "--date",
+        "signed",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="成文日期（落款），如 2022-07-05（默认取 workreport.toml，再默认为当天；"
+        "refresh 默认沿用原稿的日期）。",
     )(f)
 
 
@@ -47,6 +92,16 @@ def _format_option(*choices: str):
         default=choices[0],
         show_default=True,
         help="输出格式。",
+    )
+
+
+def _output_option(help: str, required: bool = True):
+    return click.option(
+        "--output",
+        "-o",
+        required=required,
+        type=click.Path(path_type=Path, dir_okay=False),
+        help=help,
     )
 
 
@@ -78,14 +133,24 @@ class Progress:
             self.bar = None
 
 
-def _config(config_path: Path | None, paths, period: str | None = None):
+def _config(config_path: Path | None, paths, period: str | None = None, signed: str | None = None):
     from .config import find_config, load_config
-    from .period import parse_period
+    from .period import parse_date_option, parse_period
 
     config = load_config(find_config(config_path, list(paths)))
     for w in config.warnings:
         click.echo(f"提示：{w}", err=True)
-    return config.with_overrides(period=parse_period(period) if period else None)
+    return config.with_overrides(
+        period=parse_period(period) if period else None,
+        report_date=parse_date_option(signed) if signed else None,
+    )
+
+
+def _echo_notices(notices, quiet: bool) -> None:
+    """W210–W217: whether the draft's words are true for its period and organisation."""
+    for notice in notices:
+        if not quiet or notice.code in ("W210", "W213", "W214", "W215"):
+            click.echo(f"{notice.code} 警告：{notice.message}", err=True)
 
 
 def _echo_warnings(issues, quiet: bool) -> None:
@@ -94,10 +159,10 @@ def _echo_warnings(issues, quiet: bool) -> None:
     warnings = [i for i in issues if not i.is_error]
     if warnings and not quiet:
         click.echo(f"提示：{len(warnings)} 个警告（不影响生成）：", err=True)
-        click.echo(issues_table(warnings), err=True)
+        click.echo(issues_table(warnings, _columns(err=True)), err=True)
 
 
-class _Group(click.Group):
+class _Group(click_zh.ZhGroup):
     """Turns the library's errors into messages and exit codes, in one place."""
 
     def invoke(self, ctx: click.Context):
@@ -106,7 +171,7 @@ class _Group(click.Group):
         except InvalidData as e:
             from .format import issues_summary, issues_table
 
-            click.echo(issues_table(e.issues), err=True)
+            click.echo(issues_table(e.issues, _columns(err=True)), err=True)
             click.echo(issues_summary(e.issues, e.files, e.rows), err=True)
             click.echo(f"错误：{e}", err=True)
             ctx.exit(1)
@@ -117,11 +182,18 @@ class _Group(click.Group):
             ctx.exit(e.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
+        except OSError as e:  # the system refused (a permission, a full disk): say why in Chinese
+            if (ctx.obj or {}).get("debug"):
+                raise
+            where = f"{e.filename}：" if e.filename else ""
+            click.echo(f"错误：{where}{reason(e)}", err=True)
+            ctx.exit(1)
         except Exception as e:  # a bug, not a user error: brief, --debug shows the trace
             if (ctx.obj or {}).get("debug"):
                 raise
+            # the exception's own text is English: its class name is enough for a report
             click.echo(
-                f"程序内部错误：{type(e).__name__}: {e}（加 --debug 查看详细信息，并反馈给开发者）",
+                f"程序内部错误（{type(e).__name__}）。请加 --debug 重新运行，并把输出反馈给开发者。",
                 err=True,
             )
             ctx.exit(3)
@@ -140,7 +212,7 @@ def _echo_changes(before: Path, after: Path, config) -> None:
         click.echo("与上一稿相比，数字没有变化。")
         return
     click.echo(f"与上一稿（{before.name}）相比，{len(changed)} 个数字有变化：")
-    click.echo(figure_changes_table(changed, "上一稿", "本稿"))
+    click.echo(figure_changes_table(changed, "上一稿", "本稿", _columns()))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -161,19 +233,20 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @PATHS
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="输出的 .docx 文件。",
-)
+@_output_option("输出的 .docx 文件。")
 @_period_option
 @_config_option
+@_date_option
 @click.option("--force", is_flag=True, help="覆盖手工改过的稿子（会先备份为 .v1.docx 等）。")
 @click.option("--no-audit", is_flag=True, help="不写数据底稿（<稿名>.底稿.xlsx）。")
+@click.option(
+    "--word-template",
+    default=None,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="按这个 Word 模板（.docx）生成，优先于 workreport.toml 中的设置。",
+)
 @_quiet_option
-def build(paths, output, period, config_path, force, no_audit, quiet):
+def build(paths, output, period, config_path, signed, force, no_audit, word_template, quiet):
     """检查台账、计算指标，生成 Word 汇报稿。
 
     台账有错误时不生成，并列出全部问题。输出文件已被手工修改过时不覆盖。
@@ -181,10 +254,12 @@ def build(paths, output, period, config_path, force, no_audit, quiet):
     \b
     例：workreport build sample_data -o 工作推进情况汇报.docx
         workreport build 收文/ --period 2022H1 -o 汇报.docx
+        workreport build 收文/ --period 2022Q3 --date 2022-10-10 -o 三季度汇报.docx
+        workreport build 收文/ --word-template 模板.docx -o 汇报.docx
     """
     from .report import build_report
 
-    config = _config(config_path, paths, period)
+    config = _config(config_path, paths, period, signed).with_overrides(word_template=word_template)
     progress = Progress(quiet)
     result = build_report(
         paths, output, config=config, force=force, audit=not no_audit, progress=progress
@@ -202,6 +277,7 @@ def build(paths, output, period, config_path, force, no_audit, quiet):
             "期间是否写错了？",
             err=True,
         )
+    _echo_notices(result.notices, quiet)
     if result.backup:
         click.echo(f"原文件已备份为 {result.backup.name}", err=True)
         if not quiet:
@@ -215,7 +291,7 @@ def build(paths, output, period, config_path, force, no_audit, quiet):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=_Input())
 @_period_option
 @_config_option
 @_format_option("table", "json", "csv")
@@ -242,7 +318,7 @@ def stats(paths, period, config_path, fmt, by, list_ids, quiet):
 
     config = _config(config_path, paths, period)
     if list_ids:
-        click.echo(figures_listing(config, fmt))
+        click.echo(figures_listing(config, fmt, _columns()))
         return
     if not paths:
         raise click.UsageError("请给出台账文件或文件夹，例如 workreport stats sample_data")
@@ -250,9 +326,11 @@ def stats(paths, period, config_path, fmt, by, list_ids, quiet):
     if fmt == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        click.echo(stats_csv(result, config), nl=False)
+        from .console import for_stream
+
+        click.echo(for_stream(stats_csv(result, config), sys.stdout), nl=False)
     else:
-        click.echo(stats_table(result, config))
+        click.echo(stats_table(result, config, _columns()))
 
 
 @cli.command(name="validate")
@@ -295,7 +373,7 @@ def validate_cmd(paths, config_path, fmt, strict, annotate_dir, quiet):
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         if issues:
-            click.echo(issues_table(issues))
+            click.echo(issues_table(issues, _columns()))
         click.echo(issues_summary(issues, result.files, result.rows))
     if annotate_dir is not None and issues:
         from .annotate import annotate_workbooks
@@ -310,13 +388,7 @@ def validate_cmd(paths, config_path, fmt, strict, annotate_dir, quiet):
 
 
 @cli.command()
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="输出的 .xlsx 文件。",
-)
+@_output_option("输出的 .xlsx 文件。")
 @_config_option
 @click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")
 def template(output, config_path, force):
@@ -341,34 +413,52 @@ def template(output, config_path, force):
     click.echo(f"已生成 {output}")
 
 
+@cli.command("word-template")
+@_output_option("输出的 .docx 文件。")
+@_config_option
+@click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")
+def word_template_command(output, config_path, force):
+    """写出默认的 Word 模板（模板.docx）：在 Word 或 WPS 中修改汇报稿的文字。
+
+    在 workreport.toml 的 [report] 中写 word_template = "模板.docx"（或 build 加
+    --word-template）即按它生成。已有同名文件时不覆盖（加 --force 则先备份再覆盖）。
+
+    \b
+    例：workreport word-template -o 模板.docx
+    """
+    from .report import write_word_template
+
+    config = _config(config_path, [])
+    backup = write_word_template(output, config, force=force)
+    if backup:
+        click.echo(f"原文件已备份为 {backup.name}", err=True)
+    click.echo(f"已生成 {output}")
+
+
 @cli.command()
-@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("draft", type=_Input(dir_okay=False))
+@PATHS
 @_period_option
 @_config_option
-@click.option(
-    "--output",
-    "-o",
-    default=None,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="写到另一个文件（默认覆盖原稿，并先备份为 .v1.docx 等）。",
-)
+@_output_option("写到另一个文件（默认覆盖原稿，并先备份为 .v1.docx 等）。", required=False)
+@_date_option
 @click.option("--no-audit", is_flag=True, help="不写数据底稿。")
 @_quiet_option
-def refresh(draft, paths, period, config_path, output, no_audit, quiet):
+def refresh(draft, paths, period, config_path, output, signed, no_audit, quiet):
     """更新手工改过的稿子里的数字，保留所有修改。
 
     只改动稿中带标记的数字（及附表），文字、格式、批注、修订和新加的段落都保持原样。
-    原稿先备份为 汇报.v1.docx、v2 …。统计期间默认沿用原稿的期间。
+    原稿先备份为 汇报.v1.docx、v2 …。统计期间和成文日期默认沿用原稿的。
 
     \b
     例：workreport refresh 汇报.docx 收文/
     """
+    from .errors import clip
     from .format import table
     from .refresh import refresh_draft
 
     # the draft's own period unless --period says otherwise (not the project file's)
-    config = _config(config_path, paths)
+    config = _config(config_path, paths, signed=signed)
     result = refresh_draft(
         draft,
         paths,
@@ -380,14 +470,15 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
     )
     _echo_warnings(result.issues, quiet)
     if result.changes:
-        rows = [(c.tag.id, c.label, c.old, c.new) for c in result.changes]
-        click.echo(table(("指标", "名称", "原数字", "新数字"), rows))
+        rows = [(clip(c.tag.id), c.label, clip(c.old), clip(c.new)) for c in result.changes]
+        click.echo(table(("指标", "名称", "原数字", "新数字"), rows, max_width=_columns()))
     if result.cells:
         click.echo(f"附表 {len(result.cells)} 个单元格有变化：")
         rows = [
-            (c.unit, c.column, c.old or "（无此行）", c.new or "（无此行）") for c in result.cells
+            (c.unit, c.column, clip(c.old or "（无此行）"), clip(c.new or "（无此行）"))
+            for c in result.cells
         ]
-        click.echo(table(("单位", "栏目", "原数字", "新数字"), rows))
+        click.echo(table(("单位", "栏目", "原数字", "新数字"), rows, max_width=_columns()))
     if not result.changes and not result.cells:
         click.echo("数字没有变化。")
     if result.kept:
@@ -395,12 +486,13 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
             f"警告：以下 {len(result.kept)} 个数字在稿中被手工改过（或处于修订状态），未自动更新，请人工核对：",
             err=True,
         )
-        rows = [(c.tag.id, c.label, c.old, c.new) for c in result.kept]
-        click.echo(table(("指标", "名称", "稿中现为", "台账计算为"), rows), err=True)
+        rows = [(clip(c.tag.id), c.label, clip(c.old), clip(c.new)) for c in result.kept]
+        header = ("指标", "名称", "稿中现为", "台账计算为")
+        click.echo(table(header, rows, max_width=_columns(err=True)), err=True)
     if result.lost:
         click.echo(
             f"警告：以下 {len(result.lost)} 个指标的标记已在稿中被删除，无法自动更新，请人工核对："
-            + "、".join(label for _, label in result.lost),
+            + "、".join(clip(label) for _, label in result.lost),
             err=True,
         )
     if result.stats.rows_in_period == 0:
@@ -412,18 +504,22 @@ def refresh(draft, paths, period, config_path, output, no_audit, quiet):
     elif result.appendix == "missing":
         click.echo("警告：稿中找不到附表（可能已删除），附表未更新。", err=True)
     if result.unknown:
-        names = "、".join(t.id for t in result.unknown)
+        names = "、".join(clip(t.id) for t in result.unknown)
         click.echo(f"警告：以下标记对应的指标已不存在：{names}", err=True)
+    _echo_notices(result.notices, quiet)
     if result.backup:
         click.echo(f"原稿已备份为 {result.backup.name}", err=True)
+    if not result.written:
+        click.echo(f"稿件已是最新，未改写 {result.output}，也没有新增备份。")
+        return
     click.echo(
         f"已更新 {result.output}（{len(result.changes)} 处数字变化，统计期间 {result.stats.period}）"
     )
 
 
 @cli.command()
-@click.argument("a", type=click.Path(path_type=Path, dir_okay=False))
-@click.argument("b", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("a", type=_Input(dir_okay=False))
+@click.argument("b", type=_Input(dir_okay=False))
 @_config_option
 @_format_option("table", "json")
 @click.option("--text", "with_text", is_flag=True, help="同时列出增加、删除和改动的段落。")
@@ -438,6 +534,7 @@ def diff(a, b, config_path, fmt, with_text):
         workreport diff 汇报.v1.docx 汇报.docx --text --format json
     """
     from .diff import diff_drafts
+    from .errors import clip
     from .format import figure_changes_table, table
 
     config = _config(config_path, [])
@@ -448,14 +545,17 @@ def diff(a, b, config_path, fmt, with_text):
     if result.periods:
         click.echo(f"统计期间不同：{result.periods[0]} → {result.periods[1]}")
     if result.figures:
-        click.echo(figure_changes_table(result.figures, a.name, b.name))
+        click.echo(figure_changes_table(result.figures, a.name, b.name, _columns()))
     else:
         click.echo("两份稿件显示的数字相同。")
     if result.typed:
         click.echo(f"以下 {len(result.typed)} 个数字是手工输入的（与稿件记录的数值不符）：")
         names = {"a": a.name, "b": b.name}
-        rows = [(names[t.draft], t.id, t.label, t.shown, t.expected) for t in result.typed]
-        click.echo(table(("稿件", "指标", "名称", "稿中显示", "记录的数值"), rows))
+        rows = [
+            (names[t.draft], t.id, t.label, clip(t.shown), clip(t.expected)) for t in result.typed
+        ]
+        header = ("稿件", "指标", "名称", "稿中显示", "记录的数值")
+        click.echo(table(header, rows, max_width=_columns()))
     for name, old, new in result.inputs:
         state = "新增" if old is None else "移除" if new is None else "内容有变化"
         click.echo(f"台账 {name}：{state}")
@@ -472,8 +572,8 @@ def diff(a, b, config_path, fmt, with_text):
 
 
 @cli.command()
-@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("draft", type=_Input(dir_okay=False))
+@click.argument("paths", nargs=-1, type=_Input())
 @_period_option
 @_config_option
 @_format_option("table", "json")
@@ -490,6 +590,7 @@ def check(draft, paths, period, config_path, fmt, quiet):
         workreport check 汇报.docx
     """
     from .check import check_draft
+    from .errors import clip
     from .format import table
 
     config = _config(config_path, paths) if paths else None
@@ -500,8 +601,9 @@ def check(draft, paths, period, config_path, fmt, quiet):
         for title, findings in (("必须修改", result.must_fix), ("值得一看", result.warnings)):
             if findings:
                 click.echo(f"{title}（{len(findings)} 处）：")
-                rows = [(f.code, f.place, f.message, f.source) for f in findings]
-                click.echo(table(("代码", "位置", "问题", "来自台账"), rows))
+                rows = [(f.code, f.place, clip(f.message, 200), f.source) for f in findings]
+                header = ("代码", "位置", "问题", "来自台账")
+                click.echo(table(header, rows, max_width=_columns()))
         if not result.names_checked:
             click.echo("人名检查未运行：没有给出台账（workreport check 稿件.docx 收文/）。")
         if not result.findings:
@@ -513,14 +615,8 @@ def check(draft, paths, period, config_path, fmt, quiet):
 
 
 @cli.command()
-@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="报送稿（.docx）。",
-)
+@click.argument("draft", type=_Input(dir_okay=False))
+@_output_option("报送稿（.docx）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转出 PDF（同名 .pdf）。")
 @click.option("--force", is_flag=True, help="有必须修改的问题时也生成（列出这些问题）。")
 def final(draft, output, pdf, force):
@@ -533,11 +629,14 @@ def final(draft, output, pdf, force):
     例：workreport final 汇报.docx -o 报送稿.docx
         workreport final 汇报.docx -o 报送稿.docx --pdf
     """
+    from .errors import clip
     from .final import final_copy
 
     result = final_copy(draft, output, pdf=pdf, force=force)
     for f in result.forced:
-        click.echo(f"警告：{f.code} {f.place}：{f.message}（--force，仍然生成）", err=True)
+        click.echo(
+            f"警告：{f.code} {f.place}：{clip(f.message, 200)}（--force，仍然生成）", err=True
+        )
     click.echo(f"已生成报送稿 {result.output}")
     if result.pdf:
         click.echo(f"已生成 PDF：{result.pdf}")
@@ -548,20 +647,34 @@ def final(draft, output, pdf, force):
 
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
-def init(directory):
-    """新建一个汇报项目：配置文件、可编辑的模板、空白台账模板和收文文件夹。
+@click.option(
+    "--update-templates",
+    is_flag=True,
+    help="把已有项目的模板换成本版本的默认模板（原模板先备份到 templates/旧版模板/）。",
+)
+def init(directory, update_templates):
+    """新建一个汇报项目：配置文件、Word 模板（模板.docx）、文本模板、空白台账模板和收文文件夹。
 
+    文件夹名中有统计期间和单位名称时（如「xx县纪委监委2022年一季度」）直接写入配置。
     之后在该文件夹中运行命令会自动读取其中的 workreport.toml。
 
     \b
     例：workreport init 2022上半年汇报
         cd 2022上半年汇报 && workreport build 收文 -o 汇报.docx
+        workreport init 2022上半年汇报 --update-templates
     """
     from .config import load_config
     from .project import init_project
+    from .project import update_templates as update
     from .report import template_folder
 
     config = load_config(None)
+    if update_templates:
+        done = update(directory, template_folder(config))
+        for path, kept in done:
+            click.echo(f"  {path}" + (f"（原模板备份为 {kept}）" if kept else ""))
+        click.echo(f"已更新 {len(done)} 个模板。" if done else "模板已是最新，未做修改。")
+        return
     written = init_project(directory, config, template_folder(config))
     for path in written:
         click.echo(f"  {path}")
@@ -571,4 +684,7 @@ def init(directory):
 
 
 def main() -> None:
+    from .console import setup
+
+    setup()
     cli(prog_name="workreport")

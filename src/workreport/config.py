@@ -13,7 +13,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, reason
 from .period import Period, parse_period
 
 CONFIG_NAME = "workreport.toml"
@@ -46,6 +46,8 @@ class Config:
     """The date in the closing (成文日期); today when not given."""
     templates: Path | None = None
     """A folder of section templates; the packaged defaults when not given."""
+    word_template: Path | None = None
+    """A Word template (模板.docx) the analyst edits; wins over ``templates``."""
     style: StyleConfig = field(default_factory=StyleConfig)
     forms: dict[str, str] = field(default_factory=dict)
     """处理方式 → 形态."""
@@ -71,7 +73,7 @@ class Config:
 
 
 _KNOWN = {
-    "report": {"title", "organisation", "level", "period", "date", "templates"},
+    "report": {"title", "organisation", "level", "period", "date", "templates", "word_template"},
     "style": set(StyleConfig.__dataclass_fields__),
     "forms": None,  # free keys
     "sanctions": {"party", "government"},
@@ -84,9 +86,9 @@ def _read_toml(path: Path) -> dict:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"配置文件格式错误：{e}", path) from e
+        raise ConfigError(f"配置文件格式错误：{reason(e)}", path) from e
     except OSError as e:
-        raise ConfigError(f"无法读取配置文件：{e.strerror}", path) from e
+        raise ConfigError(f"无法读取配置文件：{reason(e)}", path) from e
 
 
 def _defaults() -> dict:
@@ -174,7 +176,8 @@ def _build(data: dict, path: Path | None, warnings: tuple[str, ...]) -> Config:
     elif report_date is not None and not isinstance(report_date, date):
         raise ConfigError("[report] date 应为日期，如 2022-07-05", path)
     templates = report.get("templates")
-    for key in ("title", "organisation", "level", "templates"):
+    word_template = report.get("word_template")
+    for key in ("title", "organisation", "level", "templates", "word_template"):
         if key in report and not isinstance(report[key], str):
             raise ConfigError(f"[report] {key} 应为文字（用引号括起来）", path)
     for key, value in data.get("style", {}).items():
@@ -219,6 +222,7 @@ def _build(data: dict, path: Path | None, warnings: tuple[str, ...]) -> Config:
         period=parse_period(str(period)) if period else None,
         report_date=report_date,
         templates=(base / templates).resolve() if templates else None,
+        word_template=(base / word_template).resolve() if word_template else None,
         style=style,
         forms=forms,
         party_sanctions=party,

@@ -47,12 +47,13 @@ from lxml import etree
 
 from . import __version__
 from .config import StyleConfig
-from .errors import OutputError, WorkreportError
+from .errors import OutputError, WorkreportError, reason
 from .render.document import DATE, FIGURE, PERIOD, VALUE, ReportDocument, Table, Tag
 from .write import ensure_not_open, write_atomic
 
 _PREFIX = "workreport."
-_VERSION, _PERIOD = f"{_PREFIX}version", f"{_PREFIX}period"
+_VERSION, _PERIOD, _DATE = f"{_PREFIX}version", f"{_PREFIX}period", f"{_PREFIX}date"
+_OMITTED = f"{_PREFIX}omitted#"
 _FIGURE, _INPUT, _TAG = f"{_PREFIX}figure.", f"{_PREFIX}input.", f"{_PREFIX}tag."
 _APPENDIX, _EDITED, _FINGERPRINT = f"{_PREFIX}appendix", f"{_PREFIX}edited", f"{_PREFIX}fingerprint"
 _BOOKMARK = f"{_PREFIX}bookmark."
@@ -83,6 +84,7 @@ class Stamp:
     """What a draft records about itself."""
 
     period: str = ""  # the period as ``2022-01-01..2022-06-30``
+    signed: str = ""  # the 成文日期, 2022-07-05: refresh keeps it unless told otherwise
     figures: dict[str, object] = field(default_factory=dict)  # flat figure id → value
     inputs: dict[str, str] = field(default_factory=dict)  # input file → SHA-256
     # what the tool wrote into each tag, in document order: a text that differs later
@@ -91,6 +93,8 @@ class Stamp:
     appendix: str = ""  # fingerprint of the appendix table as the tool wrote it
     edited: bool | None = None  # a refresh kept hand edits (None: never refreshed)
     fingerprint: str = ""  # of the content as the tool wrote it
+    # figures the template left out because they were 0: refresh says when one no longer is
+    omitted: list[Tag] = field(default_factory=list)
     version: str = __version__
     others: dict[str, str] = field(default_factory=dict)  # properties a person added
 
@@ -102,8 +106,15 @@ class Stamp:
             if key.startswith(_TAG) and sep and n.isdigit():
                 written.setdefault(_read_tag(name), {})[int(n)] = value
         edited = props.get(_EDITED)
+        omitted = {
+            int(k[len(_OMITTED) :]): _read_tag(v)
+            for k, v in props.items()
+            if k.startswith(_OMITTED) and k[len(_OMITTED) :].isdigit()
+        }
         return cls(
             period=props.get(_PERIOD, ""),
+            signed=props.get(_DATE, ""),
+            omitted=[omitted[n] for n in sorted(omitted)],
             figures={
                 k[len(_FIGURE) :]: _json(v) for k, v in props.items() if k.startswith(_FIGURE)
             },
@@ -118,6 +129,8 @@ class Stamp:
 
     def properties(self) -> dict[str, str]:
         props = {**self.others, _VERSION: self.version, _PERIOD: self.period}
+        if self.signed:
+            props[_DATE] = self.signed
         for fid, value in self.figures.items():
             props[f"{_FIGURE}{fid}"] = json.dumps(value)
         for name, digest in self.inputs.items():
@@ -126,6 +139,8 @@ class Stamp:
             # one property per occurrence: a tag printed many times stays under 255 characters
             for n, text in enumerate(texts, start=1):
                 props[f"{_TAG}{name}#{n}"] = text
+        for n, tag in enumerate(self.omitted, start=1):
+            props[f"{_OMITTED}{n}"] = _tag_value(tag)
         if self.appendix:
             props[_APPENDIX] = self.appendix
         props[_FINGERPRINT] = self.fingerprint
@@ -148,6 +163,13 @@ class Slot:
     def text(self) -> str:
         """What the draft shows here (text deleted under tracked changes left out)."""
         return "".join(t.text or "" for run in self._runs for t in run.iter(qn("w:t")))
+
+    @property
+    def paragraph(self) -> str:
+        """The text of the paragraph it stands in (to say where a warning points)."""
+        anchor = self._runs[0] if self._runs else self._anchor
+        p = anchor if anchor.tag == qn("w:p") else next(anchor.iterancestors(qn("w:p")), None)
+        return "" if p is None else "".join(t.text or "" for t in p.iter(qn("w:t")))
 
     @property
     def revised(self) -> bool:
@@ -288,6 +310,7 @@ class Draft:
     @classmethod
     def open(cls, path: Path, *, purpose: str = "") -> Draft:
         """A draft written by this tool; anything else is an error (``purpose`` ends it)."""
+        refuse_hostile(path, purpose)
         source = Path(path).read_bytes()
         document = _open(source, path)
         props = _read_properties(document, path)
@@ -629,6 +652,22 @@ def _fingerprint(data: bytes) -> str:
     return digest.hexdigest()
 
 
+def refuse_hostile(path: Path, purpose: str = "") -> None:
+    """Every .docx the tool opens gets the workbook's zip limits before it is unpacked
+    (docs/rules.md, 用户的电脑)."""
+    from .safety import check_document
+
+    reason = check_document(path)
+    if reason:
+        raise WorkreportError(f"E121 {Path(path).name}：{reason}{purpose}。")
+
+
+def read_docx(path: Path, purpose: str = ""):
+    """Any .docx the tool reads (a Word template too), after the zip limits."""
+    refuse_hostile(path, purpose)
+    return _open(Path(path).read_bytes(), path)
+
+
 def _open(source: bytes, path: Path):
     from .safety import MAX_MEMBERS, MAX_UNPACKED
 
@@ -641,7 +680,9 @@ def _open(source: bytes, path: Path):
             )
         return Document(io.BytesIO(source))
     except _UNREADABLE as e:
-        raise WorkreportError(f"{path}：无法读取，不是有效的 Word 文档（.docx）：{e}") from e
+        raise WorkreportError(
+            f"{path}：无法读取，不是有效的 Word 文档（.docx）：{reason(e)}"
+        ) from e
 
 
 def _read_properties(document, path: Path) -> dict[str, str]:
@@ -653,7 +694,9 @@ def _read_properties(document, path: Path) -> dict[str, str]:
     try:
         root = etree.fromstring(rels[0].target_part.blob, _SAFE_PARSER)
     except etree.XMLSyntaxError as e:
-        raise WorkreportError(f"{path}：自定义属性（docProps/custom.xml）已损坏：{e}") from e
+        raise WorkreportError(
+            f"{path}：自定义属性（docProps/custom.xml）已损坏：{reason(e)}"
+        ) from e
     props = {}
     for prop in root.iter(f"{{{_CUSTOM_NS}}}property"):
         value = next(iter(prop), None)  # vt:lpwstr here; vt:i4, vt:bool … if edited in Word

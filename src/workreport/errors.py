@@ -8,6 +8,8 @@ in an :class:`InvalidData`.
 
 from __future__ import annotations
 
+import errno
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -42,6 +44,9 @@ CODES: dict[str, str] = {
     "E117": "单元格是 Excel 错误值（#N/A、#DIV/0! 等）",
     "E118": "同一份工作簿重复报送",
     "E119": "两个工作簿对应同一填报单位（原件和更正件？）",
+    "E120": "输出文件名无法使用（过长、或是系统保留的名称）",
+    "E121": "Word 文档可能是恶意构造的（压缩炸弹、含 DTD/实体声明的 XML），已拒绝",
+    "E122": "模板运行超过时间或输出上限",
     "W201": "跳过合计行",
     "W202": "忽略非台账工作表",
     "W203": "跳过本工具生成的数据底稿或问题清单",
@@ -49,6 +54,16 @@ CODES: dict[str, str] = {
     "W206": "不是台账列的列，已忽略",
     "W207": "缺少可选的台账列，按空白处理",
     "W208": "统计期间内没有任何台账行（期间写错了？）",
+    "W210": "成文日期早于统计期间的结束日",
+    "W211": "正文中有为 0 的数字（请确认表述是否恰当）",
+    "W212": "为 0 的指标，模板已省略相应表述",
+    "W213": "刷新：原稿因为 0 而省略的指标现在不为 0（请重新生成）",
+    "W214": "刷新：稿中有数字变为 0（请重新生成）",
+    "W215": "刷新：统计期间与原稿不同（随期间而变的表述请重新生成）",
+    "W216": "配置中仍是占位内容（如单位名称 xx市纪委监委）",
+    "W217": "项目中的模板来自旧版本（可用 init --update-templates 更新）",
+    "W218": "同时设置了 word_template 和 templates：按 Word 模板生成",
+    "W220": "以 ~$ 开头的文件其实是工作簿（不是锁文件），已跳过",
     # workreport check (SPEC §9): C301–C319 must be fixed before sending, C320–C330 worth a look
     "C301": "稿中还有【待补充】占位",
     "C302": "稿中还有未接受或拒绝的修订",
@@ -100,6 +115,14 @@ class Issue:
         return " / ".join(p for p in parts if p)
 
 
+def clip(text: str, limit: int = 80) -> str:
+    """A text shortened for a message: a cell or a tag may hold megabytes (docs/rules.md, 命令行)."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…（共 {len(text)} 字）"
+
+
 class WorkreportError(Exception):
     """Base of every error the user can cause and fix."""
 
@@ -141,3 +164,61 @@ class TemplateError(WorkreportError):
 
 class OutputError(WorkreportError):
     """The report could not be written without risking someone's work."""
+
+
+# Why the system refused, in the clerk's words: Python's own strerror is English.
+_ERRNO_REASONS = {
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限（操作不被允许）",
+    errno.EROFS: "所在位置只读",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EEXIST: "路径中有同名文件",
+    errno.ENOENT: "路径不存在",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.EBUSY: "文件正被其他程序占用",
+    errno.ETXTBSY: "文件正被其他程序占用",
+    errno.EIO: "读写出错（磁盘或网络故障）",
+    errno.EINVAL: "文件名无效",
+    errno.EMFILE: "同时打开的文件太多",
+    errno.ENFILE: "同时打开的文件太多",
+    errno.ENXIO: "不是普通文件（可能是管道或设备）",
+}
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def reason(error: BaseException) -> str:
+    """Why a system call or an outside library failed, in Chinese (docs/rules.md, 命令行).
+
+    The libraries' own texts (``Permission denied``, ``File is not a zip file``,
+    ``month must be in 1..12``) are English, so they are never shown as they are.
+    """
+    if isinstance(error, OSError) and error.errno is not None:
+        if getattr(error, "winerror", None) in (32, 33):  # Windows: a file open elsewhere
+            return "文件正被其他程序（如 Word、Excel、WPS）打开"
+        return _ERRNO_REASONS.get(error.errno, f"系统错误（错误号 {error.errno}）")
+    name, text = type(error).__name__, str(error)
+    if name == "TOMLDecodeError":
+        at = _TOML_AT.search(text)
+        return f"第 {at[1]} 行第 {at[2]} 列附近写法不对" if at else "写法不对"
+    if name in ("BadZipFile", "PackageNotFoundError") or "zip file" in text:
+        return "文件已损坏，或不是这种格式的文件"
+    if name in ("XMLSyntaxError", "ParseError", "ExpatError"):
+        return "其中的 XML 已损坏"
+    if isinstance(error, ValueError) and "month must be" in text:
+        return "月份应为 1 至 12"
+    if isinstance(error, ValueError) and "day is out of range" in text:
+        return "这个月没有这一天"
+    if isinstance(error, ValueError) and "year" in text:
+        return "年份超出范围"
+    if name == "TimeoutExpired":
+        return "运行超时"
+    if name == "CalledProcessError":
+        return f"程序出错退出（退出码 {error.returncode}）"
+    if isinstance(error, UnicodeError):
+        return "文字编码无法识别"
+    if isinstance(error, MemoryError):
+        return "内存不足"
+    return "格式无法识别"

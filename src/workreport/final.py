@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import Finding, check_draft
-from .errors import OutputError, UsageError
+from .errors import OutputError, UsageError, reason
 from .write import ensure_not_open, write_atomic
 
 # where LibreOffice installs itself on Windows, which puts nothing on PATH
@@ -103,6 +103,6 @@ def _pdf(docx: Path) -> tuple[Path | None, str]:
             made = Path(tmp, docx.with_suffix(".pdf").name)
             data = made.read_bytes()
         except (OSError, subprocess.SubprocessError) as e:
-            return None, f"LibreOffice 转换 PDF 失败，未生成 PDF：{e}"
+            return None, f"LibreOffice 转换 PDF 失败，未生成 PDF：{reason(e)}"
     write_atomic(target, data)
     return target, ""

@@ -10,6 +10,7 @@ from .errors import Issue
 
 
 def width(text: str) -> int:
+    """Columns a text takes on a terminal: a Chinese character takes two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -18,21 +19,115 @@ def _pad(text: str, size: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
+_NO_LINE_START = "，。、；：？！）》」』】〕…％,.;:?!)]"
+
+
+def _tokens(text: str) -> list[str]:
+    """A wide character alone, a run of other non-blank characters (a word, a path), or
+    a run of blanks: the pieces a line may break between."""
+    tokens: list[str] = []
+    kind_before = None
+    for ch in text:
+        kind = "blank" if ch.isspace() else "wide" if width(ch) == 2 else "narrow"
+        if tokens and kind == kind_before and kind != "wide":
+            tokens[-1] += ch
+        else:
+            tokens.append(ch)
+        kind_before = kind
+    return tokens
+
+
+def wrap(text: str, size: int) -> list[str]:
+    """``text`` cut into lines of at most ``size`` columns, Chinese characters counted as two.
+
+    Lines break between Chinese characters or at a blank, never before 。，、 and the like
+    (the word before them goes along); a word or path longer than a line is cut where
+    the line ends.
+    """
+    size = max(size, 2)
+    lines: list[str] = []
+    for para in str(text).split("\n"):
+        line: list[str] = []  # the tokens of the line being filled
+        used = 0
+        for token in _tokens(para):
+            w = width(token)
+            if token.isspace():
+                if line and used + w <= size:
+                    line.append(token)
+                    used += w
+                continue
+            if used + w > size and line:
+                carried: list[str] = []
+                last = line[-1]
+                if token[0] in _NO_LINE_START and len(line) > 1 and width(last) + w <= size:
+                    carried = [line.pop()]
+                lines.append("".join(line).rstrip())
+                line, used = carried, sum(width(t) for t in carried)
+            while w > size - used:  # longer than what is left of a whole line: cut it
+                head, head_w = "", 0
+                for ch in token:
+                    if head_w + width(ch) > size - used:
+                        break
+                    head, head_w = head + ch, head_w + width(ch)
+                if not head:
+                    break
+                lines.append("".join(line) + head)
+                line, used, token = [], 0, token[len(head) :]
+                w = width(token)
+            line.append(token)
+            used += w
+        lines.append("".join(line).rstrip())
+    return lines
+
+
+def _fit(sizes: list[int], floors: list[int], total: int) -> list[int]:
+    """Narrow the widest columns, one column at a time, until the table is ``total`` wide."""
+    sizes = list(sizes)
+    excess = sum(sizes) + 2 * (len(sizes) - 1) - total
+    while excess > 0:
+        c = max(range(len(sizes)), key=lambda k: sizes[k] - floors[k])
+        if sizes[c] <= floors[c]:
+            break  # every column at its narrowest: the terminal is too narrow for the table
+        sizes[c] -= 1
+        excess -= 1
+    return sizes
+
+
 def table(
-    header: Sequence[str], rows: Sequence[Sequence[str]], *, numeric: Sequence[int] = ()
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    numeric: Sequence[int] = (),
+    max_width: int | None = None,
 ) -> str:
+    """Aligned columns.  With ``max_width`` (a terminal's width), long cells wrap so that
+    every line fits; without it (a file, a pipe) every row stays on one line
+    (docs/rules.md, 命令行)."""
     cols = len(header)
-    sizes = [max([width(str(header[c]))] + [width(str(r[c])) for r in rows]) for c in range(cols)]
-    lines = ["  ".join(_pad(str(h), sizes[c]) for c, h in enumerate(header)).rstrip()]
+    header = [str(h) for h in header]
+    rows = [[str(v) for v in r] for r in rows]
+    sizes = [max([width(header[c])] + [width(r[c]) for r in rows]) for c in range(cols)]
+    if max_width is not None:
+        floors = [min(sizes[c], max(width(header[c]), 8)) for c in range(cols)]
+        sizes = _fit(sizes, floors, max_width)
+    lines = ["  ".join(_pad(h, sizes[c]) for c, h in enumerate(header)).rstrip()]
     lines.append("  ".join("─" * s for s in sizes))
     for r in rows:
-        lines.append(
-            "  ".join(_pad(str(v), sizes[c], c in numeric) for c, v in enumerate(r)).rstrip()
-        )
+        if max_width is None:
+            cells = [[v] for v in r]
+        else:
+            cells = [wrap(v, sizes[c]) if width(v) > sizes[c] else [v] for c, v in enumerate(r)]
+        for k in range(max(len(c) for c in cells) if cells else 0):
+            lines.append(
+                "  ".join(
+                    _pad(cell[k] if k < len(cell) else "", sizes[c], c in numeric)
+                    for c, cell in enumerate(cells)
+                ).rstrip()
+            )
     return "\n".join(lines)
 
 
-def issues_table(issues: Sequence[Issue]) -> str:
+def issues_table(issues: Sequence[Issue], max_width: int | None = None) -> str:
     rows = []
     for i in issues:
         column = (
@@ -50,7 +145,9 @@ def issues_table(issues: Sequence[Issue]) -> str:
                 i.suggestion,
             )
         )
-    return table(("文件", "工作表", "行", "列", "问题", "建议"), rows, numeric=(2,))
+    return table(
+        ("文件", "工作表", "行", "列", "问题", "建议"), rows, numeric=(2,), max_width=max_width
+    )
 
 
 def issues_summary(issues: Sequence[Issue], files: int, rows: int) -> str:
@@ -60,7 +157,7 @@ def issues_summary(issues: Sequence[Issue], files: int, rows: int) -> str:
     per_file: dict[str, Counter] = {}
     for i in issues:
         per_file.setdefault(i.file or "（全部）", Counter())[i.severity] += 1
-    for name, c in sorted(per_file.items()):
+    for name, c in per_file.items():  # in the order of the list above
         lines.append(f"  {name}：错误 {c['错误']}，警告 {c['警告']}")
     return "\n".join(lines)
 
@@ -76,7 +173,7 @@ def show_value(value) -> str:
     return str(value)
 
 
-def figure_changes_table(changes, before: str, after: str) -> str:
+def figure_changes_table(changes, before: str, after: str, max_width: int | None = None) -> str:
     """The figures that differ between two drafts (FigureDiff records)."""
     rows = [(f.id, f.label, f.unit, show_value(f.old), show_value(f.new)) for f in changes]
-    return table(("指标", "名称", "单位", before, after), rows, numeric=(3, 4))
+    return table(("指标", "名称", "单位", before, after), rows, numeric=(3, 4), max_width=max_width)

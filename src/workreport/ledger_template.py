@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .config import Config
-from .errors import OutputError
+from .errors import OutputError, reason
 from .ledgers import BOOL, DATE, ENUM, INT, NUMBER, TEXT, Column, SheetSpec, ledger_specs
 from .write import ensure_not_open, write_atomic
 
@@ -315,6 +315,4 @@ def save_workbook_atomic(wb: Workbook, path: Path) -> None:
     try:
         write_atomic(path, buffer.getvalue())
     except OSError as e:
-        raise OutputError(
-            f"无法写入 {path}：{e.strerror or e}（文件是否正在 Excel 中打开？）"
-        ) from e
+        raise OutputError(f"无法写入 {path}：{reason(e)}（文件是否正在 Excel 中打开？）") from e

@@ -45,9 +45,15 @@ class SourceFile:
     sheets: tuple[str, ...] = ()  # ledger keys this workbook supplies
     sheet_names: dict[str, str] = field(default_factory=dict)  # ledger key → sheet name
     letters: dict[str, dict[str, str]] = field(default_factory=dict)  # key → column → letter
+    all_sheets: tuple[str, ...] = ()  # every sheet, in the workbook's order
 
     def letter(self, key: str, column: str) -> str:
         return self.letters.get(key, {}).get(column, "")
+
+
+# 人数, 数量 and the like above this are a slip of the keyboard (1e300 would print 301
+# digits in the report), not a count: docs/rules.md, 用户的电脑
+MAX_COUNT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Column:
     choices: tuple[str, ...] = ()
     default: object = None
     minimum: float | None = None
+    maximum: float | None = None  # above it a count is a typing error, not a figure (E106)
     note: str = ""
     personal: bool = False  # never printed anywhere (docs/rules.md, 绝不允许)
     aliases: tuple[str, ...] = ()  # other headers a person means the same column by
@@ -167,6 +174,7 @@ def _ledger_specs(measures: tuple[str, ...], activities: tuple[str, ...]) -> dic
                     INT,
                     default=1,
                     minimum=1,
+                    maximum=MAX_COUNT,
                     aliases=("人次", "谈话人数"),
                     note="整数，空白视为 1",
                 ),
@@ -189,7 +197,14 @@ def _ledger_specs(measures: tuple[str, ...], activities: tuple[str, ...]) -> dic
                 ),
                 Column("文书类型", ENUM, True, LETTER_TYPES, note="从下拉列表中选择"),
                 Column("收文单位", TEXT, counted=False),
-                Column("督促整改问题数", INT, default=0, minimum=0, note="整数，空白视为 0"),
+                Column(
+                    "督促整改问题数",
+                    INT,
+                    default=0,
+                    minimum=0,
+                    maximum=MAX_COUNT,
+                    note="整数，空白视为 0",
+                ),
             ),
             "印发日期",
             "两函一书等文书，一行一份",
@@ -200,7 +215,7 @@ def _ledger_specs(measures: tuple[str, ...], activities: tuple[str, ...]) -> dic
             (
                 Column("日期", DATE, True, note="日期，如 2022-03-05", aliases=("时间",)),
                 Column("活动类型", ENUM, True, activities, note="从下拉列表中选择"),
-                Column("数量", NUMBER, True, minimum=0, note="数字，不小于 0"),
+                Column("数量", NUMBER, True, minimum=0, maximum=MAX_COUNT, note="数字，不小于 0"),
                 Column("计量单位", TEXT, note="如填写，须与活动类型的计量单位一致", counted=False),
             ),
             "日期",

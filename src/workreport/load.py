@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
-from .errors import Issue
+from .errors import Issue, reason
 from .ledgers import (
     EXTRA_COLUMNS,
     FILE,
@@ -44,7 +44,7 @@ from .ledgers import (
     normalise_header,
 )
 from .parse import empty_ledger, parse_workbook
-from .safety import MAX_COLUMNS, MAX_ROWS
+from .safety import MAX_COLUMNS, MAX_ROWS, OLE_MAGIC, ZIP_MAGIC
 
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 HEADER_SCAN_ROWS = 10  # the header is within the first 10 rows (docs/rules.md, 输入约定)
@@ -54,6 +54,8 @@ OWN_SHEETS = {"填表说明", "选项", "问题清单"}
 PARALLEL_MIN_FILES = 8
 OWN_OUTPUTS = (".底稿.xlsx", ".问题清单.xlsx")
 BLANK_TEMPLATE = "台账模板.xlsx"  # what `workreport init` writes: not a unit's ledger
+MISSING = "文件或文件夹不存在"
+NOT_A_FILE = "不是普通文件（可能是管道或设备），无法读取"
 
 
 class Progress(Protocol):
@@ -74,6 +76,9 @@ class Loaded:
     files: list[SourceFile] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     rows_read: int = 0
+    # every file found, the refused ones included: what validate and build both report
+    # as 共检查 N 个文件 (docs/rules.md, 命令行)
+    found: int = 0
 
 
 def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
@@ -91,6 +96,7 @@ def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[
             for p in sorted(given.rglob("*")):
                 rel = p.relative_to(given)
                 if any(part.startswith((".", "~$")) for part in rel.parts):
+                    issues.extend(_not_a_lock_file(p, prefix + rel.as_posix()))
                     continue
                 if not (p.is_file() and p.suffix.lower() in SUFFIXES):
                     continue
@@ -105,6 +111,7 @@ def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[
                 found.append((p, prefix + rel.as_posix()))
         elif given.is_file():
             if given.name.startswith("~$"):
+                issues.extend(_not_a_lock_file(given, given.name))
                 continue
             if given.suffix.lower() not in SUFFIXES:
                 issues.append(
@@ -116,8 +123,11 @@ def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[
                 )
                 continue
             found.append((given, given.name))
+        elif given.exists():
+            # a pipe or a device: opening it would wait for a writer that never comes
+            issues.append(Issue("E001", NOT_A_FILE, file=given.name))
         else:
-            issues.append(Issue("E001", "文件或文件夹不存在", file=str(given)))
+            issues.append(Issue("E001", MISSING, file=str(given)))
     seen: set[Path] = set()
     unique = []
     for p, name in found:
@@ -128,14 +138,42 @@ def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[
     return unique, issues
 
 
+def _not_a_lock_file(path: Path, name: str) -> list[Issue]:
+    """W220 for a skipped ``~$`` file that is a workbook: Office's lock files are a few
+    hundred bytes of user name, never a zip or OLE file (docs/rules.md, 用户的电脑)."""
+    if not path.name.startswith("~$") or path.suffix.lower() not in SUFFIXES:
+        return []
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError:
+        return []
+    if not head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        return []
+    return [
+        Issue(
+            "W220",
+            "文件名以 ~$ 开头，像是 Office 的锁文件，但内容是工作簿，未读取",
+            file=name,
+            suggestion="如需统计，请把文件改名，去掉开头的 ~$",
+        )
+    ]
+
+
 def load_paths(
     paths: Iterable[Path], config: Config, *, progress: Progress | None = None
 ) -> Loaded:
     """Read every workbook under ``paths``; never stops at the first bad file."""
+    paths = list(paths)
     workbooks, issues = find_workbooks(paths)
     specs = ledger_specs(config)
     if not workbooks and not issues:
-        issues.append(Issue("E004", "没有找到任何台账工作簿（.xlsx/.xlsm/.xls/.ods）"))
+        # where it looked, so that a wrong folder is seen at once
+        where = "、".join(str(p) for p in paths)
+        issues.append(
+            Issue("E004", f"在 {where} 中没有找到任何台账工作簿（.xlsx/.xlsm/.xls/.ods）")
+        )
+    found = len(workbooks) + sum(1 for i in issues if i.code == "E001" and i.message != MISSING)
     jobs = [(p, name, specs) for p, name in workbooks]
     if progress is not None:
         progress.start(len(jobs))
@@ -161,7 +199,7 @@ def load_paths(
             parts[key].append(frame)
             rows_read += len(frame)
     frames = {key: _concat(chunks, specs[key]) for key, chunks in parts.items()}
-    return Loaded(frames=frames, files=files, issues=issues, rows_read=rows_read)
+    return Loaded(frames=frames, files=files, issues=issues, rows_read=rows_read, found=found)
 
 
 def _tick(results, progress):
@@ -284,6 +322,7 @@ def read_workbook(
             sheets=tuple(frames),
             sheet_names={k: chosen[k] for k in frames},
             letters=letters,
+            all_sheets=tuple(sheet_names),
         )
         return source, frames, issues
     except Exception as e:  # noqa: BLE001 - an odd file is refused, and every other file still read
@@ -327,8 +366,6 @@ def _open(path: Path):
 def _unreadable(name: str, error: Exception, sheet: str = "") -> Issue:
     import python_calamine
 
-    kind = type(error).__name__
-    text = str(error).splitlines()[0][:120] if str(error) else kind
     if isinstance(error, python_calamine.PasswordError):
         return Issue(
             "E002",
@@ -339,7 +376,7 @@ def _unreadable(name: str, error: Exception, sheet: str = "") -> Issue:
         )
     return Issue(
         "E001",
-        f"文件无法读取（{kind}: {text}）",
+        f"文件无法读取（{reason(error)}）",
         file=name,
         sheet=sheet,
         suggestion="用 Excel 或 WPS 打开后另存为 .xlsx 再提交",

@@ -21,7 +21,7 @@ from difflib import get_close_matches
 import numpy as np
 import pandas as pd
 
-from .errors import Issue
+from .errors import Issue, clip
 from .ledgers import (
     BOOL,
     DATE,
@@ -73,7 +73,7 @@ def parse_date(v):
     if isinstance(v, date):
         return v
     if isinstance(v, bool):
-        return _Bad("E103", f"「{v}」不是日期")
+        return _Bad("E103", "单元格是逻辑值（是/否），不是日期")
     if isinstance(v, int | float):
         if _SERIAL_MIN <= v < _SERIAL_MAX:
             return _EXCEL_EPOCH + timedelta(days=int(v))
@@ -86,9 +86,11 @@ def parse_date(v):
         try:
             return date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
-            return _Bad("E103", f"「{s}」不是存在的日期", "请检查月份和日期")
+            return _Bad("E103", f"「{clip(s)}」不是存在的日期", "请检查月份和日期")
     return _Bad(
-        "E103", f"无法识别日期「{s}」", "日期请写成 2022-03-05、2022/3/5、2022.3.5 或 2022年3月5日"
+        "E103",
+        f"无法识别日期「{clip(s)}」",
+        "日期请写成 2022-03-05、2022/3/5、2022.3.5 或 2022年3月5日",
     )
 
 
@@ -102,12 +104,12 @@ def parse_bool(v):
         return True
     if s in _NO:
         return False
-    return _Bad("E105", f"无法识别「{_text(v)}」是「是」还是「否」", "请填写 是 或 否")
+    return _Bad("E105", f"无法识别「{clip(_text(v))}」是「是」还是「否」", "请填写 是 或 否")
 
 
-def _parse_number(v, integer: bool, minimum: float | None):
+def _parse_number(v, integer: bool, minimum: float | None, maximum: float | None = None):
     if isinstance(v, bool):
-        return _Bad("E106", f"「{v}」不是数字")
+        return _Bad("E106", "单元格是逻辑值（是/否），不是数字")
     if isinstance(v, int | float):
         x = float(v)
     else:
@@ -115,13 +117,16 @@ def _parse_number(v, integer: bool, minimum: float | None):
         try:
             x = float(s)
         except ValueError:
-            return _Bad("E106", f"「{_text(v)}」不是数字", "请只填写数字")
+            return _Bad("E106", f"「{clip(_text(v))}」不是数字", "请只填写数字")
     if x != x or x in (float("inf"), float("-inf")):
         return _Bad("E106", f"「{_text(v)}」不是数字")
     if integer and not x.is_integer():
         return _Bad("E106", f"「{_text(v)}」应为整数")
     if minimum is not None and x < minimum:
         return _Bad("E106", f"「{_text(v)}」小于 {minimum:g}", f"应不小于 {minimum:g}")
+    if maximum is not None and x > maximum:
+        shown = _text(v) if x < 1e15 else f"{x:.6g}"  # never a 301-digit message
+        return _Bad("E106", f"「{shown}」超过上限 {maximum:,.0f}", "请核对是否多输了数字")
     return int(x) if integer else x
 
 
@@ -138,7 +143,7 @@ def _parse_enum(choices: tuple[str, ...]) -> Callable:
             if near
             else "可选值：" + "、".join(choices[:12]) + ("…" if len(choices) > 12 else "")
         )
-        return _Bad("E104", f"「{s}」不是有效的取值", hint)
+        return _Bad("E104", f"「{clip(s)}」不是有效的取值", hint)
 
     return parse
 
@@ -149,9 +154,9 @@ def _parser(col: Column) -> Callable:
     if col.kind == BOOL:
         return parse_bool
     if col.kind == INT:
-        return lambda v: _parse_number(v, True, col.minimum)
+        return lambda v: _parse_number(v, True, col.minimum, col.maximum)
     if col.kind == NUMBER:
-        return lambda v: _parse_number(v, False, col.minimum)
+        return lambda v: _parse_number(v, False, col.minimum, col.maximum)
     if col.kind == ENUM:
         return _parse_enum(col.choices)
     return _text

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .errors import UsageError
+from .errors import UsageError, reason
 
 _RANGE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:\.\.|~|至)\s*(\d{4}-\d{1,2}-\d{1,2})\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
@@ -137,6 +137,19 @@ def chinese_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def parse_date_option(text: str) -> date:
+    """``--date 2022-07-05`` (also 2022/7/5, 2022年7月5日)."""
+    m = re.fullmatch(
+        r"\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?\s*", text
+    )
+    try:
+        if m:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        pass
+    raise UsageError(f"无法识别成文日期「{text}」，请写成 2022-07-05")
+
+
 def _shift_year(d: date, years: int) -> date:
     y = d.year + years
     return d.replace(year=y, day=min(d.day, calendar.monthrange(y, d.month)[1]))
@@ -199,7 +212,7 @@ def parse_period(text: str) -> Period:
             if (m := pattern.fullmatch(value.strip())) is not None:
                 return Period(*bounds(int(m[1]), m))
     except ValueError as e:
-        raise UsageError(f"统计期间「{value}」中的日期无效：{e}") from e
+        raise UsageError(f"统计期间「{value}」中的日期无效：{reason(e)}") from e
     raise UsageError(
         f"无法识别统计期间「{value}」。可用格式：2022-01-01..2022-06-30、2022、2022H1、2022Q3、"
         "2022-03、2022Q1-Q3、2022-01..2022-09、2022上半年、2022年一季度、2022年1-9月、2022年度"

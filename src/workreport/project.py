@@ -2,31 +2,74 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 from datetime import date
 from pathlib import Path
 
-from .config import CONFIG_NAME, Config
-from .errors import OutputError, UsageError
+from .config import CONFIG_NAME, PLACEHOLDER_ORGANISATION, Config
+from .errors import OutputError, UsageError, reason
+from .period import Period, find_period
 from .write import write_atomic
 
 INBOX = "收文"
 LEDGER_TEMPLATE = "台账模板.xlsx"
+TEMPLATES = "templates"
+WORD_TEMPLATE = "模板.docx"
+OLD_TEMPLATES = "旧版模板"  # where --update-templates keeps the project's copies
+# The default templates of the first release, unchanged: a project still using one says
+# 今年以来 for every period and states zeros (docs/templates.md, 旧版模板).
+FIRST_RELEASE_TEMPLATES = {
+    "ed38fcd7b1c8778ff2a9877f35a04e028cc076f280056d7c0e8695977c09bb57",
+    "3e123e1517b12fa58a66b1be5df2c23b2f54195e3e63921f6a3261f9d06ebcfc",
+    "0f3915f095c2849a049806ddd6348782e9775f025455aa739b93444352b459cb",
+    "e3745c9cf0b43c39be871e8d268b7a31e9bd1f75f42379b4233894b95552323f",
+}
+_ORGANISATION = re.compile(r"[^\s\d_\-—（）()]+?纪委监委")
 
 
-def config_text(today: date) -> str:
-    """A commented workreport.toml; the period defaults to the half-year just ended."""
-    year, half = (today.year, 1) if today.month > 6 else (today.year - 1, 2)
+def from_folder_name(name: str) -> tuple[Period | None, str | None]:
+    """The period and the organisation a project folder's name speaks of:
+    「2022上半年汇报」 → 2022H1; 「xx县纪委监委2022年一季度」 → both."""
+    m = _ORGANISATION.search(name)
+    return find_period(name), m[0] if m else None
+
+
+def config_text(period: Period | None, organisation: str | None, today: date) -> str:
+    """A commented workreport.toml; what the folder's name did not say stays a placeholder
+    that ``build`` names in a warning (or, for the period, asks for)."""
+    if period is not None:
+        period_line = f'period = "{_period_text(period)}"'
+        period_note = f"# 统计期间（{period.label}）：2022H1、2022Q3、2022、2022-01-01..2022-06-30"
+    else:
+        period_line = '# period = "2022H1"'
+        period_note = (
+            "# 统计期间：请填写后去掉行首的 #，如 2022H1、2022Q3、2022、2022-01-01..2022-06-30"
+        )
+    if organisation is not None:
+        org_line = f'organisation = "{organisation}"'
+        org_note = "# 单位名称：正文和落款使用"
+    else:
+        org_line = f'organisation = "{PLACEHOLDER_ORGANISATION}"'
+        org_note = "# 单位名称：请改为实际名称（正文和落款使用；生成时仍是占位名称会有提示）"
     return f"""\
 # workreport 项目配置。在本文件夹中运行命令时自动读取；命令行选项优先于本文件。
 # 例：workreport build {INBOX} -o 汇报.docx
 
 [report]
 title = "重点工作推进情况和下步工作打算"   # 汇报稿标题
-organisation = "xx市纪委监委"               # 单位名称：正文和落款使用
-period = "{year}H{half}"                    # 统计期间：2022H1、2022Q3、2022、2022-01-01..2022-06-30
-# date = {today.isoformat()}                # 成文日期（落款）；不写时为生成当天
-templates = "templates"                     # 各部分的模板（可直接修改文字）
+{org_note}
+{org_line}
+# 级别：默认取单位名称中“纪委监委”前的一个字（市、县、区…），模板据此写“全市”“县直部门”等
+# level = "市"
+{period_note}
+{period_line}
+# 成文日期（落款）；不写时为生成当天，也可用 --date 指定
+# date = {today.isoformat()}
+word_template = "{WORD_TEMPLATE}"               # 汇报稿的 Word 模板：在 Word 或 WPS 中修改文字
+# 用文本模板（.j2）时，删掉上一行，去掉下一行行首的 #（两者都写时按 Word 模板生成）
+# templates = "{TEMPLATES}"
 
 [style]
 # 公文字体（GB/T 9704-2012）。打开稿件的电脑上没有这些字体时，可改为已安装的字体名，
@@ -50,6 +93,81 @@ page_number_font = "宋体"
 """
 
 
+def _period_text(period: Period) -> str:
+    s, e = period.start, period.end
+    forms = {
+        (1, 12): f"{s.year}",
+        (1, 6): f"{s.year}H1",
+        (7, 12): f"{s.year}H2",
+        (1, 3): f"{s.year}Q1",
+        (4, 6): f"{s.year}Q2",
+        (7, 9): f"{s.year}Q3",
+        (10, 12): f"{s.year}Q4",
+        (1, 9): f"{s.year}Q1-Q3",
+    }
+    whole = s.day == 1 and s.year == e.year and str(period) == _whole(s.year, s.month, e.month)
+    return forms.get((s.month, e.month), str(period)) if whole else str(period)
+
+
+def _whole(year: int, m1: int, m2: int) -> str:
+    import calendar
+
+    last = calendar.monthrange(year, m2)[1]
+    return f"{year}-{m1:02d}-01..{year}-{m2:02d}-{last:02d}"
+
+
+def outdated_templates(folder: Path) -> list[Path]:
+    """The project's copies of default templates made by an older version: unchanged
+    first-release files, or edited ones that still open with a literal 今年以来."""
+    from .render.sections import SECTION_GLOB
+
+    old = []
+    for path in sorted(folder.glob(SECTION_GLOB)) if folder.is_dir() else []:
+        try:
+            data = path.read_bytes().replace(b"\r\n", b"\n")
+        except OSError:
+            continue
+        text = data.decode("utf-8-sig", errors="replace")
+        if hashlib.sha256(data).hexdigest() in FIRST_RELEASE_TEMPLATES or (
+            "今年以来" in text and "{% clause" not in text and "period." not in text
+        ):
+            old.append(path)
+    return old
+
+
+def update_templates(folder: Path, templates: Path) -> list[tuple[Path, Path | None]]:
+    """``init --update-templates``: the project's templates replaced by today's defaults,
+    each changed file first copied to 旧版模板/ (numbered when one is there already)."""
+    if not (folder / CONFIG_NAME).is_file():
+        raise UsageError(f"{folder} 不是 workreport 项目（没有 {CONFIG_NAME}），未做任何修改。")
+    own = folder / TEMPLATES
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        own.mkdir(exist_ok=True)
+        for source in sorted(templates.glob("*.j2")):
+            dest, fresh = own / source.name, source.read_bytes()
+            if dest.exists() and dest.read_bytes() == fresh:
+                continue
+            kept = None
+            if dest.exists():
+                kept = _free_name(own / OLD_TEMPLATES / source.name)
+                kept.parent.mkdir(exist_ok=True)
+                write_atomic(kept, dest.read_bytes())
+            write_atomic(dest, fresh)
+            done.append((dest, kept))
+    except OSError as e:
+        raise OutputError(f"无法更新 {own} 中的模板：{reason(e)}") from e
+    return done
+
+
+def _free_name(path: Path) -> Path:
+    n, candidate = 1, path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}.v{n}{path.suffix}")
+        n += 1
+    return candidate
+
+
 def init_project(
     folder: Path, config: Config, templates: Path, *, today: date | None = None
 ) -> list[Path]:
@@ -59,12 +177,12 @@ def init_project(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OutputError(f"无法创建文件夹 {folder}：{e.strerror or e}") from e
+        raise OutputError(f"无法创建文件夹 {folder}：{reason(e)}") from e
     target = folder / CONFIG_NAME
     if target.exists():
         raise UsageError(f"{target} 已存在：这里已经是一个 workreport 项目，未做任何修改。")
     written: list[Path] = []
-    own = folder / "templates"
+    own = folder / TEMPLATES
     try:
         (folder / INBOX).mkdir(exist_ok=True)
         written.append(folder / INBOX)
@@ -75,11 +193,19 @@ def init_project(
                 shutil.copyfile(source, dest)
                 written.append(dest)
     except OSError as e:
-        raise OutputError(f"无法在 {folder} 中写入：{e.strerror or e}") from e
+        raise OutputError(f"无法在 {folder} 中写入：{reason(e)}") from e
+    word = folder / WORD_TEMPLATE
+    if not word.exists():
+        from .render.word_template import default_word_template
+
+        write_atomic(word, default_word_template(templates, config.style))
+        written.append(word)
     ledger = folder / LEDGER_TEMPLATE
     if not ledger.exists():
         write_ledger_template(ledger, config)
         written.append(ledger)
-    write_atomic(target, config_text(today or date.today()).encode("utf-8"))
+    period, organisation = from_folder_name(folder.resolve().name)
+    text = config_text(period, organisation, today or date.today())
+    write_atomic(target, text.encode("utf-8"))
     written.append(target)
     return written

@@ -9,26 +9,32 @@ left alone and listed (docs/drafts.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from .config import Config, resolve_config
-from .draft import CellChange, Draft
-from .errors import OutputError, UsageError
+from .draft import CellChange, Draft, Stamp
+from .errors import Issue, OutputError, UsageError
 from .figures import figure_labels
 from .load import Progress
 from .period import Period, parse_period
-from .render.document import Tag
+from .render.document import FIGURE, Tag
 from .report import (
     Stats,
     appendix_table,
     audit_workbook,
+    config_notices,
+    date_notices,
     load_valid,
     require_period,
     save_with_audit,
+    signing_date,
     stamp_for,
     stats_of,
     template_context,
+    text_opening,
 )
 from .write import ensure_not_open, keep_backup
 
@@ -54,6 +60,44 @@ class RefreshResult:
     kept: list[Change] = field(default_factory=list)  # edited by hand inside the tag
     appendix: str = "updated"  # what happened to the appendix table
     cells: list[CellChange] = field(default_factory=list)  # appendix cells changed
+    # the truth of the prose (docs/templates.md, 为 0 的内容): what build must re-render
+    period_changed: tuple[Period, Period] | None = None  # (the draft's, this refresh's)
+    zeros: list[tuple[str, str]] = field(default_factory=list)  # (label, paragraph)
+    became_zero: list[tuple[str, str]] = field(default_factory=list)  # (label, paragraph)
+    no_longer_zero: list[str] = field(default_factory=list)  # labels of figures left out
+    signed: date | None = None  # the 成文日期 the draft now carries
+    notices: list = field(default_factory=list)  # the same, as W210–W217 warnings
+    written: bool = True  # False: nothing to change, the draft was left as it was
+
+    def prose_notices(self) -> list[Issue]:
+        """W213–W215: what only ``build`` can put right, and W211 zeros in the prose."""
+        build = "请用 workreport build 重新生成（可用 -o 另存新稿对照修改）"
+        notices = []
+        if self.period_changed:
+            old, new = self.period_changed
+            notices.append(
+                Issue(
+                    "W215",
+                    f"统计期间与原稿不同（{old.label} → {new.label}），已按新期间更新数字和期间用语；"
+                    f"正文中其余随期间而变的表述，{build}",
+                )
+            )
+        if self.no_longer_zero:
+            names = "、".join(self.no_longer_zero)
+            notices.append(
+                Issue("W213", f"原稿因为 0 而省略的 {names} 现在不为 0，稿中没有相应表述，{build}")
+            )
+        if self.became_zero:
+            where = "；".join(f"{label}（「{text_opening(p)}」）" for label, p in self.became_zero)
+            notices.append(Issue("W214", f"以下数字变为 0，所在的话可能不再恰当：{where}；{build}"))
+        if self.zeros:
+            where = "；".join(f"{label}（「{text_opening(p)}」）" for label, p in self.zeros)
+            notices.append(
+                Issue(
+                    "W211", f"正文中有 {len(self.zeros)} 个数字为 0，请确认这样写是否恰当：{where}"
+                )
+            )
+        return notices
 
 
 def refresh_draft(
@@ -84,11 +128,16 @@ def refresh_draft(
     for target in (path, output, audit_path(output)) if audit else (path, output):
         ensure_not_open(target)
     draft = Draft.open(path, purpose="，无法刷新")
-    if period is None and draft.stamp.period:
-        period = parse_period(draft.stamp.period)
-    config = config.with_overrides(period=period)
+    own = parse_period(draft.stamp.period) if draft.stamp.period else None
+    changed_period = (own, period) if own and period and period != own else None
+    if period is None:
+        period = own
+    # the signing date stays the draft's unless --date or [report] date says otherwise
+    kept_date = date.fromisoformat(draft.stamp.signed) if draft.stamp.signed else None
+    config = config.with_overrides(period=period, report_date=config.report_date or kept_date)
     period = require_period(config.period)
     was_edited = draft.edited
+    recorded = copy.deepcopy(draft.stamp)
 
     checked = load_valid(paths, config, progress=progress)
     stats = stats_of(checked, config, period, by_unit=True)
@@ -100,6 +149,8 @@ def refresh_draft(
     unknown: list[Tag] = []
     before = draft.stamp.written
     written: dict[Tag, list[str]] = {}  # what the draft will hold in each tag afterwards
+    zeros: list[tuple[str, str]] = []
+    became_zero: list[tuple[str, str]] = []
     for slot in draft.slots():
         tag = slot.tag
         at = len(written.setdefault(tag, []))
@@ -111,6 +162,8 @@ def refresh_draft(
             continue
         new, missing = fig.text(tag.format)
         label = labels.get(fig.id, fig.label or fig.id)
+        if _is_zero(fig, tag):
+            (zeros if old == new else became_zero).append((label, slot.paragraph))
         ours = before.get(tag, [])
         if old == new:
             written[tag].append(new)
@@ -139,16 +192,33 @@ def refresh_draft(
         have.extend(texts[len(have) :])
     appendix, cells = draft.update_appendix(appendix_table(stats))
 
-    stamp = stamp_for(stats, checked, written, draft.stamp.appendix)
+    no_longer_zero = [
+        labels.get(tag.id, tag.id)
+        for tag in draft.stamp.omitted
+        if (fig := lookup(context, tag)) is not None and not _is_zero(fig, tag)
+    ]
+    stamp = stamp_for(
+        stats,
+        checked,
+        written,
+        draft.stamp.appendix,
+        signed=signing_date(config),
+        omitted=draft.stamp.omitted,  # the prose is the template's choice until build
+    )
     stamp.others = draft.stamp.others  # properties the analyst added are kept
     # a draft with hand edits stays marked as such, so `build` never replaces it
     stamp.edited = was_edited
     draft.stamp = stamp
 
-    audit_data = audit_workbook(checked, stats, config) if audit else None
-    backup = keep_backup(output) if output.exists() else None
-    written = save_with_audit(draft, output, audit_data, backup)
-    return RefreshResult(
+    # nothing to change: the draft is not rewritten and no backup piles up (docs/drafts.md)
+    unchanged = output == path and audit_path(output).exists() == audit and _same(recorded, stamp)
+    if unchanged:
+        backup, written = None, audit_path(output) if audit else None
+    else:
+        audit_data = audit_workbook(checked, stats, config) if audit else None
+        backup = keep_backup(output) if output.exists() else None
+        written = save_with_audit(draft, output, audit_data, backup)
+    result = RefreshResult(
         output,
         stats,
         changes,
@@ -160,4 +230,32 @@ def refresh_draft(
         kept,
         appendix,
         cells,
+        changed_period,
+        zeros,
+        became_zero,
+        no_longer_zero,
+        signing_date(config),
+        written=not unchanged,
     )
+    result.notices = [
+        *config_notices(config),
+        *date_notices(result.signed, period),
+        *result.prose_notices(),
+    ]
+    return result
+
+
+def _is_zero(fig, tag: Tag) -> bool:
+    """A count of 0 stated in the prose (a year or a 同比 phrase is not one)."""
+    counted = getattr(fig, "counted", False)
+    return counted and tag.kind == FIGURE and tag.format != "yoy" and fig.value == 0
+
+
+def _same(recorded: Stamp, fresh: Stamp) -> bool:
+    """Whether a refresh would write what the draft already records (its fingerprint aside,
+    which only a write sets)."""
+
+    def plain(stamp: Stamp) -> Stamp:  # a draft never refreshed records no «edited» at all
+        return replace(stamp, fingerprint="", edited=bool(stamp.edited))
+
+    return plain(recorded) == plain(fresh)

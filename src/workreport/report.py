@@ -27,7 +27,14 @@ from .load import Loaded, Progress, load_paths
 from .period import Period
 from .render.document import ReportDocument, Table, Tag
 from .validate import Ledgers, validate
-from .write import ensure_not_open, keep_backup, write_atomic
+from .write import (
+    backup_path,
+    drop_if_same,
+    ensure_not_open,
+    keep_backup,
+    replace_together,
+    write_atomic,
+)
 
 
 @dataclass
@@ -44,7 +51,7 @@ class Validation:
     """Every problem of every workbook found (``validate``)."""
 
     issues: list[Issue]
-    files: int  # workbooks read
+    files: int  # every file found, the refused ones included
     rows: int  # ledger rows read
 
     @property
@@ -69,7 +76,7 @@ def validate_ledgers(
     """Check every workbook under ``paths``; every issue comes back, none is raised."""
     paths = [Path(p) for p in paths]
     loaded, _, issues = _check(paths, resolve_config(config, paths), progress)
-    return Validation(issues, len(loaded.files), loaded.rows_read)
+    return Validation(issues, loaded.found, loaded.rows_read)
 
 
 def _check(paths: list[Path], config: Config, progress) -> tuple[Loaded, Ledgers, list[Issue]]:
@@ -82,8 +89,7 @@ def load_valid(paths: list[Path], config: Config, *, progress: Progress | None =
     """load → validate, refusing to go on when there is any error (docs/rules.md, 命令行)."""
     loaded, ledgers, issues = _check(paths, config, progress)
     if any(i.is_error for i in issues):
-        files = {f.name for f in loaded.files} | {i.file for i in issues if i.file}
-        raise InvalidData(issues, files=len(files), rows=loaded.rows_read)
+        raise InvalidData(issues, files=loaded.found, rows=loaded.rows_read)
     return Checked(loaded, ledgers, issues)
 
 
@@ -144,6 +150,22 @@ def template_folder(config: Config) -> Path:
     return Path(str(resources.files("workreport.templates")))
 
 
+def write_word_template(output: Path, config: Config, *, force: bool = False) -> Path | None:
+    """``word-template``: the default 模板.docx (docs/templates.md, Word 模板); an existing
+    file is replaced only with ``force``, after a backup, which is returned."""
+    from .render.word_template import default_word_template
+    from .write import refuse_existing
+
+    output = Path(output)
+    if output.suffix.lower() != ".docx":
+        raise UsageError(f"Word 模板应以 .docx 结尾：{output}")
+    ensure_not_open(output)
+    backup = refuse_existing(output, force=force, what="可能是改过的模板")
+    # the packaged templates, not a project's own: this is the default 模板.docx
+    write_atomic(output, default_word_template(template_folder(Config()), config.style))
+    return backup
+
+
 def signing_date(config: Config) -> date:
     """The 成文日期: ``--date``, else ``[report] date``, else today (docs/drafts.md)."""
     return config.report_date or date.today()
@@ -173,8 +195,8 @@ def template_context(stats: Stats, config: Config) -> dict:
         level=require_level(config),
         title=config.title,
         # years are tagged like figures, so a refresh for another period updates them too
-        year=Fig("year", year, year - 1, "年份"),
-        previous_year=Fig("previous_year", year - 1, year - 2, "上一年份"),
+        year=Fig("year", year, year - 1, "年份", counted=False),
+        previous_year=Fig("previous_year", year - 1, year - 2, "上一年份", counted=False),
         period=PeriodWords(stats.period, signed),
         signed=signing_word(signed),
         period_start=stats.period.start,
@@ -225,23 +247,44 @@ def render_document(stats: Stats, config: Config) -> ReportDocument:
     """Figures → the report as plain data: the templates' text and the appendix."""
     from .render.sections import render_sections
 
-    blocks, omitted = render_sections(template_folder(config), template_context(stats, config))
+    context = template_context(stats, config)
+    title, organisation = config.title, config.organisation
+    if config.word_template is not None:
+        from .render.word_template import render_word_template
+
+        if not config.word_template.is_file():
+            raise UsageError(f"Word 模板不存在：{config.word_template}")
+        rendered = render_word_template(config.word_template, context)
+        blocks, omitted = rendered.blocks, rendered.omitted
+        title, organisation = rendered.title or title, rendered.signature or organisation
+    else:
+        blocks, omitted = render_sections(template_folder(config), context)
     return ReportDocument(
-        title=config.title,
+        title=title,
         blocks=tuple(blocks),
-        organisation=config.organisation,
+        organisation=organisation,
         date=signing_date(config),
         appendix=appendix_table(stats),
         omitted=tuple(omitted),
     )
 
 
-def stamp_for(stats: Stats, checked: Checked, written: dict[Tag, list[str]], appendix: str):
+def stamp_for(
+    stats: Stats,
+    checked: Checked,
+    written: dict[Tag, list[str]],
+    appendix: str,
+    *,
+    signed: date,
+    omitted: list[Tag],
+):
     """What a draft records about its figures and inputs (docs/drafts.md)."""
     from .draft import Stamp
 
     return Stamp(
         period=str(stats.period),
+        signed=signed.isoformat(),
+        omitted=list(omitted),
         figures=flatten(stats.values),
         inputs={f.name: f.sha256 for f in checked.loaded.files},
         written=written,
@@ -257,6 +300,81 @@ class BuildResult:
     issues: list[Issue]
     missing: list[str]
     audit: Path | None = None
+    notices: list[Issue] = field(default_factory=list)  # W210–W217: is the prose true?
+
+
+def prose_notices(
+    doc: ReportDocument, labels: dict[str, str], config: Config, period: Period
+) -> list[Issue]:
+    """What the analyst should know about the truth of a new draft's words
+    (docs/templates.md, 为 0 的内容; docs/drafts.md, 成文日期)."""
+
+    def label(tag: Tag) -> str:
+        return labels.get(tag.id, tag.id)
+
+    notices = [*config_notices(config), *date_notices(doc.date, period)]
+    zeros = doc.zeros()
+    if zeros:
+        where = "；".join(f"{label(tag)}（「{text_opening(text)}」）" for tag, text in zeros)
+        notices.append(
+            Issue("W211", f"正文中有 {len(zeros)} 个数字为 0，请确认这样写是否恰当：{where}")
+        )
+    if doc.omitted:
+        left_out = "、".join(dict.fromkeys(label(t) for t in doc.omitted))
+        notices.append(Issue("W212", f"以下指标为 0，模板已省略相应的表述：{left_out}"))
+    return notices
+
+
+def date_notices(signed: date, period: Period) -> list[Issue]:
+    if signed >= period.end:
+        return []
+    return [
+        Issue(
+            "W210",
+            f"成文日期 {signed.isoformat()} 早于统计期间的结束日 {period.end.isoformat()}；"
+            "请用 --date 或 workreport.toml 的 [report] date 写明成文日期",
+        )
+    ]
+
+
+def config_notices(config: Config) -> list[Issue]:
+    """Placeholders of a new project still in force, and templates from an older version."""
+    from .config import PLACEHOLDER_ORGANISATION
+    from .project import outdated_templates
+
+    notices = []
+    if config.organisation == PLACEHOLDER_ORGANISATION:
+        where = f"（{config.source}）" if config.source else "（没有找到 workreport.toml）"
+        notices.append(
+            Issue(
+                "W216",
+                f"单位名称仍是占位的「{PLACEHOLDER_ORGANISATION}」{where}："
+                '请在 workreport.toml 的 [report] 中写 organisation = "实际单位名称"',
+            )
+        )
+    if config.word_template is not None and config.templates is not None:
+        notices.append(
+            Issue(
+                "W218",
+                f"同时设置了 word_template 和 templates：按 Word 模板 {config.word_template.name} "
+                f"生成，文本模板文件夹 {config.templates.name} 未使用",
+            )
+        )
+    text_templates = config.templates if config.word_template is None else None
+    old = outdated_templates(text_templates) if text_templates else []
+    if old:
+        notices.append(
+            Issue(
+                "W217",
+                f"项目中的模板 {'、'.join(p.name for p in old)} 来自旧版本（统计期间写作“今年以来”，"
+                "为 0 的内容不会省略）：运行 workreport init --update-templates 更新（旧模板先备份）",
+            )
+        )
+    return notices
+
+
+def text_opening(text: str, width: int = 16) -> str:
+    return text if len(text) <= width else text[:width] + "…"
 
 
 def guard_existing(output: Path, *, force: bool, inputs: list[Path] = ()) -> Path | None:
@@ -308,34 +426,59 @@ def build_report(
     doc = render_document(stats, config)
     table = doc.appendix
     stamp = stamp_for(
-        stats, checked, doc.tagged_texts(), appendix_fingerprint(table.header, table.rows)
+        stats,
+        checked,
+        doc.tagged_texts(),
+        appendix_fingerprint(table.header, table.rows),
+        signed=doc.date,
+        omitted=list(doc.omitted),
     )
     draft = Draft.create(doc, stamp, config.style)
     audit_data = audit_workbook(checked, stats, config) if audit else None
     backup = guard_existing(output, force=force, inputs=paths)
     written = save_with_audit(draft, output, audit_data, backup)
-    return BuildResult(output, stats, backup, checked.issues, doc.placeholders(), written)
+    notices = prose_notices(doc, figure_labels(config)[0], config, period)
+    return BuildResult(output, stats, backup, checked.issues, doc.placeholders(), written, notices)
 
 
 def save_with_audit(draft, output: Path, audit_data: bytes | None, backup: Path | None):
     """Write the draft and its 数据底稿 (if any) side by side; the 底稿 of the file that was
-    backed up goes with its backup.  Returns the 底稿's path, or None."""
+    backed up goes with its backup.  Returns the 底稿's path, or None.
+
+    The two must never disagree (docs/rules.md, 用户的电脑): both are written to temporary
+    files, then renamed 底稿 first, draft second, and a failed second rename puts the old
+    底稿 back.  Without a new 底稿, one left from an earlier build is moved to its backup
+    name.  When nothing could be written, the backups made for this run are removed:
+    the originals are still in place.
+    """
     from .audit import audit_path
 
-    keep_audit_with(backup, output)
-    draft.save(output)
-    if audit_data is None:
-        return None
-    write_atomic(audit_path(output), audit_data)
-    return audit_path(output)
+    audit = audit_path(output)
+    ensure_not_open(output)
+    try:
+        if audit_data is not None:
+            steps = [(audit, audit_data, keep_audit_with(backup, output))]
+        elif audit.exists():
+            steps = [(audit, None, audit_path(backup or backup_path(output)))]
+        else:
+            steps = []
+        replace_together([*steps, (output, draft.to_bytes(), backup)])
+    except OutputError:
+        if backup is not None:
+            drop_if_same(backup, output)
+            drop_if_same(audit_path(backup), audit)
+        raise
+    return audit if audit_data is not None else None
 
 
-def keep_audit_with(backup: Path | None, draft: Path) -> None:
+def keep_audit_with(backup: Path | None, draft: Path) -> Path | None:
     """The 数据底稿 goes into the backup with its draft: 汇报.v1.docx, 汇报.v1.底稿.xlsx."""
     from .audit import audit_path
 
     if backup is not None and audit_path(draft).exists():
         write_atomic(audit_path(backup), audit_path(draft).read_bytes())
+        return audit_path(backup)
+    return None
 
 
 def audit_workbook(checked: Checked, stats: Stats, config: Config) -> bytes:

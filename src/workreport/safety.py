@@ -29,7 +29,7 @@ from typing import BinaryIO
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from .errors import Issue
+from .errors import Issue, reason
 
 MAX_UNPACKED = 200 * 1024**2  # docs/rules.md: parts unpacking to more than this are refused
 MAX_MEMBERS = 10_000
@@ -102,7 +102,7 @@ def inspect_workbook(
     except _Refused as r:
         issues = [Issue(r.code, r.message, sheet=r.sheet, suggestion=r.suggestion)]
     except OSError as e:
-        why = e.strerror or str(e)
+        why = reason(e)
         issues = [Issue("E001", f"文件无法打开：{why}", suggestion="请确认文件存在且有读取权限")]
     found = (
         None
@@ -110,6 +110,30 @@ def inspect_workbook(
         else frozenset(formulas)
     )
     return [replace(i, file=path.name) for i in issues], found
+
+
+def check_document(path: Path, *, max_unpacked: int | None = None) -> str:
+    """Why a Word document (a draft, a Word template) must not be unpacked, or "".
+
+    The workbook's zip limits, before python-docx unpacks anything: a document.xml that
+    inflates to 1 GiB would otherwise be read whole into memory (docs/rules.md, 用户的电脑).
+    A file that is no zip at all is left to python-docx, which says so.
+    """
+    try:
+        with Path(path).open("rb") as f:
+            if not f.read(4).startswith(ZIP_MAGIC):
+                return ""
+            _, infos = _zip_index(f)
+            _check_sizes(infos, MAX_UNPACKED if max_unpacked is None else max_unpacked)
+            for info in infos:
+                if info.filename.lower().endswith((".xml", ".rels")):
+                    _scan_member(f, info, cells=False)
+    except _Refused as r:
+        # damaged, not hostile: python-docx's own error says the file cannot be read
+        return "" if r.code == "E001" else r.message
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
+        return ""  # damaged: python-docx's own error says the file cannot be read
+    return ""
 
 
 def _check(path: Path, max_unpacked: int, formulas: set[str]) -> list[Issue]:
@@ -338,7 +362,8 @@ class _Ole:
 # --- zip (OOXML and ODS) ---------------------------------------------------------
 
 
-def _check_zip(f: BinaryIO, suffix: str, max_unpacked: int, formulas: set[str]) -> list[Issue]:
+def _zip_index(f: BinaryIO) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """The zip's members, once its index is known to be of a sane size."""
     entries, directory_size = _zip_directory(f)
     if entries > MAX_MEMBERS:
         raise _too_many(entries)
@@ -353,6 +378,11 @@ def _check_zip(f: BinaryIO, suffix: str, max_unpacked: int, formulas: set[str]) 
         raise _damaged("压缩结构损坏") from e
     if len(infos) > MAX_MEMBERS:
         raise _too_many(len(infos))
+    return zf, infos
+
+
+def _check_zip(f: BinaryIO, suffix: str, max_unpacked: int, formulas: set[str]) -> list[Issue]:
+    zf, infos = _zip_index(f)
     _check_sizes(infos, max_unpacked)
     if any(i.flag_bits & 0x1 for i in infos):
         raise _Refused("E002", "文件已加密（压缩包设置了密码）", "请另存一份未加密的副本后再提交")

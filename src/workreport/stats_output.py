@@ -11,6 +11,9 @@ from .format import show_value, table
 from .render.sections import format_number
 from .report import Stats
 
+TABLE_HEADER = ("标识", "指标", "单位", "数值", "上年同期", "同比")
+LISTING_HEADER = ("标识", "名称", "单位", "口径")
+
 
 def _rows(stats: Stats, config: Config):
     """(id, label, unit, value, previous) for every figure, grouped ones spread."""
@@ -21,7 +24,7 @@ def _rows(stats: Stats, config: Config):
         yield fid, labels.get(fid, fid), units.get(fid, ""), value, previous.get(fid)
 
 
-def stats_table(stats: Stats, config: Config) -> str:
+def stats_table(stats: Stats, config: Config, max_width: int | None = None) -> str:
     if stats.by_unit:
         units = list(stats.by_unit)
         per_unit = {u: flatten(v) for u, v in stats.by_unit.items()}
@@ -49,10 +52,10 @@ def stats_table(stats: Stats, config: Config) -> str:
             )
             for fid, label, unit, value, prev in _rows(stats, config)
         ]
-        header = ("标识", "指标", "单位", "数值", "上年同期", "同比")
+        header = TABLE_HEADER
         numeric = (3, 4)
     title = f"统计期间：{stats.period.start} 至 {stats.period.end}（“—”表示缺少数据）"
-    return title + "\n" + table(header, rows, numeric=tuple(numeric))
+    return title + "\n" + table(header, rows, numeric=tuple(numeric), max_width=max_width)
 
 
 def stats_csv(stats: Stats, config: Config) -> str:
@@ -62,7 +65,9 @@ def stats_csv(stats: Stats, config: Config) -> str:
     writer = csv.writer(out, lineterminator="\n")
     units = list(stats.by_unit)
     per_unit = {u: flatten(v) for u, v in stats.by_unit.items()}
-    writer.writerow(["id", "label", "unit", "value", "previous", "yoy", *units])
+    # the id stays Latin (templates name figures by it); the rest read as the table's
+    # headers do (docs/rules.md, 命令行)
+    writer.writerow(["id", *TABLE_HEADER[1:], *units])
     for fid, label, unit, value, prev in _rows(stats, config):
         writer.writerow(
             [
@@ -81,7 +86,7 @@ def stats_csv(stats: Stats, config: Config) -> str:
     return out.getvalue()
 
 
-def figures_listing(config: Config, fmt: str = "table") -> str:
+def figures_listing(config: Config, fmt: str = "table", max_width: int | None = None) -> str:
     rows = figure_ids(config)
     if fmt == "json":
         import json
@@ -93,6 +98,6 @@ def figures_listing(config: Config, fmt: str = "table") -> str:
         )
     if fmt == "csv":
         out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerows([("id", "label", "unit", "basis"), *rows])
+        csv.writer(out, lineterminator="\n").writerows([("id", *LISTING_HEADER[1:]), *rows])
         return out.getvalue()
-    return table(("标识", "名称", "单位", "口径"), rows)
+    return table(LISTING_HEADER, rows, max_width=max_width)

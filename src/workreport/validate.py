@@ -58,18 +58,36 @@ def validate(loaded: Loaded, config: Config) -> tuple[Ledgers, list[Issue]]:
         present[key] = set(frame[UNIT].unique()) | {
             f.unit for f in loaded.files if key in f.sheets and f.name not in with_rows
         }
-    # read like the workbooks: file by file, sheet by sheet, row by row
-    issues = sorted(
-        loaded.issues + _check_resubmissions(loaded.files) + check.issues,
+    found = loaded.issues + _check_resubmissions(loaded.files) + check.issues
+    issues = in_reading_order(found, loaded.files)
+    return Ledgers(frames=typed, present=present, specs=specs, files=loaded.files), issues
+
+
+def in_reading_order(issues: list[Issue], files: list[SourceFile]) -> list[Issue]:
+    """Issues as a person reads the workbooks (docs/rules.md, 命令行): files by path, then
+    sheets in each workbook's own order (not by name), then rows, then columns."""
+    rank: dict[str, dict[str, int]] = {f.name: {} for f in files}
+    for f in files:
+        for sheet in f.all_sheets:
+            rank[f.name].setdefault(sheet, len(rank[f.name]))
+    for i in issues:  # a refused workbook: its sheets in the order the reader met them
+        if i.sheet:
+            rank.setdefault(i.file, {}).setdefault(i.sheet, len(rank[i.file]))
+    return sorted(
+        issues,
         key=lambda i: (
-            i.file,
-            i.sheet,
+            tuple(i.file.split("/")),
+            rank[i.file][i.sheet] if i.sheet else -1,
             -1 if i.row is None else i.row,
             len(i.column_letter),
             i.column_letter,
         ),
     )
-    return Ledgers(frames=typed, present=present, specs=specs, files=loaded.files), issues
+
+
+def _day(value: np.datetime64) -> str:
+    """A date as the clerk writes it, 2022-03-01, never with a time of day (docs/rules.md, 命令行)."""
+    return str(np.datetime64(value, "D"))
 
 
 def _check_clues(clues: pd.DataFrame, check: Checker) -> None:
@@ -106,7 +124,7 @@ def _check_clues(clues: pd.DataFrame, check: Checker) -> None:
     for i in np.flatnonzero(closed < filed):
         check.add(
             "E108",
-            f"结案日期 {closed[i]} 早于立案日期 {filed[i]}",
+            f"结案日期 {_day(closed[i])} 早于立案日期 {_day(filed[i])}",
             clues,
             i,
             "结案日期",
@@ -116,7 +134,7 @@ def _check_clues(clues: pd.DataFrame, check: Checker) -> None:
     for i in np.flatnonzero(filed < received):
         check.add(
             "E108",
-            f"立案日期 {filed[i]} 早于受理日期 {received[i]}",
+            f"立案日期 {_day(filed[i])} 早于受理日期 {_day(received[i])}",
             clues,
             i,
             "立案日期",

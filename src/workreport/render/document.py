@@ -42,6 +42,9 @@ class Span:
     tag: Tag | None = None  # set when this text shows a figure
     missing: bool = False  # a 【待补充：…】 placeholder: highlighted in Word
     zero: bool = False  # a figure whose value is 0
+    # character formatting the analyst gave this text in a Word template: a w:rPr's XML,
+    # laid over the report's fonts (docs/templates.md, Word 模板)
+    rpr: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ handed to a :class:`Marks` object while the document is built: the draft
 
 from __future__ import annotations
 
+import copy
 import io
 import math
 import re
@@ -82,10 +83,7 @@ class Marks(Protocol):
 
 def build_document(doc: ReportDocument, style: StyleConfig, marks: Marks | None = None):
     """The report as a python-docx Document: page, styles, text, closing, appendix."""
-    document = Document()
-    _clean_template(document, style)
-    _add_styles(document, style, table_pt=_table_pt(doc.appendix))
-    _set_up_page(document, style)
+    document = styled_document(style, table_pt=_table_pt(doc.appendix))
     writer = _Writer(document.element.body, style, marks)
     writer.paragraph(TITLE, writer.runs((Span(doc.title),), style.title_font))
     writer.paragraph(None)  # 公文 leave one blank line under the title
@@ -95,6 +93,15 @@ def build_document(doc: ReportDocument, style: StyleConfig, marks: Marks | None 
     if doc.appendix is not None:
         writer.appendix(doc.appendix)
     _set_properties(document, doc)
+    return document
+
+
+def styled_document(style: StyleConfig, table_pt: float = 12):
+    """An empty document with the report's page, styles and page numbers."""
+    document = Document()
+    _clean_template(document, style)
+    _add_styles(document, style, table_pt=table_pt)
+    _set_up_page(document, style)
     return document
 
 
@@ -138,7 +145,10 @@ class _Writer:
     def runs(self, spans, east_asia: str, bold: bool = False) -> list:
         out = []
         for span in spans:
-            run = _run(span.text, self._rpr(east_asia, bold=bold, highlight=span.missing))
+            rpr = self._rpr(east_asia, bold=bold, highlight=span.missing)
+            if span.rpr:
+                rpr = overlay(rpr, etree.fromstring(span.rpr))
+            run = _run(span.text, rpr)
             if span.tag is not None and self.marks is not None:
                 run = self.marks.figure(run, span.tag)
             out.append(run)
@@ -249,6 +259,67 @@ class _Writer:
         return rpr
 
 
+# The children of w:rPr in the order the schema wants them (ECMA-376 §17.3.2.28).
+RPR_ORDER = [
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+]
+
+
+def overlay(rpr, given):
+    """``rpr`` with the properties of ``given`` laid over it: a font the analyst gave a
+    phrase replaces the report's in the slots it names (docs/templates.md, Word 模板)."""
+    for child in given:
+        old = rpr.find(child.tag)
+        if child.tag == qn("w:rFonts") and old is not None:
+            for name, value in child.attrib.items():
+                old.set(name, value)
+            continue
+        if old is not None:
+            rpr.remove(old)
+        rpr.append(copy.deepcopy(child))
+    order = {qn(f"w:{name}"): i for i, name in enumerate(RPR_ORDER)}
+    rpr[:] = sorted(rpr, key=lambda el: order.get(el.tag, len(order)))
+    return rpr
+
+
 # --- styles and page -----------------------------------------------------------------
 
 
@@ -347,7 +418,33 @@ def _tight() -> dict:
     return {"spacing": _single(), "ind": _indent()}
 
 
-def _add_style(styles, style_id, name, east_asia, latin, size=BODY_PT, bold=False, **ppr) -> None:
+def word_template_styles(document, style: StyleConfig) -> dict[str, str]:
+    """The styles a Word template is written in (docs/templates.md, Word 模板): Word's
+    built-in Title, heading 1 and heading 2 (标题, 标题 1, 标题 2 in Chinese Word) in the
+    report's voice, and 落款 and 使用说明.  Returns the style id of each kind."""
+    styles = document.styles.element
+    ids = {"title": "Title", "heading1": "Heading1", "heading2": "Heading2"}
+    for el in list(styles.iterchildren(qn("w:style"))):
+        if el.get(qn("w:styleId")) in {*ids.values(), *(f"{v}Char" for v in ids.values())}:
+            styles.remove(el)
+    s, latin = style, style.latin_font
+    add = partial(_add_style, styles, custom=False)
+    add("Title", "Title", s.title_font, latin, TITLE_PT, ind=_indent(), jc="center")
+    add("Heading1", "heading 1", s.heading1_font, latin, keep_next=True, outline=0)
+    add("Heading2", "heading 2", s.heading2_font, latin, keep_next=True, outline=1)
+    _add_style(styles, "WrSignature", "落款", s.body_font, latin, ind=_indent(), jc="right")
+    _add_style(styles, "WrNote", "使用说明", s.body_font, latin, 12, **_tight())
+    note = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='WrNote']")
+    # grey and shaded, so the instructions read as not part of the report
+    note.find(qn("w:rPr")).insert(1, _el("w:color", val="595959"))
+    shading = _el("w:shd", val="clear", color="auto", fill="EDEDED")
+    note.find(f"{qn('w:pPr')}/{qn('w:spacing')}").addprevious(shading)
+    return {**ids, "signature": "WrSignature", "note": "WrNote"}
+
+
+def _add_style(
+    styles, style_id, name, east_asia, latin, size=BODY_PT, bold=False, custom=True, **ppr
+) -> None:
     """A paragraph style based on Normal, with its fonts in both slots."""
     rpr = _el("w:rPr", _fonts(east_asia, latin))
     if bold:
@@ -365,8 +462,8 @@ def _add_style(styles, style_id, name, east_asia, latin, size=BODY_PT, bold=Fals
             _ppr(None, **ppr),
             rpr,
             type="paragraph",
-            customStyle=1,
             styleId=style_id,
+            **({"customStyle": 1} if custom else {}),
         )
     )
 

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
 from jinja2 import (
+    BaseLoader,
     FileSystemLoader,
     StrictUndefined,
     TemplateSyntaxError,
@@ -47,18 +48,33 @@ from .document import (
     Span,
     Tag,
 )
+from .limits import BoundedEnvironment, LimitExceeded
 
 # A printed figure travels through Jinja's output as OPEN kind SEP id SEP format SEP
 # state SEP text CLOSE, in private-use characters no template text contains; the
-# state is v (a value), z (a value of 0) or m (missing: a 【待补充】 placeholder).
+# state is v (a value), z (a value of 0), m (missing: a 【待补充】 placeholder) or n
+# (not a count: a year, a period word, the date).
 OPEN, SEP, CLOSE = "\ue000", "\ue001", "\ue002"
 _MARK = re.compile(
-    f"{OPEN}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([vzm]){SEP}([^{CLOSE}]*){CLOSE}"
+    f"{OPEN}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([vzmn]){SEP}([^{CLOSE}]*){CLOSE}"
 )
 # {% clause %} and {% item "一是" %} leave these around their text (see resolve_zeros)
 CLAUSE_OPEN, CLAUSE_CLOSE, ITEM_OPEN, ITEM_CLOSE = "\ue003", "\ue004", "\ue005", "\ue006"
 _DROPPED, _NUMBER = "\ue007", "\ue008"
 SECTION_GLOB = "*.j2"
+# A Word template's character formatting travels as one character of plane 15 (private
+# use) before the text it applies to: format number k is chr(FORMAT_BASE + k), 0 for none
+# (render/word_template.py; docs/templates.md, Word 模板).
+FORMAT_BASE = 0xF0000
+_FORMAT = re.compile("[\U000f0000-\U000ffffd]")
+
+
+def format_mark(k: int) -> str:
+    return chr(FORMAT_BASE + k)
+
+
+def without_formats(text: str) -> str:
+    return _FORMAT.sub("", text)
 
 
 def placeholder(label: str) -> str:
@@ -104,10 +120,12 @@ FORMATS = {
 class Fig:
     """A figure as a template sees it: prints as its number, tagged with its id."""
 
-    __slots__ = ("id", "value", "previous", "label")
+    __slots__ = ("id", "value", "previous", "label", "counted")
 
-    def __init__(self, id: str, value, previous=None, label: str = ""):
+    def __init__(self, id: str, value, previous=None, label: str = "", counted: bool = True):
         self.id, self.value, self.previous, self.label = id, value, previous, label
+        # a count states work done; a year does not, and never makes a clause "all zero"
+        self.counted = counted
 
     @property
     def missing(self) -> bool:
@@ -129,7 +147,8 @@ class Fig:
         text, missing = self.text(fmt)
         # a 同比 phrase of an unchanged figure is no zero achievement: only counts are
         zero = not missing and fmt != "yoy" and self.value == 0
-        return _marker(self.tag(fmt), "m" if missing else "z" if zero else "v", text)
+        state = "n" if not self.counted else "m" if missing else "z" if zero else "v"
+        return _marker(self.tag(fmt), state, text)
 
     def __str__(self) -> str:
         return self.tagged()
@@ -214,7 +233,7 @@ class Word:
         return self.value, False
 
     def tagged(self, fmt: str = VALUE) -> str:
-        return _marker(self.tag(), "v", self.value)
+        return _marker(self.tag(), "n", self.value)
 
     def __str__(self) -> str:
         return self.tagged()
@@ -273,6 +292,7 @@ def combine(left: Fig, sign: str, right: Fig) -> Fig:
         apply(left.value, right.value),
         apply(left.previous, right.previous),
         f"{left.label}{sign}{right.label}",
+        counted=left.counted and right.counted,
     )
 
 
@@ -377,10 +397,13 @@ class ZeroExtension(Extension):
         return f"{ITEM_OPEN}{style}{SEP}{caller()}{ITEM_CLOSE}"
 
 
-def make_environment(folder: Path) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+def make_environment(folder: Path, loader: BaseLoader | None = None) -> SandboxedEnvironment:
+    """The sandbox every template runs in: the .j2 files of ``folder``, or what ``loader``
+    gives (a Word template, render/word_template.py)."""
+    # bounded: a template may not run past 10 s or 5 MB of text (docs/rules.md, 用户的电脑)
+    env = BoundedEnvironment(
         # utf-8-sig: a template saved by Notepad starts with a BOM that is not text
-        loader=FileSystemLoader(str(folder), encoding="utf-8-sig"),
+        loader=loader or FileSystemLoader(str(folder), encoding="utf-8-sig"),
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -455,6 +478,7 @@ def _parse_marks(text: str, at: int, closing: str) -> tuple[list, int]:
             )
             out.append([ch, style, children])
             start = at
+            continue
         elif ch == closing:
             out.append(text[start:at])
             return out, at + 1
@@ -469,14 +493,26 @@ def _parse_marks(text: str, at: int, closing: str) -> tuple[list, int]:
     return out, at
 
 
-def _figures(tree: list) -> list[re.Match]:
+def _figures(tree: list, nested: bool = True) -> list[re.Match]:
+    """The counts in ``tree`` (not years or words), with those of nested parts or not."""
     found = []
     for part in tree:
         if isinstance(part, list):
-            found.extend(_figures(part[2]))
+            if nested:
+                found.extend(_figures(part[2]))
         elif part.startswith(OPEN):
-            found.append(_MARK.fullmatch(part))
+            m = _MARK.fullmatch(part)
+            if m[4] != "n":
+                found.append(m)
     return found
+
+
+def _all_zero(children: list) -> bool:
+    """A part goes when its own counts are all 0 («明确0方面8项» goes whole); one with no
+    count of its own goes when every count of the parts inside it is 0."""
+    own = _figures(children, nested=False)
+    counts = own or _figures(children)
+    return bool(counts) and all(m[4] == "z" for m in counts)
 
 
 def _render_kept(tree: list, omitted: list[Tag]) -> str:
@@ -486,9 +522,8 @@ def _render_kept(tree: list, omitted: list[Tag]) -> str:
             out.append(part)
             continue
         kind, style, children = part
-        figures = _figures(children)
-        if figures and all(m[4] == "z" for m in figures):
-            omitted.extend(Tag(m[2], m[3], m[1]) for m in figures)
+        if _all_zero(children):
+            omitted.extend(Tag(m[2], m[3], m[1]) for m in _figures(children) if m[4] == "z")
             out.append(_DROPPED)
             continue
         number = f"{_NUMBER}{style}{SEP}" if kind == ITEM_OPEN else ""
@@ -498,17 +533,26 @@ def _render_kept(tree: list, omitted: list[Tag]) -> str:
 
 def _tidy(line: str) -> str:
     """Take out each left-out part with one separator beside it: the one after it, else
-    the one before it; a part alone between two full stops takes the second."""
+    the one before it; a part alone between two full stops takes the second.  Format
+    marks of a Word template are not text: they are looked past and kept."""
     while (at := line.find(_DROPPED)) >= 0:
         before, after = line[:at], line[at + 1 :]
-        if after[:1] in tuple(_SEPARATORS):
-            after = after[1:]
-        elif before[-1:] in tuple(_SEPARATORS):
-            before = before[:-1]
-        elif after[:1] == "。" and (not before.strip() or before[-1] in "。：:"):
-            after = after[1:]
+        seen_before, seen_after = without_formats(before), without_formats(after)
+        if seen_after[:1] in tuple(_SEPARATORS):
+            after = _drop_visible(after, 0)
+        elif seen_before[-1:] in tuple(_SEPARATORS):
+            before = _drop_visible(before, -1)
+        elif seen_after[:1] == "。" and (not seen_before.strip() or seen_before[-1] in "。：:"):
+            after = _drop_visible(after, 0)
         line = before + after
     return line
+
+
+def _drop_visible(text: str, which: int) -> str:
+    """``text`` without its first (0) or last (-1) character that is not a format mark."""
+    places = [i for i, ch in enumerate(text) if not _FORMAT.match(ch)]
+    at = places[which]
+    return text[:at] + text[at + 1 :]
 
 
 _NUMBERED = re.compile(f"{_NUMBER}([^{SEP}]*){SEP}")
@@ -541,9 +585,14 @@ def _number_items(lines: list[str]) -> str:
 
 def render_one(env: SandboxedEnvironment, folder: Path, name: str, context: dict) -> str:
     try:
-        return env.get_template(name).render(context)
+        template = env.get_template(name)
+        if isinstance(env, BoundedEnvironment):
+            env.start()
+        return template.render(context)
+    except LimitExceeded as e:
+        raise TemplateError(name, _template_line(e, folder / name), str(e)) from e
     except TemplateSyntaxError as e:
-        raise TemplateError(name, e.lineno, f"语法错误：{e.message}") from e
+        raise TemplateError(name, e.lineno, f"语法错误：{_syntax(e.message or '')}") from e
     except UnicodeDecodeError as e:
         raise TemplateError(
             name, None, "模板不是 UTF-8 编码，请用记事本“另存为”UTF-8 后再试"
@@ -578,7 +627,40 @@ def _explain(error: BaseException) -> str:
         return (
             f"「{m[2]}」不存在（指标名或分类名写错了吗？用 workreport stats --list 查看全部指标）"
         )
-    return message
+    if isinstance(error, ZeroDivisionError):
+        return "除数为 0（用 if 先判断分母不为 0）"
+    # Jinja's and Python's own texts are English (docs/rules.md, 命令行): the kind is enough
+    return f"计算出错（{type(error).__name__}），请检查这一行的写法"
+
+
+# Jinja's syntax messages, in the analyst's words (docs/templates.md); the rest: see the line
+_SYNTAX = (
+    (
+        re.compile(r"Unexpected end of template", re.I),
+        "模板在这里意外结束（缺少 {{% endif %}} 或 {{% endfor %}}？）",
+    ),
+    (re.compile(r"Encountered unknown tag '(.+?)'"), "不认识的标记「{0}」"),
+    (re.compile(r"expected token '(.+?)', got '(.+?)'"), "这里应为「{0}」，却是「{1}」"),
+    (re.compile(r"unexpected char '(.+?)'"), "多余或写错的字符「{0}」"),
+    (re.compile(r"unexpected '(.+?)'"), "多余或写错的「{0}」"),
+)
+
+
+_TOKEN_NAMES = {
+    "end of print statement": "}}",
+    "end of statement block": "%}",
+    "end of template": "模板结尾",
+    "name": "名称",
+    "integer": "整数",
+    "string": "文字",
+}
+
+
+def _syntax(message: str) -> str:
+    for pattern, text in _SYNTAX:
+        if m := pattern.search(message):
+            return text.format(*(_TOKEN_NAMES.get(g, g) for g in m.groups()))
+    return "写法不对，请对照 docs/templates.md 检查这一行"
 
 
 _HEADING1 = re.compile(r"^[一二三四五六七八九十]+、")
@@ -590,37 +672,48 @@ _LEAD_MAX = 40
 
 def parse_blocks(text: str) -> list[Block]:
     """One paragraph per non-empty line; 一、/（一）/1. set the heading style (docs/templates.md, 一行一段)."""
-    blocks = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        plain = _MARK.sub(lambda m: m[5], line)
-        if _HEADING1.match(plain):
-            blocks.append(Block(HEADING1, to_spans(line)))
-            continue
-        kind = HEADING2 if _HEADING2.match(plain) else HEADING3 if _HEADING3.match(plain) else None
-        cut = line.find(_LEAD_END)
-        if kind and 0 < cut <= _LEAD_MAX and OPEN not in line[: cut + 1]:
-            lead, rest = line[: cut + 1], line[cut + 1 :]
-            blocks.append(Block(BODY, to_spans(rest), lead=to_spans(lead), lead_kind=kind))
-        else:
-            blocks.append(Block(BODY, to_spans(line)))
-    return blocks
+    return [b for b in map(block_of, text.splitlines()) if b is not None]
 
 
-def to_spans(line: str) -> tuple[Span, ...]:
+def block_of(raw: str, formats: Sequence[str | None] = ()) -> Block | None:
+    """A rendered line as a paragraph, or None when it is blank; ``formats`` are the
+    character formats its format marks stand for (a Word template's)."""
+    line = raw.strip()
+    plain = without_formats(_MARK.sub(lambda m: m[5], line))
+    if not plain.strip():
+        return None
+    spans = partial(to_spans, formats=formats)
+    if _HEADING1.match(plain.lstrip()):
+        return Block(HEADING1, spans(line))
+    plain = plain.lstrip()
+    kind = HEADING2 if _HEADING2.match(plain) else HEADING3 if _HEADING3.match(plain) else None
+    cut = line.find(_LEAD_END)
+    lead = line[: cut + 1]
+    if kind and 0 < len(without_formats(lead)) - 1 <= _LEAD_MAX and OPEN not in lead:
+        return Block(BODY, spans(line[cut + 1 :]), lead=spans(lead), lead_kind=kind)
+    return Block(BODY, spans(line))
+
+
+def to_spans(line: str, formats: Sequence[str | None] = ()) -> tuple[Span, ...]:
     spans: list[Span] = []
-    pos = 0
-    for m in _MARK.finditer(line):
+    pos, rpr = 0, None
+    for m in _PIECE.finditer(line):
         if m.start() > pos:
-            spans.append(Span(line[pos : m.start()]))
-        state = m[4]
-        spans.append(Span(m[5], tag=Tag(m[2], m[3], m[1]), missing=state == "m", zero=state == "z"))
+            spans.append(Span(line[pos : m.start()], rpr=rpr))
         pos = m.end()
+        if m[0][0] != OPEN:  # a Word template's format mark
+            rpr = formats[ord(m[0]) - FORMAT_BASE] if formats else None
+            continue
+        state = m[5]
+        spans.append(
+            Span(m[6], tag=Tag(m[3], m[4], m[2]), missing=state == "m", zero=state == "z", rpr=rpr)
+        )
     if pos < len(line):
-        spans.append(Span(line[pos:]))
+        spans.append(Span(line[pos:], rpr=rpr))
     return tuple(spans)
+
+
+_PIECE = re.compile(f"({_MARK.pattern})|{_FORMAT.pattern}")
 
 
 def lookup(context: dict, tag: Tag) -> Fig | Word | None:

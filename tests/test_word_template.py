@@ -1,0 +1,337 @@
+"""Templates the analyst edits in Word (docs/templates.md, Word 模板).
+
+The default 模板.docx is written by the tool; what Word or WPS leave in it after an
+analyst's edits (runs split inside a placeholder, proofing marks, a bookmark, a bold
+phrase, a new paragraph) is done with python-docx, and LibreOffice re-saves it for
+real.  Every template is built into a draft and the draft read back.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from conftest import SAMPLE, paragraphs, run, text_of
+from test_drafts import append_activity
+from test_office_suites import resave_in_libreoffice
+from workreport import safety
+from workreport.draft import Draft
+from workreport.render.word_template import DEFAULT_NAME
+
+OPENING = "按照总结会要求，现将{{ organisation }}近期重点工作推进情况和下步工作打算汇报如下。"
+PROGRESS = "查办问题线索{{ clues }}件"
+
+
+@pytest.fixture(scope="module")
+def sample_j2(tmp_path_factory) -> Path:
+    """The sample report from the default .j2 templates."""
+    out = tmp_path_factory.mktemp("j2") / "汇报.docx"
+    assert run("build", SAMPLE, "-o", out).exit_code == 0
+    return out
+
+
+@pytest.fixture
+def template(tmp_path) -> Path:
+    path = tmp_path / DEFAULT_NAME
+    result = run("word-template", "-o", path)
+    assert result.exit_code == 0, result.output
+    assert f"已生成 {path}" in result.output
+    return path
+
+
+def build(template: Path, out: Path, data: Path = SAMPLE):
+    return run("build", data, "-o", out, "--word-template", template)
+
+
+def body(path: Path) -> list[str]:
+    """The draft's paragraphs from the title to the 成文日期 (the appendix left out)."""
+    texts = paragraphs(path)
+    return texts[: texts.index("附表")]
+
+
+def find(document, start: str):
+    return next(p for p in document.paragraphs if p.text.startswith(start))
+
+
+def split_runs(paragraph, at: str, pieces: list[str]) -> None:
+    """Rewrite the run holding ``at`` as Word leaves typed text: several runs with
+    different formatting, a proofing mark and a bookmark between them."""
+    run_ = next(r for r in paragraph.runs if at in r.text)
+    before, after = run_.text.split(at, 1)
+    run_.text = before
+    anchor = run_._r
+    for i, piece in enumerate([*pieces, after]):
+        new = OxmlElement("w:r")
+        if i == 1:
+            rpr = OxmlElement("w:rPr")
+            lang = OxmlElement("w:lang")
+            lang.set(qn("w:eastAsia"), "zh-CN")
+            rpr.append(lang)
+            new.append(rpr)
+        t = OxmlElement("w:t")
+        t.text = piece
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        new.append(t)
+        extras = []
+        if i == 0:
+            proof = OxmlElement("w:proofErr")
+            proof.set(qn("w:type"), "spellStart")
+            mark = OxmlElement("w:bookmarkStart")
+            mark.set(qn("w:id"), "90")
+            mark.set(qn("w:name"), "_GoBack")
+            extras = [proof, mark]
+        anchor.addnext(new)
+        for extra in reversed(extras):
+            new.addnext(extra)
+        anchor = extras[-1] if extras else new
+
+
+# --- the default template -------------------------------------------------------------
+
+
+def test_the_default_word_template_builds_the_text_of_the_default_templates(
+    template, sample_j2, tmp_path
+):
+    out = tmp_path / "汇报.docx"
+    result = build(template, out)
+    assert result.exit_code == 0, result.output
+    assert paragraphs(out) == paragraphs(sample_j2)
+    ours = [p.style.name for p in docx.Document(str(out)).paragraphs]
+    assert ours == [p.style.name for p in docx.Document(str(sample_j2)).paragraphs]
+    assert Draft.open(out).shown() == Draft.open(sample_j2).shown()  # the same figure tags
+
+
+def test_the_default_word_template_is_laid_out_like_the_report(template):
+    document = docx.Document(str(template))
+    styles = {p.style.name for p in document.paragraphs}
+    assert {"Title", "Heading 1", "Normal", "落款", "使用说明"} <= styles
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.top_margin.mm)) == (210, 37)
+    title = next(p for p in document.paragraphs if p.style.name == "Title")
+    assert title.text == "{{ title }}"
+    heading = next(p for p in document.paragraphs if p.style.name == "Heading 1")
+    assert heading.text == "一、重点工作推进情况"
+    assert any(p.text == OPENING for p in document.paragraphs)  # placeholders as typed text
+
+
+def test_the_instructions_are_left_out_of_the_draft(template, tmp_path):
+    out = tmp_path / "汇报.docx"
+    assert build(template, out).exit_code == 0
+    assert "使用说明" not in text_of(out) and "{{" not in text_of(out)
+
+
+def test_the_template_refuses_to_overwrite_without_force(template):
+    result = run("word-template", "-o", template)
+    assert result.exit_code == 1
+    assert "已存在，未覆盖（可能是改过的模板）" in result.output
+    assert run("word-template", "-o", template, "--force").exit_code == 0
+    assert template.with_name("模板.v1.docx").is_file()
+
+
+# --- a template edited the way Word and WPS leave it ----------------------------------
+
+
+def test_a_placeholder_split_across_runs_a_bold_phrase_and_a_new_paragraph(template, tmp_path):
+    document = docx.Document(str(template))
+    progress = find(document, "{{ organisation }}立足职责定位")
+    # Word splits {{ clues }} where the analyst retyped it: runs, a proofing mark, a bookmark
+    split_runs(progress, "{{ clues }}", ["{{ cl", "ue", "s }}"])
+    bold = progress.runs[-1]
+    bold.text = bold.text.replace("推动“关键少数”", "")
+    opening = find(document, "按照总结会要求")
+    phrase = opening.add_run("特别是专项整治工作")
+    phrase.bold = True
+    phrase.font.underline = True
+    opening.add_run("成效明显。")
+    opening.insert_paragraph_before("新增的一段：本期走访{{ activities.走访单位 }}个单位。")
+    document.save(str(template))
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    text = text_of(out)
+    assert "查办问题线索86件" in text
+    assert "新增的一段：本期走访55个单位。" in text
+    assert "汇报如下。特别是专项整治工作成效明显。" in text
+    draft = docx.Document(str(out))
+    runs = [r for p in draft.paragraphs for r in p.runs if r.text == "特别是专项整治工作"]
+    assert len(runs) == 1 and runs[0].bold and runs[0].underline
+    plain = next(r for p in draft.paragraphs for r in p.runs if r.text == "成效明显。")
+    assert not plain.bold
+    shown = Draft.open(out).shown()
+    assert [tag.id for tag in shown if tag.id == "clues"] == ["clues"]
+    assert len(shown[next(t for t in shown if t.id == "activities.走访单位")]) == 2
+
+
+def test_a_draft_from_a_word_template_refreshes(template, tmp_path):
+    data = tmp_path / "收文"
+    shutil.copytree(SAMPLE, data)
+    out = tmp_path / "汇报.docx"
+    assert build(template, out, data).exit_code == 0
+    append_activity(data / "城关镇纪委.xlsx", "走访单位", 5)
+
+    result = run("refresh", out, data)
+
+    assert result.exit_code == 0, result.output
+    assert "深入走访乡镇、市直部门60个" in text_of(out)
+
+
+def test_a_misspelt_placeholder_names_the_paragraph(template, tmp_path):
+    document = docx.Document(str(template))
+    paragraph = find(document, "按照总结会要求")
+    number = next(i for i, p in enumerate(document.paragraphs, 1) if p._p is paragraph._p)
+    split_runs(paragraph, "{{ organisation }}", ["{{ organ", "isaton", " }}"])
+    document.save(str(template))
+
+    result = build(template, tmp_path / "汇报.docx")
+
+    assert result.exit_code == 1
+    assert result.output == (
+        f"错误：模板错误：模板.docx 第{number}段（「按照总结会要求，现将{{{{ org…」）："
+        "未定义的名称「organisaton」（指标名写错了吗？用 workreport stats --list 查看全部指标）\n"
+    )
+
+
+def test_an_unknown_figure_group_member_names_the_paragraph(template, tmp_path):
+    document = docx.Document(str(template))
+    paragraph = find(document, "{{ organisation }}立足职责定位")
+    number = next(i for i, p in enumerate(document.paragraphs, 1) if p._p is paragraph._p)
+    paragraph.runs[0].text = paragraph.runs[0].text.replace("{{ clues }}", "{{ activities.走访 }}")
+    document.save(str(template))
+
+    result = build(template, tmp_path / "汇报.docx")
+
+    assert result.exit_code == 1
+    assert f"模板.docx 第{number}段（「{{{{ organisation …」）：「走访」不存在" in result.output
+
+
+def _if_pair(template: Path, condition: str) -> None:
+    document = docx.Document(str(template))
+    first = find(document, "（二）派驻监督优势未完全显现")
+    first.insert_paragraph_before(f"{{% if {condition} %}}")
+    third = find(document, "（三）干部业务能力还需提升")
+    third.insert_paragraph_before("（二）这一段只在条件成立时保留。")
+    third.insert_paragraph_before("{% endif %}")
+    document.save(str(template))
+
+
+@pytest.mark.parametrize("condition, kept", [("clues > 1000", False), ("clues > 0", True)])
+def test_an_if_paragraph_pair_keeps_or_removes_the_paragraphs_between(
+    template, tmp_path, condition, kept
+):
+    _if_pair(template, condition)
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    text = body(out)
+    assert not any("{%" in p for p in text)
+    assert "（一）监督工作的精准度有待提高" in "\n".join(text)
+    assert ("（二）这一段只在条件成立时保留。" in text) is kept
+    assert any(p.startswith("（二）派驻监督优势未完全显现") for p in text) is kept
+    assert any(p.startswith("（三）干部业务能力还需提升") for p in text)
+    assert "" not in text[2:-3]  # no empty paragraph left where the pair was
+
+
+def test_the_zero_construct_works_inline_in_a_word_template(template, tmp_path):
+    document = docx.Document(str(template))
+    paragraph = find(document, "按照总结会要求")
+    paragraph.add_run("{% clause %}另有被约谈人员{{ talks.约谈 }}人{% endclause %}，")
+    bold = paragraph.add_run("{% clause %}处分{{ clues - clues }}人{% endclause %}")
+    bold.bold = True
+    paragraph.add_run("。")
+    document.save(str(template))
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    line = next(p for p in paragraphs(out) if p.startswith("按照总结会要求"))
+    assert line.endswith("汇报如下。另有被约谈人员5人。")
+    assert "W212" in result.output
+
+
+def test_a_table_in_the_template_is_an_error_naming_where(template, tmp_path):
+    document = docx.Document(str(template))
+    paragraph = find(document, "按照总结会要求")
+    table = document.add_table(rows=1, cols=1)
+    paragraph._p.addnext(table._tbl)
+    document.save(str(template))
+
+    result = build(template, tmp_path / "汇报.docx")
+
+    assert result.exit_code == 1
+    assert "之后有一个表格：Word 模板中不能放表格" in result.output
+    assert "（「按照总结会要求，现将{{ org…」）" in result.output
+
+
+def test_a_hostile_template_is_refused_before_it_is_unpacked(tmp_path, monkeypatch):
+    from test_machine import bomb_docx
+
+    monkeypatch.setattr(safety, "MAX_UNPACKED", 1024**2)
+    bomb = bomb_docx(tmp_path / DEFAULT_NAME, inflates_to=2 * 1024**2)
+
+    result = build(bomb, tmp_path / "汇报.docx")
+
+    assert result.exit_code == 1
+    assert "E121 模板.docx：文件解压后共 2 MB，超过上限 1 MB，可能是压缩炸弹" in result.output
+
+
+def test_a_template_resaved_in_libreoffice_builds_the_same_draft(template, sample_j2, tmp_path):
+    document = docx.Document(str(template))
+    phrase = find(document, "按照总结会要求").add_run("特此报告。")
+    phrase.bold = True
+    document.save(str(template))
+    resave_in_libreoffice(template, tmp_path)
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    expected = [p + "特此报告。" if p.startswith("按照") else p for p in paragraphs(sample_j2)]
+    assert paragraphs(out) == expected
+    assert Draft.open(out).shown() == Draft.open(sample_j2).shown()
+    bold = [r.text for p in docx.Document(str(out)).paragraphs for r in p.runs if r.bold]
+    assert bold == [
+        "特此报告。"
+    ]  # LibreOffice's own run properties are not taken for the analyst's
+
+
+# --- configuration ------------------------------------------------------------------
+
+
+def test_word_template_wins_over_templates_with_a_note(template, tmp_path):
+    data = tmp_path / "收文"
+    shutil.copytree(SAMPLE, data)
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "01.j2").write_text("只有这一句。\n", encoding="utf-8")
+    config = data / "workreport.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + f'templates = "../templates"\nword_template = "../{template.name}"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "汇报.docx"
+
+    result = run("build", data, "-o", out)
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "W218 警告：同时设置了 word_template 和 templates：按 Word 模板 模板.docx 生成，"
+        "文本模板文件夹 templates 未使用" in result.output
+    )
+    assert "只有这一句。" not in text_of(out) and "查办问题线索86件" in text_of(out)
+
+
+def test_a_missing_word_template_is_a_usage_error(tmp_path):
+    result = build(tmp_path / "没有.docx", tmp_path / "汇报.docx")
+    assert result.exit_code == 2
+    assert "Word 模板不存在" in result.output
