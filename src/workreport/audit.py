@@ -9,7 +9,7 @@ persons counted by 党纪政务处分 are told apart by a neutral number.
 
 from __future__ import annotations
 
-import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +20,18 @@ from .figures import FIGURES, SHARES_ID, Figure, figure_ids, flatten
 from .ledgers import FILE, ROW, SHEET, UNIT, ledger_specs
 from .period import Period
 from .validate import Ledgers
+from .xlsxwrite import (
+    AUTO,
+    BOLD,
+    DATETIME,
+    EXCEL_MAX_ROWS,
+    NUMBER,
+    TEXT,
+    Column,
+    Table,
+    workbook_bytes,
+)
+from .xlsxwrite import BANNER as BANNER_STYLE
 
 BANNER = "内部资料 注意保密"
 PERSON_KEY = "人员序号"
@@ -29,59 +41,77 @@ def audit_path(draft: Path) -> Path:
     return draft.with_name(f"{draft.stem}.底稿.xlsx")
 
 
-def figure_rows(figure: Figure, frame: pd.DataFrame, period: Period, config: Config) -> pd.Series:
-    """For each counted row, the figure id it counts toward (``id.category`` when grouped)."""
+def figure_rows(
+    figure: Figure, frame: pd.DataFrame, period: Period, config: Config, within=None
+):
+    """(positions of the rows counted, the figure id each counts toward: ``id.category``
+    when grouped); ``within`` limits them to the units that report the figure's column."""
     mask = figure.rows(frame, period, config)
-    selected = frame.loc[mask]
+    at = np.flatnonzero(mask if within is None else mask & within)
     if not figure.grouped:
-        return pd.Series(figure.id, index=selected.index)
-    cats = selected[figure.by].where(selected[figure.by].notna(), figure.blank)
-    return figure.id + "." + cats.astype(str)
+        return at, np.full(len(at), figure.id, dtype=object)
+    cats = frame[figure.by].to_numpy(dtype=object, na_value=None)[at]
+    cats[pd.isna(cats)] = figure.blank
+    return at, (figure.id + "." + cats.astype(str)).astype(object)
+
+
+@dataclass
+class LedgerTable:
+    """The counted rows of one ledger, as typed columns (header → (kind, values))."""
+
+    name: str
+    columns: dict[str, tuple[str, object]]
+
+    @property
+    def rows(self) -> int:
+        return len(next(iter(self.columns.values()))[1]) if self.columns else 0
 
 
 def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config):
-    """(summary rows, {ledger name: DataFrame of counted rows}) — pure, for tests too."""
+    """(summary rows, {ledger name: LedgerTable of counted rows}) — pure, for tests too."""
     specs = ledger_specs(config)
     flat = flatten(values)
     counts: dict[str, int] = {}
-    sheets: dict[str, pd.DataFrame] = {}
+    sheets: dict[str, LedgerTable] = {}
     for key, spec in specs.items():
         frame = ledgers.frames[key]
         if not ledgers.present.get(key):
             continue
-        hits: dict[int, list[str]] = {}
+        # 计入指标 of each row, built a figure at a time (in registry order)
+        hits = np.full(len(frame), "", dtype=object)
         for figure in (f for f in FIGURES if f.sheet == key):
             # a bulletin figure counts only the units that report its column (docs/figures.md)
-            counted = frame if figure.column is None else ledgers.counted(key, figure.column)
-            ids = figure_rows(figure, counted, period, config)
-            for idx, fid in ids.items():
-                hits.setdefault(idx, []).append(fid)
-            for fid, n in ids.value_counts().items():
-                counts[fid] = int(n)
+            reporting = None
+            if figure.column is not None:
+                units = ledgers.reporting(key, figure.column)
+                reporting = frame[UNIT].isin(units).to_numpy()
+            at, ids = figure_rows(figure, frame, period, config, reporting)
+            before = hits[at]
+            hits[at] = np.where(before == "", before, before + "，") + ids
+            for fid, n in zip(*np.unique(ids.astype(str), return_counts=True), strict=True):
+                counts[str(fid)] = int(n)
             if not figure.grouped:
                 counts.setdefault(figure.id, 0)
-        if not hits:
-            sheets[spec.name] = pd.DataFrame(columns=["文件", "工作表", "行号", "计入指标"])
-            continue
-        rows = frame.loc[sorted(hits)]
-        table = pd.DataFrame(
-            {
-                "填报单位": rows[UNIT].to_numpy(),
-                "文件": rows[FILE].to_numpy(),
-                "工作表": rows[SHEET].to_numpy(),
-                "行号": rows[ROW].to_numpy(),
-                "计入指标": ["，".join(hits[i]) for i in rows.index],
-            }
-        )
+        counted = np.flatnonzero(hits != "")  # in the ledger's own order
+        rows = frame.iloc[counted]
+        columns: dict[str, tuple[str, object]] = {
+            "填报单位": (TEXT, rows[UNIT].to_numpy(dtype=object)),
+            "文件": (TEXT, rows[FILE].to_numpy(dtype=object)),
+            "工作表": (TEXT, rows[SHEET].to_numpy(dtype=object)),
+            "行号": (NUMBER, rows[ROW].to_numpy(dtype=float)),
+            "计入指标": (TEXT, hits[counted]),
+        }
         for col in spec.columns:
-            if col.personal:
-                continue
-            table[col.name] = [_show(v) for v in rows[col.name].to_numpy()]
+            if not col.personal:  # names never leave the ledgers (docs/rules.md, 绝不允许)
+                columns[col.name] = _typed(rows[col.name])
         if key == "measures":
             # tell persons apart without their names (docs/rules.md, 绝不允许)
-            persons = [f"{c}\x1f{n}" for c, n in zip(rows["线索编号"], rows["姓名"], strict=True)]
-            table[PERSON_KEY] = ["P" + str(n + 1) for n in pd.factorize(pd.Series(persons))[0]]
-        sheets[spec.name] = table
+            clue, name = (
+                rows[c].astype(object).fillna("").astype(str) for c in ("线索编号", "姓名")
+            )
+            codes = pd.factorize(clue + "\x1f" + name)[0]
+            columns[PERSON_KEY] = (TEXT, np.char.add("P", (codes + 1).astype(str)).astype(object))
+        sheets[spec.name] = LedgerTable(spec.name, columns)
     summary = []
     for fid, value in flat.items():
         if fid.startswith(SHARES_ID):
@@ -92,65 +122,64 @@ def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config)
     return summary, sheets
 
 
+def _typed(column: pd.Series) -> tuple[str, object]:
+    """A ledger column as the 底稿 shows it: dates as Excel dates, yes/no as 是/否."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return DATETIME, column.to_numpy().astype("datetime64[D]")
+    if pd.api.types.is_bool_dtype(column):
+        return TEXT, np.where(column.to_numpy(dtype=bool), "是", "否").astype(object)
+    if pd.api.types.is_numeric_dtype(column):
+        return NUMBER, column.to_numpy(dtype=float, na_value=np.nan)
+    if pd.api.types.is_string_dtype(column) and pd.api.types.infer_dtype(column) in (
+        "string",
+        "empty",
+    ):
+        return TEXT, column.to_numpy(dtype=object, na_value=None)
+    return AUTO, [_show(v) for v in column.to_numpy(dtype=object)]
+
+
 def _show(v):
-    if v is None or (isinstance(v, float) and np.isnan(v)):
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
         return None
-    if isinstance(v, np.datetime64):
-        return None if np.isnat(v) else str(v.astype("datetime64[D]"))
     if isinstance(v, np.bool_ | bool):
         return "是" if v else "否"
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
     return v
 
 
-def audit_bytes(ledgers: Ledgers, values: dict, period: Period, config: Config) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
+def audit_bytes(
+    ledgers: Ledgers, values: dict, period: Period, config: Config, *, max_rows=EXCEL_MAX_ROWS
+) -> bytes:
+    """The 数据底稿 as an .xlsx file; ``max_rows`` (rows a sheet) is there for tests."""
     described = {fid: (label, unit, basis) for fid, label, unit, basis in figure_ids(config)}
     summary, sheets = audit_tables(ledgers, values, period, config)
 
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
-    red = Font(bold=True, color="C00000")
+    def titles(title: str) -> list[tuple[str, int]]:
+        return [
+            (BANNER, BANNER_STYLE),
+            (f"{title}（统计期间 {period.start} 至 {period.end}）", BOLD),
+        ]
 
-    def text_cell(ws, value, font=None):
-        cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # input text stays text, '=…' never a formula: docs/rules.md
-        if font is not None:
-            cell.font = font
-        return cell
-
-    def banner(ws, title: str):
-        ws.append([text_cell(ws, BANNER, red)])
-        ws.append([text_cell(ws, f"{title}（统计期间 {period.start} 至 {period.end}）", bold)])
-
-    ws = wb.create_sheet("指标汇总")
-    banner(ws, "指标汇总")
-    ws.append(
-        [text_cell(ws, h, bold) for h in ("标识", "指标", "单位", "口径", "数值", "来源行数")]
-    )
-    for fid, value, n in summary:
-        label, unit, basis = described.get(fid, (fid, "", ""))
-        ws.append(
-            [
-                text_cell(ws, fid),
-                text_cell(ws, label),
-                text_cell(ws, unit),
-                text_cell(ws, basis),
-                text_cell(ws, "缺少数据" if value is None else value),
-                text_cell(ws, n),
-            ]
+    described_rows = [(fid, *described.get(fid, (fid, "", "")), v, n) for fid, v, n in summary]
+    header = ("标识", "指标", "单位", "口径")
+    tables = [
+        Table(
+            "指标汇总",
+            titles("指标汇总"),
+            [Column(h, [r[j] for r in described_rows]) for j, h in enumerate(header)]
+            + [
+                Column(
+                    "数值", ["缺少数据" if r[4] is None else r[4] for r in described_rows], AUTO
+                ),
+                Column("来源行数", [r[5] for r in described_rows], AUTO),
+            ],
         )
+    ]
     for name, table in sheets.items():
-        ws = wb.create_sheet(name)
-        banner(ws, f"{name}：计入指标的行")
-        ws.append([text_cell(ws, h, bold) for h in table.columns])
-        for row in table.itertuples(index=False):
-            ws.append([text_cell(ws, _show(v)) for v in row])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        tables.append(
+            Table(
+                name,
+                titles(f"{name}：计入指标的行"),
+                [Column(h, v, kind) for h, (kind, v) in table.columns.items()],
+            )
+        )
+    return workbook_bytes(tables, max_rows=max_rows)

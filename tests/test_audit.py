@@ -1,0 +1,142 @@
+"""The 数据底稿 (SPEC §5a, docs/rules.md 数据底稿): every counted row, laid out for Excel/WPS."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import numpy as np
+import openpyxl
+import pytest
+
+from conftest import H1_2022, SAMPLE
+from workreport.audit import audit_bytes, audit_tables
+from workreport.config import load_config
+from workreport.figures import compute_figures
+from workreport.load import load_paths
+from workreport.validate import validate
+from workreport.xlsxwrite import AUTO, DATETIME, NUMBER, Column, Table, workbook_bytes
+
+
+@pytest.fixture(scope="module")
+def sample():
+    config = load_config(None)
+    ledgers, issues = validate(load_paths([SAMPLE], config), config)
+    assert not [i for i in issues if i.is_error]
+    return ledgers, compute_figures(ledgers, H1_2022, config), config
+
+
+def read(data: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def expected_rows(table) -> list[tuple]:
+    """The rows a ledger table should show, cell by cell, as openpyxl reads them back."""
+
+    def cell(kind, v):
+        if kind == DATETIME:
+            return None if np.isnat(v) else datetime.fromisoformat(str(v))
+        if kind == NUMBER:
+            return None if np.isnan(v) else (int(v) if float(v).is_integer() else float(v))
+        return v
+
+    columns = [[cell(kind, v) for v in values] for kind, values in table.columns.values()]
+    return list(zip(*columns, strict=True))
+
+
+def test_every_counted_row_is_written_cell_for_cell(sample):
+    ledgers, values, config = sample
+    summary, tables = audit_tables(ledgers, values, H1_2022, config)
+    book = read(audit_bytes(ledgers, values, H1_2022, config))
+    assert book.sheetnames == ["指标汇总", *tables]
+    for name, table in tables.items():
+        ws = book[name]
+        rows = list(ws.iter_rows(values_only=True))
+        assert rows[0][0] == "内部资料 注意保密"
+        assert rows[1][0] == f"{name}：计入指标的行（统计期间 2022-01-01 至 2022-06-30）"
+        assert rows[2] == tuple(table.columns)
+        assert rows[3:] == expected_rows(table)
+        assert table.rows > 0
+    figures = list(book["指标汇总"].iter_rows(min_row=4, values_only=True))
+    assert [(r[0], r[4], r[5]) for r in figures] == [
+        (fid, "缺少数据" if v is None else v, n) for fid, v, n in summary
+    ]
+
+
+def test_the_layout_is_for_reading_in_excel(sample):
+    ledgers, values, config = sample
+    book = read(audit_bytes(ledgers, values, H1_2022, config))
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A4"  # banner, title and header stay in view
+        assert ws.auto_filter.ref == f"A3:{ws.cell(3, ws.max_column).column_letter}{ws.max_row}"
+        assert ws["A1"].font.b and ws["A1"].font.color.rgb == "FFC00000"
+        assert all(c.font.b for c in ws[3])
+        for c in ws[3]:  # every column at least as wide as its header (CJK counts two)
+            width = ws.column_dimensions[c.column_letter].width
+            assert width >= 2 * len(c.value), (ws.title, c.value)
+    ws = book["问题线索"]
+    header = [c.value for c in ws[3]]
+    received = ws.cell(4, header.index("受理日期") + 1)
+    assert isinstance(received.value, datetime) and received.number_format == "yyyy-mm-dd"
+    assert ws.column_dimensions["E"].width <= 60  # 计入指标 can be long: capped
+
+
+def test_a_list_longer_than_a_sheet_goes_on_on_further_sheets(sample):
+    ledgers, values, config = sample
+    whole = read(audit_bytes(ledgers, values, H1_2022, config))
+    split = read(audit_bytes(ledgers, values, H1_2022, config, max_rows=10))
+    clues = [list(r) for r in whole["问题线索"].iter_rows(min_row=4, values_only=True)]
+    assert len(clues) > 14  # at least three sheets of 7 data rows
+    parts = [n for n in split.sheetnames if n.startswith("问题线索")]
+    assert parts[:3] == ["问题线索", "问题线索（续）", "问题线索（续2）"]
+    assert len(parts) == -(-len(clues) // 7)
+    continued = []
+    for name in parts:
+        ws = split[name]
+        assert ws.max_row <= 10
+        rows = list(ws.iter_rows(values_only=True))
+        assert rows[0][0] == "内部资料 注意保密" and rows[2] == tuple(
+            whole["问题线索"][3][i].value for i in range(len(rows[2]))
+        )
+        assert ws.freeze_panes == "A4" and ws.auto_filter.ref.startswith("A3:")
+        continued += [list(r) for r in rows[3:]]
+    assert continued == clues
+
+
+def test_text_from_the_ledgers_stays_text(book, config):
+    book(
+        "城关镇纪委",
+        {"文书": [["纪1号", date(2022, 3, 1), "廉洁提醒函", "=1+1", 1]]},
+    )
+    wb = openpyxl.load_workbook(book.folder / "城关镇纪委.xlsx")
+    wb["文书"]["D2"].data_type = "s"  # the department typed the text "=1+1"
+    wb.save(book.folder / "城关镇纪委.xlsx")
+    ledgers, issues = validate(load_paths([book.folder], config), config)
+    values = compute_figures(ledgers, H1_2022, config)
+    ws = read(audit_bytes(ledgers, values, H1_2022, config))["文书"]
+    header = [c.value for c in ws[3]]
+    cell = ws.cell(4, header.index("收文单位") + 1)
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def test_any_text_survives_the_round_trip():
+    texts = ["=SUM(A1:A2)", " 前后有空格 ", "a\x01b", "_x0041_", "<&>\"'", "换\n行", ""]
+    data = workbook_bytes(
+        [
+            Table(
+                "表",
+                [("标题", 0)],
+                [
+                    Column("文字", texts),
+                    Column("混合", [1, 2.5, None, "是", True, 0, -3.25], AUTO),
+                    Column("数", [1.0, np.nan, 3.5, 1e20, 0.0, -2.0, 7.0], NUMBER),
+                ],
+            )
+        ]
+    )
+    rows = list(read(data)["表"].iter_rows(min_row=2, values_only=True))
+    # openpyxl shows the escape Excel decodes for a character XML cannot hold
+    shown = [t.replace("\x01", "_x0001_") for t in texts]
+    assert [r[0] for r in rows] == ["文字", *shown]
+    assert [r[1] for r in rows[1:]] == [1, 2.5, None, "是", "是", 0, -3.25]
+    assert [r[2] for r in rows[1:]] == [1, None, 3.5, 1e20, 0, -2, 7]
