@@ -495,3 +495,17 @@ def test_placeholders_and_outdated_templates_are_named_and_updated(tmp_path):
         tmp_path / "y.docx",
     )
     assert "W217" not in result.output
+
+
+def test_a_clause_that_spans_two_paragraphs_is_a_template_error(tmp_path):
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "01.j2").write_text(
+        "甲{% clause %}走访{{ activities.走访单位 }}个\n乙{% endclause %}。\n", encoding="utf-8"
+    )
+    config = tmp_path / "workreport.toml"
+    config.write_text(f'[report]\nperiod = "2022H1"\ntemplates = "{folder.name}"\n', "utf-8")
+    result = run("build", SAMPLE, "--config", config, "-o", tmp_path / "x.docx")
+    assert result.exit_code == 1
+    assert "模板错误：01.j2" in result.output and "须写在同一段" in result.output
+    assert "\ue004" not in result.output

@@ -448,7 +448,10 @@ def render_sections(
     blocks: list[Block] = []
     omitted: list[Tag] = []
     for name in names:
-        text, dropped = resolve_zeros(render_one(env, folder, name, context), unknown)
+        try:
+            text, dropped = resolve_zeros(render_one(env, folder, name, context), unknown)
+        except ValueError as e:
+            raise TemplateError(name, None, str(e)) from e
         blocks.extend(parse_blocks(text))
         omitted.extend(dropped)
     return blocks, omitted
@@ -467,6 +470,15 @@ def resolve_zeros(text: str, unknown: list[Tag] | None = None) -> tuple[str, lis
     omitted: list[Tag] = []
     lines = []
     for line in text.split("\n"):
+        opened = sum(line.count(m) for m in (CLAUSE_OPEN, ITEM_OPEN, KNOWN_OPEN))
+        if opened != line.count(CLAUSE_CLOSE) + line.count(ITEM_CLOSE):
+            # a paragraph is the unit that is kept or left out: a part cannot span two
+            plain = _MARK.sub(lambda m: m[5], line)
+            words = "".join(ch for ch in plain if ch >= " " and not "\ue000" <= ch <= "\uf8ff")
+            raise ValueError(
+                f"「{words[:16]}…」所在段落中的 {{% clause %}}、{{% item %}} 或 {{% known %}} "
+                "没有在同一段内结束：开始和结束标记须写在同一段（同一行）中"
+            )
         tree, _ = _parse_marks(line, 0, "")
         lines.append(_tidy(_render_kept(tree, omitted, unknown if unknown is not None else [])))
     return _number_items(lines), list(dict.fromkeys(omitted))

@@ -297,7 +297,10 @@ def render_word_template(path: Path, context: dict) -> Rendered:
             line = _PARAGRAPH.sub("", line)
         numbers.append(number)
         lines.append(line)
-    resolved, omitted = resolve_zeros("\n".join(lines))
+    try:
+        resolved, omitted = resolve_zeros("\n".join(lines))
+    except ValueError as e:
+        raise TemplateError(path.name, None, str(e)) from e
     return _assemble(path, paragraphs, numbers, resolved.split("\n"), formats, omitted)
 
 
