@@ -41,9 +41,7 @@ def audit_path(draft: Path) -> Path:
     return draft.with_name(f"{draft.stem}.底稿.xlsx")
 
 
-def figure_rows(
-    figure: Figure, frame: pd.DataFrame, period: Period, config: Config, within=None
-):
+def figure_rows(figure: Figure, frame: pd.DataFrame, period: Period, config: Config, within=None):
     """(positions of the rows counted, the figure id each counts toward: ``id.category``
     when grouped); ``within`` limits them to the units that report the figure's column."""
     mask = figure.rows(frame, period, config)
