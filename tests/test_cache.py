@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -213,3 +214,47 @@ def test_a_damaged_entry_is_parsed_again(tmp_path):
 def test_init_ignores_the_cache_in_git(tmp_path):
     assert run("init", tmp_path / "项目").exit_code == 0
     assert (tmp_path / "项目" / ".gitignore").read_text() == f"{CACHE_FOLDER}/\n"
+
+
+STORAGE = (
+    "import sys; {block}from workreport.cli import cli; "
+    "sys.argv = ['workreport', 'stats', {folder!r}, '--format', 'json', '--no-cache'];"
+    "cli(standalone_mode=False)"
+)
+
+
+def _stats_with(folder: Path, *, block_pyarrow: bool) -> str:
+    import subprocess
+    import sys
+
+    block = "sys.modules['pyarrow'] = None;" if block_pyarrow else ""
+    # blocked before pandas is imported: pandas then finds no pyarrow
+    code = STORAGE.format(block=block, folder=str(folder))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    return done.stdout
+
+
+def test_the_same_figures_with_and_without_pyarrow(tmp_path):
+    """pandas' string storage is pinned (load.py), so pyarrow changes nothing."""
+    import importlib.util
+
+    folder = sample(tmp_path)
+    without = _stats_with(folder, block_pyarrow=True)
+    assert json.loads(without)["period"]
+    if importlib.util.find_spec("pyarrow") is None:
+        pytest.skip("pyarrow is not installed here: only the half without it ran")
+    assert _stats_with(folder, block_pyarrow=False) == without
+
+
+def test_text_columns_are_stored_as_python_objects(tmp_path):
+    import pandas as pd
+
+    from workreport.load import load_paths
+
+    loaded = load_paths([sample(tmp_path)], load_config(None))
+    assert pd.get_option("mode.string_storage") == "python"
+    for frame in loaded.frames.values():
+        for dtype in frame.dtypes:
+            assert getattr(dtype, "storage", "python") == "python"

@@ -47,6 +47,11 @@ from .ledgers import (
 from .parse import empty_ledger, parse_workbook
 from .safety import MAX_COLUMNS, MAX_ROWS, OLE_MAGIC, ZIP_MAGIC
 
+# pandas 3 stores text columns in pyarrow when it is installed and in Python objects
+# otherwise: pinned to Python objects, so that the figures, the cache and the time do
+# not depend on whether pyarrow happens to be installed (benchmarks/README.md, pyarrow)
+pd.set_option("mode.string_storage", "python")
+
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 HEADER_SCAN_ROWS = 10  # the header is within the first 10 rows (docs/rules.md, 输入约定)
 TOTAL_WORDS = {"合计", "总计", "小计"}
