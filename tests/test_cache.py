@@ -22,7 +22,7 @@ NAMES = ("张某甲", "李某乙", "王某丙")
 
 
 def sample(tmp_path: Path) -> Path:
-    return shutil.copytree(SAMPLE, tmp_path / "样例")
+    return shutil.copytree(SAMPLE, tmp_path / "样例", ignore=shutil.ignore_patterns(CACHE_FOLDER))
 
 
 def entries(folder: Path) -> set[str]:

@@ -119,7 +119,7 @@ def _cache_option(f):
     return click.option(
         "--no-cache",
         is_flag=True,
-        help="不使用已解析台账的缓存（.workreport-cache），每个工作簿都重新读取。",
+        help="不使用已解析台账的缓存，每个工作簿都重新读取。",
     )(f)
 
 
@@ -697,7 +697,7 @@ def final(draft, output, pdf, force):
 @_config_option
 @click.option("--clear", is_flag=True, help="删除缓存。")
 def cache_cmd(paths, config_path, clear):
-    """显示或删除已解析台账的缓存（.workreport-cache）。
+    """显示或删除已解析台账的缓存。
 
     缓存放在配置文件所在的文件夹（没有配置文件时放在第一个台账文件夹），
     台账未改动时再次运行可跳过解析；缓存中的人名只以加密散列保存。
