@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +16,11 @@ from workreport.cli import cli
 from workreport.config import load_config
 from workreport.ledgers import ledger_specs
 from workreport.period import Period
+
+# the parsed-workbook cache's key goes to the user's profile (cache.py): a throwaway one
+# here, inherited by the installed command the tests run too
+os.environ["HOME"] = tempfile.mkdtemp(prefix="workreport-home-")
+os.environ["APPDATA"] = os.environ["HOME"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"

@@ -206,6 +206,10 @@ CASES = [
     ("check not a docx", ["check", "坏.docx"], 1, "无法读取，不是有效的 Word 文档"),
     ("final", ["final", "汇报.docx", "-o", "报送稿.docx", "--force"], 0, "已生成报送稿"),
     ("init", ["init", "新项目"], 0, "已创建项目 新项目"),
+    ("cache", ["cache", "样例"], 0, "个工作簿"),
+    ("cache clear", ["cache", "样例", "--clear"], 0, "已删除缓存"),
+    ("build without cache", ["build", "样例", "-o", "无缓存.docx", "--no-cache"], 0, "已生成"),
+    ("cache help", ["cache", "--help"], 0, "显示或删除已解析台账的缓存"),
     ("init over a file", ["init", "坏.toml"], 2, "文件夹「坏.toml」是文件，应为文件夹。"),
 ]
 if hasattr(os, "mkfifo"):

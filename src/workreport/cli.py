@@ -115,6 +115,14 @@ def _quiet_option(f):
     return click.option("--quiet", "-q", is_flag=True, help="不显示进度和提示。")(f)
 
 
+def _cache_option(f):
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="不使用已解析台账的缓存，每个工作簿都重新读取。",
+    )(f)
+
+
 class Progress:
     """A progress bar on stderr for many files; silent when stderr is not a terminal."""
 
@@ -139,7 +147,15 @@ class Progress:
             self.bar = None
 
 
-def _config(config_path: Path | None, paths, period: str | None = None, signed: str | None = None):
+def _config(
+    config_path: Path | None,
+    paths,
+    period: str | None = None,
+    signed: str | None = None,
+    *,
+    cache: bool = False,
+):
+    from .cache import cache_folder
     from .config import find_config, load_config
     from .period import parse_date_option, parse_period
 
@@ -149,6 +165,7 @@ def _config(config_path: Path | None, paths, period: str | None = None, signed: 
     return config.with_overrides(
         period=parse_period(period) if period else None,
         report_date=parse_date_option(signed) if signed else None,
+        cache=cache_folder(config.source, paths) if cache else None,
     )
 
 
@@ -253,9 +270,20 @@ def cli(ctx: click.Context, debug: bool) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="按这个 Word 模板（.docx）生成，优先于 workreport.toml 中的设置。",
 )
+@_cache_option
 @_quiet_option
 def build(
-    paths, output, period, config_path, signed, preset, force, no_audit, word_template, quiet
+    paths,
+    output,
+    period,
+    config_path,
+    signed,
+    preset,
+    force,
+    no_audit,
+    word_template,
+    no_cache,
+    quiet,
 ):
     """检查台账、计算指标，生成 Word 汇报稿。
 
@@ -270,7 +298,7 @@ def build(
     """
     from .report import build_report
 
-    config = _config(config_path, paths, period, signed).with_overrides(
+    config = _config(config_path, paths, period, signed, cache=not no_cache).with_overrides(
         preset=preset, word_template=word_template
     )
     progress = Progress(quiet)
@@ -317,8 +345,9 @@ def build(
     is_flag=True,
     help="列出全部指标的标识、名称、单位和口径（供编写模板用）。",
 )
+@_cache_option
 @_quiet_option
-def stats(paths, period, config_path, fmt, by, list_ids, quiet):
+def stats(paths, period, config_path, fmt, by, list_ids, no_cache, quiet):
     """计算并显示全部指标。
 
     \b
@@ -329,7 +358,7 @@ def stats(paths, period, config_path, fmt, by, list_ids, quiet):
     from .report import compute_stats
     from .stats_output import figures_listing, stats_csv, stats_table
 
-    config = _config(config_path, paths, period)
+    config = _config(config_path, paths, period, cache=not no_cache)
     if list_ids:
         click.echo(figures_listing(config, fmt, _columns()))
         return
@@ -360,8 +389,9 @@ def stats(paths, period, config_path, fmt, by, list_ids, quiet):
     type=click.Path(path_type=Path, file_okay=False),
     help="把有问题的工作簿标注后另存到此文件夹（不修改原文件）。",
 )
+@_cache_option
 @_quiet_option
-def validate_cmd(paths, config_path, fmt, strict, annotate_dir, quiet):
+def validate_cmd(paths, config_path, fmt, strict, annotate_dir, no_cache, quiet):
     """检查台账，一次列出所有文件的全部问题。
 
     有错误时退出码为 1。不需要统计期间：每一行都会检查。
@@ -373,7 +403,7 @@ def validate_cmd(paths, config_path, fmt, strict, annotate_dir, quiet):
     from .format import issues_summary, issues_table
     from .report import validate_ledgers
 
-    config = _config(config_path, paths)
+    config = _config(config_path, paths, cache=not no_cache)
     result = validate_ledgers(paths, config=config, progress=Progress(quiet))
     issues = result.issues
     failing = issues if strict else result.errors
@@ -458,8 +488,9 @@ def word_template_command(output, config_path, force):
 @_output_option("写到另一个文件（默认覆盖原稿，并先备份为 .v1.docx 等）。", required=False)
 @_date_option
 @click.option("--no-audit", is_flag=True, help="不写数据底稿。")
+@_cache_option
 @_quiet_option
-def refresh(draft, paths, period, config_path, output, signed, no_audit, quiet):
+def refresh(draft, paths, period, config_path, output, signed, no_audit, no_cache, quiet):
     """更新手工改过的稿子里的数字，保留所有修改。
 
     只改动稿中带标记的数字（及附表），文字、格式、批注、修订和新加的段落都保持原样。
@@ -473,7 +504,7 @@ def refresh(draft, paths, period, config_path, output, signed, no_audit, quiet):
     from .refresh import refresh_draft
 
     # the draft's own period unless --period says otherwise (not the project file's)
-    config = _config(config_path, paths, signed=signed)
+    config = _config(config_path, paths, signed=signed, cache=not no_cache)
     result = refresh_draft(
         draft,
         paths,
@@ -608,6 +639,7 @@ def check(draft, paths, period, config_path, fmt, quiet):
     from .errors import clip
     from .format import table
 
+    # without the cache: the names are looked for in clear (cache.py)
     config = _config(config_path, paths) if paths else None
     result = check_draft(draft, paths, period=period, config=config, progress=Progress(quiet))
     if fmt == "json":
@@ -658,6 +690,33 @@ def final(draft, output, pdf, force):
     elif pdf:
         click.echo(f"错误：{result.pdf_missing}", err=True)
         sys.exit(1)
+
+
+@cli.command("cache")
+@click.argument("paths", nargs=-1, type=_Input())
+@_config_option
+@click.option("--clear", is_flag=True, help="删除缓存。")
+def cache_cmd(paths, config_path, clear):
+    """显示或删除已解析台账的缓存。
+
+    缓存放在配置文件所在的文件夹（没有配置文件时放在第一个台账文件夹），
+    台账未改动时再次运行可跳过解析；缓存中的人名只以加密散列保存。
+
+    \b
+    例：workreport cache 收文/
+        workreport cache 收文/ --clear
+    """
+    from .cache import cache_folder, clear_cache, describe
+
+    config = _config(config_path, paths)
+    folder = cache_folder(config.source, paths)
+    if folder is None:
+        raise click.UsageError("请给出台账文件或文件夹，或在项目文件夹中运行")
+    if clear:
+        click.echo(f"已删除缓存 {folder}（{clear_cache(folder)} 个工作簿）")
+        return
+    entries, size = describe(folder)
+    click.echo(f"缓存 {folder}：{entries} 个工作簿，{size / 1e6:.1f} MB")
 
 
 @cli.command()

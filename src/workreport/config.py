@@ -17,6 +17,7 @@ from .errors import ConfigError, reason
 from .period import Period, parse_period
 
 CONFIG_NAME = "workreport.toml"
+CACHE_FOLDER = ".workreport-cache"  # the parsed-workbook cache (cache.py), git-ignored
 # The default 谈话 and 文书 vocabularies; a project adds to them, never removes
 # (docs/figures.md): the default templates name every one of them.
 TALK_TYPES = ("谈心谈话", "廉政谈话", "提醒谈话", "诫勉谈话", "约谈")
@@ -67,6 +68,9 @@ class Config:
     """The built-in template set (``[report] preset``, ``build --preset``): 汇报 or 通报."""
     source: Path | None = None
     """The workreport.toml this came from, if any."""
+    cache: Path | None = None
+    """The folder of the parsed-workbook cache (``cache.py``); set by the data commands
+    unless ``--no-cache``; None reads every workbook afresh."""
     warnings: tuple[str, ...] = ()
 
     @property

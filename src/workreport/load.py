@@ -29,6 +29,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from .cache import ParsedCache
 from .config import Config
 from .errors import Issue, reason
 from .ledgers import (
@@ -45,6 +46,11 @@ from .ledgers import (
 )
 from .parse import empty_ledger, parse_workbook
 from .safety import MAX_COLUMNS, MAX_ROWS, OLE_MAGIC, ZIP_MAGIC
+
+# pandas 3 stores text columns in pyarrow when it is installed and in Python objects
+# otherwise: pinned to Python objects, so that the figures, the cache and the time do
+# not depend on whether pyarrow happens to be installed (benchmarks/README.md, pyarrow)
+pd.set_option("mode.string_storage", "python")
 
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 HEADER_SCAN_ROWS = 10  # the header is within the first 10 rows (docs/rules.md, 输入约定)
@@ -174,16 +180,29 @@ def load_paths(
             Issue("E004", f"在 {where} 中没有找到任何台账工作簿（.xlsx/.xlsm/.xls/.ods）")
         )
     found = len(workbooks) + sum(1 for i in issues if i.code == "E001" and i.message != MISSING)
-    jobs = [(p, name, specs) for p, name in workbooks]
     if progress is not None:
-        progress.start(len(jobs))
+        progress.start(len(workbooks))
+    cache = ParsedCache.open(config.cache, specs)
+    # a workbook parsed before, unchanged, under the same parser and contracts, is not
+    # parsed again (cache.py); the others go to the workers
+    results: list = [None] * len(workbooks)
+    if cache is not None:
+        for i, (p, name) in enumerate(workbooks):
+            results[i] = _cached(cache, p, name)
+            if results[i] is not None and progress is not None:
+                progress.advance(name)
+    todo = [i for i, r in enumerate(results) if r is None]
+    jobs = [(*workbooks[i], specs, cache) for i in todo]
     if len(jobs) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
         # Parsing is CPU-bound; workbooks are independent (benchmarks/README.md).
         with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
-            results = pool.map(_read_workbook_job, jobs)
-            results = list(_tick(results, progress))
+            parsed = list(_tick(pool.map(_read_workbook_job, jobs), progress))
     else:
-        results = list(_tick(map(_read_workbook_job, jobs), progress))
+        parsed = list(_tick(map(_read_workbook_job, jobs), progress))
+    for i, result in zip(todo, parsed, strict=True):
+        results[i] = result
+    if cache is not None:
+        cache.prune()
 
     if progress is not None:
         progress.finish()
@@ -202,6 +221,14 @@ def load_paths(
     return Loaded(frames=frames, files=files, issues=issues, rows_read=rows_read, found=found)
 
 
+def _cached(cache: ParsedCache, path: Path, name: str):
+    try:
+        digest = _sha256(path)
+    except OSError:
+        return None  # read (and reported) by the worker
+    return cache.get(path, name, digest)
+
+
 def _tick(results, progress):
     for r in results:
         if progress is not None:
@@ -218,7 +245,7 @@ def _concat(chunks: list[pd.DataFrame], spec: SheetSpec) -> pd.DataFrame:
 
 def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, pd.DataFrame], list[Issue]]:
     """Read one workbook and parse its cells, in a worker process when there are many."""
-    path, name, specs = job
+    path, name, specs, cache = job
     source, frames, issues = read_workbook(path, name, specs)
     if source is not None:
         frames, cell_issues = parse_workbook(source, frames, specs)
@@ -227,6 +254,10 @@ def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, pd.DataFrame],
         issues = issues + [
             i for i in cell_issues if (i.sheet, i.row, i.column_letter) not in formulas
         ]
+        if cache is not None:
+            # names only as keyed hashes wherever the cache is used (docs/rules.md, 绝不允许)
+            frames = cache.pseudonymise(frames, specs)
+            cache.put(source, frames, issues)
     return source, frames, issues
 
 

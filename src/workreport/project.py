@@ -8,7 +8,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from .config import CONFIG_NAME, PLACEHOLDER_ORGANISATION, Config
+from .config import CACHE_FOLDER, CONFIG_NAME, PLACEHOLDER_ORGANISATION, Config
 from .errors import OutputError, UsageError, reason
 from .period import Period, find_period
 from .write import write_atomic
@@ -213,6 +213,11 @@ def init_project(
     if not ledger.exists():
         write_ledger_template(ledger, config)
         written.append(ledger)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        # the parsed-workbook cache is the analyst's own, never shared (cache.py)
+        write_atomic(ignore, f"{CACHE_FOLDER}/\n".encode())
+        written.append(ignore)
     period, organisation = from_folder_name(folder.resolve().name)
     text = config_text(period, organisation, today or date.today())
     write_atomic(target, text.encode("utf-8"))

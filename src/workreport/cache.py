@@ -1,0 +1,332 @@
+"""A cache of parsed workbooks, so that a rerun on mostly the same files skips their parsing.
+
+The analyst runs validate → build → refresh, and build again after each correction,
+on mostly the same files (docs/rules.md, 命令行).  Each workbook's parse — its typed
+frames, its issues and its :class:`SourceFile` — is kept in a hidden
+``.workreport-cache/`` beside the configuration in use (else in the first input
+folder), keyed by everything that decides it: the file's bytes (SHA-256), its
+display name, the ledger contracts the parser reads (vocabularies from the
+configuration), the source of the parsing code and the versions of the libraries it
+runs on.  A changed file, configuration or parser is therefore never served stale.
+
+Names never lie in the cache in clear (docs/rules.md, 绝不允许): the personal columns
+are replaced by keyed hashes (HMAC-SHA256) in every run that uses the cache, freshly
+parsed or not, so equal names stay equal (a person is 线索编号 + 姓名) and nothing
+downstream prints them.  The key lives in the user's own profile, readable by the
+owner only, never beside the cache.  ``check``, which looks for names in the draft,
+reads the ledgers without the cache.
+
+Format: one ``.npz`` per workbook, read with ``allow_pickle=False``: numeric columns
+as numpy arrays, text columns as fixed-width unicode arrays with a blank mask, and the
+rest as JSON.  Nothing in it can run code when read, so a planted file is at worst
+an unreadable entry (skipped), never an exploit.  Any failure of the cache — a
+read-only folder, a full disk, a damaged entry — falls back to parsing, silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import CACHE_FOLDER as FOLDER
+from .errors import Issue
+from .ledgers import SheetSpec, SourceFile
+
+SUFFIX = ".npz"
+FORMAT = 1
+MAX_ENTRIES = 5000  # a province's pile is a few thousand workbooks
+MAX_BYTES = 1 << 30  # the oldest entries go first past 1 GiB
+KEY_BYTES = 32
+# the modules whose code decides a parse: a change to any of them is a new parser
+PARSER_MODULES = ("load", "parse", "ledgers", "safety", "config", "errors", "cache")
+
+
+def key_file() -> Path:
+    """Where the user's hashing key lives: in their own profile, never beside the cache."""
+    if os.name == "nt" and os.environ.get("APPDATA"):
+        return Path(os.environ["APPDATA"]) / "workreport" / "cache-key"
+    return Path.home() / ".workreport" / "cache-key"
+
+
+def user_key() -> bytes:
+    """The user's random key, created on first use with owner-only permissions (0o600)."""
+    path = key_file()
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key = secrets.token_bytes(KEY_BYTES)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return _read_key(path)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+    return key
+
+
+def _read_key(path: Path) -> bytes:
+    key = path.read_bytes()
+    if len(key) != KEY_BYTES:
+        raise ValueError("damaged key file")
+    return key
+
+
+def cache_folder(config_source: Path | None, paths) -> Path | None:
+    """The configuration's folder, else the first input folder (a file's own folder)."""
+    if config_source is not None:
+        return config_source.parent / FOLDER
+    for p in paths:
+        p = Path(p)
+        return (p if p.is_dir() else p.parent) / FOLDER
+    return None
+
+
+@cache
+def parser_fingerprint() -> str:
+    """The source of the parsing code and the versions of the readers it relies on."""
+    from importlib.metadata import version
+
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in PARSER_MODULES:
+        h.update((here / f"{name}.py").read_bytes())
+    for dist in ("pandas", "numpy", "python-calamine"):
+        h.update(f"{dist}={version(dist)};".encode())
+    h.update(f"format={FORMAT}".encode())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class ParsedCache:
+    """An open cache: its folder, the user's key, and what every entry here is keyed on."""
+
+    folder: Path
+    key: bytes
+    salt: str  # parser, contracts and key: one hex string
+
+    @classmethod
+    def open(cls, folder: Path | None, specs: dict[str, SheetSpec]) -> ParsedCache | None:
+        """The cache in ``folder``, or None where it cannot be used (silently)."""
+        if folder is None:
+            return None
+        try:
+            key = user_key()
+            folder.mkdir(exist_ok=True)
+            salt = hashlib.sha256(
+                "\x1f".join(
+                    [
+                        parser_fingerprint(),
+                        repr(sorted(specs.items())),
+                        hmac.new(key, b"key-id", "sha256").hexdigest(),
+                    ]
+                ).encode()
+            ).hexdigest()
+        except (OSError, ValueError):
+            return None
+        return cls(folder, key, salt)
+
+    def entry(self, sha256: str, name: str) -> Path:
+        digest = hashlib.sha256(f"{self.salt}\x1f{sha256}\x1f{name}".encode()).hexdigest()
+        return self.folder / f"{digest[:40]}{SUFFIX}"
+
+    def pseudonymise(
+        self, frames: dict[str, pd.DataFrame], specs: dict[str, SheetSpec]
+    ) -> dict[str, pd.DataFrame]:
+        """Personal columns → keyed hashes; blanks stay blank, equal names stay equal."""
+        out = {}
+        for key, frame in frames.items():
+            personal = [c.name for c in specs[key].columns if c.personal and c.name in frame]
+            if personal:
+                frame = frame.copy()
+                for column in personal:
+                    frame[column] = self._hashed(frame[column].to_numpy(dtype=object))
+            out[key] = frame
+        return out
+
+    def _hashed(self, values: np.ndarray) -> np.ndarray:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        mapped = [
+            "#" + hmac.new(self.key, u.encode(), "sha256").hexdigest()[:32]
+            if isinstance(u, str)
+            else u
+            for u in uniques
+        ]
+        out = np.empty(len(mapped) + 1, dtype=object)
+        out[: len(mapped)] = mapped
+        out[-1] = None
+        return out[codes]
+
+    def get(self, path: Path, name: str, sha256: str):
+        """(source, frames, issues) as parsed before, or None."""
+        entry = self.entry(sha256, name)
+        try:
+            with np.load(entry, allow_pickle=False) as data:
+                meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+                if meta.get("format") != FORMAT:
+                    return None
+                frames = {key: _frame(spec, data) for key, spec in meta["frames"].items()}
+        except Exception:  # noqa: BLE001 - a damaged or planted entry is parsed afresh
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(entry)  # recently used: evicted last
+        s = meta["source"]
+        source = SourceFile(
+            path=path,
+            name=name,
+            unit=s["unit"],
+            sha256=sha256,
+            sheets=tuple(s["sheets"]),
+            sheet_names=s["sheet_names"],
+            letters=s["letters"],
+            all_sheets=tuple(s["all_sheets"]),
+        )
+        issues = [Issue(**i) for i in meta["issues"]]
+        return source, frames, issues
+
+    def put(self, source: SourceFile, frames: dict[str, pd.DataFrame], issues: list[Issue]):
+        """Keep one workbook's parse; silently nothing where it cannot be written."""
+        arrays: dict[str, np.ndarray] = {}
+        try:
+            meta = {
+                "format": FORMAT,
+                "source": {
+                    "unit": source.unit,
+                    "sheets": list(source.sheets),
+                    "sheet_names": source.sheet_names,
+                    "letters": source.letters,
+                    "all_sheets": list(source.all_sheets),
+                },
+                "issues": [asdict(i) for i in issues],
+                "frames": {key: _columns(frame, arrays) for key, frame in frames.items()},
+            }
+        except _Unsupported:
+            return
+        arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8)
+        tmp = None
+        try:
+            with tempfile.NamedTemporaryFile(
+                dir=self.folder, prefix=".", suffix=".tmp", delete=False
+            ) as fh:
+                tmp = fh.name
+                np.savez(fh, **arrays)
+            os.replace(tmp, self.entry(source.sha256, source.name))
+        except OSError:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+    def prune(self) -> None:
+        """Bounded: the least recently used entries go past MAX_ENTRIES or MAX_BYTES."""
+        try:
+            entries = []
+            now = time.time()
+            for p in self.folder.iterdir():
+                st = p.stat()
+                if p.suffix == ".tmp" and now - st.st_mtime > 3600:
+                    p.unlink(missing_ok=True)  # left by a run that was stopped
+                elif p.suffix == SUFFIX:
+                    entries.append((st.st_mtime, st.st_size, p))
+            entries.sort(reverse=True)
+            total = 0
+            for n, (_, size, p) in enumerate(entries):
+                total += size
+                if n >= MAX_ENTRIES or total > MAX_BYTES:
+                    p.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def describe(folder: Path) -> tuple[int, int]:
+    """(entries, bytes) of the cache in ``folder``."""
+    sizes = [p.stat().st_size for p in folder.glob(f"*{SUFFIX}")] if folder.is_dir() else []
+    return len(sizes), sum(sizes)
+
+
+def clear_cache(folder: Path) -> int:
+    """Delete every entry of the cache in ``folder``; the number deleted."""
+    n = 0
+    if not folder.is_dir():
+        return 0
+    for p in folder.iterdir():
+        if p.suffix in (SUFFIX, ".tmp") and p.is_file():
+            p.unlink(missing_ok=True)
+            n += p.suffix == SUFFIX
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+    return n
+
+
+class _Unsupported(Exception):
+    """A value the safe format cannot hold: the workbook is simply not cached."""
+
+
+def _columns(frame: pd.DataFrame, arrays: dict[str, np.ndarray]) -> dict:
+    if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0:
+        raise _Unsupported
+    columns = []
+    for name in frame.columns:
+        series = frame[name]
+        at = f"a{len(arrays)}"
+        dtype = series.dtype
+        if isinstance(dtype, np.dtype) and dtype.kind in "biufM":
+            arrays[at] = series.to_numpy()
+            columns.append([name, str(dtype), "array", at])
+            continue
+        values = series.to_numpy(dtype=object)
+        blank = pd.isna(values) if len(values) else np.zeros(0, dtype=bool)
+        kinds = {type(v) for v in values[~blank]}
+        if kinds <= {str}:
+            # a ledger repeats its values: each distinct text once, and a code per row
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            uniques = [str(u) for u in uniques]
+            if any(t.endswith("\x00") for t in uniques):
+                raise _Unsupported  # numpy drops trailing NULs
+            arrays[at] = codes.astype(np.int32)
+            arrays[f"{at}u"] = np.array(uniques, dtype=str) if uniques else np.zeros(0, "<U1")
+            kind = "text"
+        elif kinds <= {bool, np.bool_}:
+            arrays[at] = np.array(
+                [0 if b else 1 + bool(v) for v, b in zip(values, blank, strict=True)], dtype=np.int8
+            )
+            kind = "bool"
+        else:
+            raise _Unsupported
+        arrays[f"{at}m"] = np.asarray(blank, dtype=bool)
+        columns.append([name, str(dtype), kind, at])
+    return {"rows": len(frame), "columns": columns}
+
+
+def _frame(spec: dict, data) -> pd.DataFrame:
+    out = {}
+    for name, dtype, kind, at in spec["columns"]:
+        if kind == "array":
+            out[name] = pd.Series(data[at].astype(dtype, copy=False), copy=False)
+            continue
+        blank = data[f"{at}m"]
+        raw = data[at]
+        values = np.empty(len(raw), dtype=object)
+        if kind == "text":
+            uniques = np.empty(len(data[f"{at}u"]) + 1, dtype=object)
+            uniques[:-1] = data[f"{at}u"].tolist()
+            values[:] = uniques[raw]
+        else:
+            values[:] = [(None, False, True)[v] for v in raw.tolist()]
+        values[blank] = None
+        out[name] = pd.Series(values, dtype=object if dtype == "object" else dtype, copy=False)
+    frame = pd.DataFrame(out, index=pd.RangeIndex(spec["rows"]), copy=False)
+    if len(frame.columns) != len(spec["columns"]):
+        raise ValueError("duplicate columns")
+    return frame
