@@ -1,4 +1,4 @@
-"""The 数据底稿 (SPEC §5a, docs/rules.md 数据底稿): every counted row, laid out for Excel/WPS."""
+"""The 数据底稿 (docs/rules.md, 数据底稿): every counted row, laid out for Excel/WPS."""
 
 from __future__ import annotations
 

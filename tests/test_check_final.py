@@ -1,4 +1,4 @@
-"""``check`` before a draft is sent, ``final`` for the copy that is sent (SPEC §9)."""
+"""``check`` before a draft is sent, ``final`` for the copy that is sent (docs/drafts.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Drafts that survive Word, WPS and LibreOffice (SPEC §9).
+"""Drafts that survive Word, WPS and LibreOffice (docs/drafts.md).
 
 LibreOffice is run for real (a headless re-save); Word and WPS cannot run here, so
 what they do to a draft is done with python-docx: runs split inside a figure,
@@ -32,7 +32,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def libreoffice() -> str:
-    """The soffice command; under CI=true a missing LibreOffice fails the test (SPEC §9)."""
+    """The soffice command; under CI=true a missing LibreOffice fails the test (docs/drafts.md)."""
     soffice = shutil.which("soffice")
     if soffice is None:
         if os.environ.get("CI") == "true":

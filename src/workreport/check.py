@@ -1,10 +1,10 @@
 """``check``: what must be fixed before a draft goes to a leader or up the line.
 
-Must fix (SPEC §9): 【待补充】 placeholders, tracked changes, comments, ID numbers,
+Must fix (docs/drafts.md): 【待补充】 placeholders, tracked changes, comments, ID numbers,
 mobile numbers and names from the ledgers anywhere in the package.  Worth a look:
 zeros in the prose, figures typed by hand that differ from the ledgers, a signing
 date before the period's end.  A name is never printed: only where it is and the
-ledger row it comes from (SPEC §7).
+ledger row it comes from (docs/rules.md, 绝不允许).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ _MOBILE = re.compile(r"(?<![0-9０-９])1[3-9]\d{9}(?![0-9０-９])")
 # an ID number candidate: 17 digits and a digit or X, not part of a longer code
 _ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-# a zero counted in the prose («查处0件»): SPEC §8.2, no achievement of zero
+# a zero counted in the prose («查处0件»): docs/templates.md (为 0 的内容)
 _ZERO = re.compile(r"(?<![\d.])0\s*(?:人次|件次|件|人|次|个|份|家|起|条|项|名|篇|场|批|户)")
 _SIGNED = re.compile(r"\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*")
 

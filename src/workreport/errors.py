@@ -73,7 +73,7 @@ CODES: dict[str, str] = {
     "W230": "只有部分单位报送了某一列，相应指标只统计了这些单位",
     "W231": "挽回经济损失填在未结案的行上，不计入统计",
     "W232": "通报稿省略了缺少数据的指标",
-    # workreport check (SPEC §9): C301–C319 must be fixed before sending, C320–C330 worth a look
+    # workreport check (docs/drafts.md): C301–C319 must be fixed before sending, C320–C330 worth a look
     "C301": "稿中还有【待补充】占位",
     "C302": "稿中还有未接受或拒绝的修订",
     "C303": "稿中还有批注",
