@@ -157,16 +157,30 @@ def _config(
 ):
     from .cache import cache_folder
     from .config import find_config, load_config
-    from .period import parse_date_option, parse_period
+    from .period import parse_period
 
     config = load_config(find_config(config_path, list(paths)))
     for w in config.warnings:
         click.echo(f"提示：{w}", err=True)
     return config.with_overrides(
         period=parse_period(period) if period else None,
-        report_date=parse_date_option(signed) if signed else None,
+        report_date=_signing_date(signed) if signed else None,
         cache=cache_folder(config.source, paths) if cache else None,
     )
+
+
+def _signing_date(text: str):
+    """``--date``, read the way a date cell of a ledger is read (2022-07-05, 2022/7/5,
+    2022年7月5日)."""
+    from datetime import date
+
+    from .errors import UsageError
+    from .parse import parse_date
+
+    value = parse_date(text)
+    if not isinstance(value, date):
+        raise UsageError(f"无法识别成文日期「{text}」，请写成 2022-07-05")
+    return value
 
 
 def _echo_notices(notices, quiet: bool) -> None:

@@ -137,19 +137,6 @@ def chinese_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def parse_date_option(text: str) -> date:
-    """``--date 2022-07-05`` (also 2022/7/5, 2022年7月5日)."""
-    m = re.fullmatch(
-        r"\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?\s*", text
-    )
-    try:
-        if m:
-            return date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        pass
-    raise UsageError(f"无法识别成文日期「{text}」，请写成 2022-07-05")
-
-
 def _shift_year(d: date, years: int) -> date:
     y = d.year + years
     return d.replace(year=y, day=min(d.day, calendar.monthrange(y, d.month)[1]))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .config import CACHE_FOLDER, CONFIG_NAME, PLACEHOLDER_ORGANISATION, Config
 from .errors import OutputError, UsageError, reason
-from .period import Period, find_period
+from .period import Period, find_period, parse_period
 from .write import write_atomic
 
 INBOX = "收文"
@@ -103,26 +103,13 @@ page_number_font = "宋体"
 
 
 def _period_text(period: Period) -> str:
-    s, e = period.start, period.end
-    forms = {
-        (1, 12): f"{s.year}",
-        (1, 6): f"{s.year}H1",
-        (7, 12): f"{s.year}H2",
-        (1, 3): f"{s.year}Q1",
-        (4, 6): f"{s.year}Q2",
-        (7, 9): f"{s.year}Q3",
-        (10, 12): f"{s.year}Q4",
-        (1, 9): f"{s.year}Q1-Q3",
-    }
-    whole = s.day == 1 and s.year == e.year and str(period) == _whole(s.year, s.month, e.month)
-    return forms.get((s.month, e.month), str(period)) if whole else str(period)
-
-
-def _whole(year: int, m1: int, m2: int) -> str:
-    import calendar
-
-    last = calendar.monthrange(year, m2)[1]
-    return f"{year}-{m1:02d}-01..{year}-{m2:02d}-{last:02d}"
+    """The shortest form that names the period (2022H1), else its dates."""
+    y = period.end.year
+    forms = (f"{y}", f"{y}H1", f"{y}H2", *(f"{y}Q{q}" for q in range(1, 5)), f"{y}Q1-Q3")
+    for text in (*forms, f"{y}-{period.start.month:02d}"):
+        if parse_period(text) == period:
+            return text
+    return str(period)
 
 
 def outdated_templates(folder: Path) -> list[Path]:

@@ -20,7 +20,7 @@ from .errors import Issue, OutputError, UsageError
 from .figures import figure_labels
 from .load import Progress
 from .period import Period, parse_period
-from .render.document import FIGURE, Tag
+from .render.document import Tag
 from .report import (
     Stats,
     appendix_table,
@@ -162,7 +162,7 @@ def refresh_draft(
             continue
         new, missing = fig.text(tag.format)
         label = labels.get(fig.id, fig.label or fig.id)
-        if _is_zero(fig, tag):
+        if fig.states_zero(tag.format):
             (zeros if old == new else became_zero).append((label, slot.paragraph))
         ours = before.get(tag, [])
         if old == new:
@@ -195,7 +195,7 @@ def refresh_draft(
     no_longer_zero = [
         labels.get(tag.id, tag.id)
         for tag in draft.stamp.omitted
-        if (fig := lookup(context, tag)) is not None and not _is_zero(fig, tag)
+        if (fig := lookup(context, tag)) is not None and not fig.states_zero(tag.format)
     ]
     stamp = stamp_for(
         stats,
@@ -244,12 +244,6 @@ def refresh_draft(
         *result.prose_notices(),
     ]
     return result
-
-
-def _is_zero(fig, tag: Tag) -> bool:
-    """A count of 0 stated in the prose (a year or a 同比 phrase is not one)."""
-    counted = getattr(fig, "counted", False)
-    return counted and tag.kind == FIGURE and tag.format != "yoy" and fig.value == 0
 
 
 def _same(recorded: Stamp, fresh: Stamp) -> bool:

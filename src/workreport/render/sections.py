@@ -144,11 +144,16 @@ class Fig:
             return placeholder(what), True
         return text, False
 
+    def states_zero(self, fmt: str = VALUE) -> bool:
+        """Whether, printed in ``fmt``, it states a count of 0: a year does not, nor a
+        同比 phrase of an unchanged figure (docs/templates.md, 为 0 的内容)."""
+        return self.counted and fmt != "yoy" and self.value == 0
+
     def tagged(self, fmt: str = VALUE) -> str:
         text, missing = self.text(fmt)
-        # a 同比 phrase of an unchanged figure is no zero achievement: only counts are
-        zero = not missing and fmt != "yoy" and self.value == 0
-        state = "n" if not self.counted else "m" if missing else "z" if zero else "v"
+        state = (
+            "n" if not self.counted else "m" if missing else "z" if self.states_zero(fmt) else "v"
+        )
         return _marker(self.tag(fmt), state, text)
 
     def __str__(self) -> str:
@@ -223,6 +228,10 @@ class Word:
 
     __slots__ = ("kind", "id", "value", "label")
     missing = False
+    counted = False  # a word states no count: it never makes a clause "all zero"
+
+    def states_zero(self, fmt: str = VALUE) -> bool:
+        return False
 
     def __init__(self, kind: str, id: str, value: str, label: str):
         self.kind, self.id, self.value, self.label = kind, id, value, label
