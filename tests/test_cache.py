@@ -26,7 +26,7 @@ def sample(tmp_path: Path) -> Path:
 
 
 def entries(folder: Path) -> set[str]:
-    return {p.name for p in (folder / CACHE_FOLDER).glob("*.npz")}
+    return {p.name for p in (folder / CACHE_FOLDER).glob(f"*{cache_module.SUFFIX}")}
 
 
 def stats_json(folder: Path, *extra) -> str:
@@ -206,7 +206,7 @@ def test_the_cache_is_cleared_and_bounded(tmp_path, monkeypatch):
 def test_a_damaged_entry_is_parsed_again(tmp_path):
     folder = sample(tmp_path)
     fresh = stats_json(folder)
-    for path in (folder / CACHE_FOLDER).glob("*.npz"):
+    for path in (folder / CACHE_FOLDER).glob(f"*{cache_module.SUFFIX}"):
         path.write_bytes(b"PK\x03\x04 damaged")
     assert stats_json(folder) == fresh
 

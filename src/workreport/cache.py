@@ -16,11 +16,12 @@ downstream prints them.  The key lives in the user's own profile, readable by th
 owner only, never beside the cache.  ``check``, which looks for names in the draft,
 reads the ledgers without the cache.
 
-Format: one ``.npz`` per workbook, read with ``allow_pickle=False``: numeric columns
-as numpy arrays, text columns as fixed-width unicode arrays with a blank mask, and the
-rest as JSON.  Nothing in it can run code when read, so a planted file is at worst
-an unreadable entry (skipped), never an exploit.  Any failure of the cache — a
-read-only folder, a full disk, a damaged entry — falls back to parsing, silently.
+Format: one file per workbook in the packed form of ``packed.py`` (a JSON header and
+raw numeric arrays, text columns as codes and their distinct texts).  Nothing in it
+can run code when read, and every array is checked against its header, so a planted
+file is at worst an unreadable entry (skipped), never an exploit.  Any failure of the
+cache — a read-only folder, a full disk, a damaged entry — falls back to parsing,
+silently.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import json
 import os
 import secrets
 import tempfile
@@ -37,20 +37,18 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from .config import CACHE_FOLDER as FOLDER
 from .errors import Issue
 from .ledgers import SheetSpec, SourceFile
+from .packed import OBJECTS, TEXT, PackedColumn, PackedFrame, Unpackable, from_bytes, to_bytes
 
-SUFFIX = ".npz"
-FORMAT = 1
+SUFFIX = ".wrc"
+FORMAT = 2
 MAX_ENTRIES = 5000  # a province's pile is a few thousand workbooks
 MAX_BYTES = 1 << 30  # the oldest entries go first past 1 GiB
 KEY_BYTES = 32
 # the modules whose code decides a parse: a change to any of them is a new parser
-PARSER_MODULES = ("load", "parse", "ledgers", "safety", "config", "errors", "cache")
+PARSER_MODULES = ("load", "parse", "ledgers", "safety", "config", "errors", "cache", "packed")
 
 
 def key_file() -> Path:
@@ -144,85 +142,79 @@ class ParsedCache:
         return self.folder / f"{digest[:40]}{SUFFIX}"
 
     def pseudonymise(
-        self, frames: dict[str, pd.DataFrame], specs: dict[str, SheetSpec]
-    ) -> dict[str, pd.DataFrame]:
-        """Personal columns → keyed hashes; blanks stay blank, equal names stay equal."""
+        self, frames: dict[str, PackedFrame], specs: dict[str, SheetSpec]
+    ) -> dict[str, PackedFrame]:
+        """Personal columns → keyed hashes; blanks stay blank, equal names stay equal.
+
+        A packed text column holds each distinct name once, so only those are hashed."""
         out = {}
         for key, frame in frames.items():
-            personal = [c.name for c in specs[key].columns if c.personal and c.name in frame]
-            if personal:
-                frame = frame.copy()
-                for column in personal:
-                    frame[column] = self._hashed(frame[column].to_numpy(dtype=object))
-            out[key] = frame
+            personal = {c.name for c in specs[key].columns if c.personal}
+            columns = [
+                c
+                if c.name not in personal
+                else PackedColumn(c.name, c.dtype, c.kind, c.data, [self._hash(t) for t in c.texts])
+                if c.kind == TEXT
+                else _hashed_objects(c, self._hash)
+                if c.kind == OBJECTS
+                else c
+                for c in frame.columns
+            ]
+            out[key] = PackedFrame(frame.rows, columns)
         return out
 
-    def _hashed(self, values: np.ndarray) -> np.ndarray:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        mapped = [
-            "#" + hmac.new(self.key, u.encode(), "sha256").hexdigest()[:32]
-            if isinstance(u, str)
-            else u
-            for u in uniques
-        ]
-        out = np.empty(len(mapped) + 1, dtype=object)
-        out[: len(mapped)] = mapped
-        out[-1] = None
-        return out[codes]
+    def _hash(self, name: str) -> str:
+        return "#" + hmac.new(self.key, name.encode(), "sha256").hexdigest()[:32]
 
     def get(self, path: Path, name: str, sha256: str):
-        """(source, frames, issues) as parsed before, or None."""
+        """(source, packed frames, issues) as parsed before, or None."""
         entry = self.entry(sha256, name)
         try:
-            with np.load(entry, allow_pickle=False) as data:
-                meta = json.loads(bytes(data["meta"]).decode("utf-8"))
-                if meta.get("format") != FORMAT:
-                    return None
-                frames = {key: _frame(spec, data) for key, spec in meta["frames"].items()}
+            meta, frames = from_bytes(entry.read_bytes())
+            if meta.get("format") != FORMAT:
+                return None
+            s = meta["source"]
+            source = SourceFile(
+                path=path,
+                name=name,
+                unit=s["unit"],
+                sha256=sha256,
+                sheets=tuple(s["sheets"]),
+                sheet_names=s["sheet_names"],
+                letters=s["letters"],
+                all_sheets=tuple(s["all_sheets"]),
+            )
+            issues = [Issue(**i) for i in meta["issues"]]
         except Exception:  # noqa: BLE001 - a damaged or planted entry is parsed afresh
             return None
         with contextlib.suppress(OSError):
             os.utime(entry)  # recently used: evicted last
-        s = meta["source"]
-        source = SourceFile(
-            path=path,
-            name=name,
-            unit=s["unit"],
-            sha256=sha256,
-            sheets=tuple(s["sheets"]),
-            sheet_names=s["sheet_names"],
-            letters=s["letters"],
-            all_sheets=tuple(s["all_sheets"]),
-        )
-        issues = [Issue(**i) for i in meta["issues"]]
         return source, frames, issues
 
-    def put(self, source: SourceFile, frames: dict[str, pd.DataFrame], issues: list[Issue]):
+    def put(self, source: SourceFile, frames: dict[str, PackedFrame], issues: list[Issue]):
         """Keep one workbook's parse; silently nothing where it cannot be written."""
-        arrays: dict[str, np.ndarray] = {}
+        meta = {
+            "format": FORMAT,
+            "source": {
+                "unit": source.unit,
+                "sheets": list(source.sheets),
+                "sheet_names": source.sheet_names,
+                "letters": source.letters,
+                "all_sheets": list(source.all_sheets),
+            },
+            "issues": [asdict(i) for i in issues],
+        }
         try:
-            meta = {
-                "format": FORMAT,
-                "source": {
-                    "unit": source.unit,
-                    "sheets": list(source.sheets),
-                    "sheet_names": source.sheet_names,
-                    "letters": source.letters,
-                    "all_sheets": list(source.all_sheets),
-                },
-                "issues": [asdict(i) for i in issues],
-                "frames": {key: _columns(frame, arrays) for key, frame in frames.items()},
-            }
-        except _Unsupported:
+            data = to_bytes(meta, frames)
+        except Unpackable:
             return
-        arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), np.uint8)
         tmp = None
         try:
             with tempfile.NamedTemporaryFile(
                 dir=self.folder, prefix=".", suffix=".tmp", delete=False
             ) as fh:
                 tmp = fh.name
-                np.savez(fh, **arrays)
+                fh.write(data)
             os.replace(tmp, self.entry(source.sha256, source.name))
         except OSError:
             if tmp is not None:
@@ -269,64 +261,11 @@ def clear_cache(folder: Path) -> int:
     return n
 
 
-class _Unsupported(Exception):
-    """A value the safe format cannot hold: the workbook is simply not cached."""
-
-
-def _columns(frame: pd.DataFrame, arrays: dict[str, np.ndarray]) -> dict:
-    if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0:
-        raise _Unsupported
-    columns = []
-    for name in frame.columns:
-        series = frame[name]
-        at = f"a{len(arrays)}"
-        dtype = series.dtype
-        if isinstance(dtype, np.dtype) and dtype.kind in "biufM":
-            arrays[at] = series.to_numpy()
-            columns.append([name, str(dtype), "array", at])
-            continue
-        values = series.to_numpy(dtype=object)
-        blank = pd.isna(values) if len(values) else np.zeros(0, dtype=bool)
-        kinds = {type(v) for v in values[~blank]}
-        if kinds <= {str}:
-            # a ledger repeats its values: each distinct text once, and a code per row
-            codes, uniques = pd.factorize(values, use_na_sentinel=True)
-            uniques = [str(u) for u in uniques]
-            if any(t.endswith("\x00") for t in uniques):
-                raise _Unsupported  # numpy drops trailing NULs
-            arrays[at] = codes.astype(np.int32)
-            arrays[f"{at}u"] = np.array(uniques, dtype=str) if uniques else np.zeros(0, "<U1")
-            kind = "text"
-        elif kinds <= {bool, np.bool_}:
-            arrays[at] = np.array(
-                [0 if b else 1 + bool(v) for v, b in zip(values, blank, strict=True)], dtype=np.int8
-            )
-            kind = "bool"
-        else:
-            raise _Unsupported
-        arrays[f"{at}m"] = np.asarray(blank, dtype=bool)
-        columns.append([name, str(dtype), kind, at])
-    return {"rows": len(frame), "columns": columns}
-
-
-def _frame(spec: dict, data) -> pd.DataFrame:
-    out = {}
-    for name, dtype, kind, at in spec["columns"]:
-        if kind == "array":
-            out[name] = pd.Series(data[at].astype(dtype, copy=False), copy=False)
-            continue
-        blank = data[f"{at}m"]
-        raw = data[at]
-        values = np.empty(len(raw), dtype=object)
-        if kind == "text":
-            uniques = np.empty(len(data[f"{at}u"]) + 1, dtype=object)
-            uniques[:-1] = data[f"{at}u"].tolist()
-            values[:] = uniques[raw]
-        else:
-            values[:] = [(None, False, True)[v] for v in raw.tolist()]
-        values[blank] = None
-        out[name] = pd.Series(values, dtype=object if dtype == "object" else dtype, copy=False)
-    frame = pd.DataFrame(out, index=pd.RangeIndex(spec["rows"]), copy=False)
-    if len(frame.columns) != len(spec["columns"]):
-        raise ValueError("duplicate columns")
-    return frame
+def _hashed_objects(column: PackedColumn, hash_name) -> PackedColumn:
+    """A personal column of mixed values (not seen in a parsed ledger): its texts hashed
+    one by one, the rest kept."""
+    values = column.data.copy()
+    for i, v in enumerate(values):
+        if isinstance(v, str):
+            values[i] = hash_name(v)
+    return PackedColumn(column.name, column.dtype, column.kind, values, None)

@@ -44,6 +44,7 @@ from .ledgers import (
     ledger_specs,
     normalise_header,
 )
+from .packed import PackedFrame, pack, unpack
 from .parse import empty_ledger, parse_workbook
 from .safety import MAX_COLUMNS, MAX_ROWS, OLE_MAGIC, ZIP_MAGIC
 
@@ -206,18 +207,21 @@ def load_paths(
 
     if progress is not None:
         progress.finish()
-    parts: dict[str, list[pd.DataFrame]] = {k: [] for k in specs}
+    parts: dict[str, list[PackedFrame]] = {k: [] for k in specs}
     files: list[SourceFile] = []
     rows_read = 0
-    for source, frames, file_issues in results:
+    for source, packed, file_issues in results:
         issues.extend(file_issues)
         if source is None:
             continue
         files.append(source)
-        for key, frame in frames.items():
+        for key, frame in packed.items():
             parts[key].append(frame)
-            rows_read += len(frame)
-    frames = {key: _concat(chunks, specs[key]) for key, chunks in parts.items()}
+            rows_read += frame.rows
+    # each ledger's frame built once from the parts of every workbook (packed.py)
+    frames = {
+        key: unpack(chunks) if chunks else empty_ledger(specs[key]) for key, chunks in parts.items()
+    }
     return Loaded(frames=frames, files=files, issues=issues, rows_read=rows_read, found=found)
 
 
@@ -236,29 +240,23 @@ def _tick(results, progress):
         yield r
 
 
-def _concat(chunks: list[pd.DataFrame], spec: SheetSpec) -> pd.DataFrame:
-    if not chunks:
-        return empty_ledger(spec)
-    frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
-    return frame.reset_index(drop=True)
-
-
-def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, pd.DataFrame], list[Issue]]:
-    """Read one workbook and parse its cells, in a worker process when there are many."""
+def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, PackedFrame], list[Issue]]:
+    """Read one workbook and parse its cells, in a worker process when there are many;
+    the frames come back packed (packed.py): cheap to send, ready to cache."""
     path, name, specs, cache = job
     source, frames, issues = read_workbook(path, name, specs)
-    if source is not None:
-        frames, cell_issues = parse_workbook(source, frames, specs)
-        # a formula without its result (E006) explains the blank the parser sees there
-        formulas = {(i.sheet, i.row, i.column_letter) for i in issues if i.code in ("E006", "E117")}
-        issues = issues + [
-            i for i in cell_issues if (i.sheet, i.row, i.column_letter) not in formulas
-        ]
-        if cache is not None:
-            # names only as keyed hashes wherever the cache is used (docs/rules.md, 绝不允许)
-            frames = cache.pseudonymise(frames, specs)
-            cache.put(source, frames, issues)
-    return source, frames, issues
+    if source is None:
+        return source, {}, issues
+    frames, cell_issues = parse_workbook(source, frames, specs)
+    # a formula without its result (E006) explains the blank the parser sees there
+    formulas = {(i.sheet, i.row, i.column_letter) for i in issues if i.code in ("E006", "E117")}
+    issues = issues + [i for i in cell_issues if (i.sheet, i.row, i.column_letter) not in formulas]
+    packed = {key: pack(frame) for key, frame in frames.items()}
+    if cache is not None:
+        # names only as keyed hashes wherever the cache is used (docs/rules.md, 绝不允许)
+        packed = cache.pseudonymise(packed, specs)
+        cache.put(source, packed, issues)
+    return source, packed, issues
 
 
 def read_workbook(

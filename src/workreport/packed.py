@@ -1,0 +1,199 @@
+"""Parsed ledger frames packed as columns of codes: what the loader's workers send back,
+what the cache keeps, and how the parts of a ledger become one frame.
+
+A ledger repeats its values (units, sheet names, enum values, dates), so a text column
+travels as a code per row and each distinct text once.  Sending pandas frames between
+processes pickled every cell (≈ 35 ms a 5,000-row workbook), and building one frame
+per workbook, then concatenating 500 of them, cost more than parsing them
+(benchmarks/README.md, 读取).  Packed, a workbook is a few numpy arrays and short lists;
+the parts of one ledger are joined column by column, and the frame is built once.
+
+A column is packed as one of:
+
+- ``array``: a numpy array of numbers, booleans or dates, as it is;
+- ``text``: a code per row (int32, -1 for blank) and the distinct texts;
+- ``flag``: yes / no / blank (int8: 0 blank, 1 no, 2 yes), for a yes/no column that
+  keeps its blanks;
+- ``objects``: anything else, as Python objects (sent to a worker's parent only,
+  never cached: see :func:`to_bytes`).
+
+``to_bytes`` / ``from_bytes`` store packed frames with a JSON header and raw arrays:
+nothing in the file can run code when read, and every array is checked against the
+header (dtype, length, bounds) before use.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import pandas_dtype
+
+ARRAY, TEXT, FLAG, OBJECTS = "array", "text", "flag", "objects"
+MAGIC = b"workreport-packed\n"
+_FLAGS = np.array([None, False, True], dtype=object)
+# numpy kinds a stored array may have: numbers, booleans, dates (never objects)
+_STORED_KINDS = set("biufM")
+
+
+class Unpackable(Exception):
+    """A value the stored form cannot hold: such a workbook is simply not cached."""
+
+
+@dataclass
+class PackedColumn:
+    name: str
+    dtype: str  # the pandas dtype of the column, as str(dtype)
+    kind: str
+    data: np.ndarray  # the array, the codes, the flags or the objects
+    texts: list[str] | None = None  # the distinct texts of a ``text`` column
+
+    def values(self) -> np.ndarray:
+        """The column's cells as a numpy array (text and flags as Python objects)."""
+        if self.kind == TEXT:
+            lookup = np.empty(len(self.texts) + 1, dtype=object)
+            lookup[:-1] = self.texts
+            lookup[-1] = None
+            return lookup[self.data]
+        if self.kind == FLAG:
+            return _FLAGS[self.data]
+        return self.data
+
+
+@dataclass
+class PackedFrame:
+    rows: int
+    columns: list[PackedColumn]
+
+    def signature(self) -> tuple:
+        return tuple((c.name, c.dtype, c.kind) for c in self.columns)
+
+
+def pack(frame: pd.DataFrame) -> PackedFrame:
+    """A parsed frame → its packed form (any frame: what cannot be coded stays objects)."""
+    columns = []
+    for j, name in enumerate(frame.columns):
+        series = frame.iloc[:, j]
+        dtype = series.dtype
+        if isinstance(dtype, np.dtype) and dtype.kind in _STORED_KINDS:
+            columns.append(PackedColumn(str(name), str(dtype), ARRAY, series.to_numpy()))
+            continue
+        values = series.to_numpy(dtype=object)
+        plain = isinstance(dtype, np.dtype)  # object; else an extension dtype such as str
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        kinds = {type(u) for u in uniques}
+        # an object column's blanks come back as None: packed only where they are None
+        known = _dtype_round_trips(dtype) and (
+            not plain or all(v is None for v in values[codes < 0])
+        )
+        if known and kinds <= {str}:
+            texts = list(uniques)
+            columns.append(PackedColumn(str(name), str(dtype), TEXT, codes.astype(np.int32), texts))
+        elif known and kinds <= {bool, np.bool_} and plain:
+            yes = np.append(np.asarray(uniques, dtype=bool), False)  # code -1 → last
+            flags = np.where(codes < 0, 0, 1 + yes[codes])
+            columns.append(PackedColumn(str(name), "object", FLAG, flags.astype(np.int8)))
+        else:
+            columns.append(PackedColumn(str(name), str(dtype), OBJECTS, values))
+    return PackedFrame(len(frame), columns)
+
+
+def _dtype_round_trips(dtype) -> bool:
+    try:
+        return pandas_dtype(str(dtype)) == dtype
+    except TypeError:
+        return False
+
+
+def unpack(parts: list[PackedFrame]) -> pd.DataFrame:
+    """The parts of one ledger (in order) as one frame with a fresh 0..n-1 index."""
+    rows = sum(p.rows for p in parts)
+    if len({p.signature() for p in parts}) > 1:
+        # workbooks that disagree on a column's type: joined the way pandas joins frames
+        frames = [unpack([p]) for p in parts]
+        return pd.concat(frames, ignore_index=True)
+    out = {}
+    for j, first in enumerate(parts[0].columns):
+        column = [p.columns[j] for p in parts]
+        out[first.name] = _joined(first.kind, first.dtype, column)
+    return pd.DataFrame(out, index=pd.RangeIndex(rows), copy=False)
+
+
+def _joined(kind: str, dtype: str, column: list[PackedColumn]) -> pd.Series:
+    if kind == ARRAY:
+        return pd.Series(np.concatenate([c.data for c in column]), copy=False)
+    if kind == TEXT:
+        texts: list[str] = []
+        codes = []
+        for c in column:
+            codes.append(np.where(c.data < 0, -1, c.data + len(texts)))
+            texts.extend(c.texts)
+        joined = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
+        # each distinct text made a pandas value once, then taken by code; -1 → blank
+        lookup = np.empty(len(texts) + 1, dtype=object)
+        lookup[:-1] = texts
+        lookup[-1] = None
+        where = np.where(joined < 0, len(texts), joined)
+        if dtype == "object":
+            return pd.Series(lookup[where], dtype=object, copy=False)
+        return pd.Series(pd.array(lookup, dtype=pandas_dtype(dtype)).take(where), copy=False)
+    values = np.concatenate([c.values() for c in column])
+    return pd.Series(values, dtype=pandas_dtype(dtype), copy=False)
+
+
+def to_bytes(meta: dict, frames: dict[str, PackedFrame]) -> bytes:
+    """``meta`` (JSON) and packed frames as one file; raises :class:`Unpackable` for a
+    frame with an ``objects`` column."""
+    blobs: list[bytes] = []
+    offset = 0
+    described = {}
+    for key, frame in frames.items():
+        columns = []
+        for c in frame.columns:
+            if c.kind == OBJECTS:
+                raise Unpackable(c.name)
+            data = np.ascontiguousarray(c.data)
+            columns.append([c.name, c.dtype, c.kind, data.dtype.str, offset, len(data), c.texts])
+            raw = data.tobytes()
+            blobs.append(raw)
+            offset += len(raw)
+        described[key] = {"rows": frame.rows, "columns": columns}
+    header = json.dumps({**meta, "frames": described}, ensure_ascii=False).encode()
+    return b"".join([MAGIC, struct.pack("<Q", len(header)), header, *blobs])
+
+
+def from_bytes(data: bytes) -> tuple[dict, dict[str, PackedFrame]]:
+    """What :func:`to_bytes` wrote; ValueError for anything else (a damaged or planted
+    file), never an object the file chose."""
+    if not data.startswith(MAGIC):
+        raise ValueError("not a packed file")
+    start = len(MAGIC) + 8
+    (size,) = struct.unpack_from("<Q", data, len(MAGIC))
+    meta = json.loads(data[start : start + size].decode("utf-8"))
+    body = start + size
+    frames = {}
+    for key, described in meta.pop("frames").items():
+        rows = int(described["rows"])
+        columns = []
+        for name, dtype, kind, stored, offset, length, texts in described["columns"]:
+            array_dtype = np.dtype(stored)
+            if array_dtype.kind not in _STORED_KINDS or kind not in (ARRAY, TEXT, FLAG):
+                raise ValueError(f"unexpected column {name!r}")
+            if int(length) != rows:
+                raise ValueError(f"column {name!r} has {length} rows, not {rows}")
+            at = body + int(offset)
+            array = np.frombuffer(data, dtype=array_dtype, count=int(length), offset=at)
+            if kind == TEXT:
+                if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+                    raise ValueError(f"column {name!r}: texts")
+                if length and (array.min() < -1 or array.max() >= len(texts)):
+                    raise ValueError(f"column {name!r}: codes out of range")
+            elif kind == FLAG and length and (array.min() < 0 or array.max() > 2):
+                raise ValueError(f"column {name!r}: flags out of range")
+            pandas_dtype(dtype)  # a dtype pandas knows, or ValueError/TypeError
+            columns.append(PackedColumn(str(name), str(dtype), kind, array, texts))
+        frames[key] = PackedFrame(rows, columns)
+    return meta, frames
