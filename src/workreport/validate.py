@@ -42,12 +42,18 @@ class Ledgers:
             return supplied
         return supplied & self.reported.get((key, column), set())
 
+    _counted: dict = field(default_factory=dict, repr=False, compare=False)
+
     def counted(self, key: str, column: str | None) -> pd.DataFrame:
-        """The rows of ledger ``key`` from the units that report ``column``."""
+        """The rows of ledger ``key`` from the units that report ``column`` (made once:
+        every figure of that column asks for them, this year and last)."""
         frame = self.frames[key]
         if column is None:
             return frame
-        return frame[frame[UNIT].isin(self.reporting(key, column)).to_numpy()]
+        if (key, column) not in self._counted:
+            reporting = frame[UNIT].isin(self.reporting(key, column)).to_numpy()
+            self._counted[key, column] = frame[reporting]
+        return self._counted[key, column]
 
     @property
     def units(self) -> list[str]:
