@@ -42,15 +42,20 @@ def audit_path(draft: Path) -> Path:
 
 
 def figure_rows(figure: Figure, frame: pd.DataFrame, period: Period, config: Config, within=None):
-    """(positions of the rows counted, the figure id each counts toward: ``id.category``
-    when grouped); ``within`` limits them to the units that report the figure's column."""
+    """(positions of the rows counted, for each a code into the figure ids it counts
+    toward — ``id.category`` when grouped — and those ids); ``within`` limits the rows
+    to the units that report the figure's column."""
     mask = figure.rows(frame, period, config)
     at = np.flatnonzero(mask if within is None else mask & within)
     if not figure.grouped:
-        return at, np.full(len(at), figure.id, dtype=object)
+        return at, np.zeros(len(at), dtype=np.intp), [figure.id]
     cats = frame[figure.by].to_numpy(dtype=object, na_value=None)[at]
-    cats[pd.isna(cats)] = figure.blank
-    return at, (figure.id + "." + cats.astype(str)).astype(object)
+    codes, uniques = pd.factorize(cats, use_na_sentinel=True)
+    ids = [f"{figure.id}.{c}" for c in uniques]
+    if (codes < 0).any():  # a blank category counts under the figure's own word for it
+        codes = np.where(codes < 0, len(ids), codes)
+        ids.append(f"{figure.id}.{figure.blank}")
+    return at, codes, ids
 
 
 @dataclass
@@ -75,21 +80,27 @@ def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config)
         frame = ledgers.frames[key]
         if not ledgers.present.get(key):
             continue
-        # 计入指标 of each row, built a figure at a time (in registry order)
-        hits = np.full(len(frame), "", dtype=object)
+        # 计入指标 of each row: the ids it counts toward, in registry order, as a code per
+        # figure; each distinct combination is written out once (benchmarks/README.md, 底稿)
+        names: list[str] = []  # every id of this ledger; a code indexes it
+        per_figure = []
         for figure in (f for f in FIGURES if f.sheet == key):
             # a bulletin figure counts only the units that report its column (docs/figures.md)
             reporting = None
             if figure.column is not None:
                 units = ledgers.reporting(key, figure.column)
                 reporting = frame[UNIT].isin(units).to_numpy()
-            at, ids = figure_rows(figure, frame, period, config, reporting)
-            before = hits[at]
-            hits[at] = np.where(before == "", before, before + "，") + ids
-            for fid, n in zip(*np.unique(ids.astype(str), return_counts=True), strict=True):
-                counts[str(fid)] = int(n)
+            at, codes, ids = figure_rows(figure, frame, period, config, reporting)
+            column = np.full(len(frame), -1, dtype=np.int64)
+            column[at] = codes + len(names)
+            per_figure.append(column)
+            for fid, n in zip(ids, np.bincount(codes, minlength=len(ids)), strict=True):
+                if n:
+                    counts[fid] = counts.get(fid, 0) + int(n)
+            names += ids
             if not figure.grouped:
                 counts.setdefault(figure.id, 0)
+        hits = _joined_ids(per_figure, names, len(frame))
         counted = np.flatnonzero(hits != "")  # in the ledger's own order
         rows = frame.iloc[counted]
         columns: dict[str, tuple[str, object]] = {
@@ -118,6 +129,36 @@ def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config)
             n = counts.get(fid, 0 if value is not None else None)
         summary.append((fid, value, n))
     return summary, sheets
+
+
+def _joined_ids(per_figure: list[np.ndarray], names: list[str], rows: int) -> np.ndarray:
+    """For each row, the ids its figures' codes name, joined by 「，」 ("" for none).
+
+    A row's codes, one per figure, are folded into one integer (each figure has few
+    ids), so the combinations are found by one hash pass and each is written once."""
+    key = np.zeros(rows, dtype=np.int64)
+    radix = 1
+    for column in per_figure:
+        base = int(column.max(initial=-1)) + 2
+        if radix * base >= 1 << 62:  # too many combinations to fold: a row at a time
+            return np.array([_ids_text(row, names) for row in np.stack(per_figure, 1).tolist()])
+        key += (column + 1) * radix
+        radix *= base
+    inverse, keys = pd.factorize(key)
+    patterns = []
+    for k in keys.tolist():
+        codes = []
+        for column in per_figure:
+            base = int(column.max(initial=-1)) + 2
+            codes.append(k % base - 1)
+            k //= base
+        patterns.append(_ids_text(codes, names))
+    texts = np.array(patterns + [""], dtype=object)
+    return texts[inverse]
+
+
+def _ids_text(codes, names: list[str]) -> str:
+    return "，".join(names[c] for c in codes if c >= 0)
 
 
 def _typed(column: pd.Series) -> tuple[str, object]:
