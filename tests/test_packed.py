@@ -131,3 +131,32 @@ def test_a_damaged_or_planted_file_is_refused(data):
     with pytest.raises((ValueError, TypeError, KeyError, struct.error)):
         meta, frames = from_bytes(data)
         unpack(list(frames.values()))
+
+
+@pytest.mark.parametrize(
+    ("values", "codes"),
+    [
+        (["甲", "乙", None], [0, 1, 2, 0]),  # text with blanks → str
+        (["甲", None], [1, 1]),  # an unused text does not make blanks text
+        ([None, "默认"], [0, 0]),  # only blanks used → object
+        ([True, False, None], [0, 2, 1]),  # yes/no with blanks → object flags
+        ([3, "甲", None], [0, 1, 2]),  # mixed → objects
+        (["甲"], []),  # no rows
+    ],
+)
+def test_a_column_packed_from_its_distinct_values_is_the_column_a_frame_would_hold(values, codes):
+    from workreport.packed import PackedFrame, from_values
+
+    codes = np.array(codes, dtype=np.intp)
+    lookup = np.empty(len(values), dtype=object)
+    lookup[:] = values
+    expected = pd.DataFrame({"x": lookup[codes]})
+    column = from_values("x", values, codes)
+    same(unpack([PackedFrame(len(codes), [column])]), expected)
+
+
+def test_day_dates_are_packed_as_a_frame_stores_them():
+    from workreport.packed import PackedFrame, from_array
+
+    days = np.array(["2022-03-05", "NaT"], dtype="datetime64[D]")
+    same(unpack([PackedFrame(2, [from_array("d", days)])]), pd.DataFrame({"d": days}))

@@ -164,7 +164,7 @@ class ParsedCache:
         return out
 
     def _hash(self, name: str) -> str:
-        return "#" + hmac.new(self.key, name.encode(), "sha256").hexdigest()[:32]
+        return "#" + hmac.digest(self.key, name.encode(), "sha256")[:16].hex()
 
     def get(self, path: Path, name: str, sha256: str):
         """(source, packed frames, issues) as parsed before, or None."""

@@ -44,7 +44,7 @@ from .ledgers import (
     ledger_specs,
     normalise_header,
 )
-from .packed import PackedFrame, pack, unpack
+from .packed import PackedFrame, unpack
 from .parse import empty_ledger, parse_workbook
 from .safety import MAX_COLUMNS, MAX_ROWS, OLE_MAGIC, ZIP_MAGIC
 
@@ -247,11 +247,10 @@ def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, PackedFrame], 
     source, frames, issues = read_workbook(path, name, specs)
     if source is None:
         return source, {}, issues
-    frames, cell_issues = parse_workbook(source, frames, specs)
+    packed, cell_issues = parse_workbook(source, frames, specs)
     # a formula without its result (E006) explains the blank the parser sees there
     formulas = {(i.sheet, i.row, i.column_letter) for i in issues if i.code in ("E006", "E117")}
     issues = issues + [i for i in cell_issues if (i.sheet, i.row, i.column_letter) not in formulas]
-    packed = {key: pack(frame) for key, frame in frames.items()}
     if cache is not None:
         # names only as keyed hashes wherever the cache is used (docs/rules.md, 绝不允许)
         packed = cache.pseudonymise(packed, specs)

@@ -101,6 +101,38 @@ def pack(frame: pd.DataFrame) -> PackedFrame:
     return PackedFrame(len(frame), columns)
 
 
+def from_array(name: str, values: np.ndarray) -> PackedColumn:
+    """A column of numbers, booleans or dates, as a frame would store it."""
+    if values.dtype.kind == "M" and values.dtype != "datetime64[s]":
+        values = values.astype("datetime64[s]")  # pandas keeps day dates in seconds
+    return PackedColumn(name, str(values.dtype), ARRAY, values)
+
+
+def from_values(name: str, values: list, codes: np.ndarray) -> PackedColumn:
+    """A column given as its distinct values (Python objects) and a code per row into
+    them, packed without making a value per row: what the parser has in hand.
+
+    Its dtype is the one a frame would give the whole column; pandas decides it from
+    the kinds of values alone (all text → ``str``), so it is read off the values used.
+    """
+    lookup = np.empty(len(values), dtype=object)
+    lookup[:] = values
+    used = np.zeros(len(values), dtype=bool)
+    used[codes] = True
+    dtype = pd.Series(lookup[used], copy=False).dtype
+    kinds = {type(v) for v in lookup[used] if v is not None}
+    if kinds <= {str}:  # text (str), or nothing but blanks (object)
+        blank = np.array([v is None for v in values] + [True])  # the last: code -1 itself
+        order = np.cumsum(~blank) - 1  # a text's place among the texts
+        remap = np.where(blank, -1, order).astype(np.int32)
+        texts = [v for v in values if v is not None]
+        return PackedColumn(name, str(dtype), TEXT, remap[codes], texts)
+    if kinds <= {bool, np.bool_}:  # yes/no with blanks: pandas keeps it object
+        flags = np.array([0 if v is None else 1 + bool(v) for v in values], dtype=np.int8)
+        return PackedColumn(name, "object", FLAG, flags[codes])
+    return PackedColumn(name, str(dtype), OBJECTS, lookup[codes])
+
+
 def _dtype_round_trips(dtype) -> bool:
     try:
         return pandas_dtype(str(dtype)) == dtype

@@ -37,6 +37,7 @@ from .ledgers import (
     SheetSpec,
     SourceFile,
 )
+from .packed import PackedColumn, PackedFrame, from_array, from_values, pack, unpack
 
 
 class _Bad:
@@ -202,8 +203,9 @@ class Checker:
 
 def parse_workbook(
     source: SourceFile, frames: dict[str, pd.DataFrame], specs: dict[str, SheetSpec]
-):
-    """One workbook's raw frames → typed frames and its cell-level issues.
+) -> tuple[dict[str, PackedFrame], list[Issue]]:
+    """One workbook's raw frames → typed frames, packed (packed.py), and its cell-level
+    issues.
 
     Runs inside the loader's worker processes, so the cells of many workbooks are
     parsed in parallel; rules that span rows and workbooks run later in ``validate.validate``.
@@ -213,13 +215,12 @@ def parse_workbook(
     return typed, check.issues
 
 
-def _parse_sheet(raw: pd.DataFrame, spec: SheetSpec, check: Checker) -> pd.DataFrame:
-    columns: dict = {name: raw[name] for name in (FILE, SHEET, ROW, UNIT)}
-    for col in spec.columns:
-        columns[col.name] = _parse_column(raw, col, spec, check)
-    # one frame built at once: inserting a column at a time cost ~10 ms a workbook
-    # (benchmarks/README.md, many small files)
-    return pd.DataFrame(columns, index=raw.index, copy=False)
+def _parse_sheet(raw: pd.DataFrame, spec: SheetSpec, check: Checker) -> PackedFrame:
+    # packed as parsed: each column from its distinct values and a code per row, so no
+    # frame is built per sheet (benchmarks/README.md, many small files)
+    provenance = pack(raw[[FILE, SHEET, ROW, UNIT]])
+    columns = [_parse_column(raw, col, spec, check) for col in spec.columns]
+    return PackedFrame(len(raw), [*provenance.columns, *columns])
 
 
 def empty_ledger(spec: SheetSpec) -> pd.DataFrame:
@@ -230,7 +231,7 @@ def empty_ledger(spec: SheetSpec) -> pd.DataFrame:
             for c in [*(c.name for c in spec.columns), FILE, SHEET, ROW, UNIT]
         }
     )
-    return _parse_sheet(raw, spec, Checker([]))
+    return unpack([_parse_sheet(raw, spec, Checker([]))])
 
 
 _EMPTY = object()  # a blank cell (None, NaN or only spaces)
@@ -242,7 +243,7 @@ def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: Checke
     if not col.required and pd.isna(values).all():
         # an optional column the sheet leaves out (most leave out the bulletin ones):
         # every row at its default, with nothing to parse or report
-        return _typed([col.default], col)[np.zeros(len(values), dtype=np.intp)]
+        return _packed(col, [col.default], np.zeros(len(values), dtype=np.intp))
     parse = _parser(col)
     if col.kind != BOOL and bool in set(map(type, values)):
         # True and 1 hash alike: keep them apart by parsing cell by cell
@@ -283,7 +284,14 @@ def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: Checke
             if check.has_column(raw[FILE].iat[i], spec.key, col.name):
                 check.add("E102", f"必填项「{col.name}」为空", raw, int(i), col.name, spec.key)
     typed = [col.default if r is _EMPTY else None if isinstance(r, _Bad) else r for r in results]
-    return _typed(typed, col)[codes]
+    return _packed(col, typed, codes)
+
+
+def _packed(col: Column, typed: list, codes: np.ndarray) -> PackedColumn:
+    """The parsed column: its distinct typed values spread by code."""
+    if col.kind in (DATE, INT, NUMBER) or (col.kind == BOOL and col.default is not None):
+        return from_array(col.name, _typed(typed, col)[codes])
+    return from_values(col.name, typed, codes)
 
 
 _HALF_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
