@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
+from itertools import zip_longest
 from pathlib import Path
 from typing import Protocol
 
@@ -34,10 +35,6 @@ from .config import Config
 from .errors import Issue, reason
 from .ledgers import (
     EXTRA_COLUMNS,
-    FILE,
-    ROW,
-    SHEET,
-    UNIT,
     UNIT_COLUMN,
     SheetSpec,
     SourceFile,
@@ -45,7 +42,7 @@ from .ledgers import (
     normalise_header,
 )
 from .packed import PackedFrame, unpack
-from .parse import empty_ledger, parse_workbook
+from .parse import RawSheet, empty_ledger, parse_workbook
 from .safety import MAX_COLUMNS, MAX_ROWS, OLE_MAGIC, ZIP_MAGIC
 
 # pandas 3 stores text columns in pyarrow when it is installed and in Python objects
@@ -368,12 +365,10 @@ _UNREADABLE_CELL = {
 }
 
 
-def _unreadable_cells(
-    found: dict, frame: pd.DataFrame, letters: dict[str, str], file: str, sheet: str
-):
+def _unreadable_cells(found: dict, frame: RawSheet, letters: dict[str, str], file: str, sheet: str):
     """Issues for the unreadable cells that lie in a ledger column of a data row."""
     columns = {letter: name for name, letter in letters.items()}
-    rows = set(frame[ROW].tolist())
+    rows = set(frame.rows.tolist())
     for code, by_sheet in found.items():
         what, fix = _UNREADABLE_CELL[code]
         for ref in by_sheet.get(sheet, []):
@@ -463,7 +458,8 @@ def column_letter(index: int) -> str:
 
 
 def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, merges=None):
-    """One calamine sheet → (frame with canonical columns + provenance, issues)."""
+    """One calamine sheet → (its ledger columns and where each row came from, the column
+    letters, issues)."""
     issues: list[Issue] = []
     end_row, end_col = sheet.end if sheet.end else (0, 0)
     if end_row + 1 > MAX_ROWS or end_col + 1 > MAX_COLUMNS:
@@ -613,22 +609,17 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
         kept.append(row)
         excel_rows.append(excel_row)
 
-    grid = pd.DataFrame(kept, dtype=object) if kept else pd.DataFrame()
-    columns = {
-        col.name: grid[mapping[col.name]].to_numpy()
-        if mapping.get(col.name) in grid
-        else [None] * len(kept)
-        for col in spec.columns
-    }
-    frame = pd.DataFrame(columns, dtype=object)
-    frame[FILE] = file
-    frame[SHEET] = sheet_name
-    frame[ROW] = np.asarray(excel_rows, dtype=np.int64)
-    if unit_index is not None:
-        # a 填报单位 column names the unit row by row; blank cells fall back to the file stem
-        frame[UNIT] = [_text_or(_cell(r, unit_index), unit) for r in kept]
-    else:
-        frame[UNIT] = unit
+    # the kept rows turned into columns once (a short row is blank to its right)
+    by_column = list(zip_longest(*kept)) if kept else []
+    cells = {}
+    for col in spec.columns:
+        at = mapping.get(col.name)
+        cells[col.name] = np.empty(len(kept), dtype=object)
+        if at is not None and at < len(by_column):
+            cells[col.name][:] = by_column[at]
+    # a 填报单位 column names the unit row by row; blank cells fall back to the file stem
+    units = unit if unit_index is None else [_text_or(_cell(r, unit_index), unit) for r in kept]
+    frame = RawSheet(file, sheet_name, np.asarray(excel_rows, dtype=np.int64), units, cells)
     letters = {name: column_letter(i) for name, i in mapping.items()}
     return frame, letters, issues
 

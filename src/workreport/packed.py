@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import struct
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -99,6 +100,15 @@ def pack(frame: pd.DataFrame) -> PackedFrame:
         else:
             columns.append(PackedColumn(str(name), str(dtype), OBJECTS, values))
     return PackedFrame(len(frame), columns)
+
+
+@cache
+def scalar_text_dtype() -> str:
+    """The dtype pandas gives a column set to one text (``frame[FILE] = name``): ``str``
+    where pandas infers text (pandas 3), else ``object``."""
+    frame = pd.DataFrame({"x": np.zeros(0, dtype=object)})
+    frame["y"] = "text"
+    return str(frame["y"].dtype)
 
 
 def from_array(name: str, values: np.ndarray) -> PackedColumn:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from difflib import get_close_matches
 
@@ -37,7 +38,15 @@ from .ledgers import (
     SheetSpec,
     SourceFile,
 )
-from .packed import PackedColumn, PackedFrame, from_array, from_values, pack, unpack
+from .packed import TEXT as PACKED_TEXT
+from .packed import (
+    PackedColumn,
+    PackedFrame,
+    from_array,
+    from_values,
+    scalar_text_dtype,
+    unpack,
+)
 
 
 class _Bad:
@@ -166,6 +175,31 @@ def _parser(col: Column) -> Callable:
     return _text
 
 
+@dataclass
+class RawSheet:
+    """One ledger sheet as read, before its cells are parsed: each ledger column's
+    cells (object arrays, in sheet order), and where each row came from."""
+
+    file: str
+    sheet: str
+    rows: np.ndarray  # the Excel row number of each row (int64)
+    units: str | list[str]  # 填报单位: one for the whole sheet, or one per row
+    cells: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def place(self, i: int) -> tuple[str, str, int]:
+        return self.file, self.sheet, int(self.rows[i])
+
+
+def _place(frame, i: int) -> tuple[str, str, int]:
+    """(file, sheet, Excel row) of row ``i`` of a raw sheet or of a typed ledger frame."""
+    if isinstance(frame, RawSheet):
+        return frame.place(i)
+    return frame[FILE].iat[i], frame[SHEET].iat[i], int(frame[ROW].iat[i])
+
+
 class Checker:
     """Collects issues at a ledger row's place; knows each file's column letters.
 
@@ -177,7 +211,7 @@ class Checker:
         self._sources = {f.name: f for f in sources}
 
     def add(self, code, message, frame, i, column="", key="", suggestion=""):
-        file = frame[FILE].iat[i]
+        file, sheet, row = _place(frame, i)
         source = self._sources.get(file)
         letter = source.letter(key, column) if source and column else ""
         self.issues.append(
@@ -185,8 +219,8 @@ class Checker:
                 code,
                 message,
                 file=file,
-                sheet=frame[SHEET].iat[i],
-                row=int(frame[ROW].iat[i]),
+                sheet=sheet,
+                row=row,
                 column=column,
                 column_letter=letter,
                 suggestion=suggestion,
@@ -198,11 +232,12 @@ class Checker:
         return source is None or column in source.letters.get(key, {})
 
     def place(self, frame, i) -> str:
-        return f"{frame[FILE].iat[i]} / {frame[SHEET].iat[i]} / 第{int(frame[ROW].iat[i])}行"
+        file, sheet, row = _place(frame, i)
+        return f"{file} / {sheet} / 第{row}行"
 
 
 def parse_workbook(
-    source: SourceFile, frames: dict[str, pd.DataFrame], specs: dict[str, SheetSpec]
+    source: SourceFile, frames: dict[str, RawSheet], specs: dict[str, SheetSpec]
 ) -> tuple[dict[str, PackedFrame], list[Issue]]:
     """One workbook's raw frames → typed frames, packed (packed.py), and its cell-level
     issues.
@@ -215,23 +250,36 @@ def parse_workbook(
     return typed, check.issues
 
 
-def _parse_sheet(raw: pd.DataFrame, spec: SheetSpec, check: Checker) -> PackedFrame:
+def _parse_sheet(raw: RawSheet, spec: SheetSpec, check: Checker) -> PackedFrame:
     # packed as parsed: each column from its distinct values and a code per row, so no
     # frame is built per sheet (benchmarks/README.md, many small files)
-    provenance = pack(raw[[FILE, SHEET, ROW, UNIT]])
+    n = len(raw)
+    text = scalar_text_dtype()
+    one = np.zeros(n, dtype=np.int32)
+    if isinstance(raw.units, str):
+        units = PackedColumn(UNIT, text, PACKED_TEXT, one, [raw.units])
+    elif n:
+        codes, uniques = pd.factorize(np.asarray(raw.units, dtype=object))
+        units = from_values(UNIT, list(uniques), codes)
+    else:
+        units = from_array(UNIT, np.zeros(0))  # as pandas types an empty list: float
+    provenance = [
+        PackedColumn(FILE, text, PACKED_TEXT, one, [raw.file]),
+        PackedColumn(SHEET, text, PACKED_TEXT, one, [raw.sheet]),
+        from_array(ROW, np.asarray(raw.rows, dtype=np.int64)),
+        units,
+    ]
     columns = [_parse_column(raw, col, spec, check) for col in spec.columns]
-    return PackedFrame(len(raw), [*provenance.columns, *columns])
+    return PackedFrame(n, [*provenance, *columns])
 
 
 def empty_ledger(spec: SheetSpec) -> pd.DataFrame:
     """A typed ledger with no rows (no workbook supplied the sheet)."""
-    raw = pd.DataFrame(
-        {
-            c: pd.Series(dtype=object)
-            for c in [*(c.name for c in spec.columns), FILE, SHEET, ROW, UNIT]
-        }
-    )
-    return unpack([_parse_sheet(raw, spec, Checker([]))])
+    none = np.zeros(0, dtype=object)
+    raw = RawSheet("", "", np.zeros(0, dtype=np.int64), [], {c.name: none for c in spec.columns})
+    frame = unpack([_parse_sheet(raw, spec, Checker([]))])
+    # no source: the provenance columns hold nothing, typed as nothing in particular
+    return frame.astype(dict.fromkeys((FILE, SHEET, ROW, UNIT), object))
 
 
 _EMPTY = object()  # a blank cell (None, NaN or only spaces)
@@ -239,7 +287,7 @@ _EMPTY = object()  # a blank cell (None, NaN or only spaces)
 
 def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: Checker):
     """Parse each distinct value once, then spread the results by index (docs/rules.md (输入约定) rules)."""
-    values = raw[col.name].to_numpy(dtype=object)
+    values = raw.cells[col.name]
     if not col.required and pd.isna(values).all():
         # an optional column the sheet leaves out (most leave out the bulletin ones):
         # every row at its default, with nothing to parse or report
@@ -281,7 +329,7 @@ def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: Checke
     if col.required and empty:
         for i in np.flatnonzero(np.isin(codes, empty)):
             # a column missing from the header is reported once (E101), not per row
-            if check.has_column(raw[FILE].iat[i], spec.key, col.name):
+            if check.has_column(raw.file, spec.key, col.name):
                 check.add("E102", f"必填项「{col.name}」为空", raw, int(i), col.name, spec.key)
     typed = [col.default if r is _EMPTY else None if isinstance(r, _Bad) else r for r in results]
     return _packed(col, typed, codes)
