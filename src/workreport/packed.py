@@ -103,6 +103,13 @@ def pack(frame: pd.DataFrame) -> PackedFrame:
 
 
 @cache
+def text_dtype() -> str:
+    """The dtype pandas gives a column of texts: ``str`` where it infers text (pandas 3),
+    else ``object``."""
+    return str(pd.Series(np.array(["text", None], dtype=object)).dtype)
+
+
+@cache
 def scalar_text_dtype() -> str:
     """The dtype pandas gives a column set to one text (``frame[FILE] = name``): ``str``
     where pandas infers text (pandas 3), else ``object``."""
@@ -129,18 +136,23 @@ def from_values(name: str, values: list, codes: np.ndarray) -> PackedColumn:
     lookup[:] = values
     used = np.zeros(len(values), dtype=bool)
     used[codes] = True
-    dtype = pd.Series(lookup[used], copy=False).dtype
     kinds = {type(v) for v in lookup[used] if v is not None}
-    if kinds <= {str}:  # text (str), or nothing but blanks (object)
+    if kinds == {str}:
+        dtype = text_dtype()
+    elif kinds <= {bool, np.bool_}:  # nothing but blanks, or yes/no: pandas keeps objects
+        dtype = "object"
+    else:
+        dtype = str(pd.Series(lookup[used], copy=False).dtype)
+    if kinds <= {str}:  # text, or nothing but blanks
         blank = np.array([v is None for v in values] + [True])  # the last: code -1 itself
         order = np.cumsum(~blank) - 1  # a text's place among the texts
         remap = np.where(blank, -1, order).astype(np.int32)
         texts = [v for v in values if v is not None]
-        return PackedColumn(name, str(dtype), TEXT, remap[codes], texts)
-    if kinds <= {bool, np.bool_}:  # yes/no with blanks: pandas keeps it object
+        return PackedColumn(name, dtype, TEXT, remap[codes], texts)
+    if kinds <= {bool, np.bool_}:  # yes/no with blanks
         flags = np.array([0 if v is None else 1 + bool(v) for v in values], dtype=np.int8)
         return PackedColumn(name, "object", FLAG, flags[codes])
-    return PackedColumn(name, str(dtype), OBJECTS, lookup[codes])
+    return PackedColumn(name, dtype, OBJECTS, lookup[codes])
 
 
 def _dtype_round_trips(dtype) -> bool:

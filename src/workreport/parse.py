@@ -285,7 +285,7 @@ def empty_ledger(spec: SheetSpec) -> pd.DataFrame:
 _EMPTY = object()  # a blank cell (None, NaN or only spaces)
 
 
-def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: Checker):
+def _parse_column(raw: RawSheet, col: Column, spec: SheetSpec, check: Checker) -> PackedColumn:
     """Parse each distinct value once, then spread the results by index (docs/rules.md (输入约定) rules)."""
     values = raw.cells[col.name]
     if not col.required and pd.isna(values).all():
@@ -327,7 +327,9 @@ def _parse_column(raw: pd.DataFrame, col: Column, spec: SheetSpec, check: Checke
             r = results[k]
             check.add(r.code, r.reason, raw, int(i), col.name, spec.key, r.suggestion)
     if col.required and empty:
-        for i in np.flatnonzero(np.isin(codes, empty)):
+        is_empty = np.zeros(len(results), dtype=bool)
+        is_empty[empty] = True
+        for i in np.flatnonzero(is_empty[codes]):
             # a column missing from the header is reported once (E101), not per row
             if check.has_column(raw.file, spec.key, col.name):
                 check.add("E102", f"必填项「{col.name}」为空", raw, int(i), col.name, spec.key)
