@@ -20,7 +20,7 @@ import math
 import re
 import unicodedata
 from datetime import datetime, time
-from functools import partial
+from functools import cache, partial
 from typing import Protocol
 
 from docx import Document
@@ -209,6 +209,16 @@ class _Writer:
             _el("w:tblGrid", *(_el("w:gridCol", w=w) for w in widths)),
         )
         rows = [table.header, *table.rows]
+
+        @cache
+        def blank_cell(width: int, bold: bool):
+            runs = self.runs((Span(""),), self.style.body_font, bold=bold)
+            return _el(
+                "w:tc",
+                _el("w:tcPr", _el("w:tcW", w=width, type="dxa"), _el("w:vAlign", val="center")),
+                _el("w:p", _ppr(TABLE_TEXT), *runs),
+            )
+
         for i, cells in enumerate(rows):
             if len(cells) != columns:
                 raise ValueError(f"table row {i} has {len(cells)} cells, the header {columns}")
@@ -220,18 +230,11 @@ class _Writer:
                 trpr.append(_el("w:tblHeader"))  # repeats on every page
             tr = _el("w:tr", trpr)
             for text, width in zip(cells, widths, strict=True):
-                runs = self.runs((Span(str(text)),), self.style.body_font, bold=header or total)
-                tr.append(
-                    _el(
-                        "w:tc",
-                        _el(
-                            "w:tcPr",
-                            _el("w:tcW", w=width, type="dxa"),
-                            _el("w:vAlign", val="center"),
-                        ),
-                        _el("w:p", _ppr(TABLE_TEXT), *runs),
-                    )
-                )
+                # a copy of the column's blank cell: a thousand units' rows are made
+                # quickly (benchmarks/README.md, 底稿 and draft)
+                cell = copy.deepcopy(blank_cell(width, header or total))
+                cell[-1][-1][-1].text = xml_safe(str(text))  # tc → p → r → t
+                tr.append(cell)
             tbl.append(tr)
         if self.marks is not None:
             self.marks.appendix(tbl)
@@ -527,11 +530,28 @@ def _set_properties(document, doc: ReportDocument) -> None:
 
 def _el(tag: str, *children, **attrs):
     """``<tag w:attr=…>children</tag>``; attribute names get the w: prefix."""
-    el = OxmlElement(tag)
+    el = _make(tag)
     for name, value in attrs.items():
-        el.set(qn(f"w:{name}"), str(value))
+        el.set(_w(name), str(value))
     el.extend(c for c in children if c is not None)
     return el
+
+
+@cache
+def _maker(tag: str):
+    """python-docx's ``OxmlElement(tag)`` with the tag's name worked out once: a table
+    of a thousand units makes 100,000 elements (benchmarks/README.md, 底稿 and draft)."""
+    example = OxmlElement(tag)
+    return partial(example.makeelement, example.tag, nsmap=example.nsmap)
+
+
+def _make(tag: str):
+    return _maker(tag)()
+
+
+@cache
+def _w(name: str) -> str:
+    return qn(f"w:{name}")
 
 
 def _ppr(
@@ -587,7 +607,7 @@ def _run(text: str, rpr):
 
 
 def _text(text: str, instr: bool = False):
-    t = OxmlElement("w:instrText" if instr else "w:t")
+    t = _make("w:instrText" if instr else "w:t")
     t.text = xml_safe(text)
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return t
