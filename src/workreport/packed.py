@@ -28,6 +28,7 @@ import json
 import struct
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -157,7 +158,7 @@ def from_values(name: str, values: list, codes: np.ndarray) -> PackedColumn:
 
 def _dtype_round_trips(dtype) -> bool:
     try:
-        return pandas_dtype(str(dtype)) == dtype
+        return _pandas_dtype(str(dtype)) == dtype
     except TypeError:
         return False
 
@@ -180,12 +181,12 @@ def _joined(kind: str, dtype: str, column: list[PackedColumn]) -> pd.Series:
     if kind == ARRAY:
         return pd.Series(np.concatenate([c.data for c in column]), copy=False)
     if kind == TEXT:
-        texts: list[str] = []
-        codes = []
-        for c in column:
-            codes.append(np.where(c.data < 0, -1, c.data + len(texts)))
-            texts.extend(c.texts)
-        joined = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
+        texts = list(chain.from_iterable(c.texts for c in column))
+        # each part's codes shifted past the texts of the parts before it; -1 stays blank
+        before = np.cumsum([0] + [len(c.texts) for c in column[:-1]])
+        codes = np.concatenate([c.data for c in column]).astype(np.int64)
+        shift = np.repeat(before, [len(c.data) for c in column])
+        joined = np.where(codes < 0, -1, codes + shift)
         # each distinct text made a pandas value once, then taken by code; -1 → blank
         lookup = np.empty(len(texts) + 1, dtype=object)
         lookup[:-1] = texts
@@ -193,9 +194,16 @@ def _joined(kind: str, dtype: str, column: list[PackedColumn]) -> pd.Series:
         where = np.where(joined < 0, len(texts), joined)
         if dtype == "object":
             return pd.Series(lookup[where], dtype=object, copy=False)
-        return pd.Series(pd.array(lookup, dtype=pandas_dtype(dtype)).take(where), copy=False)
+        return pd.Series(pd.array(lookup, dtype=_pandas_dtype(dtype)).take(where), copy=False)
     values = np.concatenate([c.values() for c in column])
-    return pd.Series(values, dtype=pandas_dtype(dtype), copy=False)
+    return pd.Series(values, dtype=_pandas_dtype(dtype), copy=False)
+
+
+@cache
+def _pandas_dtype(name: str):
+    """pandas' dtype of that name, looked up once (a thousand cached workbooks name the
+    same few dtypes 57,000 times)."""
+    return pandas_dtype(name)
 
 
 def to_bytes(meta: dict, frames: dict[str, PackedFrame]) -> bytes:
@@ -241,13 +249,13 @@ def from_bytes(data: bytes) -> tuple[dict, dict[str, PackedFrame]]:
             at = body + int(offset)
             array = np.frombuffer(data, dtype=array_dtype, count=int(length), offset=at)
             if kind == TEXT:
-                if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+                if not isinstance(texts, list) or not set(map(type, texts)) <= {str}:
                     raise ValueError(f"column {name!r}: texts")
                 if length and (array.min() < -1 or array.max() >= len(texts)):
                     raise ValueError(f"column {name!r}: codes out of range")
             elif kind == FLAG and length and (array.min() < 0 or array.max() > 2):
                 raise ValueError(f"column {name!r}: flags out of range")
-            pandas_dtype(dtype)  # a dtype pandas knows, or ValueError/TypeError
+            _pandas_dtype(dtype)  # a dtype pandas knows, or ValueError/TypeError
             columns.append(PackedColumn(str(name), str(dtype), kind, array, texts))
         frames[key] = PackedFrame(rows, columns)
     return meta, frames
