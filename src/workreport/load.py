@@ -53,6 +53,7 @@ pd.set_option("mode.string_storage", "python")
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 HEADER_SCAN_ROWS = 10  # the header is within the first 10 rows (docs/rules.md, 输入约定)
 TOTAL_WORDS = {"合计", "总计", "小计"}
+TOTAL_MARK = "计"  # in every total word: the cheap test before the exact one
 # Sheets of our own ledger template and annotated copies: skipped without a note.
 OWN_SHEETS = {"填表说明", "选项", "问题清单"}
 PARALLEL_MIN_FILES = 8
@@ -584,12 +585,19 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
     excel_rows: list[int] = []
     ledger_columns = sorted({*mapping.values(), *([unit_index] if unit_index is not None else [])})
     in_ledger = set(ledger_columns)
+    # the usual row has its first cell filled, and a filled first ledger column: looked at
+    # directly, the rest through _first_value (benchmarks/README.md, 读取)
+    lead = ledger_columns[0] if ledger_columns else 0
     for offset, row in enumerate(rows[header_at + 1 :]):
-        at, first = _first_value(row)
-        if first is None:
-            continue
+        first = row[0] if row else None
+        if first is None or first == "" or (type(first) is str and first.isspace()):
+            at, first = _first_value(row)
+            if first is None:
+                continue
+        else:
+            at = 0
         excel_row = header_at + 2 + offset
-        if isinstance(first, str) and "".join(first.split()) in TOTAL_WORDS:
+        if type(first) is str and TOTAL_MARK in first and "".join(first.split()) in TOTAL_WORDS:
             # a 合计 row is never counted (docs/rules.md, 绝不允许)
             issues.append(
                 Issue(
@@ -603,6 +611,7 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
             continue
         if (
             at not in in_ledger
+            and not (lead < len(row) and _filled(row[lead]))
             and _first_value([row[j] for j in ledger_columns if j < len(row)])[1] is None
         ):
             continue  # a 序号 with nothing else: an empty row of a pre-numbered sheet
@@ -629,6 +638,10 @@ def _unit_note(header) -> str:
     text = "".join(str(header or "").split())
     found = re.search(r"[（(]([^（）()]*)[)）]$", text)
     return found[1] if found else ""
+
+
+def _filled(v) -> bool:
+    return not (v is None or v == "" or (isinstance(v, str) and not v.strip()))
 
 
 def _first_value(row: list) -> tuple[int, object]:
