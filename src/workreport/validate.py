@@ -249,27 +249,28 @@ def _check_persons(measures: pd.DataFrame, config: Config, check: Checker) -> No
     with_clue = measures["线索编号"].notna().to_numpy()
     person = measures["线索编号"].astype(str) + "\x1f" + measures["姓名"].astype(str)
     ranked = with_clue & rank.notna().to_numpy()
+    # plain arrays: a row at a time through pandas' .iat cost ~5 µs a row
+    persons, ranks = person.to_numpy(dtype=object), rank.to_numpy(dtype=object)
     first: dict[str, int] = {}
-    for i in np.flatnonzero(ranked):
-        key = person.iat[i]
-        j = first.setdefault(key, i)
-        if rank.iat[j] != rank.iat[i]:
+    for i in np.flatnonzero(ranked).tolist():
+        j = first.setdefault(persons[i], i)
+        if ranks[j] != ranks[i]:
             check.add(
                 "E132",
-                f"同一人的职级前后不一致：「{rank.iat[i]}」，而 {check.place(measures, j)} "
-                f"填的是「{rank.iat[j]}」",
+                f"同一人的职级前后不一致：「{ranks[i]}」，而 {check.place(measures, j)} "
+                f"填的是「{ranks[j]}」",
                 measures,
                 i,
                 "职级",
                 "measures",
                 "同一人（线索编号＋姓名）各行的职级应相同：按处分时的职级统一",
             )
-    known = {k: rank.iat[i] for k, i in first.items()}
+    known = {k: ranks[i] for k, i in first.items()}
     blank = with_clue & rank.isna().to_numpy()
     if blank.any():
-        filled = rank.to_numpy(dtype=object).copy()
-        for i in np.flatnonzero(blank):
-            filled[i] = known.get(person.iat[i])
+        filled = ranks.copy()
+        for i in np.flatnonzero(blank).tolist():
+            filled[i] = known.get(persons[i])
         measures["职级"] = filled
     party = measures["处理方式"].isin(config.party_sanctions).to_numpy()
     for i in np.flatnonzero(party & (measures["政治面貌"] == NON_MEMBER).to_numpy()):
