@@ -20,7 +20,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from itertools import zip_longest
@@ -57,6 +57,7 @@ TOTAL_MARK = "计"  # in every total word: the cheap test before the exact one
 # Sheets of our own ledger template and annotated copies: skipped without a note.
 OWN_SHEETS = {"填表说明", "选项", "问题清单"}
 PARALLEL_MIN_FILES = 8
+QUEUED_PER_WORKER = 4  # jobs a worker has in hand while this process parses one
 OWN_OUTPUTS = (".底稿.xlsx", ".问题清单.xlsx")
 BLANK_TEMPLATE = "台账模板.xlsx"  # what `workreport init` writes: not a unit's ledger
 MISSING = "文件或文件夹不存在"
@@ -192,12 +193,7 @@ def load_paths(
                 progress.advance(name)
     todo = [i for i, r in enumerate(results) if r is None]
     jobs = [(*workbooks[i], specs, cache) for i in todo]
-    if len(jobs) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1:
-        # Parsing is CPU-bound; workbooks are independent (benchmarks/README.md).
-        with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
-            parsed = list(_tick(pool.map(_read_workbook_job, jobs), progress))
-    else:
-        parsed = list(_tick(map(_read_workbook_job, jobs), progress))
+    parsed = _parse_jobs(jobs, progress)
     for i, result in zip(todo, parsed, strict=True):
         results[i] = result
     if cache is not None:
@@ -231,11 +227,39 @@ def _cached(cache: ParsedCache, path: Path, name: str):
     return cache.get(path, name, digest)
 
 
-def _tick(results, progress):
-    for r in results:
+def _parse_jobs(jobs: list, progress: Progress | None) -> list:
+    """Every job's result, in job order.  Parsing is CPU-bound and workbooks are
+    independent (benchmarks/README.md, 读取): with many, worker processes take jobs from
+    the front while this process takes them from the back, so that every core parses —
+    this one included — and a machine that starts workers slowly (Windows) waits for one
+    worker fewer."""
+    results: list = [None] * len(jobs)
+
+    def done(at: int, result) -> None:
+        results[at] = result
         if progress is not None:
-            progress.advance(r[0].name if r[0] else "")
-        yield r
+            progress.advance(result[0].name if result[0] else "")
+
+    helpers = min((os.cpu_count() or 1) - 1, 3)
+    if len(jobs) < PARALLEL_MIN_FILES or helpers < 1:
+        for at, job in enumerate(jobs):
+            done(at, _read_workbook_job(job))
+        return results
+    front, back = 0, len(jobs)
+    queued: dict = {}  # future → job index
+    with ProcessPoolExecutor(max_workers=helpers) as pool:
+        while front < back or queued:
+            while front < back and len(queued) < QUEUED_PER_WORKER * helpers:
+                queued[pool.submit(_read_workbook_job, jobs[front])] = front
+                front += 1
+            if front < back:
+                back -= 1
+                done(back, _read_workbook_job(jobs[back]))
+            else:
+                wait(queued, return_when=FIRST_COMPLETED)
+            for future in [f for f in queued if f.done()]:
+                done(queued.pop(future), future.result())
+    return results
 
 
 def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, PackedFrame], list[Issue]]:
