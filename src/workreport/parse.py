@@ -298,7 +298,7 @@ def _parse_column(raw: RawSheet, col: Column, spec: SheetSpec, check: Checker) -
         codes = np.arange(len(values))
         uniques = values
     else:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        codes, uniques = _factorize(values)
     if col.identifier:  # 「王  五」 and 「王五」 are one person, 「AG１」 and 「AG1」 one clue
         results = [
             (_identifier(u) or _EMPTY)
@@ -342,6 +342,25 @@ def _packed(col: Column, typed: list, codes: np.ndarray) -> PackedColumn:
     if col.kind in (DATE, INT, NUMBER) or (col.kind == BOOL and col.default is not None):
         return from_array(col.name, _typed(typed, col)[codes])
     return from_values(col.name, typed, codes)
+
+
+SMALL_COLUMN = 512  # below this many cells, a dict factorizes faster than pandas
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, list]:
+    """(a code per cell, the distinct values in order of first appearance).  A short
+    column — every column of a 100-row workbook, a thousand of them in a pile — is
+    factorized with a dict: pandas' call costs more than the work (benchmarks/README.md,
+    many small files).  Values equal in Python are one value either way (1 and 1.0);
+    blanks get a code of their own, which the parser reads as blank."""
+    if len(values) >= SMALL_COLUMN:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        return codes, list(uniques)
+    index: dict = {}
+    codes = np.fromiter(
+        (index.setdefault(v, len(index)) for v in values.tolist()), dtype=np.intp, count=len(values)
+    )
+    return codes, list(index)
 
 
 _HALF_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
