@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import re
+import threading
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
@@ -57,7 +59,7 @@ TOTAL_MARK = "计"  # in every total word: the cheap test before the exact one
 # Sheets of our own ledger template and annotated copies: skipped without a note.
 OWN_SHEETS = {"填表说明", "选项", "问题清单"}
 PARALLEL_MIN_FILES = 8
-QUEUED_PER_WORKER = 4  # jobs a worker has in hand while this process parses one
+QUEUED_PER_WORKER = 2  # jobs sent to each worker ahead of the one it is parsing
 OWN_OUTPUTS = (".底稿.xlsx", ".问题清单.xlsx")
 BLANK_TEMPLATE = "台账模板.xlsx"  # what `workreport init` writes: not a unit's ledger
 MISSING = "文件或文件夹不存在"
@@ -230,9 +232,10 @@ def _cached(cache: ParsedCache, path: Path, name: str):
 def _parse_jobs(jobs: list, progress: Progress | None) -> list:
     """Every job's result, in job order.  Parsing is CPU-bound and workbooks are
     independent (benchmarks/README.md, 读取): with many, worker processes take jobs from
-    the front while this process takes them from the back, so that every core parses —
-    this one included — and a machine that starts workers slowly (Windows) waits for one
-    worker fewer."""
+    the front of the list while this process takes them from the back, so every core
+    parses — this one included — and a machine that starts workers slowly (Windows)
+    waits for one worker fewer.  A thread keeps the workers fed while this process
+    parses, so a long workbook here never leaves them idle."""
     results: list = [None] * len(jobs)
 
     def done(at: int, result) -> None:
@@ -245,20 +248,52 @@ def _parse_jobs(jobs: list, progress: Progress | None) -> list:
         for at, job in enumerate(jobs):
             done(at, _read_workbook_job(job))
         return results
-    front, back = 0, len(jobs)
+    lock = threading.Lock()
+    ends = [0, len(jobs)]  # the jobs not yet taken: [front, back)
+
+    def take(front: bool) -> int | None:
+        with lock:
+            if ends[0] >= ends[1]:
+                return None
+            ends[0 if front else 1] += 1 if front else -1
+            return ends[0] - 1 if front else ends[1]
+
+    finished: queue.SimpleQueue = queue.SimpleQueue()  # (job index, future) done by workers
+    failed: list[BaseException] = []
+
     queued: dict = {}  # future → job index
+
+    def fill(pool: ProcessPoolExecutor) -> None:
+        while len(queued) < QUEUED_PER_WORKER * helpers and (at := take(True)) is not None:
+            queued[pool.submit(_read_workbook_job, jobs[at])] = at
+
+    def feed(pool: ProcessPoolExecutor) -> None:
+        try:
+            while queued:
+                for future in wait(queued, return_when=FIRST_COMPLETED).done:
+                    finished.put((queued.pop(future), future))
+                fill(pool)
+        except BaseException as e:  # noqa: BLE001 - raised again in this process's thread
+            failed.append(e)
+
+    def collect() -> None:
+        while not finished.empty():
+            at, future = finished.get()
+            done(at, future.result())
+
     with ProcessPoolExecutor(max_workers=helpers) as pool:
-        while front < back or queued:
-            while front < back and len(queued) < QUEUED_PER_WORKER * helpers:
-                queued[pool.submit(_read_workbook_job, jobs[front])] = front
-                front += 1
-            if front < back:
-                back -= 1
-                done(back, _read_workbook_job(jobs[back]))
-            else:
-                wait(queued, return_when=FIRST_COMPLETED)
-            for future in [f for f in queued if f.done()]:
-                done(queued.pop(future), future.result())
+        # the first jobs are sent from this thread: with fork, the workers start at the
+        # first submit, and must not be forked while another thread of ours runs
+        fill(pool)
+        feeder = threading.Thread(target=feed, args=(pool,), daemon=True)
+        feeder.start()
+        while (at := take(False)) is not None:
+            done(at, _read_workbook_job(jobs[at]))
+            collect()
+        feeder.join()
+        collect()
+    if failed:
+        raise failed[0]
     return results
 
 
