@@ -109,18 +109,39 @@ def _bounded(tree: nodes.Template) -> nodes.Template:
     def filtered(node, name):
         return nodes.Filter(node, name, [], [], None, None, lineno=node.lineno)
 
-    for loop in tree.find_all(nodes.For):
+    found = _nodes(tree)
+    for loop in found[nodes.For]:
         loop.iter = filtered(loop.iter, "_wr_loop")
-    for output in tree.find_all(nodes.Output):
+    for output in found[nodes.Output]:
         output.nodes = [
             filtered(nodes.Const(n.data, lineno=n.lineno), "_wr_text")
             if isinstance(n, nodes.TemplateData)
             else n
             for n in output.nodes
         ]
-    for concat in tree.find_all(nodes.Concat):
+    for concat in found[nodes.Concat]:
         concat.nodes = [filtered(nodes.List(concat.nodes, lineno=concat.lineno), "_wr_concat")]
     return tree
+
+
+def _nodes(tree: nodes.Node) -> dict[type, list]:
+    """The loops, outputs and ``~`` of ``tree``, in one walk: ``find_all`` walks the tree
+    once per type, through a generator per level, 2.5× the time (benchmarks/README.md, 启动).
+    The three rewrites do not depend on each other, so the order found does not matter."""
+    found: dict[type, list] = {nodes.For: [], nodes.Output: [], nodes.Concat: []}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        for kind, bucket in found.items():
+            if isinstance(node, kind):
+                bucket.append(node)
+        for name in node.fields:
+            value = getattr(node, name, None)
+            if isinstance(value, nodes.Node):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, nodes.Node))
+    return found
 
 
 # pass_context keeps Jinja from running these once at compile time instead of every time
