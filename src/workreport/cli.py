@@ -7,7 +7,6 @@ pandas, openpyxl and python-docx are imported inside the commands so that
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -181,6 +180,12 @@ def _signing_date(text: str):
     if not isinstance(value, date):
         raise UsageError(f"无法识别成文日期「{text}」，请写成 2022-07-05")
     return value
+
+
+def _json(data) -> str:
+    import json  # only for --format json: not worth its import in every command
+
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def _echo_notices(notices, quiet: bool) -> None:
@@ -382,7 +387,7 @@ def stats(paths, period, config_path, fmt, by, list_ids, no_cache, quiet):
     if fmt == "table":  # JSON and CSV are read by programs: there a partial unit is null
         _echo_notices(result.notices, quiet)
     if fmt == "json":
-        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        click.echo(_json(result.as_json()))
     elif fmt == "csv":
         from .console import for_stream
 
@@ -429,7 +434,7 @@ def validate_cmd(paths, config_path, fmt, strict, annotate_dir, no_cache, quiet)
             "warnings": len(result.warnings),
             "issues": [i.as_dict() for i in issues],
         }
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(_json(out))
     else:
         if issues:
             click.echo(issues_table(issues, _columns()))
@@ -600,7 +605,7 @@ def diff(a, b, config_path, fmt, with_text):
     config = _config(config_path, [])
     result = diff_drafts(a, b, config=config, text=with_text)
     if fmt == "json":
-        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        click.echo(_json(result.as_json()))
         return
     if result.periods:
         click.echo(f"统计期间不同：{result.periods[0]} → {result.periods[1]}")
@@ -657,7 +662,7 @@ def check(draft, paths, period, config_path, fmt, quiet):
     config = _config(config_path, paths) if paths else None
     result = check_draft(draft, paths, period=period, config=config, progress=Progress(quiet))
     if fmt == "json":
-        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        click.echo(_json(result.as_json()))
     else:
         for title, findings in (("必须修改", result.must_fix), ("值得一看", result.warnings)):
             if findings:

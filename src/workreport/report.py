@@ -354,7 +354,6 @@ def date_notices(signed: date, period: Period) -> list[Issue]:
 def config_notices(config: Config) -> list[Issue]:
     """Placeholders of a new project still in force, and templates from an older version."""
     from .config import PLACEHOLDER_ORGANISATION
-    from .project import outdated_templates
 
     notices = []
     if config.organisation == PLACEHOLDER_ORGANISATION:
@@ -375,7 +374,11 @@ def config_notices(config: Config) -> list[Issue]:
             )
         )
     text_templates = config.templates if config.word_template is None else None
-    old = outdated_templates(text_templates) if text_templates else []
+    old = []
+    if text_templates:
+        from .project import outdated_templates
+
+        old = outdated_templates(text_templates)
     if old:
         notices.append(
             Issue(
