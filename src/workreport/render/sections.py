@@ -402,12 +402,10 @@ class ZeroExtension(Extension):
         else:
             style = parser.parse_expression()
             body = parser.parse_statements(("name:enditem",), drop_needle=True)
-            opening, closing = self.call_method("_item", [style], lineno=lineno), ITEM_CLOSE
-        return [
-            nodes.Output([opening], lineno=lineno),
-            nodes.Scope(body, lineno=lineno),
-            nodes.Output([nodes.TemplateData(closing)], lineno=lineno),
-        ]
+            opening, closing = self.call_method("_item", [style]), ITEM_CLOSE
+        before = nodes.Output([opening]).set_lineno(lineno)
+        after = nodes.Output([nodes.TemplateData(closing)]).set_lineno(lineno)
+        return [before, nodes.Scope(body, lineno=lineno), after]
 
     def _item(self, style) -> str:
         if style not in ITEM_STYLES:
