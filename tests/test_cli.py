@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -194,6 +195,42 @@ def test_installed_entry_point_runs(ledgers):
     )
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
+
+
+def test_the_quick_exit_loses_nothing():
+    """The command ends with os._exit once its output is flushed (benchmarks/README.md,
+    启动): all of its output arrives, and a missing or broken stdout ends as it did before."""
+    # buffered as a user's shell has it, so output is still waiting when the command ends
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    listing = subprocess.run(
+        [*installed_command(), "stats", "--list", "--format", "json"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert listing.returncode == 0, listing.stderr
+    assert len(json.loads(listing.stdout)) > 50
+    no_stdout = subprocess.run(
+        [*installed_command(), "--help"],
+        preexec_fn=lambda: os.close(1),
+        env=env,
+        timeout=120,
+    )
+    assert no_stdout.returncode == 0
+    read, write = os.pipe()
+    os.close(read)  # nobody reads: the flush fails
+    try:
+        broken = subprocess.run(
+            [*installed_command(), "--help"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert (broken.returncode, broken.stderr) == (1, "")  # Click's own answer to a broken pipe
 
 
 def test_validate_annotate_writes_marked_copies_and_leaves_inputs_alone(book, tmp_path):

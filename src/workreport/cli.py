@@ -807,10 +807,11 @@ def _exit_now(code) -> None:
         return
     if "multiprocessing" in sys.modules and sys.modules["multiprocessing"].active_children():
         return
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):  # a closed pipe: Python's own exit reports it as before
-        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None: started without the stream (pythonw, closed fd)
+                stream.flush()
+        except (AttributeError, OSError, ValueError):  # a closed pipe: said as before
+            return
     run_exit_functions()  # logging's and multiprocessing's, as the ordinary exit would
     os._exit(code)
