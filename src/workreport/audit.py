@@ -119,7 +119,8 @@ def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config)
                 rows[c].astype(object).fillna("").astype(str) for c in ("线索编号", "姓名")
             )
             codes = pd.factorize(clue + "\x1f" + name)[0]
-            columns[PERSON_KEY] = (TEXT, np.char.add("P", (codes + 1).astype(str)).astype(object))
+            numbered = np.array([f"P{c + 1}" for c in codes.tolist()], dtype=object)
+            columns[PERSON_KEY] = (TEXT, numbered)
         sheets[spec.name] = LedgerTable(spec.name, columns)
     summary = []
     for fid, value in flat.items():

@@ -96,14 +96,20 @@ def cache_folder(config_source: Path | None, paths) -> Path | None:
 @cache
 def parser_fingerprint() -> str:
     """The source of the parsing code and the versions of the readers it relies on."""
-    from importlib.metadata import version
+    import numpy as np
+    import pandas as pd
+    import python_calamine
 
     h = hashlib.sha256()
     here = Path(__file__).parent
     for name in PARSER_MODULES:
         h.update((here / f"{name}.py").read_bytes())
-    for dist in ("pandas", "numpy", "python-calamine"):
-        h.update(f"{dist}={version(dist)};".encode())
+    h.update(f"pandas={pd.__version__};numpy={np.__version__};".encode())
+    # calamine has no __version__: its compiled module's name, size and time stand for it
+    # (reading the installed packages' metadata cost ~10 ms a run; benchmarks/README.md, 启动)
+    for binary in sorted(Path(python_calamine.__file__).parent.glob("*python_calamine*")):
+        st = binary.stat()
+        h.update(f"{binary.name}:{st.st_size}:{st.st_mtime_ns};".encode())
     h.update(f"format={FORMAT}".encode())
     return h.hexdigest()
 

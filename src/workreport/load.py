@@ -22,9 +22,7 @@ import queue
 import re
 import threading
 from collections.abc import Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from difflib import get_close_matches
 from itertools import zip_longest
 from pathlib import Path
 from typing import Protocol
@@ -248,6 +246,9 @@ def _parse_jobs(jobs: list, progress: Progress | None) -> list:
         for at, job in enumerate(jobs):
             done(at, _read_workbook_job(job))
         return results
+    # imported here: a few workbooks (the sample, a county) never start a worker
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     lock = threading.Lock()
     ends = [0, len(jobs)]  # the jobs not yet taken: [front, back)
 
@@ -263,11 +264,11 @@ def _parse_jobs(jobs: list, progress: Progress | None) -> list:
 
     queued: dict = {}  # future → job index
 
-    def fill(pool: ProcessPoolExecutor) -> None:
+    def fill(pool) -> None:
         while len(queued) < QUEUED_PER_WORKER * helpers and (at := take(True)) is not None:
             queued[pool.submit(_read_workbook_job, jobs[at])] = at
 
-    def feed(pool: ProcessPoolExecutor) -> None:
+    def feed(pool) -> None:
         try:
             while queued:
                 for future in wait(queued, return_when=FIRST_COMPLETED).done:
@@ -553,6 +554,8 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
         return None, {}, issues
     header = rows[header_at]
     seen_headers = {normalise_header(v): i for i, v in enumerate(header) if str(v).strip()}
+    from difflib import get_close_matches  # for near names only: not in every run's imports
+
     missing = [c for c in spec.columns if c.required and c.name not in mapping]
     for col in missing:
         unknown = [h for h in seen_headers if h not in mapping.values() and h]

@@ -17,7 +17,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from difflib import get_close_matches
 
 import numpy as np
 import pandas as pd
@@ -150,6 +149,8 @@ def _parse_enum(choices: tuple[str, ...], readings: tuple[tuple[str, str], ...] 
             return s
         if s in read:  # 处级 is 县处级 to anyone who reads it (docs/figures.md)
             return read[s]
+        from difflib import get_close_matches  # only for a value that is not in the list
+
         near = get_close_matches(s, choices, n=1, cutoff=0.4)
         hint = (
             f"是否应为「{near[0]}」？"
