@@ -74,35 +74,6 @@ class PackedFrame:
         return tuple((c.name, c.dtype, c.kind) for c in self.columns)
 
 
-def pack(frame: pd.DataFrame) -> PackedFrame:
-    """A parsed frame → its packed form (any frame: what cannot be coded stays objects)."""
-    columns = []
-    for j, name in enumerate(frame.columns):
-        series = frame.iloc[:, j]
-        dtype = series.dtype
-        if isinstance(dtype, np.dtype) and dtype.kind in _STORED_KINDS:
-            columns.append(PackedColumn(str(name), str(dtype), ARRAY, series.to_numpy()))
-            continue
-        values = series.to_numpy(dtype=object)
-        plain = isinstance(dtype, np.dtype)  # object; else an extension dtype such as str
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        kinds = {type(u) for u in uniques}
-        # an object column's blanks come back as None: packed only where they are None
-        known = _dtype_round_trips(dtype) and (
-            not plain or all(v is None for v in values[codes < 0])
-        )
-        if known and kinds <= {str}:
-            texts = list(uniques)
-            columns.append(PackedColumn(str(name), str(dtype), TEXT, codes.astype(np.int32), texts))
-        elif known and kinds <= {bool, np.bool_} and plain:
-            yes = np.append(np.asarray(uniques, dtype=bool), False)  # code -1 → last
-            flags = np.where(codes < 0, 0, 1 + yes[codes])
-            columns.append(PackedColumn(str(name), "object", FLAG, flags.astype(np.int8)))
-        else:
-            columns.append(PackedColumn(str(name), str(dtype), OBJECTS, values))
-    return PackedFrame(len(frame), columns)
-
-
 @cache
 def text_dtype() -> str:
     """The dtype pandas gives a column of texts: ``str`` where it infers text (pandas 3),
@@ -154,13 +125,6 @@ def from_values(name: str, values: list, codes: np.ndarray) -> PackedColumn:
         flags = np.array([0 if v is None else 1 + bool(v) for v in values], dtype=np.int8)
         return PackedColumn(name, "object", FLAG, flags[codes])
     return PackedColumn(name, dtype, OBJECTS, lookup[codes])
-
-
-def _dtype_round_trips(dtype) -> bool:
-    try:
-        return _pandas_dtype(str(dtype)) == dtype
-    except TypeError:
-        return False
 
 
 def unpack(parts: list[PackedFrame]) -> pd.DataFrame:
