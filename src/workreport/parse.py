@@ -240,8 +240,8 @@ class Checker:
 def parse_workbook(
     source: SourceFile, frames: dict[str, RawSheet], specs: dict[str, SheetSpec]
 ) -> tuple[dict[str, PackedFrame], list[Issue]]:
-    """One workbook's raw frames → typed frames, packed (packed.py), and its cell-level
-    issues.
+    """One workbook's sheets as read → its typed ledgers, packed (packed.py), and its
+    cell-level issues.
 
     Runs inside the loader's worker processes, so the cells of many workbooks are
     parsed in parallel; rules that span rows and workbooks run later in ``validate.validate``.
