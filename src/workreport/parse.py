@@ -253,7 +253,7 @@ def parse_workbook(
 
 def _parse_sheet(raw: RawSheet, spec: SheetSpec, check: Checker) -> PackedFrame:
     # packed as parsed: each column from its distinct values and a code per row, so no
-    # frame is built per sheet (benchmarks/README.md, many small files)
+    # frame is built per sheet (benchmarks/README.md, 读取)
     n = len(raw)
     text = scalar_text_dtype()
     one = np.zeros(n, dtype=np.int32)

@@ -231,7 +231,7 @@ class _Writer:
             tr = _el("w:tr", trpr)
             for text, width in zip(cells, widths, strict=True):
                 # a copy of the column's blank cell: a thousand units' rows are made
-                # quickly (benchmarks/README.md, 底稿 and draft)
+                # quickly (benchmarks/README.md, 读取)
                 cell = copy.deepcopy(blank_cell(width, header or total))
                 cell[-1][-1][-1].text = xml_safe(str(text))  # tc → p → r → t
                 tr.append(cell)
@@ -540,7 +540,7 @@ def _el(tag: str, *children, **attrs):
 @cache
 def _maker(tag: str):
     """python-docx's ``OxmlElement(tag)`` with the tag's name worked out once: a table
-    of a thousand units makes 100,000 elements (benchmarks/README.md, 底稿 and draft)."""
+    of a thousand units makes 100,000 elements (benchmarks/README.md, 读取)."""
     example = OxmlElement(tag)
     return partial(example.makeelement, example.tag, nsmap=example.nsmap)
 
