@@ -32,7 +32,7 @@ def pack(frame: pd.DataFrame) -> PackedFrame:
         if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biufM":
             columns.append(from_array(name, series.to_numpy()))
             continue
-        values = series.to_numpy(dtype=object)
+        values = series.to_numpy(dtype=object, copy=True)  # the frame itself stays as it is
         if not isinstance(series.dtype, np.dtype):  # text: its blanks are None to the parser
             values[pd.isna(values)] = None
         index: dict = {}  # each distinct value, blanks as they are (None or NaN)
