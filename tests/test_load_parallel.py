@@ -4,6 +4,7 @@ result is the same, file for file and issue for issue, as reading them one by on
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from conftest import clue, measure
 from workreport import load
@@ -60,3 +61,19 @@ def test_the_progress_bar_counts_every_workbook_once(book, config):
     load_paths([book.folder], config, progress=Bar())
     assert seen[0] == "start 12" and seen[-1] == "finish"
     assert sorted(seen[1:-1]) == sorted(f"第{n + 1}纪检监察室.xlsx" for n in range(12))
+
+
+def test_ctrl_c_while_parsing_stops_the_load_instead_of_finishing_it(book, config, monkeypatch):
+    twelve_units(book)
+    calls = []
+    real = load._read_workbook_job
+
+    def fails_at_the_second(job):  # in each process that parses (workers forked after the patch)
+        calls.append(job[1])
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(job)
+
+    monkeypatch.setattr(load, "_read_workbook_job", fails_at_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        load_paths([book.folder], config)

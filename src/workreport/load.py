@@ -288,10 +288,19 @@ def _parse_jobs(jobs: list, progress: Progress | None) -> list:
         fill(pool)
         feeder = threading.Thread(target=feed, args=(pool,), daemon=True)
         feeder.start()
-        while (at := take(False)) is not None:
-            done(at, _read_workbook_job(jobs[at]))
-            collect()
-        feeder.join()
+        try:
+            while (at := take(False)) is not None:
+                done(at, _read_workbook_job(jobs[at]))
+                collect()
+        except BaseException:
+            # Ctrl+C or a failure here: no more jobs go out, the queued ones are dropped
+            with lock:
+                ends[0] = ends[1]
+            for future in list(queued):
+                future.cancel()
+            raise
+        finally:
+            feeder.join()
         collect()
     if failed:
         raise failed[0]
