@@ -66,14 +66,14 @@ def test_the_progress_bar_counts_every_workbook_once(book, config):
 def test_ctrl_c_while_parsing_stops_the_load_instead_of_finishing_it(book, config, monkeypatch):
     twelve_units(book)
     calls = []
-    real = load._read_workbook_job
+    real = load.read_workbook
 
-    def fails_at_the_second(job):  # in each process that parses (workers forked after the patch)
-        calls.append(job[1])
+    def interrupted_at_the_second(*args):  # in every process that parses (forked after this)
+        calls.append(args[1])
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real(job)
+        return real(*args)
 
-    monkeypatch.setattr(load, "_read_workbook_job", fails_at_the_second)
+    monkeypatch.setattr(load, "read_workbook", interrupted_at_the_second)
     with pytest.raises(KeyboardInterrupt):
         load_paths([book.folder], config)
