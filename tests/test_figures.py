@@ -9,7 +9,7 @@ from conftest import H1_2022, clue, measure
 from workreport.figures import (
     compute_figures,
     compute_previous,
-    rows_dated_in,
+    dated_in,
     shares,
     yoy_phrase,
 )
@@ -267,11 +267,13 @@ def test_a_sheets_rows_are_dated_by_the_date_column_of_its_own_spec(book, config
     )
     ledgers, _ = validate(load_paths([book.folder], config), config)
     # 问题线索 is dated by its 受理日期, though 立案 counts its own rows by 立案日期
-    assert list(rows_dated_in(ledgers, "clues", H1_2022)["线索编号"]) == ["A2"]
+    clues = ledgers.frames["clues"]
+    assert list(clues[dated_in(ledgers, "clues", H1_2022)]["线索编号"]) == ["A2"]
     # a sheet that no figure counts is dated all the same
     ledgers.specs["notes"] = replace(ledgers.specs["talks"], key="notes", name="记录")
     ledgers.frames["notes"] = ledgers.frames["talks"]
-    assert list(rows_dated_in(ledgers, "notes", H1_2022)["谈话类型"]) == ["廉政谈话"]
+    notes = ledgers.frames["notes"]
+    assert list(notes[dated_in(ledgers, "notes", H1_2022)]["谈话类型"]) == ["廉政谈话"]
 
 
 def test_per_unit_breakdown_is_null_for_a_unit_without_the_sheet(book, config):

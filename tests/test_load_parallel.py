@@ -3,6 +3,8 @@ result is the same, file for file and issue for issue, as reading them one by on
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 
@@ -63,13 +65,18 @@ def test_the_progress_bar_counts_every_workbook_once(book, config):
     assert sorted(seen[1:-1]) == sorted(f"第{n + 1}纪检监察室.xlsx" for n in range(12))
 
 
-def test_ctrl_c_while_parsing_stops_the_load_instead_of_finishing_it(book, config, monkeypatch):
+def test_ctrl_c_while_parsing_stops_the_load_instead_of_finishing_it(
+    book, config, monkeypatch, tmp_path
+):
     twelve_units(book)
+    read = tmp_path / "read"  # a mark per workbook read, by whichever process read it
+    read.mkdir()
     calls = []
     real = load.read_workbook
 
     def interrupted_at_the_second(*args):  # in every process that parses (forked after this)
         calls.append(args[1])
+        (read / f"{os.getpid()}-{len(calls)}").touch()
         if len(calls) == 2:
             raise KeyboardInterrupt
         return real(*args)
@@ -77,3 +84,5 @@ def test_ctrl_c_while_parsing_stops_the_load_instead_of_finishing_it(book, confi
     monkeypatch.setattr(load, "read_workbook", interrupted_at_the_second)
     with pytest.raises(KeyboardInterrupt):
         load_paths([book.folder], config)
+    # the worker reads what it had in hand, not the rest of the pile: all 12 without the stop
+    assert len(list(read.iterdir())) < 12

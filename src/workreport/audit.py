@@ -137,20 +137,19 @@ def _joined_ids(per_figure: list[np.ndarray], names: list[str], rows: int) -> np
 
     A row's codes, one per figure, are folded into one integer (each figure has few
     ids), so the combinations are found by one hash pass and each is written once."""
+    bases = [int(column.max(initial=-1)) + 2 for column in per_figure]  # codes -1 … max
+    if np.prod(bases, dtype=float) >= 2.0**62:  # too many combinations to fold: row by row
+        return np.array([_ids_text(row, names) for row in np.stack(per_figure, 1).tolist()])
     key = np.zeros(rows, dtype=np.int64)
     radix = 1
-    for column in per_figure:
-        base = int(column.max(initial=-1)) + 2
-        if radix * base >= 1 << 62:  # too many combinations to fold: a row at a time
-            return np.array([_ids_text(row, names) for row in np.stack(per_figure, 1).tolist()])
+    for column, base in zip(per_figure, bases, strict=True):
         key += (column + 1) * radix
         radix *= base
     inverse, keys = pd.factorize(key)
     patterns = []
     for k in keys.tolist():
         codes = []
-        for column in per_figure:
-            base = int(column.max(initial=-1)) + 2
+        for base in bases:
             codes.append(k % base - 1)
             k //= base
         patterns.append(_ids_text(codes, names))

@@ -32,9 +32,11 @@ import hmac
 import os
 import secrets
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path
+
+import numpy as np
 
 from .config import CACHE_FOLDER as FOLDER
 from .errors import Issue
@@ -97,7 +99,6 @@ def cache_folder(config_source: Path | None, paths) -> Path | None:
 @cache
 def parser_fingerprint() -> str:
     """The source of the parsing code and the versions of the readers it relies on."""
-    import numpy as np
     import pandas as pd
     import python_calamine
 
@@ -157,18 +158,18 @@ class ParsedCache:
         out = {}
         for key, frame in frames.items():
             personal = {c.name for c in specs[key].columns if c.personal}
-            columns = [
-                c
-                if c.name not in personal
-                else PackedColumn(c.name, c.dtype, c.kind, c.data, [self._hash(t) for t in c.texts])
-                if c.kind == TEXT
-                else _hashed_objects(c, self._hash)
-                if c.kind == OBJECTS
-                else c
-                for c in frame.columns
-            ]
+            columns = [self._hashed(c) if c.name in personal else c for c in frame.columns]
             out[key] = PackedFrame(frame.rows, columns)
         return out
+
+    def _hashed(self, column: PackedColumn) -> PackedColumn:
+        if column.kind == TEXT:
+            return replace(column, texts=[self._hash(t) for t in column.texts])
+        if column.kind == OBJECTS:  # mixed values (not seen in a parsed ledger): texts hashed
+            values = np.empty(len(column.data), dtype=object)
+            values[:] = [self._hash(v) if isinstance(v, str) else v for v in column.data]
+            return replace(column, data=values)
+        return column
 
     def _hash(self, name: str) -> str:
         # keyed BLAKE2b is a MAC by design and ~3× faster than HMAC-SHA256 here: two
@@ -273,13 +274,3 @@ def clear_cache(folder: Path) -> int:
     with contextlib.suppress(OSError):
         folder.rmdir()
     return n
-
-
-def _hashed_objects(column: PackedColumn, hash_name) -> PackedColumn:
-    """A personal column of mixed values (not seen in a parsed ledger): its texts hashed
-    one by one, the rest kept."""
-    values = column.data.copy()
-    for i, v in enumerate(values):
-        if isinstance(v, str):
-            values[i] = hash_name(v)
-    return PackedColumn(column.name, column.dtype, column.kind, values, None)

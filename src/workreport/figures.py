@@ -607,16 +607,9 @@ def compute_figures_by_unit(ledgers: Ledgers, period: Period, config: Config) ->
     return out
 
 
-def rows_dated_in(ledgers: Ledgers, sheet: str, period: Period) -> pd.DataFrame:
-    """The rows of ``sheet`` whose own date (受理日期, 处理日期, 日期 …) is in ``period``."""
-    frame = ledgers.frames[sheet]
-    return frame[_dated_in(frame, ledgers.specs[sheet].date_column, period)]
-
-
-def count_dated_in(ledgers: Ledgers, sheet: str, period: Period) -> int:
-    """How many rows :func:`rows_dated_in` gives, without copying them."""
-    frame = ledgers.frames[sheet]
-    return int(_dated_in(frame, ledgers.specs[sheet].date_column, period).sum())
+def dated_in(ledgers: Ledgers, sheet: str, period: Period) -> np.ndarray:
+    """Which rows of ``sheet`` have their own date (受理日期, 处理日期, 日期 …) in ``period``."""
+    return _dated_in(ledgers.frames[sheet], ledgers.specs[sheet].date_column, period)
 
 
 def units_reporting(
@@ -625,7 +618,7 @@ def units_reporting(
     """The 填报单位 with at least one row of ``sheet`` dated in ``period`` (with ``column``:
     one whose ``column`` is not blank, from a unit that reports that column)."""
     frame = ledgers.frames[sheet]
-    rows = _dated_in(frame, ledgers.specs[sheet].date_column, period)
+    rows = dated_in(ledgers, sheet, period)
     if column is not None:
         rows &= frame[column].notna().to_numpy()
         rows &= frame[UNIT].isin(ledgers.reporting(sheet, column)).to_numpy()

@@ -661,7 +661,7 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
     lead = ledger_columns[0] if ledger_columns else 0
     for offset, row in enumerate(rows[header_at + 1 :]):
         first = row[0] if row else None
-        if first is None or first == "" or (type(first) is str and first.isspace()):
+        if not _filled(first):
             at, first = _first_value(row)
             if first is None:
                 continue
@@ -712,17 +712,15 @@ def _unit_note(header) -> str:
 
 
 def _filled(v) -> bool:
+    """Whether a cell holds something: not None, not empty, not only spaces."""
     return not (v is None or v == "" or (isinstance(v, str) and not v.strip()))
 
 
 def _first_value(row: list) -> tuple[int, object]:
     """(index, value) of the first non-empty cell of a row; (-1, None) for a blank row."""
     for i, v in enumerate(row):
-        if v is None or v == "":
-            continue
-        if isinstance(v, str) and not v.strip():
-            continue
-        return i, v
+        if _filled(v):
+            return i, v
     return -1, None
 
 

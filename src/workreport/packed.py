@@ -76,18 +76,9 @@ class PackedFrame:
 
 @cache
 def text_dtype() -> str:
-    """The dtype pandas gives a column of texts: ``str`` where it infers text (pandas 3),
-    else ``object``."""
+    """The dtype pandas gives a column of texts (and a column set to one text):
+    ``str`` where it infers text (pandas 3), else ``object``."""
     return str(pd.Series(np.array(["text", None], dtype=object)).dtype)
-
-
-@cache
-def scalar_text_dtype() -> str:
-    """The dtype pandas gives a column set to one text (``frame[FILE] = name``): ``str``
-    where pandas infers text (pandas 3), else ``object``."""
-    frame = pd.DataFrame({"x": np.zeros(0, dtype=object)})
-    frame["y"] = "text"
-    return str(frame["y"].dtype)
 
 
 def from_array(name: str, values: np.ndarray) -> PackedColumn:

@@ -43,7 +43,7 @@ from .packed import (
     PackedFrame,
     from_array,
     from_values,
-    scalar_text_dtype,
+    text_dtype,
     unpack,
 )
 
@@ -255,13 +255,13 @@ def _parse_sheet(raw: RawSheet, spec: SheetSpec, check: Checker) -> PackedFrame:
     # packed as parsed: each column from its distinct values and a code per row, so no
     # frame is built per sheet (benchmarks/README.md, 读取)
     n = len(raw)
-    text = scalar_text_dtype()
+    text = text_dtype()
     one = np.zeros(n, dtype=np.int32)
     if isinstance(raw.units, str):
         units = PackedColumn(UNIT, text, PACKED_TEXT, one, [raw.units])
     elif n:
-        codes, uniques = pd.factorize(np.asarray(raw.units, dtype=object))
-        units = from_values(UNIT, list(uniques), codes)
+        codes, uniques = _factorize(np.asarray(raw.units, dtype=object))
+        units = from_values(UNIT, uniques, codes)
     else:
         units = from_array(UNIT, np.zeros(0))  # as pandas types an empty list: float
     provenance = [
@@ -352,7 +352,7 @@ def _factorize(values: np.ndarray) -> tuple[np.ndarray, list]:
     """(a code per cell, the distinct values in order of first appearance).  A short
     column — every column of a 100-row workbook, a thousand of them in a pile — is
     factorized with a dict: pandas' call costs more than the work (benchmarks/README.md,
-    many small files).  Values equal in Python are one value either way (1 and 1.0);
+    读取).  Values equal in Python are one value either way (1 and 1.0);
     blanks get a code of their own, which the parser reads as blank."""
     if len(values) >= SMALL_COLUMN:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)

@@ -19,7 +19,7 @@ from .figures import (
     compute_figures,
     compute_figures_by_unit,
     compute_previous,
-    count_dated_in,
+    dated_in,
     figure_labels,
     flatten,
     partial_notices,
@@ -140,7 +140,7 @@ def stats_of(checked: Checked, config: Config, period: Period, *, by_unit: bool 
     values = compute_figures(ledgers, period, config)
     previous = compute_previous(ledgers, period, config)
     units = compute_figures_by_unit(ledgers, period, config) if by_unit else {}
-    rows = sum(count_dated_in(ledgers, key, period) for key in ledgers.frames)
+    rows = sum(int(dated_in(ledgers, key, period).sum()) for key in ledgers.frames)
     return Stats(period, values, previous, units, rows, partial_notices(ledgers, config))
 
 
