@@ -29,12 +29,11 @@ MODULES = {"workreport": "workreport.xlsxwrite", "rvgsrust": "rvgsrust_xlsxwrite
 
 def tables(folder: Path, period: str, out: Path) -> int:
     from workreport.audit import audit_tables
-    from workreport.config import resolve_config
-    from workreport.report import load_valid, stats_of
+    from workreport.run import Request, Run
 
-    config = resolve_config(None, [folder], period)
-    checked = load_valid([folder], config)
-    stats = stats_of(checked, config, config.period)
+    run = Run.open([folder], request=Request.of(period=period))
+    checked, config = run.checked(), run.config
+    stats = run.stats()
     _, sheets = audit_tables(checked.ledgers, stats.values, stats.period, config)
     plain = {}
     for name, t in sheets.items():

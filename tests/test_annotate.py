@@ -17,7 +17,7 @@ from workreport.annotate import (
     WARNING_FILL,
     annotate_workbooks,
 )
-from workreport.errors import Issue, OutputError
+from workreport.errors import Issue, Refused
 
 NAME = "城关镇纪委.xlsx"
 
@@ -328,11 +328,11 @@ def test_refuses_to_write_into_the_folder_of_the_inputs(workbook, inside):
     before = _sha(workbook)
     out_dir = workbook.parent / inside
 
-    with pytest.raises(OutputError) as err:
+    with pytest.raises(Refused) as err:
         annotate_workbooks(_issues(), {NAME: workbook}, out_dir)
 
     assert f"批注副本不能写到台账所在的文件夹 {workbook.parent.resolve()} 之内" in str(err.value)
-    assert _sha(workbook) == before
+    assert _sha(workbook) == before and err.value.exit_code == 2
     assert sorted(p.name for p in workbook.parent.iterdir()) == [NAME]
 
 

@@ -10,7 +10,8 @@ from conftest import H1_2022, paragraphs, run, write_workbook
 from workreport.config import load_config
 from workreport.figures import compute_figures, compute_figures_by_unit, compute_previous
 from workreport.load import load_paths
-from workreport.report import build_report, compute_stats
+from workreport.report import build_report
+from workreport.run import compute_stats
 from workreport.validate import validate
 
 CLUE_BASE = ("线索编号", "受理日期", "线索来源", "被反映人", "处置方式", "立案日期", "结案日期")
@@ -521,7 +522,7 @@ def _bulletin_text(tmp_path, *, last_year: bool):
         period="2022H1",
         config=tmp_path / "workreport.toml",
     )
-    return paragraphs(result.output)[2:4], result.notices
+    return paragraphs(result.output)[2:4], result.issues
 
 
 def test_bulletin_text_with_last_years_data(tmp_path):

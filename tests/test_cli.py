@@ -256,7 +256,7 @@ def test_template_never_overwrites_a_file_without_force(tmp_path):
     filled = tmp_path / "城关镇纪委.xlsx"
     filled.write_bytes(b"a department's filled ledger")
     result = run("template", "-o", filled)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "已存在，未覆盖" in result.output
     assert filled.read_bytes() == b"a department's filled ledger"
     assert run("template", "-o", tmp_path / "汇报.docx").exit_code == 2

@@ -111,7 +111,7 @@ def test_an_edited_draft_is_refused_by_build_even_after_a_refresh(project):
     assert run("refresh", draft, data).exit_code == 0
     edited = draft.read_bytes()
     result = run("build", data, "-o", draft)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "被手工修改过" in result.output
     assert draft.read_bytes() == edited
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from workreport.config import load_config
-from workreport.errors import OutputError
+from workreport.errors import OutputError, Refused
 from workreport.ledger_template import (
     CHOICES_SHEET,
     INSTRUCTIONS_SHEET,
@@ -309,9 +309,14 @@ def test_writing_replaces_an_old_template_and_leaves_no_temporary_file(tmp_path)
     path = tmp_path / "台账模板.xlsx"
     path.write_bytes(b"old")
 
-    write_ledger_template(path, load_config())
+    with pytest.raises(Refused) as refused:
+        write_ledger_template(path, load_config())
+    assert path.read_bytes() == b"old" and refused.value.exit_code == 2
 
-    assert [p.name for p in tmp_path.iterdir()] == ["台账模板.xlsx"]
+    result = write_ledger_template(path, load_config(), force=True)
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["台账模板.v1.xlsx", "台账模板.xlsx"]
+    assert result.backup.read_bytes() == b"old"
     assert load_workbook(path).sheetnames[0] == INSTRUCTIONS_SHEET
 
 

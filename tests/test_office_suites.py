@@ -156,7 +156,7 @@ def test_a_draft_resaved_in_libreoffice_refreshes_and_keeps_the_edit(project, tm
 
     # a re-saved draft changed every part: build still treats it as edited (intended)
     result = run("build", data, "-o", draft)
-    assert result.exit_code == 1 and "refresh" in result.output
+    assert result.exit_code == 2 and "refresh" in result.output
 
 
 def test_a_draft_of_the_first_release_still_refreshes_and_then_survives_libreoffice(

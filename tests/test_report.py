@@ -183,7 +183,7 @@ def test_an_edited_draft_is_never_overwritten(tmp_path):
     draft.save(str(out))
     edited = out.read_bytes()
     result = run("build", SAMPLE, "-o", out)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "被手工修改过" in result.output and "workreport refresh" in result.output
     assert out.read_bytes() == edited
     forced = run("build", SAMPLE, "-o", out, "--force")
@@ -270,7 +270,7 @@ def test_a_draft_with_only_a_comment_added_counts_as_edited(tmp_path):
     draft.add_comment(paragraph.runs[0], text="请核实", author="分管领导")
     draft.save(str(out))
     result = run("build", SAMPLE, "-o", out)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "被手工修改过" in result.output
 
 

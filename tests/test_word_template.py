@@ -127,7 +127,7 @@ def test_the_instructions_are_left_out_of_the_draft(template, tmp_path):
 
 def test_the_template_refuses_to_overwrite_without_force(template):
     result = run("word-template", "-o", template)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "已存在，未覆盖（可能是改过的模板）" in result.output
     assert run("word-template", "-o", template, "--force").exit_code == 0
     assert template.with_name("模板.v1.docx").is_file()

@@ -24,16 +24,29 @@ __version__ = "0.1.0"
 
 # name → the module that defines it, imported on first use (PEP 562)
 _EXPORTS = {
-    "build_report": "report",
-    "compute_stats": "report",
-    "validate_ledgers": "report",
-    "refresh_draft": "refresh",
-    "diff_drafts": "diff",
-    "check_draft": "check",
-    "final_copy": "final",
+    # one function per command (docs/rules.md, 命令行)
+    "build_report": "report",  # build
+    "compute_stats": "run",  # stats
+    "list_figures": "figures",  # stats --list
+    "validate_ledgers": "run",  # validate (and --annotate)
+    "refresh_draft": "refresh",  # refresh
+    "diff_drafts": "diff",  # diff
+    "check_draft": "check",  # check
+    "final_copy": "final",  # final
+    "write_ledger_template": "ledger_template",  # template
+    "write_word_template": "project",  # word-template
+    "init_project": "project",  # init
+    "update_templates": "project",  # init --update-templates
+    "cache_status": "cache",  # cache
+    # the run every data command is a verb over
+    "Run": "run",
+    "Request": "run",
     "BuildResult": "report",
-    "Stats": "report",
-    "Validation": "report",
+    "Stats": "run",
+    "Validation": "run",
+    "FigureInfo": "figures",
+    "CacheStatus": "cache",
+    "Written": "write",
     "RefreshResult": "refresh",
     "DraftDiff": "diff",
     "CheckResult": "check",

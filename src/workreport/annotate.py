@@ -25,7 +25,7 @@ from openpyxl.utils.cell import (
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .errors import Issue, OutputError
+from .errors import Issue, Refused
 from .ledger_template import display_width, save_workbook_atomic, write_text
 from .ledgers import normalise_header
 
@@ -67,7 +67,7 @@ def annotate_workbooks(issues: list[Issue], sources: dict[str, Path], out_dir: P
     # again by the next validate, counting every row twice (docs/rules.md, 绝不允许).
     for folder in sorted({p.parent for p in inputs}):
         if resolved_out.is_relative_to(folder):
-            raise OutputError(
+            raise Refused(
                 f"批注副本不能写到台账所在的文件夹 {folder} 之内（会覆盖原文件，或在下次检查时被重复统计）；"
                 "请另选一个文件夹，如与收文文件夹并列的「退回」"
             )
@@ -81,7 +81,7 @@ def annotate_workbooks(issues: list[Issue], sources: dict[str, Path], out_dir: P
         name = names[display]
         target = out_dir / (name if wb is not None else Path(name).stem + LIST_SUFFIX)
         if target.resolve() in inputs:  # pragma: no cover - excluded by the folder check
-            raise OutputError(f"拒绝覆盖原文件：{target}")
+            raise Refused(f"拒绝覆盖原文件：{target}")
         if wb is None:
             wb = Workbook()
             wb.active.title = ISSUES_SHEET

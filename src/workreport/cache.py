@@ -274,3 +274,28 @@ def clear_cache(folder: Path) -> int:
     with contextlib.suppress(OSError):
         folder.rmdir()
     return n
+
+
+@dataclass
+class CacheStatus:
+    """``cache``: where the cache of a project is, and what it holds (or held)."""
+
+    folder: Path
+    entries: int  # workbooks held (after ``clear``: 0)
+    size: int  # bytes
+    cleared: int | None = None  # with ``clear``: the workbooks deleted
+
+
+def cache_status(paths=(), *, config=None, clear: bool = False) -> CacheStatus:
+    """``cache``: the cache of the project ``config`` (found as the command line finds
+    it) or of the first input folder; ``clear`` deletes it."""
+    from .config import open_config
+    from .errors import UsageError
+
+    paths = [Path(p) for p in paths]
+    folder = cache_folder(open_config(config, paths).source, paths)
+    if folder is None:
+        raise UsageError("请给出台账文件或文件夹，或在项目文件夹中运行")
+    if clear:
+        return CacheStatus(folder, 0, 0, clear_cache(folder))
+    return CacheStatus(folder, *describe(folder))

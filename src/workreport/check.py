@@ -14,10 +14,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .config import Config, resolve_config
-from .errors import UsageError
+from .config import Config
+from .errors import Issue, UsageError
 from .load import Progress
 from .period import Period, parse_period
+from .run import Request, Run
 
 MUST_FIX = frozenset({"C301", "C302", "C303", "C304", "C305", "C306"})
 
@@ -53,7 +54,7 @@ class CheckResult:
     findings: list[Finding]
     names_checked: bool  # False: no ledgers given, the name check did not run
     period: Period | None = None
-    notes: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)  # W285: the project file's warnings
 
     @property
     def must_fix(self) -> list[Finding]:
@@ -81,17 +82,29 @@ def check_draft(
     progress: Progress | None = None,
 ) -> CheckResult:
     """Check the draft at ``path`` before it is sent; with ``paths`` (the ledgers) also
-    for names from the ledgers and figures typed by hand that differ from them."""
+    for names from the ledgers and figures typed by hand that differ from them.
+
+    The names are always read in clear from the ledgers, never through the cache, whose
+    names are keyed hashes (cache.py): there is no way to ask for the cache here."""
     from .draft import Draft
 
     path, paths = Path(path), [Path(p) for p in paths]
     if not path.is_file():
         raise UsageError(f"稿件不存在：{path}")
     draft = Draft.open(path, purpose="，无法检查")
-    if isinstance(period, str):
-        period = parse_period(period)
-    if period is None and draft.stamp.period:
-        period = parse_period(draft.stamp.period)
+    own = parse_period(draft.stamp.period) if draft.stamp.period else None
+    run = None
+    if paths:
+        run = Run.open(
+            paths,
+            config=config,
+            request=Request.of(period=period),
+            progress=progress,
+            draft_period=own,
+        )
+        period = run.period
+    else:  # without ledgers, no workreport.toml is read: the option, else the draft's own
+        period = (parse_period(period) if isinstance(period, str) else period) or own
 
     texts = draft.texts()
     findings = [
@@ -110,15 +123,14 @@ def check_draft(
         for _ in _MOBILE.finditer(text):
             findings.append(Finding("C305", place, "有手机号码"))
 
-    names_checked = bool(paths)
-    if paths:
-        config = resolve_config(config, paths).with_overrides(period=period)
-        findings += _ledger_findings(draft, texts, paths, config, progress)
+    if run is not None:
+        findings += _ledger_findings(draft, texts, run)
     findings += _zeros(texts)
     findings += _signed_early(draft, period)
     order = {code: n for n, code in enumerate(sorted({f.code for f in findings}))}
     findings.sort(key=lambda f: order[f.code])  # stable: places stay in document order
-    return CheckResult(path, findings, names_checked, period)
+    issues = run.issues if run is not None else []
+    return CheckResult(path, findings, run is not None, period, issues)
 
 
 def id_number_valid(number: str) -> bool:
@@ -130,16 +142,14 @@ def id_number_valid(number: str) -> bool:
     return "10X98765432"[total % 11] == number[-1].upper()
 
 
-def _ledger_findings(draft, texts, paths, config, progress) -> list[Finding]:
+def _ledger_findings(draft, texts, run: Run) -> list[Finding]:
     from .diff import typed_by_hand
-    from .figures import figure_labels
     from .ledgers import FILE, ROW, SHEET
     from .render.document import FIGURE
     from .render.sections import lookup
-    from .report import load_valid, require_period, stats_of, template_context
 
-    require_period(config.period)
-    checked = load_valid(paths, config, progress=progress)
+    run.require_period()
+    checked = run.checked(clear_names=True)
     findings = []
     names: dict[str, list[str]] = {}  # name → the ledger rows it comes from
     for frame in checked.loaded.frames.values():
@@ -161,9 +171,9 @@ def _ledger_findings(draft, texts, paths, config, progress) -> list[Finding]:
                 more = f" 等 {len(rows)} 处" if len(rows) > 1 else ""
                 findings.append(Finding("C306", place, "有台账中的人名", rows[0] + more))
 
-    stats = stats_of(checked, config, require_period(config.period), by_unit=False)
-    context = template_context(stats, config)
-    labels, _ = figure_labels(config)
+    stats = run.stats(clear_names=True)
+    context = run.context(stats)
+    labels = run.labels()
     for (tag, _), (shown, _) in typed_by_hand(draft).items():
         fig = lookup(context, tag) if tag.kind == FIGURE else None  # the date has C323
         if fig is None:

@@ -146,40 +146,11 @@ class Progress:
             self.bar = None
 
 
-def _config(
-    config_path: Path | None,
-    paths,
-    period: str | None = None,
-    signed: str | None = None,
-    *,
-    cache: bool = False,
-):
-    from .cache import cache_folder
-    from .config import find_config, load_config
-    from .period import parse_period
+def _config(config_path: Path | None, paths=()):
+    """The project's configuration: ``--config``, else found the way docs/rules.md says."""
+    from .config import open_config
 
-    config = load_config(find_config(config_path, list(paths)))
-    for w in config.warnings:
-        click.echo(f"提示：{w}", err=True)
-    return config.with_overrides(
-        period=parse_period(period) if period else None,
-        report_date=_signing_date(signed) if signed else None,
-        cache=cache_folder(config.source, paths) if cache else None,
-    )
-
-
-def _signing_date(text: str):
-    """``--date``, read the way a date cell of a ledger is read (2022-07-05, 2022/7/5,
-    2022年7月5日)."""
-    from datetime import date
-
-    from .errors import UsageError
-    from .parse import parse_date
-
-    value = parse_date(text)
-    if not isinstance(value, date):
-        raise UsageError(f"无法识别成文日期「{text}」，请写成 2022-07-05")
-    return value
+    return open_config(config_path, list(paths))
 
 
 def _json(data) -> str:
@@ -188,21 +159,23 @@ def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def _echo_notices(notices, quiet: bool) -> None:
-    """W210–W217: whether the draft's words are true for its period and organisation."""
-    for notice in notices:
-        # a partial or left-out figure changes what a number means: said even when quiet
-        if not quiet or notice.code in ("W210", "W213", "W214", "W215", "W230", "W232"):
-            click.echo(f"{notice.code} 警告：{notice.message}", err=True)
+def _echo_issues(issues, quiet: bool, what: str = "（不影响生成）") -> None:
+    """Every warning a command's result lists, counted as listed: those at a place in a
+    workbook (or the project file) as a table, the others one per line.  ``--quiet``
+    keeps only those that change what a number means (errors.SHOWN_WHEN_QUIET)."""
+    from .format import issue_line, issues_table
 
-
-def _echo_warnings(issues, quiet: bool) -> None:
-    from .format import issues_table
-
-    warnings = [i for i in issues if not i.is_error]
-    if warnings and not quiet:
-        click.echo(f"提示：{len(warnings)} 个警告（不影响生成）：", err=True)
-        click.echo(issues_table(warnings, _columns(err=True)), err=True)
+    shown = [i for i in issues if not quiet or i.shown_when_quiet]
+    if not shown:
+        return
+    if not quiet:
+        click.echo(f"提示：{len(shown)} 个警告{what}：", err=True)
+    placed = [i for i in shown if i.file]
+    if placed:
+        click.echo(issues_table(placed, _columns(err=True)), err=True)
+    for issue in shown:
+        if not issue.file:
+            click.echo(issue_line(issue), err=True)
 
 
 class _Group(click_zh.ZhGroup):
@@ -242,20 +215,17 @@ class _Group(click_zh.ZhGroup):
             ctx.exit(3)
 
 
-def _echo_changes(before: Path, after: Path, config) -> None:
-    """What a regeneration changed (docs/rules.md, 稿件的重新生成), from the two drafts' embedded figures."""
-    from .diff import diff_drafts
+def _echo_changes(result) -> None:
+    """What a regeneration changed (docs/rules.md, 稿件的重新生成)."""
     from .format import figure_changes_table
 
-    try:
-        changed = diff_drafts(before, after, config=config).figures
-    except WorkreportError:
+    if result.changed is None:
         return  # the previous file was not a workreport draft: nothing to compare
-    if not changed:
+    if not result.changed:
         click.echo("与上一稿相比，数字没有变化。")
         return
-    click.echo(f"与上一稿（{before.name}）相比，{len(changed)} 个数字有变化：")
-    click.echo(figure_changes_table(changed, "上一稿", "本稿", _columns()))
+    click.echo(f"与上一稿（{result.backup.name}）相比，{len(result.changed)} 个数字有变化：")
+    click.echo(figure_changes_table(result.changed, "上一稿", "本稿", _columns()))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -317,33 +287,26 @@ def build(
     """
     from .report import build_report
 
-    config = _config(config_path, paths, period, signed, cache=not no_cache).with_overrides(
-        preset=preset, word_template=word_template
-    )
-    progress = Progress(quiet)
     result = build_report(
-        paths, output, config=config, force=force, audit=not no_audit, progress=progress
+        paths,
+        output,
+        period=period,
+        config=_config(config_path, paths),
+        signed=signed,
+        preset=preset,
+        word_template=word_template,
+        force=force,
+        audit=not no_audit,
+        cache=not no_cache,
+        progress=Progress(quiet),
     )
-    _echo_warnings(result.issues, quiet)
-    if result.missing:
-        click.echo(
-            f"W204 警告：{len(result.missing)} 个指标缺少数据，稿中以高亮的【待补充】标出："
-            + "、".join(result.missing),
-            err=True,
-        )
-    if result.stats.rows_in_period == 0:
-        click.echo(
-            f"W208 警告：统计期间 {result.stats.period} 内没有任何台账行，稿中数字全为 0。"
-            "期间是否写错了？",
-            err=True,
-        )
-    _echo_notices(result.notices, quiet)
+    _echo_issues(result.issues, quiet)
     if result.backup:
         click.echo(f"原文件已备份为 {result.backup.name}", err=True)
         if not quiet:
-            _echo_changes(result.backup, result.output, config)
+            _echo_changes(result)
     source = (
-        f"，配置 {config.source}" if config.source else "，未找到 workreport.toml，使用默认配置"
+        f"，配置 {result.config}" if result.config else "，未找到 workreport.toml，使用默认配置"
     )
     click.echo(f"已生成 {result.output}（统计期间 {result.stats.period}{source}）")
     if result.audit:
@@ -374,18 +337,27 @@ def stats(paths, period, config_path, fmt, by, list_ids, no_cache, quiet):
         workreport stats sample_data --format json --by 单位
         workreport stats --list
     """
-    from .report import compute_stats
+    from .figures import list_figures
+    from .run import compute_stats
     from .stats_output import figures_listing, stats_csv, stats_table
 
-    config = _config(config_path, paths, period, cache=not no_cache)
+    config = _config(config_path, paths)
+    _echo_issues(config.warnings, quiet, what="")
     if list_ids:
-        click.echo(figures_listing(config, fmt, _columns()))
+        click.echo(figures_listing(list_figures(config), fmt, _columns()))
         return
     if not paths:
         raise click.UsageError("请给出台账文件或文件夹，例如 workreport stats sample_data")
-    result = compute_stats(paths, config=config, by_unit=by is not None, progress=Progress(quiet))
+    result = compute_stats(
+        paths,
+        period=period,
+        config=config,
+        by_unit=by is not None,
+        cache=not no_cache,
+        progress=Progress(quiet),
+    )
     if fmt == "table":  # JSON and CSV are read by programs: there a partial unit is null
-        _echo_notices(result.notices, quiet)
+        _echo_issues(result.notices, quiet, what="")
     if fmt == "json":
         click.echo(_json(result.as_json()))
     elif fmt == "csv":
@@ -420,10 +392,13 @@ def validate_cmd(paths, config_path, fmt, strict, annotate_dir, no_cache, quiet)
         workreport validate 收文/ --annotate 退回/
     """
     from .format import issues_summary, issues_table
-    from .report import validate_ledgers
+    from .run import validate_ledgers
 
-    config = _config(config_path, paths, cache=not no_cache)
-    result = validate_ledgers(paths, config=config, progress=Progress(quiet))
+    config = _config(config_path, paths)
+    _echo_issues(config.warnings, quiet, what="")
+    result = validate_ledgers(
+        paths, config=config, cache=not no_cache, annotate=annotate_dir, progress=Progress(quiet)
+    )
     issues = result.issues
     failing = issues if strict else result.errors
     if fmt == "json":
@@ -440,13 +415,7 @@ def validate_cmd(paths, config_path, fmt, strict, annotate_dir, no_cache, quiet)
             click.echo(issues_table(issues, _columns()))
         click.echo(issues_summary(issues, result.files, result.rows))
     if annotate_dir is not None and issues:
-        from .annotate import annotate_workbooks
-        from .load import find_workbooks
-
-        # every workbook found, the refused ones too: they get a 问题清单 of their own
-        sources = {name: p for p, name in find_workbooks(list(paths))[0]}
-        written = annotate_workbooks(issues, sources, annotate_dir)
-        click.echo(f"已在 {annotate_dir} 写出 {len(written)} 个标注副本。", err=True)
+        click.echo(f"已在 {annotate_dir} 写出 {len(result.annotated)} 个标注副本。", err=True)
     if failing:
         sys.exit(1)
 
@@ -463,18 +432,14 @@ def template(output, config_path, force):
     \b
     例：workreport template -o 台账模板.xlsx
     """
-    from .errors import UsageError
     from .ledger_template import write_ledger_template
-    from .write import refuse_existing
 
-    if output.suffix.lower() != ".xlsx":
-        raise UsageError(f"台账模板应以 .xlsx 结尾：{output}")
-    config = _config(config_path, [])
-    backup = refuse_existing(output, force=force, what="可能是已填好的台账")
-    write_ledger_template(output, config)
-    if backup:
-        click.echo(f"原文件已备份为 {backup.name}", err=True)
-    click.echo(f"已生成 {output}")
+    config = _config(config_path)
+    _echo_issues(config.warnings, False, what="")
+    result = write_ledger_template(output, config, force=force)
+    if result.backup:
+        click.echo(f"原文件已备份为 {result.backup.name}", err=True)
+    click.echo(f"已生成 {result.output}")
 
 
 @cli.command("word-template")
@@ -490,13 +455,14 @@ def word_template_command(output, config_path, force):
     \b
     例：workreport word-template -o 模板.docx
     """
-    from .report import write_word_template
+    from .project import write_word_template
 
-    config = _config(config_path, [])
-    backup = write_word_template(output, config, force=force)
-    if backup:
-        click.echo(f"原文件已备份为 {backup.name}", err=True)
-    click.echo(f"已生成 {output}")
+    config = _config(config_path)
+    _echo_issues(config.warnings, False, what="")
+    result = write_word_template(output, config=config, force=force)
+    if result.backup:
+        click.echo(f"原文件已备份为 {result.backup.name}", err=True)
+    click.echo(f"已生成 {result.output}")
 
 
 @cli.command()
@@ -522,18 +488,17 @@ def refresh(draft, paths, period, config_path, output, signed, no_audit, no_cach
     from .format import table
     from .refresh import refresh_draft
 
-    # the draft's own period unless --period says otherwise (not the project file's)
-    config = _config(config_path, paths, signed=signed, cache=not no_cache)
     result = refresh_draft(
         draft,
         paths,
-        config=config,
-        output=output,
         period=period,
+        config=_config(config_path, paths),
+        output=output,
+        signed=signed,
         audit=not no_audit,
+        cache=not no_cache,
         progress=Progress(quiet),
     )
-    _echo_warnings(result.issues, quiet)
     if result.changes:
         rows = [(clip(c.tag.id), c.label, clip(c.old), clip(c.new)) for c in result.changes]
         click.echo(table(("指标", "名称", "原数字", "新数字"), rows, max_width=_columns()))
@@ -546,35 +511,10 @@ def refresh(draft, paths, period, config_path, output, signed, no_audit, no_cach
         click.echo(table(("单位", "栏目", "原数字", "新数字"), rows, max_width=_columns()))
     if not result.changes and not result.cells:
         click.echo("数字没有变化。")
-    if result.kept:
-        click.echo(
-            f"警告：以下 {len(result.kept)} 个数字在稿中被手工改过（或处于修订状态），未自动更新，请人工核对：",
-            err=True,
-        )
-        rows = [(clip(c.tag.id), c.label, clip(c.old), clip(c.new)) for c in result.kept]
-        header = ("指标", "名称", "稿中现为", "台账计算为")
-        click.echo(table(header, rows, max_width=_columns(err=True)), err=True)
-    if result.lost:
-        click.echo(
-            f"警告：以下 {len(result.lost)} 个指标的标记已在稿中被删除，无法自动更新，请人工核对："
-            + "、".join(clip(label) for _, label in result.lost),
-            err=True,
-        )
-    if result.stats.rows_in_period == 0:
-        click.echo(
-            f"W208 警告：统计期间 {result.stats.period} 内没有任何台账行，数字全为 0。", err=True
-        )
-    if result.appendix == "edited":
-        click.echo("警告：附表在稿中被手工修改过，未自动更新，请人工核对。", err=True)
-    elif result.appendix == "missing":
-        click.echo("警告：稿中找不到附表（可能已删除），附表未更新。", err=True)
-    if result.unknown:
-        names = "、".join(clip(t.id) for t in result.unknown)
-        click.echo(f"警告：以下标记对应的指标已不存在：{names}", err=True)
-    _echo_notices(result.notices, quiet)
+    _echo_issues(result.issues, quiet)
     if result.backup:
         click.echo(f"原稿已备份为 {result.backup.name}", err=True)
-    if not result.written:
+    if not result.rewritten:
         click.echo(f"稿件已是最新，未改写 {result.output}，也没有新增备份。")
         return
     click.echo(
@@ -602,7 +542,8 @@ def diff(a, b, config_path, fmt, with_text):
     from .errors import clip
     from .format import figure_changes_table, table
 
-    config = _config(config_path, [])
+    config = _config(config_path)
+    _echo_issues(config.warnings, False, what="")
     result = diff_drafts(a, b, config=config, text=with_text)
     if fmt == "json":
         click.echo(_json(result.as_json()))
@@ -658,9 +599,10 @@ def check(draft, paths, period, config_path, fmt, quiet):
     from .errors import clip
     from .format import table
 
-    # without the cache: the names are looked for in clear (cache.py)
+    # the ledgers' names are read in clear, never through the cache (check.py)
     config = _config(config_path, paths) if paths else None
     result = check_draft(draft, paths, period=period, config=config, progress=Progress(quiet))
+    _echo_issues(result.issues, quiet, what="")
     if fmt == "json":
         click.echo(_json(result.as_json()))
     else:
@@ -725,17 +667,15 @@ def cache_cmd(paths, config_path, clear):
     例：workreport cache 收文/
         workreport cache 收文/ --clear
     """
-    from .cache import cache_folder, clear_cache, describe
+    from .cache import cache_status
 
     config = _config(config_path, paths)
-    folder = cache_folder(config.source, paths)
-    if folder is None:
-        raise click.UsageError("请给出台账文件或文件夹，或在项目文件夹中运行")
-    if clear:
-        click.echo(f"已删除缓存 {folder}（{clear_cache(folder)} 个工作簿）")
+    _echo_issues(config.warnings, False, what="")
+    result = cache_status(paths, config=config, clear=clear)
+    if result.cleared is not None:
+        click.echo(f"已删除缓存 {result.folder}（{result.cleared} 个工作簿）")
         return
-    entries, size = describe(folder)
-    click.echo(f"缓存 {folder}：{entries} 个工作簿，{size / 1e6:.1f} MB")
+    click.echo(f"缓存 {result.folder}：{result.entries} 个工作簿，{result.size / 1e6:.1f} MB")
 
 
 @cli.command()
@@ -756,19 +696,16 @@ def init(directory, update_templates):
         cd 2022上半年汇报 && workreport build 收文 -o 汇报.docx
         workreport init 2022上半年汇报 --update-templates
     """
-    from .config import load_config
     from .project import init_project
     from .project import update_templates as update
-    from .report import template_folder
 
-    config = load_config(None)
     if update_templates:
-        done = update(directory, template_folder(config))
+        done = update(directory)
         for path, kept in done:
             click.echo(f"  {path}" + (f"（原模板备份为 {kept}）" if kept else ""))
         click.echo(f"已更新 {len(done)} 个模板。" if done else "模板已是最新，未做修改。")
         return
-    written = init_project(directory, config, template_folder(config))
+    written = init_project(directory)
     for path in written:
         click.echo(f"  {path}")
     click.echo(

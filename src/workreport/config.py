@@ -8,12 +8,12 @@ given on the command line override both (see :func:`load_config`).
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from .errors import ConfigError, reason
+from .errors import ConfigError, Issue, reason
 from .period import Period, parse_period
 
 CONFIG_NAME = "workreport.toml"
@@ -46,9 +46,9 @@ class Config:
     level_given: str | None = None
     """``[report] level`` (市, 县, 区, 旗, 州 …); else read from the organisation."""
     period: Period | None = None
-    """The report period; ``--period`` overrides it."""
+    """``[report] period``: the project's period; a run's own is ``Run.period`` (run.py)."""
     report_date: date | None = None
-    """The date in the closing (成文日期); today when not given."""
+    """``[report] date``, the 成文日期; a run's own is ``Run.signed`` (run.py)."""
     templates: Path | None = None
     """A folder of section templates; the packaged defaults when not given."""
     word_template: Path | None = None
@@ -65,13 +65,11 @@ class Config:
     letter_types: tuple[str, ...] = LETTER_TYPES
     """文书类型: the defaults, then ``[letters] add``."""
     preset: str = "汇报"
-    """The built-in template set (``[report] preset``, ``build --preset``): 汇报 or 通报."""
+    """``[report] preset``, the built-in template set: 汇报 or 通报 (``build --preset``)."""
     source: Path | None = None
     """The workreport.toml this came from, if any."""
-    cache: Path | None = None
-    """The folder of the parsed-workbook cache (``cache.py``); set by the data commands
-    unless ``--no-cache``; None reads every workbook afresh."""
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Issue, ...] = ()
+    """W285: sections and keys of the file that were ignored."""
 
     @property
     def level(self) -> str | None:
@@ -80,10 +78,6 @@ class Config:
         if self.level_given:
             return self.level_given
         return organisation_level(self.organisation)
-
-    def with_overrides(self, **changes) -> Config:
-        """Command-line options override the file only when given."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
 _KNOWN = {
@@ -108,6 +102,11 @@ _KNOWN = {
 # The built-in template sets (docs/templates.md, 模板集): preset name → packaged folder.
 PRESETS = {"汇报": "", "通报": "bulletin"}
 DEFAULT_PRESET = "汇报"  # the seed report; a project's own templates are its 汇报
+
+
+def packaged_templates(preset: str = DEFAULT_PRESET) -> Path:
+    """The built-in template set of ``preset`` (docs/templates.md, 模板集)."""
+    return Path(str(resources.files("workreport.templates"))) / PRESETS[preset]
 
 
 def _read_toml(path: Path) -> dict:
@@ -144,34 +143,32 @@ def find_config(explicit: Path | None, inputs: list[Path]) -> Path | None:
     return None
 
 
-def resolve_config(
-    config: Config | str | Path | None, inputs=(), period: str | Period | None = None
-) -> Config:
+def open_config(config: Config | str | Path | None, inputs=()) -> Config:
     """A Config from what a caller has: a Config, a workreport.toml path, or nothing (then
-    the file is found the way the command line finds it); ``period`` overrides the file's."""
-    if not isinstance(config, Config):
-        explicit = Path(config) if config is not None else None
-        config = load_config(find_config(explicit, [Path(p) for p in inputs]))
-    if isinstance(period, str):
-        period = parse_period(period)
-    return config.with_overrides(period=period)
+    the file is found the way the command line finds it)."""
+    if isinstance(config, Config):
+        return config
+    explicit = Path(config) if config is not None else None
+    return load_config(find_config(explicit, [Path(p) for p in inputs]))
 
 
 def load_config(path: Path | None = None) -> Config:
     """Defaults, overridden by the project file at ``path`` when given."""
     data = _defaults()
     user = _read_toml(path) if path else {}
-    warnings: list[str] = []
+    warnings: list[Issue] = []
     for section, value in user.items():
         if section not in _KNOWN:
-            warnings.append(f"{path}：未知的配置节 [{section}]，已忽略")
+            warnings.append(Issue("W285", f"未知的配置节 [{section}]，已忽略", file=str(path)))
             continue
         if not isinstance(value, dict):
             raise ConfigError(f"[{section}] 应为一个配置节", path)
         allowed = _KNOWN[section]
         for key in value:
             if allowed is not None and key not in allowed:
-                warnings.append(f"{path}：[{section}] 中未知的键 {key}，已忽略")
+                warnings.append(
+                    Issue("W285", f"[{section}] 中未知的键 {key}，已忽略", file=str(path))
+                )
         if section in ("talks", "letters"):
             # the defaults stay: the default templates name them (docs/templates.md)
             added = _str_list(value.get("add", []), f"[{section}] add", path)
@@ -196,7 +193,7 @@ def _move_measures(default: dict, user: dict, path: Path | None) -> dict:
     return merged
 
 
-def _build(data: dict, path: Path | None, warnings: tuple[str, ...]) -> Config:
+def _build(data: dict, path: Path | None, warnings: tuple[Issue, ...]) -> Config:
     base = path.parent if path else Path.cwd()
     report = data.get("report", {})
     period = report.get("period")

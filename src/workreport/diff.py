@@ -14,7 +14,7 @@ import difflib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .config import Config, resolve_config
+from .config import Config, open_config
 from .errors import UsageError
 from .render.document import VALUE, Tag
 
@@ -91,7 +91,7 @@ def diff_drafts(
     from .draft import Draft
     from .figures import figure_ids, figure_labels
 
-    config = resolve_config(config)
+    config = open_config(config)
     drafts = []
     for path in (Path(a), Path(b)):
         if not path.is_file():

@@ -73,6 +73,13 @@ CODES: dict[str, str] = {
     "W230": "只有部分单位报送了某一列，相应指标只统计了这些单位",
     "W231": "挽回经济损失填在未结案的行上，不计入统计",
     "W232": "通报稿省略了缺少数据的指标",
+    # notes every command used to print without a code (docs/drafts.md, 刷新)
+    "W280": "刷新：数字在稿中被手工改过（或处于修订状态），未自动更新",
+    "W281": "刷新：指标的标记在稿中被删除，无法自动更新",
+    "W282": "刷新：附表在稿中被手工修改过，未自动更新",
+    "W283": "刷新：稿中找不到附表，附表未更新",
+    "W284": "刷新：稿中的标记对应的指标已不存在",
+    "W285": "配置文件中未知的配置节或键，已忽略",
     # workreport check (docs/drafts.md): C301–C319 must be fixed before sending, C320–C330 worth a look
     "C301": "稿中还有【待补充】占位",
     "C302": "稿中还有未接受或拒绝的修订",
@@ -84,6 +91,14 @@ CODES: dict[str, str] = {
     "C322": "手工输入的数字与台账计算结果不同（值得一看）",
     "C323": "落款日期早于统计期间结束日（值得一看）",
 }
+
+
+# Warnings said even under --quiet: each changes what a number of the draft means, or
+# says that the tool left a number of the draft as it was (docs/rules.md, 命令行).
+SHOWN_WHEN_QUIET = frozenset(
+    {"W204", "W208", "W210", "W213", "W214", "W215", "W230", "W232", "W285"}
+    | {f"W28{n}" for n in range(5)}
+)
 
 
 @dataclass(frozen=True)
@@ -106,6 +121,10 @@ class Issue:
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def shown_when_quiet(self) -> bool:
+        return self.is_error or self.code in SHOWN_WHEN_QUIET
 
     def as_dict(self) -> dict:
         return {"severity": self.severity, **asdict(self)}
@@ -173,6 +192,11 @@ class TemplateError(WorkreportError):
 
 class OutputError(WorkreportError):
     """The report could not be written without risking someone's work."""
+
+
+class Refused(UsageError):
+    """Writing would overwrite a file someone may have worked on: like every usage error,
+    exit code 2, for every command (docs/rules.md, 命令行)."""
 
 
 # Why the system refused, in the clerk's words: Python's own strerror is English.

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -545,6 +546,24 @@ def figure_ids(config: Config) -> list[tuple[str, str, str, str]]:
                     (f"{SHARES_ID}.{form}", labels[f"{SHARES_ID}.{form}"], "%", SHARES_BASIS)
                 )
     return out
+
+
+@dataclass(frozen=True)
+class FigureInfo:
+    """One addressable figure as ``stats --list`` shows it to a template's author."""
+
+    id: str
+    label: str
+    unit: str
+    basis: str  # 口径
+
+
+def list_figures(config: Config | str | Path | None = None) -> list[FigureInfo]:
+    """``stats --list``: every figure a template can name, with its label, unit and 口径
+    under the project's vocabularies (``config``, found as the command line finds it)."""
+    from .config import open_config
+
+    return [FigureInfo(*row) for row in figure_ids(open_config(config))]
 
 
 def shares(parts: list[int | None]) -> list[float] | None:

@@ -150,6 +150,12 @@ def issues_table(issues: Sequence[Issue], max_width: int | None = None) -> str:
     )
 
 
+def issue_line(issue: Issue) -> str:
+    """A warning not at a place in a workbook, on a line of its own: «W204 警告：…»."""
+    where = f"{issue.location()}：" if issue.file else ""
+    return f"{issue.code} {issue.severity}：{where}{issue.message}"
+
+
 def issues_summary(issues: Sequence[Issue], files: int, rows: int) -> str:
     errors = sum(1 for i in issues if i.is_error)
     warnings = len(issues) - errors

@@ -20,10 +20,10 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .config import Config
-from .errors import OutputError, reason
+from .config import Config, open_config
+from .errors import OutputError, UsageError, reason
 from .ledgers import BOOL, DATE, ENUM, INT, NUMBER, TEXT, Column, SheetSpec, ledger_specs
-from .write import ensure_not_open, write_atomic
+from .write import Written, ensure_not_open, refuse_existing, write_atomic
 
 INSTRUCTIONS_SHEET = "填表说明"
 CHOICES_SHEET = "选项"  # hidden: the dropdown lists too long to write inline
@@ -68,11 +68,20 @@ _RULES = (
 )
 
 
-def write_ledger_template(path: Path, config: Config) -> None:
-    """Write the blank ledger workbook to ``path`` (atomically: a temp file, then a rename).
+def write_ledger_template(
+    output: str | Path, config: Config | str | Path | None = None, *, force: bool = False
+) -> Written:
+    """``template``: the blank ledger workbook the departments fill in, written to
+    ``output`` atomically; an existing file (perhaps one filled in already) is replaced
+    only with ``force``, after a backup.
 
-    Example: ``write_ledger_template(Path("台账模板.xlsx"), load_config())``.
+    Example: ``write_ledger_template("台账模板.xlsx")``.
     """
+    output, config = Path(output), open_config(config)
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"台账模板应以 .xlsx 结尾：{output}")
+    ensure_not_open(output)
+    backup = refuse_existing(output, force=force, what="可能是已填好的台账")
     specs = list(ledger_specs(config).values())
     wb = Workbook()
     intro = wb.active
@@ -85,7 +94,8 @@ def write_ledger_template(path: Path, config: Config) -> None:
     wb.active = 0
     wb.properties.title = f"{config.title} 台账填报模板"
     wb.properties.creator = "workreport"
-    save_workbook_atomic(wb, Path(path))
+    save_workbook_atomic(wb, output)
+    return Written(output, backup)
 
 
 def display_width(text: str) -> int:

@@ -167,9 +167,14 @@ def _not_a_lock_file(path: Path, name: str) -> list[Issue]:
 
 
 def load_paths(
-    paths: Iterable[Path], config: Config, *, progress: Progress | None = None
+    paths: Iterable[Path],
+    config: Config,
+    *,
+    cache: Path | None = None,
+    progress: Progress | None = None,
 ) -> Loaded:
-    """Read every workbook under ``paths``; never stops at the first bad file."""
+    """Read every workbook under ``paths``; never stops at the first bad file.  ``cache``:
+    the folder of the parsed-workbook cache (cache.py), None to read every workbook."""
     paths = list(paths)
     workbooks, issues = find_workbooks(paths)
     specs = ledger_specs(config)
@@ -182,7 +187,7 @@ def load_paths(
     found = len(workbooks) + sum(1 for i in issues if i.code == "E001" and i.message != MISSING)
     if progress is not None:
         progress.start(len(workbooks))
-    cache = ParsedCache.open(config.cache, specs)
+    cache = ParsedCache.open(cache, specs)
     # a workbook parsed before, unchanged, under the same parser and contracts, is not
     # parsed again (cache.py); the others go to the workers
     results: list = [None] * len(workbooks)

@@ -8,10 +8,16 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from .config import CACHE_FOLDER, CONFIG_NAME, PLACEHOLDER_ORGANISATION, Config
-from .errors import OutputError, UsageError, reason
+from .config import (
+    CACHE_FOLDER,
+    CONFIG_NAME,
+    PLACEHOLDER_ORGANISATION,
+    Config,
+    packaged_templates,
+)
+from .errors import OutputError, Refused, UsageError, reason
 from .period import Period, find_period, parse_period
-from .write import write_atomic
+from .write import Written, ensure_not_open, refuse_existing, write_atomic
 
 INBOX = "收文"
 LEDGER_TEMPLATE = "台账模板.xlsx"
@@ -131,9 +137,14 @@ def outdated_templates(folder: Path) -> list[Path]:
     return old
 
 
-def update_templates(folder: Path, templates: Path) -> list[tuple[Path, Path | None]]:
+def update_templates(
+    folder: str | Path, templates: Path | None = None
+) -> list[tuple[Path, Path | None]]:
     """``init --update-templates``: the project's templates replaced by today's defaults,
-    each changed file first copied to 旧版模板/ (numbered when one is there already)."""
+    each changed file first copied to 旧版模板/ (numbered when one is there already).
+    Returns (template, its old copy or None) for each file changed."""
+
+    folder, templates = Path(folder), templates or packaged_templates()
     if not (folder / CONFIG_NAME).is_file():
         raise UsageError(f"{folder} 不是 workreport 项目（没有 {CONFIG_NAME}），未做任何修改。")
     own = folder / TEMPLATES
@@ -165,18 +176,24 @@ def _free_name(path: Path) -> Path:
 
 
 def init_project(
-    folder: Path, config: Config, templates: Path, *, today: date | None = None
+    folder: str | Path, *, templates: Path | None = None, today: date | None = None
 ) -> list[Path]:
-    """Write the project skeleton into ``folder``; never overwrites an existing file."""
+    """``init``: write the project skeleton into ``folder`` (workreport.toml, the
+    templates, 模板.docx, a blank ledger workbook, 收文/); never overwrites an existing
+    file.  Returns what was written."""
+    from .config import load_config
     from .ledger_template import write_ledger_template
 
+    # a new project starts from the packaged defaults, whatever project is around it
+    folder, config = Path(folder), load_config(None)
+    templates = templates or packaged_templates()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"无法创建文件夹 {folder}：{reason(e)}") from e
     target = folder / CONFIG_NAME
     if target.exists():
-        raise UsageError(f"{target} 已存在：这里已经是一个 workreport 项目，未做任何修改。")
+        raise Refused(f"{target} 已存在：这里已经是一个 workreport 项目，未做任何修改。")
     written: list[Path] = []
     own = folder / TEMPLATES
     try:
@@ -210,3 +227,21 @@ def init_project(
     write_atomic(target, text.encode("utf-8"))
     written.append(target)
     return written
+
+
+def write_word_template(
+    output: str | Path, *, config: Config | str | Path | None = None, force: bool = False
+) -> Written:
+    """``word-template``: the default 模板.docx in the project's fonts (docs/templates.md,
+    Word 模板); an existing file is replaced only with ``force``, after a backup."""
+    from .config import open_config
+    from .render.word_template import default_word_template
+
+    output, config = Path(output), open_config(config)
+    if output.suffix.lower() != ".docx":
+        raise UsageError(f"Word 模板应以 .docx 结尾：{output}")
+    ensure_not_open(output)
+    backup = refuse_existing(output, force=force, what="可能是改过的模板")
+    # the packaged templates, not a project's own: this is the default 模板.docx
+    write_atomic(output, default_word_template(packaged_templates(), config.style))
+    return Written(output, backup)

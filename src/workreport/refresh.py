@@ -14,28 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .config import Config, resolve_config
+from .config import Config
 from .draft import CellChange, Draft, Stamp
-from .errors import Issue, OutputError, UsageError
-from .figures import figure_labels
+from .errors import Issue, OutputError, UsageError, clip
 from .load import Progress
 from .period import Period, parse_period
 from .render.document import Tag
-from .report import (
-    Stats,
-    appendix_table,
-    audit_workbook,
-    config_notices,
-    date_notices,
-    load_valid,
-    require_period,
-    save_with_audit,
-    signing_date,
-    stamp_for,
-    stats_of,
-    template_context,
-    text_opening,
-)
+from .run import Request, Run, Stats, appendix_table, text_opening, zeros_notice
 from .write import ensure_not_open, keep_backup
 
 
@@ -47,30 +32,36 @@ class Change:
     new: str
 
 
-@dataclass
+@dataclass(kw_only=True)
 class RefreshResult:
     output: Path
     stats: Stats
-    changes: list[Change]
-    lost: list[tuple[Tag, str]]  # (tag, label) of figures whose tag the editor deleted
-    unknown: list[Tag]  # tags that name no figure any more (vocabulary changed)
-    backup: Path | None
-    audit: Path | None = None
-    issues: list = field(default_factory=list)
+    changes: list[Change]  # figures rewritten
     kept: list[Change] = field(default_factory=list)  # edited by hand inside the tag
+    lost: list[tuple[Tag, str]] = field(default_factory=list)  # (tag, label): tag deleted
+    unknown: list[Tag] = field(default_factory=list)  # tags that name no figure any more
     appendix: str = "updated"  # what happened to the appendix table
     cells: list[CellChange] = field(default_factory=list)  # appendix cells changed
-    # the truth of the prose (docs/templates.md, 为 0 的内容): what build must re-render
+    backup: Path | None = None
+    audit: Path | None = None
+    signed: date | None = None  # the 成文日期 the draft now carries
+    rewritten: bool = True  # False: nothing to change, the draft was left as it was
+    issues: list[Issue] = field(default_factory=list)  # every warning, in the order listed
+    config: Path | None = None  # the workreport.toml the run read, if any
+
+
+@dataclass
+class _Prose:
+    """The truth of the prose after a refresh (docs/templates.md, 为 0 的内容): what only
+    ``build`` can put right."""
+
     period_changed: tuple[Period, Period] | None = None  # (the draft's, this refresh's)
     zeros: list[tuple[str, str]] = field(default_factory=list)  # (label, paragraph)
     became_zero: list[tuple[str, str]] = field(default_factory=list)  # (label, paragraph)
     no_longer_zero: list[str] = field(default_factory=list)  # labels of figures left out
-    signed: date | None = None  # the 成文日期 the draft now carries
-    notices: list = field(default_factory=list)  # the same, as W210–W217 warnings
-    written: bool = True  # False: nothing to change, the draft was left as it was
 
-    def prose_notices(self) -> list[Issue]:
-        """W213–W215: what only ``build`` can put right, and W211 zeros in the prose."""
+    def notices(self) -> list[Issue]:
+        """W213–W215, and W211 zeros in the prose."""
         build = "请用 workreport build 重新生成（可用 -o 另存新稿对照修改）"
         notices = []
         if self.period_changed:
@@ -91,13 +82,38 @@ class RefreshResult:
             where = "；".join(f"{label}（「{text_opening(p)}」）" for label, p in self.became_zero)
             notices.append(Issue("W214", f"以下数字变为 0，所在的话可能不再恰当：{where}；{build}"))
         if self.zeros:
-            where = "；".join(f"{label}（「{text_opening(p)}」）" for label, p in self.zeros)
-            notices.append(
-                Issue(
-                    "W211", f"正文中有 {len(self.zeros)} 个数字为 0，请确认这样写是否恰当：{where}"
-                )
-            )
+            notices.append(zeros_notice(self.zeros))
         return notices
+
+
+def left_alone(
+    kept: list[Change], lost: list[tuple[Tag, str]], unknown: list[Tag], appendix: str
+) -> list[Issue]:
+    """W280–W284: what the refresh left as the draft has it, for a person to check."""
+    notes = [
+        Issue(
+            "W280",
+            f"{clip(c.label)}（{clip(c.tag.id)}）在稿中被手工改过（或处于修订状态），未自动更新，"
+            f"请人工核对：稿中现为「{clip(c.old)}」，台账计算为「{clip(c.new)}」",
+        )
+        for c in kept
+    ]
+    if lost:
+        names = "、".join(clip(label) for _, label in lost)
+        notes.append(
+            Issue(
+                "W281",
+                f"以下 {len(lost)} 个指标的标记已在稿中被删除，无法自动更新，请人工核对：{names}",
+            )
+        )
+    if appendix == "edited":
+        notes.append(Issue("W282", "附表在稿中被手工修改过，未自动更新，请人工核对。"))
+    elif appendix == "missing":
+        notes.append(Issue("W283", "稿中找不到附表（可能已删除），附表未更新。"))
+    if unknown:
+        names = "、".join(clip(t.id) for t in unknown)
+        notes.append(Issue("W284", f"以下标记对应的指标已不存在：{names}"))
+    return notes
 
 
 def refresh_draft(
@@ -107,50 +123,52 @@ def refresh_draft(
     period: str | Period | None = None,
     config: Config | str | Path | None = None,
     output: str | Path | None = None,
+    signed: str | None = None,
     audit: bool = True,
+    cache: bool = False,
     progress: Progress | None = None,
 ) -> RefreshResult:
     """Recompute the figures and rewrite each tagged figure inside the draft at ``path``.
 
     The period is ``period`` when given, else the one the draft was made for, else
-    the configuration's: a refresh updates the draft's own figures.
+    the configuration's; the signing date ``signed``, else ``[report] date``, else the
+    draft's own (run.py, choose_period and choose_signed).
     """
     from .audit import audit_path
     from .render.sections import lookup
 
-    path, paths = Path(path), [Path(p) for p in paths]
+    path = Path(path)
     output = Path(output) if output is not None else path
-    config = resolve_config(config, paths)
-    if isinstance(period, str):
-        period = parse_period(period)
     if not path.is_file():
         raise UsageError(f"稿件不存在：{path}")
     for target in (path, output, audit_path(output)) if audit else (path, output):
         ensure_not_open(target)
     draft = Draft.open(path, purpose="，无法刷新")
     own = parse_period(draft.stamp.period) if draft.stamp.period else None
-    changed_period = (own, period) if own and period and period != own else None
-    if period is None:
-        period = own
-    # the signing date stays the draft's unless --date or [report] date says otherwise
-    kept_date = date.fromisoformat(draft.stamp.signed) if draft.stamp.signed else None
-    config = config.with_overrides(period=period, report_date=config.report_date or kept_date)
-    period = require_period(config.period)
+    request = Request.of(period=period, signed=signed, cache=cache)
+    run = Run.open(
+        paths,
+        config=config,
+        request=request,
+        progress=progress,
+        draft_period=own,
+        draft_signed=date.fromisoformat(draft.stamp.signed) if draft.stamp.signed else None,
+    )
+    period = run.require_period()
+    prose = _Prose(period_changed=(own, period) if own and period != own else None)
     was_edited = draft.edited
     recorded = copy.deepcopy(draft.stamp)
 
-    checked = load_valid(paths, config, progress=progress)
-    stats = stats_of(checked, config, period, by_unit=True)
-    context = template_context(stats, config)
-    labels, _ = figure_labels(config)
+    checked = run.checked()
+    stats = run.stats(by_unit=True)
+    context = run.context(stats)
+    labels = run.labels()
 
     changes: list[Change] = []
     kept: list[Change] = []  # figures a person edited inside the tag: not overwritten
     unknown: list[Tag] = []
     before = draft.stamp.written
     written: dict[Tag, list[str]] = {}  # what the draft will hold in each tag afterwards
-    zeros: list[tuple[str, str]] = []
-    became_zero: list[tuple[str, str]] = []
     for slot in draft.slots():
         tag = slot.tag
         at = len(written.setdefault(tag, []))
@@ -163,7 +181,7 @@ def refresh_draft(
         new, missing = fig.text(tag.format)
         label = labels.get(fig.id, fig.label or fig.id)
         if fig.states_zero(tag.format):
-            (zeros if old == new else became_zero).append((label, slot.paragraph))
+            (prose.zeros if old == new else prose.became_zero).append((label, slot.paragraph))
         ours = before.get(tag, [])
         if old == new:
             written[tag].append(new)
@@ -192,19 +210,13 @@ def refresh_draft(
         have.extend(texts[len(have) :])
     appendix, cells = draft.update_appendix(appendix_table(stats))
 
-    no_longer_zero = [
+    prose.no_longer_zero = [
         labels.get(tag.id, tag.id)
         for tag in draft.stamp.omitted
         if (fig := lookup(context, tag)) is not None and not fig.states_zero(tag.format)
     ]
-    stamp = stamp_for(
-        stats,
-        checked,
-        written,
-        draft.stamp.appendix,
-        signed=signing_date(config),
-        omitted=draft.stamp.omitted,  # the prose is the template's choice until build
-    )
+    # the prose is the template's choice until build: what it left out stays recorded
+    stamp = run.stamp(stats, written, draft.stamp.appendix, draft.stamp.omitted)
     stamp.others = draft.stamp.others  # properties the analyst added are kept
     # a draft with hand edits stays marked as such, so `build` never replaces it
     stamp.edited = was_edited
@@ -213,37 +225,36 @@ def refresh_draft(
     # nothing to change: the draft is not rewritten and no backup piles up (docs/drafts.md)
     unchanged = output == path and audit_path(output).exists() == audit and _same(recorded, stamp)
     if unchanged:
-        backup, written = None, audit_path(output) if audit else None
+        backup, audit_written = None, audit_path(output) if audit else None
     else:
-        audit_data = audit_workbook(checked, stats, config) if audit else None
+        audit_data = run.audit(stats) if audit else None
         backup = keep_backup(output) if output.exists() else None
-        written = save_with_audit(draft, output, audit_data, backup)
-    result = RefreshResult(
-        output,
-        stats,
-        changes,
-        lost,
-        unknown,
-        backup,
-        written,
-        checked.issues,
-        kept,
-        appendix,
-        cells,
-        changed_period,
-        zeros,
-        became_zero,
-        no_longer_zero,
-        signing_date(config),
-        written=not unchanged,
-    )
-    result.notices = [
+        audit_written = run.save(draft, output, audit_data, backup)
+    issues = [
+        *run.issues,
+        *checked.issues,
+        *left_alone(kept, lost, unknown, appendix),
+        *stats.empty_period(),
         *stats.notices,  # W230: a figure that counts only some units
-        *config_notices(config),
-        *date_notices(result.signed, period),
-        *result.prose_notices(),
+        *run.notices(run.signed, period),
+        *prose.notices(),
     ]
-    return result
+    return RefreshResult(
+        output=output,
+        stats=stats,
+        changes=changes,
+        kept=kept,
+        lost=lost,
+        unknown=unknown,
+        appendix=appendix,
+        cells=cells,
+        backup=backup,
+        audit=audit_written,
+        signed=run.signed,
+        rewritten=not unchanged,
+        issues=issues,
+        config=run.config.source,
+    )
 
 
 def _same(recorded: Stamp, fresh: Stamp) -> bool:

@@ -9,7 +9,7 @@ from .config import Config
 from .figures import change_phrase, figure_ids, figure_labels, flatten
 from .format import show_value, table
 from .render.sections import format_number
-from .report import Stats
+from .run import Stats
 
 TABLE_HEADER = ("标识", "指标", "单位", "数值", "上年同期", "同比")
 LISTING_HEADER = ("标识", "名称", "单位", "口径")
@@ -86,8 +86,9 @@ def stats_csv(stats: Stats, config: Config) -> str:
     return out.getvalue()
 
 
-def figures_listing(config: Config, fmt: str = "table", max_width: int | None = None) -> str:
-    rows = figure_ids(config)
+def figures_listing(figures: list, fmt: str = "table", max_width: int | None = None) -> str:
+    """``stats --list`` (figures.list_figures) as a table, JSON or CSV."""
+    rows = [(f.id, f.label, f.unit, f.basis) for f in figures]
     if fmt == "json":
         import json
 

@@ -11,9 +11,10 @@ import contextlib
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import OutputError, reason
+from .errors import OutputError, Refused, reason
 
 
 def lock_file(path: Path) -> Path | None:
@@ -191,12 +192,20 @@ def _move(source: Path, target: Path) -> None:
         raise OutputError(f"无法把 {source.name} 改名为 {target.name}：{reason(e)}") from e
 
 
+@dataclass
+class Written:
+    """A file a command wrote, and the backup of the file it replaced (``--force``)."""
+
+    output: Path
+    backup: Path | None = None
+
+
 def refuse_existing(path: Path, *, force: bool, what: str) -> Path | None:
     """An existing file is somebody's: replaced only with ``force``, after a backup."""
     if not path.exists():
         return None
     if not force:
-        raise OutputError(
+        raise Refused(
             f"{path} 已存在，未覆盖（{what}）。换一个文件名，或加 --force（会先备份原文件）。"
         )
     return keep_backup(path)

@@ -1,0 +1,597 @@
+"""One run at the centre: what a command asks, resolved once, loaded and validated once.
+
+A :class:`Run` holds what the project *is* (the :class:`~workreport.config.Config` read
+from workreport.toml: vocabularies, 形态, ledger specs, report settings) apart from what
+this run *asks* (a :class:`Request`: period, signing date, cache, preset, Word template).
+It settles every precedence once (:func:`choose_period`, :func:`choose_signed`), loads
+and validates the ledgers once, and offers the stages every command shares: the
+figures, the template context, the report, the 数据底稿 and the save beside it.  Each
+command (``build``, ``refresh``, ``check``, ``stats``, ``validate`` …) is a short verb
+over a Run; its notes come back as :class:`~workreport.errors.Issue` s with codes, for
+the command line to format (docs/rules.md, 命令行).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .config import DEFAULT_PRESET, PRESETS, Config, open_config, packaged_templates
+from .errors import InvalidData, Issue, OutputError, UsageError
+from .figures import (
+    compute_figures,
+    compute_figures_by_unit,
+    compute_previous,
+    dated_in,
+    figure_labels,
+    flatten,
+    partial_notices,
+)
+from .load import Loaded, Progress, load_paths
+from .period import Period, parse_period
+from .render.document import ReportDocument, Table, Tag
+from .validate import Ledgers, validate
+from .write import backup_path, drop_if_same, replace_together, write_atomic
+
+
+@dataclass(frozen=True)
+class Request:
+    """What one run asks, over what the project file says: the options of a command or
+    the arguments of a library call.  None leaves the decision to the project file (and
+    for ``refresh`` and ``check``, to the draft)."""
+
+    period: Period | None = None
+    signed: date | None = None  # the 成文日期 (``--date``)
+    cache: bool = False  # read and write the parsed-workbook cache (cache.py)
+    preset: str | None = None  # 汇报 or 通报 (``--preset``)
+    word_template: Path | None = None  # ``--word-template``
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        period: str | Period | None = None,
+        signed: str | date | None = None,
+        cache: bool = False,
+        preset: str | None = None,
+        word_template: str | Path | None = None,
+    ) -> Request:
+        """A request from what a caller has: a period as the user writes it (2022H1),
+        a date as a ledger cell writes it (2022-07-05, 2022年7月5日)."""
+        if preset is not None and preset not in PRESETS:
+            raise UsageError(f"模板集应为 {'、'.join(PRESETS)} 之一，而不是「{preset}」")
+        return cls(
+            period=parse_period(period) if isinstance(period, str) else period,
+            signed=read_date(signed) if isinstance(signed, str) else signed,
+            cache=cache,
+            preset=preset,
+            word_template=Path(word_template) if word_template is not None else None,
+        )
+
+
+def read_date(text: str) -> date:
+    """``--date``, read the way a date cell of a ledger is read (2022-07-05, 2022/7/5,
+    2022年7月5日)."""
+    from .parse import parse_date
+
+    value = parse_date(text)
+    if not isinstance(value, date):
+        raise UsageError(f"无法识别成文日期「{text}」，请写成 2022-07-05")
+    return value
+
+
+def choose_period(
+    asked: Period | None, config: Config, draft: Period | None = None
+) -> Period | None:
+    """The period a run counts: the option, else the draft's own (``refresh`` and
+    ``check`` update or check the draft they are given), else ``[report] period``."""
+    return asked or draft or config.period
+
+
+def choose_signed(asked: date | None, config: Config, draft: date | None = None) -> date:
+    """The 成文日期: the option, else ``[report] date``, else the draft's own (a refresh
+    keeps it), else today (docs/drafts.md, 成文日期)."""
+    return asked or config.report_date or draft or date.today()
+
+
+def require_period(period: Period | None) -> Period:
+    if period is None:
+        raise UsageError(
+            "没有指定统计期间：请用 --period 指定（如 --period 2022H1），"
+            '或在 workreport.toml 的 [report] 中写 period = "2022H1"'
+        )
+    return period
+
+
+@dataclass
+class Checked:
+    """Loaded and validated ledgers; ``issues`` holds the warnings that remain."""
+
+    loaded: Loaded
+    ledgers: Ledgers
+    issues: list[Issue]
+
+
+@dataclass
+class Validation:
+    """Every problem of every workbook found (``validate``)."""
+
+    issues: list[Issue]
+    files: int  # every file found, the refused ones included
+    rows: int  # ledger rows read
+    annotated: list[Path] = field(default_factory=list)  # ``--annotate``: the copies written
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if not i.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Stats:
+    period: Period
+    values: dict
+    previous: dict
+    by_unit: dict[str, dict] = field(default_factory=dict)
+    rows_in_period: int = 0  # 0 with ledgers present: the period is probably mistyped
+    notices: list[Issue] = field(default_factory=list)  # W230: figures some units left out
+
+    def as_json(self) -> dict:
+        """The stable JSON shape given in docs/rules.md (命令行)."""
+        out = {"period": self.period.as_dict(), "figures": self.values}
+        if self.by_unit:
+            out["by_unit"] = self.by_unit
+        return out
+
+    def empty_period(self) -> list[Issue]:
+        """W208: ledgers, but not one row dated in the period."""
+        if self.rows_in_period:
+            return []
+        return [
+            Issue(
+                "W208",
+                f"统计期间 {self.period} 内没有任何台账行，稿中数字全为 0。期间是否写错了？",
+            )
+        ]
+
+
+class Run:
+    """One command's run: its inputs resolved once, its ledgers loaded and validated once."""
+
+    def __init__(
+        self,
+        paths: list[Path],
+        config: Config,
+        request: Request,
+        *,
+        progress: Progress | None = None,
+        draft_period: Period | None = None,
+        draft_signed: date | None = None,
+    ):
+        self.paths = paths
+        self.config = config
+        self.request = request
+        self.progress = progress
+        self.period = choose_period(request.period, config, draft_period)
+        self.signed = choose_signed(request.signed, config, draft_signed)
+        self.preset = request.preset or config.preset
+        # by cache folder: names in clear (no cache) are never served from a keyed-hash load
+        self._loaded: dict[Path | None, tuple[Loaded, Ledgers, list[Issue]]] = {}
+
+    @classmethod
+    def open(
+        cls,
+        paths=(),
+        *,
+        config: Config | str | Path | None = None,
+        request: Request | None = None,
+        progress: Progress | None = None,
+        draft_period: Period | None = None,
+        draft_signed: date | None = None,
+    ) -> Run:
+        """A run over the ledgers at ``paths``; ``config`` is a Config, the path of a
+        workreport.toml, or None (found the way the command line finds it)."""
+        paths = [Path(p) for p in paths]
+        if not isinstance(config, Config):
+            config = open_config(config, paths)
+        return cls(
+            paths,
+            config,
+            request or Request(),
+            progress=progress,
+            draft_period=draft_period,
+            draft_signed=draft_signed,
+        )
+
+    # ---- what was asked, resolved ------------------------------------------------------
+
+    def require_period(self) -> Period:
+        return require_period(self.period)
+
+    @property
+    def cache_folder(self) -> Path | None:
+        """Where parsed workbooks are kept (cache.py): beside workreport.toml, else in the
+        first input folder; None when the request does not use the cache."""
+        if not self.request.cache:
+            return None
+        from .cache import cache_folder
+
+        return cache_folder(self.config.source, self.paths)
+
+    @property
+    def word_template(self) -> Path | None:
+        """The Word template the draft is made from: ``--word-template``, else
+        ``[report] word_template``; never for the 通报 preset (docs/templates.md, 模板集)."""
+        if self.preset != DEFAULT_PRESET:
+            return None
+        return self.request.word_template or self.config.word_template
+
+    def template_folder(self) -> Path:
+        """The built-in 通报 set when the preset asks for it; else the project's own
+        templates (its 汇报), else the built-in 汇报 (docs/templates.md, 模板集)."""
+        own = self.config.templates
+        if own is not None and self.preset == DEFAULT_PRESET:
+            if not own.is_dir():
+                raise UsageError(f"模板文件夹不存在：{own}")
+            return own
+        return packaged_templates(self.preset)
+
+    @property
+    def issues(self) -> list[Issue]:
+        """What the project file itself is worth a warning for (W285)."""
+        return list(self.config.warnings)
+
+    # ---- load → validate ---------------------------------------------------------------
+
+    def _load(self, *, clear_names: bool = False) -> tuple[Loaded, Ledgers, list[Issue]]:
+        # the cache keeps names only as keyed hashes (cache.py): check reads them in clear
+        cache = None if clear_names else self.cache_folder
+        if cache not in self._loaded:
+            loaded = load_paths(self.paths, self.config, cache=cache, progress=self.progress)
+            ledgers, issues = validate(loaded, self.config)
+            self._loaded[cache] = loaded, ledgers, issues
+        return self._loaded[cache]
+
+    def validation(self) -> Validation:
+        """Every issue of every workbook; none is raised."""
+        loaded, _, issues = self._load()
+        return Validation(issues, loaded.found, loaded.rows_read)
+
+    def checked(self, *, clear_names: bool = False) -> Checked:
+        """load → validate, refusing to go on when there is any error (docs/rules.md, 命令行).
+        ``clear_names``: the names stay as the ledgers write them, never keyed hashes."""
+        loaded, ledgers, issues = self._load(clear_names=clear_names)
+        if any(i.is_error for i in issues):
+            raise InvalidData(issues, files=loaded.found, rows=loaded.rows_read)
+        return Checked(loaded, ledgers, issues)
+
+    # ---- compute -----------------------------------------------------------------------
+
+    def stats(self, *, by_unit: bool = False, clear_names: bool = False) -> Stats:
+        """Every figure for the run's period, last year's, and per unit if asked."""
+        period = self.require_period()
+        ledgers, config = self.checked(clear_names=clear_names).ledgers, self.config
+        values = compute_figures(ledgers, period, config)
+        previous = compute_previous(ledgers, period, config)
+        units = compute_figures_by_unit(ledgers, period, config) if by_unit else {}
+        rows = sum(int(dated_in(ledgers, key, period).sum()) for key in ledgers.frames)
+        return Stats(period, values, previous, units, rows, partial_notices(ledgers, config))
+
+    def labels(self) -> dict[str, str]:
+        return figure_labels(self.config)[0]
+
+    def context(self, stats: Stats) -> dict:
+        """What a template sees: every figure, the period's words, the organisation and
+        its level, the signing date (docs/templates.md)."""
+        from .render.sections import Fig, PeriodWords, figure_context, signing_word
+
+        config, year = self.config, stats.period.year
+        labels, groups = figure_labels(config)
+        ctx = figure_context(stats.values, stats.previous, labels, groups)
+        ctx.update(
+            organisation=config.organisation,
+            level=require_level(config),
+            title=config.title,
+            # years are tagged like figures, so a refresh for another period updates them
+            year=Fig("year", year, year - 1, "年份", counted=False),
+            previous_year=Fig("previous_year", year - 1, year - 2, "上一年份", counted=False),
+            period=PeriodWords(stats.period, self.signed),
+            signed=signing_word(self.signed),
+            period_start=stats.period.start,
+            period_end=stats.period.end,
+        )
+        return ctx
+
+    # ---- render ------------------------------------------------------------------------
+
+    def document(self, stats: Stats) -> ReportDocument:
+        """Figures → the report as plain data: the templates' text and the appendix."""
+        from .render.sections import render_sections
+
+        context = self.context(stats)
+        title, organisation = self.config.title, self.config.organisation
+        unknown: list[Tag] = []
+        word_template = self.word_template
+        if word_template is not None:
+            from .render.word_template import render_word_template
+
+            if not word_template.is_file():
+                raise UsageError(f"Word 模板不存在：{word_template}")
+            rendered = render_word_template(word_template, context)
+            blocks, omitted = rendered.blocks, rendered.omitted
+            title, organisation = rendered.title or title, rendered.signature or organisation
+        else:
+            blocks, omitted = render_sections(self.template_folder(), context, unknown)
+        return ReportDocument(
+            title=title,
+            blocks=tuple(blocks),
+            organisation=organisation,
+            date=self.signed,
+            appendix=appendix_table(stats),
+            omitted=tuple(omitted),
+            unknown=tuple(dict.fromkeys(unknown)),
+        )
+
+    def stamp(self, stats: Stats, written: dict[Tag, list[str]], appendix: str, omitted):
+        """What a draft records about its figures and inputs (docs/drafts.md)."""
+        from .draft import Stamp
+
+        return Stamp(
+            period=str(stats.period),
+            signed=self.signed.isoformat(),
+            omitted=list(omitted),
+            figures=flatten(stats.values),
+            inputs={f.name: f.sha256 for f in self.checked().loaded.files},
+            written=written,
+            appendix=appendix,
+        )
+
+    def missing(self, doc: ReportDocument) -> list[Issue]:
+        """W204: figures the draft marks 【待补充】."""
+        missing = doc.placeholders()
+        if not missing:
+            return []
+        return [
+            Issue(
+                "W204",
+                f"{len(missing)} 个指标缺少数据，稿中以高亮的【待补充】标出：" + "、".join(missing),
+            )
+        ]
+
+    def notices(self, signed: date, period: Period) -> list[Issue]:
+        """W210, W216–W218: whether a draft signed ``signed`` for ``period`` is true of
+        its dates and its project (docs/drafts.md, 成文日期)."""
+        return [*config_notices(self.config, self.word_template), *date_notices(signed, period)]
+
+    # ---- write -------------------------------------------------------------------------
+
+    def audit(self, stats: Stats) -> bytes:
+        """数据底稿: where each number of the draft comes from (docs/rules.md)."""
+        from .audit import audit_bytes
+
+        return audit_bytes(self.checked().ledgers, stats.values, stats.period, self.config)
+
+    def save(self, draft, output: Path, audit_data: bytes | None, backup: Path | None):
+        return save_with_audit(draft, output, audit_data, backup)
+
+
+def require_level(config: Config) -> str:
+    """The organisation's level the default templates speak with (全市, 县直部门 …)."""
+    if config.level is None:
+        raise UsageError(
+            f"无法从单位名称「{config.organisation}」看出是市、县还是区级（名称中没有“纪委监委”）。"
+            '请在 workreport.toml 的 [report] 中写明，如 level = "县"'
+        )
+    return config.level
+
+
+APPENDIX_COLUMNS = (
+    ("受理线索", "clues"),
+    ("立案", "cases_filed"),
+    ("结案", "cases_closed"),
+    ("党纪政务处分(人)", "sanctioned_persons"),
+    ("第一种形态", "forms_1"),
+    ("第二种形态", "forms_2"),
+    ("第三种形态", "forms_3"),
+    ("第四种形态", "forms_4"),
+    ("谈话(人次)", "talks_total"),
+    ("文书(份)", "letters_total"),
+)
+
+
+def appendix_table(stats: Stats) -> Table:
+    """附表 各单位主要指标统计表: one row per 填报单位 and a 合计 row (docs/rules.md, Word 稿件);
+    the period it counts beneath its title, tagged so that ``refresh --period`` rewrites it."""
+    from .format import show_value
+    from .render.document import PERIOD, Span
+
+    rows = [
+        (unit, *(show_value(values[fid]) for _, fid in APPENDIX_COLUMNS))
+        for unit, values in stats.by_unit.items()
+    ]
+    rows.append(("合计", *(show_value(stats.values[fid]) for _, fid in APPENDIX_COLUMNS)))
+    return Table(
+        title="各单位主要指标统计表",
+        subtitle=(
+            Span("（"),
+            Span(stats.period.dates(), tag=Tag("dates", kind=PERIOD)),
+            Span("）"),
+        ),
+        header=("填报单位", *(name for name, _ in APPENDIX_COLUMNS)),
+        rows=tuple(rows),
+        note="注：“—”表示该单位未报送相应台账。党纪政务处分按人计，同一人受多项处分只计一次，故合计可能小于各单位之和。",
+    )
+
+
+def prose_notices(doc: ReportDocument, labels: dict[str, str]) -> list[Issue]:
+    """What the analyst should know about the truth of a new draft's words
+    (docs/templates.md, 为 0 的内容)."""
+
+    def label(tag: Tag) -> str:
+        return labels.get(tag.id, tag.id)
+
+    notices = []
+    zeros = doc.zeros()
+    if zeros:
+        notices.append(zeros_notice([(label(tag), text) for tag, text in zeros]))
+    if doc.omitted:
+        left_out = "、".join(dict.fromkeys(label(t) for t in doc.omitted))
+        notices.append(Issue("W212", f"以下指标为 0，模板已省略相应的表述：{left_out}"))
+    # a 同比 with no last year's data goes quietly: only a figure itself is worth naming
+    unknown = [t for t in doc.unknown if t.format != "yoy"]
+    if unknown:
+        # a grouped figure is named once (处分人员按职级), not by each of its categories
+        left_out = "、".join(dict.fromkeys(labels.get(t.id.split(".")[0], t.id) for t in unknown))
+        notices.append(Issue("W232", f"以下指标缺少数据，稿中省略了相应的表述：{left_out}"))
+    return notices
+
+
+def zeros_notice(zeros: list[tuple[str, str]]) -> Issue:
+    """W211: zeros the prose states, each with the opening of its paragraph."""
+    where = "；".join(f"{label}（「{text_opening(text)}」）" for label, text in zeros)
+    return Issue("W211", f"正文中有 {len(zeros)} 个数字为 0，请确认这样写是否恰当：{where}")
+
+
+def date_notices(signed: date, period: Period) -> list[Issue]:
+    if signed >= period.end:
+        return []
+    return [
+        Issue(
+            "W210",
+            f"成文日期 {signed.isoformat()} 早于统计期间的结束日 {period.end.isoformat()}；"
+            "请用 --date 或 workreport.toml 的 [report] date 写明成文日期",
+        )
+    ]
+
+
+def config_notices(config: Config, word_template: Path | None = None) -> list[Issue]:
+    """Placeholders of a new project still in force, and templates from an older version."""
+    from .config import PLACEHOLDER_ORGANISATION
+
+    notices = []
+    if config.organisation == PLACEHOLDER_ORGANISATION:
+        where = f"（{config.source}）" if config.source else "（没有找到 workreport.toml）"
+        notices.append(
+            Issue(
+                "W216",
+                f"单位名称仍是占位的「{PLACEHOLDER_ORGANISATION}」{where}："
+                '请在 workreport.toml 的 [report] 中写 organisation = "实际单位名称"',
+            )
+        )
+    word_template = word_template or config.word_template
+    if word_template is not None and config.templates is not None:
+        notices.append(
+            Issue(
+                "W218",
+                f"同时设置了 word_template 和 templates：按 Word 模板 {word_template.name} "
+                f"生成，文本模板文件夹 {config.templates.name} 未使用",
+            )
+        )
+    text_templates = config.templates if word_template is None else None
+    old = []
+    if text_templates:
+        from .project import outdated_templates
+
+        old = outdated_templates(text_templates)
+    if old:
+        notices.append(
+            Issue(
+                "W217",
+                f"项目中的模板 {'、'.join(p.name for p in old)} 来自旧版本（统计期间写作“今年以来”，"
+                "为 0 的内容不会省略）：运行 workreport init --update-templates 更新（旧模板先备份）",
+            )
+        )
+    return notices
+
+
+def text_opening(text: str, width: int = 16) -> str:
+    return text if len(text) <= width else text[:width] + "…"
+
+
+def save_with_audit(draft, output: Path, audit_data: bytes | None, backup: Path | None):
+    """Write the draft and its 数据底稿 (if any) side by side; the 底稿 of the file that was
+    backed up goes with its backup.  Returns the 底稿's path, or None.
+
+    The two must never disagree (docs/rules.md, 用户的电脑): both are written to temporary
+    files, then renamed 底稿 first, draft second, and a failed second rename puts the old
+    底稿 back.  Without a new 底稿, one left from an earlier build is moved to its backup
+    name.  When nothing could be written, the backups made for this run are removed:
+    the originals are still in place.  The verbs check the lock files before they start.
+    """
+    from .audit import audit_path
+
+    audit = audit_path(output)
+    try:
+        if audit_data is not None:
+            steps = [(audit, audit_data, keep_audit_with(backup, output))]
+        elif audit.exists():
+            steps = [(audit, None, audit_path(backup or backup_path(output)))]
+        else:
+            steps = []
+        replace_together([*steps, (output, draft.to_bytes(), backup)])
+    except OutputError:
+        if backup is not None:
+            drop_if_same(backup, output)
+            drop_if_same(audit_path(backup), audit)
+        raise
+    return audit if audit_data is not None else None
+
+
+def keep_audit_with(backup: Path | None, draft: Path) -> Path | None:
+    """The 数据底稿 goes into the backup with its draft: 汇报.v1.docx, 汇报.v1.底稿.xlsx."""
+    from .audit import audit_path
+
+    if backup is not None and audit_path(draft).exists():
+        write_atomic(audit_path(backup), audit_path(draft).read_bytes())
+        return audit_path(backup)
+    return None
+
+
+# ---- the two verbs that are the run itself ---------------------------------------------
+
+
+def validate_ledgers(
+    paths: list[str | Path],
+    *,
+    config: Config | str | Path | None = None,
+    cache: bool = False,
+    annotate: str | Path | None = None,
+    progress: Progress | None = None,
+) -> Validation:
+    """``validate``: check every workbook under ``paths``; every issue comes back, none is
+    raised.  ``annotate``: a folder where each workbook with a problem is copied with its
+    cells marked and a 问题清单 (docs/rules.md, 退回修改)."""
+    run = Run.open(paths, config=config, request=Request(cache=cache), progress=progress)
+    result = run.validation()
+    if annotate is not None and result.issues:
+        from .annotate import annotate_workbooks
+        from .load import find_workbooks
+
+        # every workbook found, the refused ones too: they get a 问题清单 of their own
+        sources = {name: p for p, name in find_workbooks(run.paths)[0]}
+        result.annotated = annotate_workbooks(result.issues, sources, Path(annotate))
+    return result
+
+
+def compute_stats(
+    paths: list[str | Path],
+    *,
+    period: str | Period | None = None,
+    config: Config | str | Path | None = None,
+    by_unit: bool = False,
+    cache: bool = False,
+    progress: Progress | None = None,
+) -> Stats:
+    """``stats``: every figure for the period; invalid ledgers raise InvalidData."""
+    request = Request.of(period=period, cache=cache)
+    run = Run.open(paths, config=config, request=request, progress=progress)
+    run.require_period()
+    return run.stats(by_unit=by_unit)
