@@ -17,7 +17,7 @@ from pathlib import Path
 from .config import Config
 from .errors import Issue, UsageError
 from .load import Progress
-from .period import Period, parse_period
+from .period import Period
 from .run import Request, Run
 
 MUST_FIX = frozenset({"C301", "C302", "C303", "C304", "C305", "C306"})
@@ -92,19 +92,15 @@ def check_draft(
     if not path.is_file():
         raise UsageError(f"稿件不存在：{path}")
     draft = Draft.open(path, purpose="，无法检查")
-    own = parse_period(draft.stamp.period) if draft.stamp.period else None
-    run = None
-    if paths:
-        run = Run.open(
-            paths,
-            config=config,
-            request=Request.of(period=period),
-            progress=progress,
-            draft_period=own,
-        )
-        period = run.period
-    else:  # without ledgers, no workreport.toml is read: the option, else the draft's own
-        period = (parse_period(period) if isinstance(period, str) else period) or own
+    # without ledgers no workreport.toml is read: the period is the option's or the draft's
+    run = Run.open(
+        paths,
+        config=config if paths else config or Config(),
+        request=Request.of(period=period),
+        progress=progress,
+        draft=draft.stamp,
+    )
+    period = run.period
 
     texts = draft.texts()
     findings = [
@@ -123,14 +119,13 @@ def check_draft(
         for _ in _MOBILE.finditer(text):
             findings.append(Finding("C305", place, "有手机号码"))
 
-    if run is not None:
+    if paths:
         findings += _ledger_findings(draft, texts, run)
     findings += _zeros(texts)
     findings += _signed_early(draft, period)
     order = {code: n for n, code in enumerate(sorted({f.code for f in findings}))}
     findings.sort(key=lambda f: order[f.code])  # stable: places stay in document order
-    issues = run.issues if run is not None else []
-    return CheckResult(path, findings, run is not None, period, issues)
+    return CheckResult(path, findings, bool(paths), period, run.issues)
 
 
 def id_number_valid(number: str) -> bool:

@@ -31,6 +31,7 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
+from datetime import date
 from itertools import count
 from pathlib import Path
 from zipfile import BadZipFile
@@ -47,7 +48,8 @@ from lxml import etree
 
 from . import __version__
 from .config import StyleConfig
-from .errors import OutputError, WorkreportError, reason
+from .errors import OutputError, UsageError, WorkreportError, clip, reason
+from .period import Period, parse_period
 from .render.document import DATE, FIGURE, PERIOD, VALUE, ReportDocument, Table, Tag
 from .write import ensure_not_open, write_atomic
 
@@ -97,6 +99,19 @@ class Stamp:
     omitted: list[Tag] = field(default_factory=list)
     version: str = __version__
     others: dict[str, str] = field(default_factory=dict)  # properties a person added
+
+    def own_period(self) -> Period | None:
+        """The period the draft was made for (None: it records none)."""
+        return parse_period(self.period) if self.period else None
+
+    def own_signed(self) -> date | None:
+        """The 成文日期 the draft carries (None: it records none)."""
+        if not self.signed:
+            return None
+        try:
+            return date.fromisoformat(self.signed)
+        except ValueError as e:  # a property edited by hand or by another program
+            raise UsageError(f"稿件记录的成文日期「{clip(self.signed)}」无法识别") from e
 
     @classmethod
     def from_properties(cls, props: dict[str, str]) -> Stamp:

@@ -18,7 +18,7 @@ from .config import Config
 from .draft import CellChange, Draft, Stamp
 from .errors import Issue, OutputError, UsageError, clip
 from .load import Progress
-from .period import Period, parse_period
+from .period import Period
 from .render.document import Tag
 from .run import Request, Run, Stats, appendix_table, text_opening, zeros_notice
 from .write import ensure_not_open, keep_backup
@@ -144,16 +144,9 @@ def refresh_draft(
     for target in (path, output, audit_path(output)) if audit else (path, output):
         ensure_not_open(target)
     draft = Draft.open(path, purpose="，无法刷新")
-    own = parse_period(draft.stamp.period) if draft.stamp.period else None
+    own = draft.stamp.own_period()
     request = Request.of(period=period, signed=signed, cache=cache)
-    run = Run.open(
-        paths,
-        config=config,
-        request=request,
-        progress=progress,
-        draft_period=own,
-        draft_signed=date.fromisoformat(draft.stamp.signed) if draft.stamp.signed else None,
-    )
+    run = Run.open(paths, config=config, request=request, progress=progress, draft=draft.stamp)
     period = run.require_period()
     prose = _Prose(period_changed=(own, period) if own and period != own else None)
     was_edited = draft.edited

@@ -194,11 +194,12 @@ class Run:
         config: Config | str | Path | None = None,
         request: Request | None = None,
         progress: Progress | None = None,
-        draft_period: Period | None = None,
-        draft_signed: date | None = None,
+        draft=None,
     ) -> Run:
         """A run over the ledgers at ``paths``; ``config`` is a Config, the path of a
-        workreport.toml, or None (found the way the command line finds it)."""
+        workreport.toml, or None (found the way the command line finds it).  ``draft``:
+        the Stamp of the draft a refresh or a check works on, whose period and date come
+        after the request's (choose_period, choose_signed)."""
         paths = [Path(p) for p in paths]
         if not isinstance(config, Config):
             config = open_config(config, paths)
@@ -207,8 +208,8 @@ class Run:
             config,
             request or Request(),
             progress=progress,
-            draft_period=draft_period,
-            draft_signed=draft_signed,
+            draft_period=draft.own_period() if draft is not None else None,
+            draft_signed=draft.own_signed() if draft is not None else None,
         )
 
     # ---- what was asked, resolved ------------------------------------------------------
