@@ -219,13 +219,14 @@ def _echo_changes(result) -> None:
     """What a regeneration changed (docs/rules.md, 稿件的重新生成)."""
     from .format import figure_changes_table
 
-    if result.changed is None:
+    changed = result.changes()
+    if changed is None:
         return  # the previous file was not a workreport draft: nothing to compare
-    if not result.changed:
+    if not changed:
         click.echo("与上一稿相比，数字没有变化。")
         return
-    click.echo(f"与上一稿（{result.backup.name}）相比，{len(result.changed)} 个数字有变化：")
-    click.echo(figure_changes_table(result.changed, "上一稿", "本稿", _columns()))
+    click.echo(f"与上一稿（{result.backup.name}）相比，{len(changed)} 个数字有变化：")
+    click.echo(figure_changes_table(changed, "上一稿", "本稿", _columns()))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -305,9 +306,8 @@ def build(
         click.echo(f"原文件已备份为 {result.backup.name}", err=True)
         if not quiet:
             _echo_changes(result)
-    source = (
-        f"，配置 {result.config}" if result.config else "，未找到 workreport.toml，使用默认配置"
-    )
+    where = result.config.source
+    source = f"，配置 {where}" if where else "，未找到 workreport.toml，使用默认配置"
     click.echo(f"已生成 {result.output}（统计期间 {result.stats.period}{source}）")
     if result.audit:
         click.echo(f"数据底稿：{result.audit}")

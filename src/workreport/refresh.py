@@ -47,7 +47,7 @@ class RefreshResult:
     signed: date | None = None  # the 成文日期 the draft now carries
     rewritten: bool = True  # False: nothing to change, the draft was left as it was
     issues: list[Issue] = field(default_factory=list)  # every warning, in the order listed
-    config: Path | None = None  # the workreport.toml the run read, if any
+    config: Config | None = None  # the project the run read
 
 
 @dataclass
@@ -246,7 +246,7 @@ def refresh_draft(
         signed=run.signed,
         rewritten=not unchanged,
         issues=issues,
-        config=run.config.source,
+        config=run.config,
     )
 
 

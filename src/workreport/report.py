@@ -25,10 +25,22 @@ class BuildResult:
     issues: list[Issue]  # every warning, in the order the command line lists them
     missing: list[str]  # the figures the draft marks 【待补充】
     audit: Path | None = None
-    config: Path | None = None  # the workreport.toml the run read, if any
-    # with a backup: the figures that differ from it (FigureDiff records); None when the
-    # file replaced was not a draft of this tool
-    changed: list | None = None
+    config: Config | None = None  # the project the run read
+
+    def changes(self) -> list | None:
+        """The figures that differ from the draft this build replaced (FigureDiff records,
+        from the two drafts' own records: docs/drafts.md); None without a backup, or when
+        the file replaced was not a draft of this tool.  Read on demand: ``--quiet``
+        never pays for it."""
+        from .diff import diff_drafts
+        from .errors import WorkreportError
+
+        if self.backup is None:
+            return None
+        try:
+            return diff_drafts(self.backup, self.output, config=self.config).figures
+        except WorkreportError:
+            return None
 
 
 def build_report(
@@ -89,20 +101,8 @@ def build_report(
         issues,
         doc.placeholders(),
         written,
-        run.config.source,
-        changed_since(backup, output, run.config) if backup else None,
+        run.config,
     )
-
-
-def changed_since(backup: Path, output: Path, config: Config):
-    """The figures a regeneration changed, from the two drafts' records (docs/drafts.md)."""
-    from .diff import diff_drafts
-    from .errors import WorkreportError
-
-    try:
-        return diff_drafts(backup, output, config=config).figures
-    except WorkreportError:
-        return None
 
 
 def guard_existing(output: Path, *, force: bool, inputs: list[Path] = ()) -> Path | None:
