@@ -212,14 +212,22 @@ def figures(ledgers: Ledgers, start: date, end: date, unit: str | None = None) -
                 }
             )
 
-        out["forms_total"] = len(ms)
+        # 四种形态 count 人次: one person in one matter (线索编号, else the workbook and the
+        # day), in the heaviest form of its rows, 一把手/班子 if any row says so (docs/figures.md)
+        times: dict = {}
+        for r in ms:
+            key = (r["线索编号"] or ("", r["_unit"], r["处理日期"]), r["姓名"])
+            form, was_top = times.get(key, (r["形态"], False))
+            heavier = max(form, r["形态"], key=FORM_NAMES.index)
+            times[key] = (heavier, was_top or bool(top(r)))
+        out["forms_total"] = len(times)
         for i, form in enumerate(FORM_NAMES, 1):
-            out[f"forms_{i}"] = sum(r["形态"] == form for r in ms)
+            out[f"forms_{i}"] = sum(f == form for f, _ in times.values())
         out["sanctioned_persons"] = persons(PARTY | GOV)
         out["party_sanctioned_persons"] = persons(PARTY)
         out["gov_sanctioned_persons"] = persons(GOV)
         out["top_sanctioned_persons"] = persons(PARTY | GOV, True)
-        out["top_forms_1"] = sum(r["形态"] == FORM_NAMES[0] and top(r) for r in ms)
+        out["top_forms_1"] = sum(f == FORM_NAMES[0] and t for f, t in times.values())
         out["forms_shares"] = shares([out[f"forms_{i}"] for i in range(1, 5)])
     out.update(bulletin(ledgers, rows, unit))
     if "谈话" in sent:

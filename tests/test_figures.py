@@ -169,7 +169,8 @@ def test_a_person_with_party_and_government_sanctions_counts_once(book, config):
     assert f["party_sanctioned_persons"] == 2  # 王某/C1 (党纪警告), 赵某 (留党察看)
     assert f["gov_sanctioned_persons"] == 2  # 王某/C1 (政务警告), 王某/C2 (记过)
     assert f["top_sanctioned_persons"] == 1  # 赵某
-    assert f["forms_total"] == 5
+    # 人次: 王某/C1 (two rows, one matter), 王某/C2, 赵某/C2, 钱某/C2 (docs/figures.md, 四种形态)
+    assert f["forms_total"] == 4
 
 
 def test_top_forms_1_counts_first_form_rows_flagged_leader_or_team(book, config):

@@ -16,7 +16,16 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
-from .figures import FIGURES, SHARES_ID, Figure, figure_ids, flatten
+from .figures import (
+    FIGURES,
+    PER_MEASURE,
+    SHARES_ID,
+    Figure,
+    dated_in,
+    figure_ids,
+    flatten,
+    person_time_codes,
+)
 from .ledgers import FILE, ROW, SHEET, UNIT, ledger_specs
 from .period import Period
 from .validate import Ledgers
@@ -35,10 +44,21 @@ from .xlsxwrite import BANNER as BANNER_STYLE
 
 BANNER = "内部资料 注意保密"
 PERSON_KEY = "人员序号"
+PERSON_TIME_KEY = "人次序号"  # the 人次 a 处分处理 row is counted in (docs/figures.md, 四种形态)
 
 
 def audit_path(draft: Path) -> Path:
     return draft.with_name(f"{draft.stem}.底稿.xlsx")
+
+
+def person_time_numbers(ledgers: Ledgers, period: Period, config: Config) -> np.ndarray:
+    """For each 处分处理 row dated in ``period``, the number of the 人次 it belongs to
+    (-1 for the others): one per person and matter, or one per row under
+    ``forms_count = "处理"``."""
+    dated = dated_in(ledgers, "measures", period)
+    if config.forms_count == PER_MEASURE:
+        return np.where(dated, np.cumsum(dated) - 1, -1)
+    return person_time_codes(ledgers.frames["measures"], dated)
 
 
 def figure_rows(figure: Figure, frame: pd.DataFrame, period: Period, config: Config, within=None):
@@ -101,7 +121,12 @@ def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config)
             if not figure.grouped:
                 counts.setdefault(figure.id, 0)
         hits = _joined_ids(per_figure, names, len(frame))
-        counted = np.flatnonzero(hits != "")  # in the ledger's own order
+        listed = hits != ""
+        if key == "measures":
+            # every row of a 人次 is listed, the ones merged into it too (docs/figures.md)
+            times = person_time_numbers(ledgers, period, config)
+            listed |= times >= 0
+        counted = np.flatnonzero(listed)  # in the ledger's own order
         rows = frame.iloc[counted]
         columns: dict[str, tuple[str, object]] = {
             "填报单位": (TEXT, rows[UNIT].to_numpy(dtype=object)),
@@ -121,6 +146,12 @@ def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config)
             codes = pd.factorize(clue + "\x1f" + name)[0]
             numbered = np.array([f"P{c + 1}" for c in codes.tolist()], dtype=object)
             columns[PERSON_KEY] = (TEXT, numbered)
+            columns[PERSON_TIME_KEY] = (
+                TEXT,
+                np.array(
+                    [f"R{c + 1}" if c >= 0 else "" for c in times[counted].tolist()], dtype=object
+                ),
+            )
         sheets[spec.name] = LedgerTable(spec.name, columns)
     summary = []
     for fid, value in flat.items():

@@ -66,6 +66,9 @@ class Config:
     """文书类型: the defaults, then ``[letters] add``."""
     preset: str = "汇报"
     """``[report] preset``, the built-in template set: 汇报 or 通报 (``build --preset``)."""
+    forms_count: str = "人次"
+    """``[report] forms_count``: 人次 (one person in one matter, in the heaviest form: the
+    上级's rule) or 处理 (one per 处分处理 row): docs/figures.md, 四种形态."""
     source: Path | None = None
     """The workreport.toml this came from, if any."""
     warnings: tuple[Issue, ...] = ()
@@ -90,6 +93,7 @@ _KNOWN = {
         "templates",
         "word_template",
         "preset",
+        "forms_count",
     },
     "style": set(StyleConfig.__dataclass_fields__),
     "forms": None,  # free keys
@@ -218,6 +222,12 @@ def _build(data: dict, path: Path | None, warnings: tuple[Issue, ...]) -> Config
         raise ConfigError(
             f"[report] preset 应为 {'、'.join(PRESETS)} 之一，而不是「{preset}」", path
         )
+    forms_count = str(report.get("forms_count", Config.forms_count)).strip()
+    if forms_count not in FORMS_COUNTS:
+        raise ConfigError(
+            f"[report] forms_count 应为 {'、'.join(FORMS_COUNTS)} 之一，而不是「{forms_count}」",
+            path,
+        )
     if period is not None and not isinstance(period, str | int):
         raise ConfigError('[report] period 应为文字，如 "2022H1"', path)
 
@@ -266,12 +276,15 @@ def _build(data: dict, path: Path | None, warnings: tuple[Issue, ...]) -> Config
         talk_types=_vocabulary(TALK_TYPES, data.get("talks", {}).get("add", [])),
         letter_types=_vocabulary(LETTER_TYPES, data.get("letters", {}).get("add", [])),
         preset=preset,
+        forms_count=forms_count,
         source=path,
         warnings=warnings,
     )
 
 
 FORM_NAMES = ("第一种形态", "第二种形态", "第三种形态", "第四种形态")
+# 人次: one person in one matter (the 上级's bulletins); 处理: one per row (docs/figures.md)
+FORMS_COUNTS = ("人次", "处理")
 
 
 def _vocabulary(defaults: tuple[str, ...], added: list[str]) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ those can never disagree.  Pure: ledgers and a period in, numbers out.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,6 +22,7 @@ from .config import FORM_NAMES, Config
 from .ledgers import (
     CLUE_SOURCES,
     DISPOSALS,
+    FILE,
     LOSSES,
     NON_MEMBER,
     RANKS,
@@ -55,6 +57,11 @@ class Figure:
     # the bulletin column it needs: only the units that report it count, and with none
     # the figure is missing (docs/figures.md, 部分单位报送的列)
     column: str | None = None
+    # a 四种形态 figure: it counts 人次, one person in one matter, not rows (§14 of the
+    # 上级's 口径: docs/figures.md, 四种形态), unless [report] forms_count = "处理"
+    person_times: bool = False
+    top: bool = False  # only what concerns 一把手/班子 (for a 人次: any of its rows)
+    basis_per_row: str = ""  # the 口径 under forms_count = "处理"
 
     @property
     def grouped(self) -> bool:
@@ -63,15 +70,31 @@ class Figure:
     def category_unit(self, config: Config, category: str) -> str:
         return self.units(config).get(category, self.unit) if self.units else self.unit
 
+    def basis_for(self, config: Config) -> str:
+        """The 口径 under the project's rules: which 人次 rule counted a 四种形态 figure."""
+        if self.person_times and config.forms_count == PER_MEASURE:
+            return self.basis_per_row
+        return self.basis
+
     def dated_by(self, config: Config) -> str:
         """The column whose date must fall in the period."""
         return self.date_column or ledger_specs(config)[self.sheet].date_column
 
-    def rows(self, frame: pd.DataFrame, period: Period, config: Config) -> np.ndarray:
-        """Boolean mask of the rows this figure counts."""
+    def rows(
+        self, frame: pd.DataFrame, period: Period, config: Config, unit: str | None = None
+    ) -> np.ndarray:
+        """Boolean mask of the rows this figure counts (with ``unit``: of that 填报单位).
+        A 人次 is one row, the one that decides its 形态, in that row's unit."""
         mask = _dated_in(frame, self.dated_by(config), period)
+        top = None
+        if self.person_times and config.forms_count == PER_PERSON_TIME:
+            mask, top = person_times(frame, mask, period)
         if self.where is not None:
             mask &= self.where(frame, config)
+        if self.top:
+            mask &= _top(frame, config) if top is None else top
+        if unit is not None:
+            mask &= frame[UNIT].to_numpy(dtype=object) == unit
         return mask
 
     def needed(self) -> list[str]:
@@ -83,9 +106,11 @@ class Figure:
             columns += self.agg[1:]
         return list(dict.fromkeys(columns))
 
-    def counted(self, frame: pd.DataFrame, period: Period, config: Config) -> pd.DataFrame:
+    def counted(
+        self, frame: pd.DataFrame, period: Period, config: Config, unit: str | None = None
+    ) -> pd.DataFrame:
         """The rows it counts, with the columns it reads."""
-        return frame.loc[self.rows(frame, period, config), self.needed()]
+        return frame.loc[self.rows(frame, period, config, unit), self.needed()]
 
     def aggregate(self, frame: pd.DataFrame):
         if self.agg == COUNT:
@@ -141,8 +166,8 @@ class Figure:
                     result[unit][cat] = _number(value)
         return result
 
-    def compute(self, frame: pd.DataFrame, period: Period, config: Config):
-        selected = self.counted(frame, period, config)
+    def compute(self, frame: pd.DataFrame, period: Period, config: Config, unit=None):
+        selected = self.counted(frame, period, config, unit)
         if not self.grouped:
             return self.aggregate(selected)
         cats = self.categories(config)
@@ -170,6 +195,68 @@ def _money(amounts: np.ndarray):
     """万元 to two decimals, half up, summed exactly (docs/figures.md: 挽回经济损失)."""
     total = sum((Decimal(repr(float(a))) for a in amounts if a == a), Decimal(0))
     return _number(total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+# the 人次 of a period, worked out once per ledger frame and period: six figures, last
+# year's and the per-unit pass all ask for the same (dropped with the frame)
+_PERSON_TIMES: dict[int, dict] = {}
+
+
+def person_time_codes(frame: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
+    """For each row in ``mask``, the number of its 人次 (0, 1 …, in ledger order of each
+    人次's first row); -1 outside ``mask``.  A 人次 is one person (姓名) in one matter:
+    the row's 线索编号, or without one, the workbook and the 处理日期 (docs/figures.md,
+    四种形态).  Names are compared, never shown: in the cache they are keyed hashes."""
+    codes = np.full(len(frame), -1, dtype=np.int64)
+    at = np.flatnonzero(mask)
+    if not len(at):
+        return codes
+    rows = frame.iloc[at]
+    name = rows["姓名"].astype(object).fillna("").astype(str).to_numpy(dtype=object)
+    clue = rows["线索编号"].to_numpy(dtype=object)
+    own = pd.isna(clue) | (clue == "")
+    day = rows["处理日期"].astype(str).to_numpy(dtype=object)
+    file = rows[FILE].astype(str).to_numpy(dtype=object)
+    matter = np.where(own, "\x00" + file + "\x1f" + day, clue.astype(str))
+    codes[at] = pd.factorize(matter + "\x1f" + name)[0]
+    return codes
+
+
+def person_times(frame: pd.DataFrame, mask: np.ndarray, period: Period):
+    """(the row that stands for each 人次 among the rows in ``mask`` — the heaviest
+    形态, the first such row on a tie —, whether any row of that 人次 is 一把手/班子,
+    on the same row)."""
+    memo = _PERSON_TIMES.get(id(frame))
+    if memo is None:
+        memo = _PERSON_TIMES[id(frame)] = {}
+        weakref.finalize(frame, _PERSON_TIMES.pop, id(frame), None)
+    key = (period.start, period.end)
+    if key not in memo:
+        codes = person_time_codes(frame, mask)
+        at = np.flatnonzero(codes >= 0)
+        chosen = np.zeros(len(frame), dtype=bool)
+        top = np.zeros(len(frame), dtype=bool)
+        if len(at):
+            group = codes[at]
+            rank = _form_rank(frame["形态"].to_numpy(dtype=object)[at])
+            order = np.lexsort((at, -rank, group))  # by 人次, heaviest first, then ledger order
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = group[order][1:] != group[order][:-1]
+            heads = at[order[first]]
+            chosen[heads] = True
+            any_top = np.bincount(group, weights=_top(frame.iloc[at], None), minlength=0) > 0
+            top[heads] = any_top[codes[heads]]
+        memo[key] = (chosen, top)
+    chosen, top = memo[key]
+    return chosen & mask, top.copy()
+
+
+def _form_rank(forms: np.ndarray) -> np.ndarray:
+    """第一种形态 → 1 … 第四种形态 → 4 (a heavier form outranks a lighter one)."""
+    rank = np.zeros(len(forms), dtype=np.int64)
+    for n, name in enumerate(FORM_NAMES, start=1):
+        rank[forms == name] = n
+    return rank
 
 
 def _top(frame: pd.DataFrame, config: Config) -> np.ndarray:
@@ -224,6 +311,13 @@ def _fixed(values: tuple[str, ...]):
 
 
 PERSONS = ("distinct", "线索编号", "姓名")
+# §14 (docs/figures.md, 四种形态): the bulletins count each form 不重不漏
+_PERSON_TIMES_BASIS = (
+    "处理日期在统计期间内的人次数：一人在一件问题线索中计 1 人次（无线索编号的，"
+    "同一工作簿中同一姓名、同一处理日期为一件），按其在期间内各条记录中最重的形态计入"
+)
+PER_PERSON_TIME = "人次"  # [report] forms_count: the 上级's rule, the default
+PER_MEASURE = "处理"  # one 人次 per 处分处理 row: a local practice some offices keep
 _SANCTION_BASIS = (
     "处理日期在统计期间内、处理方式为{kind}的人数，同一人（线索编号＋姓名）多次处分只计一人"
 )
@@ -285,17 +379,21 @@ FIGURES: tuple[Figure, ...] = (
         "forms_total",
         "运用“四种形态”处理",
         "人次",
-        "处理日期在统计期间内的处分处理记录条数",
+        _PERSON_TIMES_BASIS,
         "measures",
+        person_times=True,
+        basis_per_row="处理日期在统计期间内的处分处理记录条数（按处理计，每条记录为 1 人次）",
     ),
     *(
         Figure(
             f"forms_{n}",
             FORM_NAMES[n - 1],
             "人次",
-            f"处理日期在统计期间内、形态为{FORM_NAMES[n - 1]}的记录条数",
+            f"运用“四种形态”处理的人次中，按其在期间内最重的形态计为{FORM_NAMES[n - 1]}的人次数",
             "measures",
             where=_is_form(n),
+            person_times=True,
+            basis_per_row=f"处理日期在统计期间内、形态为{FORM_NAMES[n - 1]}的记录条数（按处理计）",
         )
         for n in (1, 2, 3, 4)
     ),
@@ -339,9 +437,12 @@ FIGURES: tuple[Figure, ...] = (
         "top_forms_1",
         "“一把手”和领导班子第一种形态",
         "人次",
-        "第一种形态记录中，该条记录标为一把手或领导班子成员的条数",
+        "第一种形态的人次中，该人次有一条记录标为一把手或领导班子成员的人次数",
         "measures",
-        where=_both(_is_form(1), _top),
+        where=_is_form(1),
+        top=True,
+        person_times=True,
+        basis_per_row="第一种形态记录中，该条记录标为一把手或领导班子成员的条数（按处理计）",
     ),
     Figure(
         "talks",
@@ -528,7 +629,7 @@ def figure_ids(config: Config) -> list[tuple[str, str, str, str]]:
     labels, _ = figure_labels(config)
     out = []
     for f in FIGURES:
-        out.append((f.id, f.label, f.unit or "按活动类型", f.basis))
+        out.append((f.id, f.label, f.unit or "按活动类型", f.basis_for(config)))
         if f.grouped:
             for cat in f.categories(config):
                 out.append(
@@ -536,7 +637,7 @@ def figure_ids(config: Config) -> list[tuple[str, str, str, str]]:
                         f"{f.id}.{cat}",
                         labels[f"{f.id}.{cat}"],
                         f.category_unit(config, cat),
-                        f.basis,
+                        f.basis_for(config),
                     )
                 )
         if f.id == "forms_4":
@@ -595,15 +696,11 @@ def compute_figures(
     for f in FIGURES:
         frame = ledgers.counted(f.sheet, f.column)
         supplied = ledgers.reporting(f.sheet, f.column)
-        if unit is not None:
-            if unit not in supplied:
-                values[f.id] = None
-                continue
-            frame = frame[frame[UNIT] == unit]
-        elif not supplied:
+        if not supplied or (unit is not None and unit not in supplied):
             values[f.id] = None
             continue
-        values[f.id] = f.compute(frame, period, config)
+        # a 人次 is found among every unit's rows, then counted in its own unit's (§14)
+        values[f.id] = f.compute(frame, period, config, unit)
     parts = [values[f"forms_{n}"] for n in (1, 2, 3, 4)]
     pct = shares(parts)
     values[SHARES_ID] = None if pct is None else dict(zip(FORM_NAMES, pct, strict=True))

@@ -37,6 +37,7 @@ from .scenario import (
     PZ1,
     PZ3,
     SANCTIONS,
+    SECOND_FORM_2022H1,
     SECTIONS,
     SEED,
     SOURCE_MIX,
@@ -332,6 +333,8 @@ def build_measures() -> None:
     for c in cases("C2"):
         sanction(c, (rng.choice(["党纪警告", "党纪严重警告", "记过"]),))
     first_forms(*FIRST_FORMS["2022Q3"])
+    unit, when, measure = SECOND_FORM_2022H1
+    MEASURES.append(Measure(unit, D(when), measure, new_name(), None, "", "巡察反馈问题"))
     for m in MEASURES:
         if m.note is None and m.measure in ("开除党籍", "开除公职") and rng.random() < 0.5:
             m.note = "双开"

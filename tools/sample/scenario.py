@@ -252,6 +252,12 @@ SANCTIONS = {
     ),
 }  # fmt: skip
 
+# 四种形态 are counted in 人次 (docs/figures.md, 四种形态): the person above given both
+# 党纪警告 and 政务警告 is one 人次 of the 第二种形态, so one more 第二种形态 measure on a
+# person of its own keeps the model report's 142 人次 and 第二种形态 15 (its 10.6%).
+# (unit, 处理日期, 处理方式): a fixed day, so the random draws of the rest stay as they were
+SECOND_FORM_2022H1 = (PZ1, "2022-05-16", "调整职务")
+
 # 组织处理: (unit, from, to, 处理方式, on a clue so disposed of, received before)
 ORGANISATIONAL = {
     "2021H1": [
