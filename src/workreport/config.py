@@ -66,6 +66,9 @@ class Config:
     """文书类型: the defaults, then ``[letters] add``."""
     preset: str = "汇报"
     """``[report] preset``, the built-in template set: 汇报 or 通报 (``build --preset``)."""
+    partial_ok: frozenset[str] = frozenset()
+    """``[figures] partial_ok``: figures of only some units the analyst accepts as they are:
+    printed plainly, and ``check`` lists them as worth a look (docs/figures.md)."""
     source: Path | None = None
     """The workreport.toml this came from, if any."""
     warnings: tuple[Issue, ...] = ()
@@ -97,6 +100,7 @@ _KNOWN = {
     "activities": None,
     "talks": {"add"},
     "letters": {"add"},
+    "figures": {"partial_ok"},
 }
 
 # The built-in template sets (docs/templates.md, 模板集): preset name → packaged folder.
@@ -266,6 +270,9 @@ def _build(data: dict, path: Path | None, warnings: tuple[Issue, ...]) -> Config
         talk_types=_vocabulary(TALK_TYPES, data.get("talks", {}).get("add", [])),
         letter_types=_vocabulary(LETTER_TYPES, data.get("letters", {}).get("add", [])),
         preset=preset,
+        partial_ok=frozenset(
+            _str_list(data.get("figures", {}).get("partial_ok", []), "[figures] partial_ok", path)
+        ),
         source=path,
         warnings=warnings,
     )
