@@ -523,7 +523,12 @@ class Draft:
                 # a text box is written twice, for Word and for older readers: count it once
                 if any(a.tag == fallback for a in paragraph.iterancestors()):
                     continue
-                text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+                # a text box's paragraphs are its own, not the paragraph that anchors it
+                text = "".join(
+                    t.text or ""
+                    for t in paragraph.iter(qn("w:t"))
+                    if next(t.iterancestors(qn("w:p"))) is paragraph
+                )
                 if text.strip():
                     n += 1
                     inside = any(True for _ in paragraph.iterancestors(qn("w:tc")))
