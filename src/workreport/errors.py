@@ -101,7 +101,7 @@ CODES: dict[str, str] = {
 # Warnings said even under --quiet: each changes what a number of the draft means, or
 # says that the tool left a number of the draft as it was (docs/rules.md, 命令行).
 SHOWN_WHEN_QUIET = frozenset(
-    {"W204", "W208", "W210", "W213", "W214", "W215", "W230", "W232", "W285"}
+    {"W204", "W208", "W210", "W213", "W214", "W215", "W219", "W230", "W232", "W233", "W285"}
     | {f"W28{n}" for n in range(5)}
 )
 
