@@ -111,6 +111,14 @@ def test_a_partial_figure_is_highlighted_must_be_fixed_and_stops_final(tmp_path)
     checked = check_draft(result.output)
     assert findings(checked, "C307") == [C307_DISPOSED, C307_BY_METHOD]
     assert [f.code for f in checked.must_fix] == ["C307", "C307"]
+    printed = run("check", result.output, "--format", "json")
+    assert printed.exit_code == 1
+    assert [
+        (f["code"], f["place"], f["message"]) for f in json.loads(printed.output)["must_fix"]
+    ] == [
+        ("C307", *C307_DISPOSED),
+        ("C307", *C307_BY_METHOD),
+    ]
     sent = tmp_path / "报送稿.docx"
     refused = run("final", result.output, "-o", sent)
     assert refused.exit_code == 1 and "C307" in refused.output
