@@ -202,7 +202,8 @@ CASES = [
         1,
         "坏.docx：无法读取，不是有效的 Word 文档（.docx）：文件已损坏，或不是这种格式的文件",
     ),
-    ("check", ["check", "汇报.docx", "样例"], 0, "没有发现问题。"),
+    # the sample keeps the organisation's placeholder «xx市纪委监委»: must fix (C309)
+    ("check", ["check", "汇报.docx", "样例"], 1, "单位名称仍是占位的「xx市纪委监委」"),
     ("check not a docx", ["check", "坏.docx"], 1, "无法读取，不是有效的 Word 文档"),
     ("final", ["final", "汇报.docx", "-o", "报送稿.docx", "--force"], 0, "已生成报送稿"),
     ("init", ["init", "新项目"], 0, "已创建项目 新项目"),

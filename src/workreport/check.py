@@ -1,10 +1,12 @@
 """``check``: what must be fixed before a draft goes to a leader or up the line.
 
-Must fix (docs/drafts.md): 【待补充】 placeholders, tracked changes, comments, ID numbers,
-mobile numbers and names from the ledgers anywhere in the package.  Worth a look:
-zeros in the prose, figures typed by hand that differ from the ledgers, a signing
-date before the period's end.  A name is never printed: only where it is and the
-ledger row it comes from (docs/rules.md, 绝不允许).
+Must fix (docs/drafts.md): 【待补充】 and 【请填写】 placeholders and the organisation's
+placeholder in what the draft shows, tracked changes, comments, ID numbers, mobile
+numbers and names from the ledgers anywhere in the package, figures of only some units
+not accepted, a signing date before the period's end.  Worth a look: zeros in the
+prose, figures typed by hand that differ from the ledgers, figures of only some units
+the analyst accepted.  A name is never printed: only where it is and the ledger row it
+comes from (docs/rules.md, 绝不允许).
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ from .load import Progress
 from .period import Period
 from .run import Request, Run
 
-MUST_FIX = frozenset({"C301", "C302", "C303", "C304", "C305", "C306"})
+MUST_FIX = frozenset({"C301", "C302", "C303", "C304", "C305", "C306", "C307", "C308", "C309"})
 
-_PLACEHOLDER = "【待补充"
+_PLACEHOLDERS = ("【待补充", "【请填写")
+# the organisation's placeholder as init writes it and the sample keeps it (SPEC §14):
+# xx市纪委监委, XX县纪委监委, 某某区纪委监委
+_ORGANISATION = re.compile(r"(?:[xXｘＸ×]{2,}|某{2,})[省市州盟县区旗镇乡]?(?:纪委监委|纪委|监委)")
 # a mobile number: 1, then 3–9, then 9 digits, with no digit on either side
 _MOBILE = re.compile(r"(?<![0-9０-９])1[3-9]\d{9}(?![0-9０-９])")
 # an ID number candidate: 17 digits and a digit or X, not part of a longer code
@@ -102,12 +107,19 @@ def check_draft(
     )
     period = run.period
 
-    texts = draft.texts()
+    shown = draft.visible()  # placeholders: what a reader sees, never the tool's properties
     findings = [
-        Finding("C301", place, "【待补充】占位未补")
-        for place, text in texts
-        if _PLACEHOLDER in text
+        Finding("C301", place, f"{mark}】占位未补")
+        for place, text in shown
+        for mark in _PLACEHOLDERS
+        if mark in text
     ]
+    findings += [
+        Finding("C309", place, f"单位名称仍是占位的「{match.group()}」")
+        for place, text in shown
+        for match in _ORGANISATION.finditer(text)
+    ]
+    texts = draft.texts()
     if revisions := draft.revisions():
         findings.append(Finding("C302", "全文", f"还有 {revisions} 处修订未接受或拒绝"))
     if comments := draft.comments():
@@ -120,7 +132,15 @@ def check_draft(
             findings.append(Finding("C305", place, "有手机号码"))
 
     if paths:
-        findings += _ledger_findings(draft, texts, run)
+        stats = run.stats(clear_names=True)
+        findings += _ledger_findings(draft, texts, run, stats)
+        # the ledgers say which figures are partial now; the project which are accepted
+        partial, accepted = stats.partial, run.config.partial_ok
+    else:
+        # the draft's own record (docs/drafts.md); a --config given may accept more
+        partial = draft.stamp.partial
+        accepted = set(draft.stamp.accepted) | run.config.partial_ok
+    findings += _partial(draft, partial, accepted, run.labels())
     findings += _zeros(texts)
     findings += _signed_early(draft, period)
     order = {code: n for n, code in enumerate(sorted({f.code for f in findings}))}
@@ -137,7 +157,7 @@ def id_number_valid(number: str) -> bool:
     return "10X98765432"[total % 11] == number[-1].upper()
 
 
-def _ledger_findings(draft, texts, run: Run) -> list[Finding]:
+def _ledger_findings(draft, texts, run: Run, stats) -> list[Finding]:
     from .diff import typed_by_hand
     from .ledgers import FILE, ROW, SHEET
     from .render.document import FIGURE
@@ -166,11 +186,10 @@ def _ledger_findings(draft, texts, run: Run) -> list[Finding]:
                 more = f" 等 {len(rows)} 处" if len(rows) > 1 else ""
                 findings.append(Finding("C306", place, "有台账中的人名", rows[0] + more))
 
-    stats = run.stats(clear_names=True)
     context = run.context(stats)
     labels = run.labels()
     for (tag, _), (shown, _) in typed_by_hand(draft).items():
-        fig = lookup(context, tag) if tag.kind == FIGURE else None  # the date has C323
+        fig = lookup(context, tag) if tag.kind == FIGURE else None  # the date has C308
         if fig is None:
             continue
         computed, _ = fig.text(tag.format)
@@ -184,6 +203,28 @@ def _ledger_findings(draft, texts, run: Run) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _partial(draft, partial: dict, accepted: set[str], labels: dict) -> list[Finding]:
+    """C307 (must fix) for each figure of only some units the draft shows, C325 (worth a
+    look) once the analyst accepted it in ``[figures] partial_ok`` (SPEC §14)."""
+    found = []
+    seen = set()
+    for slot in draft.slots():
+        for fid in sorted(slot.tag.figures() & set(partial) - seen):
+            seen.add(fid)
+            units = "、".join(partial[fid])
+            place = f"指标 {fid}（{labels.get(fid, fid)}）"
+            if fid in accepted:
+                message = f"只统计了部分单位（已在 [figures] partial_ok 中接受），未报送：{units}"
+                found.append(Finding("C325", place, message))
+            else:
+                message = (
+                    f"只统计了部分单位，未报送：{units}（补报后 refresh，"
+                    "或在 workreport.toml 的 [figures] partial_ok 中接受）"
+                )
+                found.append(Finding("C307", place, message))
+    return found
 
 
 def _zeros(texts) -> list[Finding]:
@@ -206,7 +247,7 @@ def _signed_early(draft, period: Period | None) -> list[Finding]:
             if signed < period.end:
                 return [
                     Finding(
-                        "C323",
+                        "C308",
                         "落款",
                         f"落款日期 {signed.isoformat()} 早于统计期间结束日 {period.end.isoformat()}",
                     )

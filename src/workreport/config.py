@@ -69,6 +69,9 @@ class Config:
     forms_count: str = "人次"
     """``[report] forms_count``: 人次 (one person in one matter, in the heaviest form: the
     上级's rule) or 处理 (one per 处分处理 row): docs/figures.md, 四种形态."""
+    partial_ok: frozenset[str] = frozenset()
+    """``[figures] partial_ok``: figures of only some units the analyst accepts as they are:
+    printed plainly, and ``check`` lists them as worth a look (docs/figures.md)."""
     source: Path | None = None
     """The workreport.toml this came from, if any."""
     warnings: tuple[Issue, ...] = ()
@@ -101,6 +104,7 @@ _KNOWN = {
     "activities": None,
     "talks": {"add"},
     "letters": {"add"},
+    "figures": {"partial_ok"},
 }
 
 # The built-in template sets (docs/templates.md, 模板集): preset name → packaged folder.
@@ -277,6 +281,9 @@ def _build(data: dict, path: Path | None, warnings: tuple[Issue, ...]) -> Config
         letter_types=_vocabulary(LETTER_TYPES, data.get("letters", {}).get("add", [])),
         preset=preset,
         forms_count=forms_count,
+        partial_ok=frozenset(
+            _str_list(data.get("figures", {}).get("partial_ok", []), "[figures] partial_ok", path)
+        ),
         source=path,
         warnings=warnings,
     )

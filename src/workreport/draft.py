@@ -59,6 +59,7 @@ _OMITTED = f"{_PREFIX}omitted#"
 _FIGURE, _INPUT, _TAG = f"{_PREFIX}figure.", f"{_PREFIX}input.", f"{_PREFIX}tag."
 _APPENDIX, _EDITED, _FINGERPRINT = f"{_PREFIX}appendix", f"{_PREFIX}edited", f"{_PREFIX}fingerprint"
 _BOOKMARK = f"{_PREFIX}bookmark."
+_PARTIAL, _ACCEPTED = f"{_PREFIX}partial.", f"{_PREFIX}partial_ok#"
 _APPENDIX_CAPTION = "workreport.appendix"  # the table's own name, which Word keeps
 # Word bookmark names match [A-Za-z][A-Za-z0-9_]{0,39} and are unique: generated, then
 # mapped to tags in the properties (a tag such as "forms_1 + forms_2|pct" is no name)
@@ -97,6 +98,10 @@ class Stamp:
     fingerprint: str = ""  # of the content as the tool wrote it
     # figures the template left out because they were 0: refresh says when one no longer is
     omitted: list[Tag] = field(default_factory=list)
+    # figures counted from only some units → the units that did not report (SPEC §14), and
+    # those of them the analyst accepted ([figures] partial_ok): check reads them from here
+    partial: dict[str, list[str]] = field(default_factory=dict)
+    accepted: list[str] = field(default_factory=list)
     version: str = __version__
     others: dict[str, str] = field(default_factory=dict)  # properties a person added
 
@@ -126,8 +131,20 @@ class Stamp:
             for k, v in props.items()
             if k.startswith(_OMITTED) and k[len(_OMITTED) :].isdigit()
         }
+        partial: dict[str, dict[int, str]] = {}
+        for key, value in props.items():
+            fid, sep, n = key[len(_PARTIAL) :].rpartition("#")
+            if key.startswith(_PARTIAL) and sep and n.isdigit():
+                partial.setdefault(fid, {})[int(n)] = value
+        accepted = {
+            int(k[len(_ACCEPTED) :]): v
+            for k, v in props.items()
+            if k.startswith(_ACCEPTED) and k[len(_ACCEPTED) :].isdigit()
+        }
         return cls(
             period=props.get(_PERIOD, ""),
+            partial={fid: [units[n] for n in sorted(units)] for fid, units in partial.items()},
+            accepted=[accepted[n] for n in sorted(accepted)],
             signed=props.get(_DATE, ""),
             omitted=[omitted[n] for n in sorted(omitted)],
             figures={
@@ -156,6 +173,12 @@ class Stamp:
                 props[f"{_TAG}{name}#{n}"] = text
         for n, tag in enumerate(self.omitted, start=1):
             props[f"{_OMITTED}{n}"] = _tag_value(tag)
+        for fid, units in self.partial.items():
+            # one property per unit: many units stay under Word's 255 characters
+            for n, unit in enumerate(units, start=1):
+                props[f"{_PARTIAL}{fid}#{n}"] = unit
+        for n, fid in enumerate(self.accepted, start=1):
+            props[f"{_ACCEPTED}{n}"] = fid
         if self.appendix:
             props[_APPENDIX] = self.appendix
         props[_FINGERPRINT] = self.fingerprint
@@ -197,10 +220,16 @@ class Slot:
                     break
         return False
 
-    def rewrite(self, text: str, missing: bool) -> None:
+    @property
+    def highlighted(self) -> bool:
+        """Whether its runs are highlighted (a 【待补充】, a partial figure)."""
+        return any(run.find(f"{qn('w:rPr')}/{qn('w:highlight')}") is not None for run in self._runs)
+
+    def rewrite(self, text: str, highlight: bool) -> None:
         """Show ``text`` in the first run, keeping its formatting, and empty the others
-        (Word and WPS split a figure into several runs); a 【待补充】 placeholder is
-        highlighted, a real figure is not (docs/drafts.md)."""
+        (Word and WPS split a figure into several runs); a 【待补充】 placeholder or a
+        figure of only some units not accepted is highlighted, a plain figure is not
+        (docs/drafts.md)."""
         from .render.docx import xml_safe
 
         texts = [t for run in self._runs for t in run.iter(qn("w:t"))]
@@ -224,11 +253,11 @@ class Slot:
                 rpr = OxmlElement("w:rPr")
                 run.insert(0, rpr)
             mark = rpr.find(qn("w:highlight"))
-            if missing and mark is None:
-                highlight = OxmlElement("w:highlight")
-                highlight.set(qn("w:val"), "yellow")
-                rpr.append(highlight)
-            elif not missing and mark is not None:
+            if highlight and mark is None:
+                mark = OxmlElement("w:highlight")
+                mark.set(qn("w:val"), "yellow")
+                rpr.append(mark)
+            elif not highlight and mark is not None:
                 rpr.remove(mark)
 
 
@@ -471,6 +500,39 @@ class Draft:
                         else ""
                     )
                     found.append((f"{kind}第{n}段{where}", text))
+        return found
+
+    def visible(self) -> list[tuple[str, str]]:
+        """(place, text) for every paragraph a reader of the draft sees: the body and its
+        tables, text boxes, headers, footers, foot- and endnotes; never text deleted under
+        tracked changes, comments or document properties (SPEC §14, placeholders)."""
+        fallback = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+        found = []
+        for part in self.document.part.package.iter_parts():
+            name = str(part.partname)
+            kind = _PART_PLACES.get(re.sub(r"\d*\.xml$", "", name.rsplit("/", 1)[-1]))
+            if kind is None or kind == "批注" or not name.startswith("/word/"):
+                continue
+            root = (
+                part.element
+                if hasattr(part, "element")
+                else etree.fromstring(part.blob, _SAFE_PARSER)
+            )
+            n = 0
+            for paragraph in root.iter(qn("w:p")):
+                # a text box is written twice, for Word and for older readers: count it once
+                if any(a.tag == fallback for a in paragraph.iterancestors()):
+                    continue
+                # a text box's paragraphs are its own, not the paragraph that anchors it
+                text = "".join(
+                    t.text or ""
+                    for t in paragraph.iter(qn("w:t"))
+                    if next(t.iterancestors(qn("w:p"))) is paragraph
+                )
+                if text.strip():
+                    n += 1
+                    inside = any(True for _ in paragraph.iterancestors(qn("w:tc")))
+                    found.append((f"{kind}第{n}段{'（表格中）' if inside else ''}", text))
         return found
 
     def revisions(self) -> int:

@@ -765,14 +765,31 @@ def compute_previous(ledgers: Ledgers, period: Period, config: Config) -> dict:
     return values
 
 
-def partial_notices(ledgers: Ledgers, config: Config) -> list:
+def partial_figures(ledgers: Ledgers) -> dict[str, tuple[str, ...]]:
+    """The bulletin figures counted from only some units (docs/figures.md, 部分单位报送的列):
+    figure id → the units that send its sheet but do not report its column."""
+    found = {}
+    for f in FIGURES:
+        if f.column is not None:
+            reporting = ledgers.reporting(f.sheet, f.column)
+            silent = tuple(sorted(ledgers.present.get(f.sheet, set()) - reporting))
+            if reporting and silent:
+                found[f.id] = silent
+    return found
+
+
+PARTIAL_CAPABLE = tuple(f.id for f in FIGURES if f.column is not None)  # [figures] partial_ok
+
+
+def partial_notices(ledgers: Ledgers, config: Config, shown: set[str] | None = None) -> list:
     """W230: a bulletin column some units report and others do not; its figures count
-    only the units that do (docs/figures.md, 部分单位报送的列)."""
+    only the units that do (docs/figures.md, 部分单位报送的列).  ``shown``: only the
+    figures a draft shows are named (build, refresh); None: every one (stats)."""
     from .errors import Issue
 
     labels: dict[str, list[str]] = {}
     for f in FIGURES:
-        if f.column is not None:
+        if f.column is not None and (shown is None or f.id in shown):
             labels.setdefault(f.column, []).append(f.label)
     notices = []
     for f in FIGURES:
@@ -793,36 +810,38 @@ def partial_notices(ledgers: Ledgers, config: Config) -> list:
     return notices
 
 
-def points_phrase(current, previous) -> str | None:
+def points_phrase(current, previous, whole_year: bool = False) -> str | None:
     """A share's change in 个百分点, not as a percentage of a percentage."""
     if current is None or previous is None:
         return None
     change = round(current - previous, 1)
     if change == 0:
-        return "与上年同期持平"
+        return "与上年持平" if whole_year else "与上年同期持平"
     return f"同比{'上升' if change > 0 else '下降'}{abs(change):.1f}个百分点"
 
 
-def yoy_phrase(current, previous) -> str | None:
-    """同比 the way bulletins phrase it (docs/rules.md, 同比); None when either side is unknown."""
+def yoy_phrase(current, previous, whole_year: bool = False) -> str | None:
+    """同比 the way bulletins phrase it (docs/rules.md, 同比); None when either side is unknown.
+    Over a whole year the other side is 上年, not 上年同期 (与上年持平)."""
     if current is None or previous is None:
         return None
+    before = "上年" if whole_year else "上年同期"
     if current == previous:
-        return "与上年同期持平"
+        return f"与{before}持平"
     if previous == 0:
-        return "上年同期为零"
+        return f"{before}为零"
     change = (current - previous) * 100 / previous
     rounded = round(abs(change), 1)
     if rounded == 0:
-        return "与上年同期基本持平"
+        return f"与{before}基本持平"
     word = "增长" if change > 0 else "下降"
     return f"同比{word}{rounded:.1f}%"
 
 
-def change_phrase(figure_id: str, current, previous) -> str | None:
+def change_phrase(figure_id: str, current, previous, whole_year: bool = False) -> str | None:
     """同比 for any figure id: shares change in 个百分点, counts in percent."""
     phrase = points_phrase if figure_id.startswith(SHARES_ID) else yoy_phrase
-    return phrase(current, previous)
+    return phrase(current, previous, whole_year)
 
 
 def flatten(values: dict) -> dict[str, object]:

@@ -69,6 +69,11 @@ class Period:
         return self.end.year
 
     @property
+    def whole_year(self) -> bool:
+        """1 January to 31 December of one year: 同比 then compares with 上年, not 上年同期."""
+        return self.start == date(self.end.year, 1, 1) and self.end == date(self.end.year, 12, 31)
+
+    @property
     def label(self) -> str:
         """2022年上半年, 2022年一季度, 2022年1至5月, 2022年3月, 2022年1月5日至3月20日."""
         return self._words()[0]

@@ -156,6 +156,7 @@ def refresh_draft(
     stats = run.stats(by_unit=True)
     context = run.context(stats)
     labels = run.labels()
+    highlighted = run.highlighted(stats)  # figures of only some units, not accepted
 
     changes: list[Change] = []
     kept: list[Change] = []  # figures a person edited inside the tag: not overwritten
@@ -172,11 +173,15 @@ def refresh_draft(
             written[tag].append(old)
             continue
         new, missing = fig.text(tag.format)
+        highlight = missing or bool(tag.figures() & highlighted)
         label = labels.get(fig.id, fig.label or fig.id)
         if fig.states_zero(tag.format):
             (prose.zeros if old == new else prose.became_zero).append((label, slot.paragraph))
         ours = before.get(tag, [])
         if old == new:
+            if slot.highlighted != highlight and not slot.revised:
+                # the figure became complete, or partial, or accepted: the text stays
+                slot.rewrite(new, highlight)
             written[tag].append(new)
         elif slot.revised or (ours and old not in ours):
             # retyped by hand, or inside a tracked change: the person's words stay, and the
@@ -184,7 +189,7 @@ def refresh_draft(
             kept.append(Change(tag, label, old, new))
             written[tag].append(ours[min(at, len(ours) - 1)] if ours else old)
         else:
-            slot.rewrite(new, missing)
+            slot.rewrite(new, highlight)
             changes.append(Change(tag, label, old, new))
             written[tag].append(new)
     if before and not any(written.values()):
@@ -192,6 +197,7 @@ def refresh_draft(
             f"{path.name} 中找不到任何指标标记（可能用 LibreOffice 等另存过，标记被去掉了），"
             "无法自动刷新，原稿未改动。可用 workreport build 另存一份新稿（-o 新文件名）对照修改。"
         )
+    shown = {fid for tag in written for fid in tag.figures()}
     lost = [
         (tag, labels.get(tag.id, tag.id))
         for tag, texts in sorted(before.items())
@@ -228,7 +234,8 @@ def refresh_draft(
         *checked.issues,
         *left_alone(kept, lost, unknown, appendix),
         *stats.empty_period(),
-        *stats.notices,  # W230: a figure that counts only some units
+        *run.partial_notices(shown),  # W230: a figure the draft shows counts only some units
+        *run.unranked_notices(stats, shown),
         *run.notices(run.signed, period),
         *prose.notices(),
     ]

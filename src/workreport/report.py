@@ -90,7 +90,8 @@ def build_report(
         *checked.issues,
         *run.missing(doc),
         *stats.empty_period(),
-        *stats.notices,
+        *run.partial_notices(doc.figures()),  # W230: only for figures the draft shows
+        *run.unranked_notices(stats, doc.figures()),
         *run.notices(doc.date, period),
         *prose_notices(doc, run.labels()),
     ]

@@ -18,14 +18,16 @@ from datetime import date
 from pathlib import Path
 
 from .config import DEFAULT_PRESET, PRESETS, Config, open_config, packaged_templates
-from .errors import InvalidData, Issue, OutputError, UsageError
+from .errors import ConfigError, InvalidData, Issue, OutputError, UsageError
 from .figures import (
+    PARTIAL_CAPABLE,
     compute_figures,
     compute_figures_by_unit,
     compute_previous,
     dated_in,
     figure_labels,
     flatten,
+    partial_figures,
     partial_notices,
 )
 from .load import Loaded, Progress, load_paths
@@ -143,6 +145,8 @@ class Stats:
     by_unit: dict[str, dict] = field(default_factory=dict)
     rows_in_period: int = 0  # 0 with ledgers present: the period is probably mistyped
     notices: list[Issue] = field(default_factory=list)  # W230: figures some units left out
+    # figures counted from only some units → the units that did not report (SPEC §10, §14)
+    partial: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         """The stable JSON shape given in docs/rules.md (命令行)."""
@@ -183,6 +187,13 @@ class Run:
         self.period = choose_period(request.period, config, draft_period)
         self.signed = choose_signed(request.signed, config, draft_signed)
         self.preset = request.preset or config.preset
+        unknown = sorted(config.partial_ok - set(PARTIAL_CAPABLE))
+        if unknown:
+            raise ConfigError(
+                f"[figures] partial_ok 中的 {'、'.join(unknown)} 不是可由部分单位报送的指标；"
+                f"可以写的有：{'、'.join(PARTIAL_CAPABLE)}",
+                config.source,
+            )
         # by cache folder: names in clear (no cache) are never served from a keyed-hash load
         self._loaded: dict[Path | None, tuple[Loaded, Ledgers, list[Issue]]] = {}
 
@@ -284,7 +295,34 @@ class Run:
         previous = compute_previous(ledgers, period, config)
         units = compute_figures_by_unit(ledgers, period, config) if by_unit else {}
         rows = sum(int(dated_in(ledgers, key, period).sum()) for key in ledgers.frames)
-        return Stats(period, values, previous, units, rows, partial_notices(ledgers, config))
+        notices = partial_notices(ledgers, config)
+        return Stats(period, values, previous, units, rows, notices, partial_figures(ledgers))
+
+    def partial_notices(self, shown: set[str]) -> list[Issue]:
+        """W230 for the figures of only some units that a draft shows (``stats`` lists all)."""
+        return partial_notices(self.checked().ledgers, self.config, shown)
+
+    def unranked_notices(self, stats: Stats, shown: set[str]) -> list[Issue]:
+        """W233: sanctioned persons with a blank 职级, when the draft shows the ranks: a
+        data-quality note is a warning, never a sentence of the draft (SPEC §14)."""
+        from .ledgers import UNRANKED
+
+        ranks = stats.values.get("sanctioned_by_rank")
+        blank = ranks.get(UNRANKED) if isinstance(ranks, dict) else None
+        if "sanctioned_by_rank" not in shown or not blank:
+            return []
+        return [
+            Issue(
+                "W233",
+                f"处分人员中有 {blank} 人未填职级，稿中按职级列出的人数之和小于处分人数",
+                suggestion="请相关单位在「处分处理」台账中补填「职级」列",
+            )
+        ]
+
+    def highlighted(self, stats: Stats) -> set[str]:
+        """The figures of only some units the analyst has not accepted (``[figures]
+        partial_ok``): highlighted in the draft, must-fix in ``check`` (SPEC §14)."""
+        return set(stats.partial) - self.config.partial_ok
 
     def labels(self) -> dict[str, str]:
         return figure_labels(self.config)[0]
@@ -296,7 +334,9 @@ class Run:
 
         config, year = self.config, stats.period.year
         labels, groups = figure_labels(config)
-        ctx = figure_context(stats.values, stats.previous, labels, groups)
+        ctx = figure_context(
+            stats.values, stats.previous, labels, groups, whole_year=stats.period.whole_year
+        )
         ctx.update(
             organisation=config.organisation,
             level=require_level(config),
@@ -339,7 +379,7 @@ class Run:
             appendix=appendix_table(stats),
             omitted=tuple(omitted),
             unknown=tuple(dict.fromkeys(unknown)),
-        )
+        ).with_partial(self.highlighted(stats))
 
     def stamp(self, stats: Stats, written: dict[Tag, list[str]], appendix: str, omitted):
         """What a draft records about its figures and inputs (docs/drafts.md)."""
@@ -353,6 +393,8 @@ class Run:
             inputs={f.name: f.sha256 for f in self.checked().loaded.files},
             written=written,
             appendix=appendix,
+            partial={fid: list(units) for fid, units in stats.partial.items()},
+            accepted=sorted(set(stats.partial) & self.config.partial_ok),
         )
 
     def missing(self, doc: ReportDocument) -> list[Issue]:
@@ -461,16 +503,32 @@ def zeros_notice(zeros: list[tuple[str, str]]) -> Issue:
     return Issue("W211", f"正文中有 {len(zeros)} 个数字为 0，请确认这样写是否恰当：{where}")
 
 
+# a signing date this long after the period's end is most likely a forgotten --date: a
+# quarter's report is signed within the next quarter (docs/drafts.md, 成文日期)
+LATE_SIGNING_DAYS = 92
+
+
 def date_notices(signed: date, period: Period) -> list[Issue]:
-    if signed >= period.end:
-        return []
-    return [
-        Issue(
-            "W210",
-            f"成文日期 {signed.isoformat()} 早于统计期间的结束日 {period.end.isoformat()}；"
-            "请用 --date 或 workreport.toml 的 [report] date 写明成文日期",
-        )
-    ]
+    """W210: signed before the period's end; W219: signed more than 92 days after it."""
+    if signed < period.end:
+        return [
+            Issue(
+                "W210",
+                f"成文日期 {signed.isoformat()} 早于统计期间的结束日 {period.end.isoformat()}；"
+                "请用 --date 或 workreport.toml 的 [report] date 写明成文日期",
+            )
+        ]
+    late = (signed - period.end).days
+    if late > LATE_SIGNING_DAYS:
+        return [
+            Issue(
+                "W219",
+                f"成文日期 {signed.isoformat()} 比统计期间的结束日 {period.end.isoformat()} "
+                f"晚 {late} 天，是否忘了写成文日期？"
+                "请用 --date 或 workreport.toml 的 [report] date 写明成文日期",
+            )
+        ]
+    return []
 
 
 def config_notices(config: Config, word_template: Path | None = None) -> list[Issue]:

@@ -48,7 +48,7 @@ def stats_table(stats: Stats, config: Config, max_width: int | None = None) -> s
                 unit,
                 show_value(value),
                 show_value(prev),
-                change_phrase(fid, value, prev) or "",
+                change_phrase(fid, value, prev, stats.period.whole_year) or "",
             )
             for fid, label, unit, value, prev in _rows(stats, config)
         ]
@@ -76,7 +76,7 @@ def stats_csv(stats: Stats, config: Config) -> str:
                 unit,
                 "" if value is None else format_number(value),
                 "" if prev is None else format_number(prev),
-                change_phrase(fid, value, prev) or "",
+                change_phrase(fid, value, prev, stats.period.whole_year) or "",
                 *(
                     "" if per_unit[u].get(fid) is None else format_number(per_unit[u].get(fid))
                     for u in units

@@ -8,7 +8,8 @@ file is the draft's business: :mod:`workreport.draft`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ..period import chinese_date
@@ -35,12 +36,27 @@ class Tag:
     format: str = VALUE
     kind: str = FIGURE
 
+    def figures(self) -> set[str]:
+        """The figures this tag shows, a grouped one by its group's id
+        (``forms_1 + sanctioned_by_rank.县处级`` → forms_1, sanctioned_by_rank)."""
+        if self.kind != FIGURE:
+            return set()
+        terms = re.split(r" [+-] ", self.id)
+        return {t.partition(".")[0] for t in terms if not re.fullmatch(r"\d+(?:\.\d+)?", t)}
+
 
 @dataclass(frozen=True)
 class Span:
     text: str
     tag: Tag | None = None  # set when this text shows a figure
     missing: bool = False  # a 【待补充：…】 placeholder: highlighted in Word
+    partial: bool = False  # a figure of only some units, not accepted: highlighted too
+
+    @property
+    def highlighted(self) -> bool:
+        """Whether Word shows it highlighted: what must be filled in or settled (SPEC §14)."""
+        return self.missing or self.partial
+
     zero: bool = False  # a figure whose value is 0
     # character formatting the analyst gave this text in a Word template: a w:rPr's XML,
     # laid over the report's fonts (docs/templates.md, Word 模板)
@@ -107,6 +123,22 @@ class ReportDocument:
     def zeros(self) -> list[tuple[Tag, str]]:
         """(tag, paragraph) of every figure of 0 still in the body's prose."""
         return [(s.tag, b.text) for b in self.blocks for s in b.lead + b.spans if s.zero]
+
+    def figures(self) -> set[str]:
+        """Every figure the draft shows (``Tag.figures``)."""
+        return {fid for s in self.spans() if s.tag for fid in s.tag.figures()}
+
+    def with_partial(self, partial: set[str]) -> ReportDocument:
+        """The same report with every span of a figure in ``partial`` highlighted."""
+
+        def mark(spans):
+            return tuple(
+                replace(s, partial=True) if s.tag and s.tag.figures() & partial else s
+                for s in spans
+            )
+
+        blocks = tuple(replace(b, lead=mark(b.lead), spans=mark(b.spans)) for b in self.blocks)
+        return replace(self, blocks=blocks)
 
     def placeholders(self) -> list[str]:
         """The 【待补充：…】 texts, each once, in document order."""

@@ -145,7 +145,7 @@ class _Writer:
     def runs(self, spans, east_asia: str, bold: bool = False) -> list:
         out = []
         for span in spans:
-            rpr = self._rpr(east_asia, bold=bold, highlight=span.missing)
+            rpr = self._rpr(east_asia, bold=bold, highlight=span.highlighted)
             if span.rpr:
                 rpr = overlay(rpr, etree.fromstring(span.rpr))
             run = _run(span.text, rpr)
@@ -258,7 +258,9 @@ class _Writer:
         if bold:
             rpr.extend([_el("w:b"), _el("w:bCs")])
         if highlight:
-            rpr.append(_el("w:highlight", val="yellow"))  # 【待补充】 stands out: docs/rules.md
+            rpr.append(
+                _el("w:highlight", val="yellow")
+            )  # 【待补充】, a partial figure: docs/rules.md
         return rpr
 
 

@@ -107,7 +107,7 @@ def pct_text(value, digits: int = 1) -> str:
 def _yoy(fig) -> str | None:
     from ..figures import change_phrase
 
-    return change_phrase(fig.id, fig.value, fig.previous)
+    return change_phrase(fig.id, fig.value, fig.previous, fig.whole_year)
 
 
 FORMATS = {
@@ -121,12 +121,22 @@ FORMATS = {
 class Fig:
     """A figure as a template sees it: prints as its number, tagged with its id."""
 
-    __slots__ = ("id", "value", "previous", "label", "counted")
+    __slots__ = ("id", "value", "previous", "label", "counted", "whole_year")
 
-    def __init__(self, id: str, value, previous=None, label: str = "", counted: bool = True):
+    def __init__(
+        self,
+        id: str,
+        value,
+        previous=None,
+        label: str = "",
+        counted: bool = True,
+        whole_year: bool = False,
+    ):
         self.id, self.value, self.previous, self.label = id, value, previous, label
         # a count states work done; a year does not, and never makes a clause "all zero"
         self.counted = counted
+        # 同比 over a whole year compares with 上年, not 上年同期 (docs/rules.md, 同比)
+        self.whole_year = whole_year
 
     @property
     def missing(self) -> bool:
@@ -303,6 +313,7 @@ def combine(left: Fig, sign: str, right: Fig) -> Fig:
         apply(left.previous, right.previous),
         f"{left.label}{sign}{right.label}",
         counted=left.counted and right.counted,
+        whole_year=left.whole_year,
     )
 
 
@@ -811,9 +822,15 @@ def _term(context: dict, name: str) -> Fig | None:
 
 
 def figure_context(
-    values: dict, previous: dict, labels: Mapping[str, str], groups: Mapping[str, tuple[str, ...]]
+    values: dict,
+    previous: dict,
+    labels: Mapping[str, str],
+    groups: Mapping[str, tuple[str, ...]],
+    *,
+    whole_year: bool = False,
 ) -> dict:
-    """Template names: every figure id as a Fig, grouped figures as a FigGroup."""
+    """Template names: every figure id as a Fig, grouped figures as a FigGroup;
+    ``whole_year``: the period is a calendar year (同比 then says 与上年持平)."""
 
     def part(d, cat):
         return d.get(cat) if isinstance(d, dict) else None
@@ -830,10 +847,11 @@ def figure_context(
                         part(value, cat),
                         part(prev, cat),
                         labels.get(f"{key}.{cat}", cat),
+                        whole_year=whole_year,
                     )
                     for cat in groups[key]
                 },
             )
         else:
-            ctx[key] = Fig(key, value, prev, labels.get(key, key))
+            ctx[key] = Fig(key, value, prev, labels.get(key, key), whole_year=whole_year)
     return ctx
