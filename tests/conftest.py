@@ -111,3 +111,14 @@ def book(tmp_path):
 
     make.folder = tmp_path / "in"
     return make
+
+
+@pytest.fixture(scope="session")
+def built_sample_project(tmp_path_factory) -> Path:
+    """收文/ (the sample ledgers) and 汇报.docx built from it, once per test process;
+    tests take a copy (test_drafts.project) and never touch this folder."""
+    folder = tmp_path_factory.mktemp("sample-project")
+    shutil.copytree(SAMPLE, folder / "收文")
+    result = run("build", folder / "收文", "-o", folder / "汇报.docx")
+    assert result.exit_code == 0, result.output
+    return folder

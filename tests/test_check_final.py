@@ -19,11 +19,20 @@ NAME = "胡某辛"  # 被反映人 in sample_data/信访室.xlsx, 问题线索, 
 VALID_ID = "11010519491231002X"  # the check digit is right (GB 11643-1999)
 
 
-@pytest.fixture
-def draft(tmp_path):
-    path = tmp_path / "汇报.docx"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The sample's draft and its 底稿, built once for the module."""
+    path = tmp_path_factory.mktemp("check-final") / "汇报.docx"
     assert run("build", SAMPLE, "-o", path).exit_code == 0
     return path
+
+
+@pytest.fixture
+def draft(built, tmp_path):
+    """A copy of the sample's draft (and its 底稿) of the test's own."""
+    for source in built.parent.iterdir():
+        shutil.copyfile(source, tmp_path / source.name)
+    return tmp_path / built.name
 
 
 def check_json(*args) -> tuple[int, dict]:
