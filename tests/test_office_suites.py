@@ -149,7 +149,8 @@ class Resaved:
 
 @pytest.fixture(scope="module")
 def resaved(built_sample_project, tmp_path_factory) -> Resaved:
-    """The drafts this module re-saves in LibreOffice, re-saved in one run of it."""
+    """The drafts this module re-saves in LibreOffice, re-saved in one run of it (one in
+    all: README's test command gives a module to one pytest-xdist worker, --dist loadfile)."""
     root = tmp_path_factory.mktemp("resaved")
     fresh = shutil.copytree(built_sample_project, root / "fresh")
     legacy = shutil.copytree(built_sample_project, root / "legacy")
@@ -171,7 +172,6 @@ def resaved(built_sample_project, tmp_path_factory) -> Resaved:
     return Resaved(fresh, legacy, made, refreshed, refresh)
 
 
-@pytest.mark.xdist_group("office_suites-libreoffice")  # the module's one LibreOffice run
 def test_a_draft_resaved_in_libreoffice_refreshes_and_keeps_the_edit(resaved, tmp_path):
     shutil.copytree(resaved.fresh, tmp_path, dirs_exist_ok=True)
     data, draft = tmp_path / "收文", tmp_path / "汇报.docx"
@@ -200,7 +200,6 @@ def test_a_draft_resaved_in_libreoffice_refreshes_and_keeps_the_edit(resaved, tm
     assert result.exit_code == 1 and "refresh" in result.output
 
 
-@pytest.mark.xdist_group("office_suites-libreoffice")  # the module's one LibreOffice run
 def test_a_draft_of_the_first_release_still_refreshes_and_then_survives_libreoffice(
     resaved, tmp_path
 ):
