@@ -235,22 +235,19 @@ def installed() -> str:
 
 
 # The installed command runs in a subprocess for the cases where a real process could say
-# something else than the in-process run: the ways it ends (os._exit once its output is
-# flushed; the exit code the shell sees), the stream each text goes to, Click's own
-# messages, help and version outside CliRunner, a file written, a BOM into a pipe.  There
-# it must say exactly what the in-process run says; every case runs in-process.
+# something else than the in-process run, one for each way it can end; there it must say
+# exactly what the in-process run says, stream for stream.  Every case runs in-process.
 INSTALLED = {
-    "help",
-    "version",
-    "no command",
-    "unknown option",
-    "build missing path",
-    "build invalid data",
-    "build sample",
-    "template syntax error",
-    "stats csv",
-    "validate problems",
-    "diff not a docx",
+    "help",  # exit 0, Click's help laid out outside CliRunner, a long stdout flushed
+    "version",  # Click's eager option
+    "no command",  # the help on stderr, exit 2
+    "unknown option",  # Click's own usage error, translated
+    "build missing path",  # our path type's error, exit 2
+    "build invalid data",  # the ledgers' errors, exit 1
+    "build sample",  # files written, then the quick exit
+    "stats csv",  # a byte-order mark into a pipe
+    "validate problems",  # exit 1 with the table on stdout
+    "diff not a docx",  # our error with the system's reason in Chinese, exit 1
 }
 RUNS = [
     pytest.param(how, *case, id=f"{case[0]}-{how}")
