@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from workreport.cli import cli
-from workreport.config import load_config
+from workreport.config import CACHE_FOLDER, load_config
 from workreport.ledgers import ledger_specs
 from workreport.period import Period
 
@@ -23,7 +24,16 @@ os.environ["HOME"] = tempfile.mkdtemp(prefix="workreport-home-")
 os.environ["APPDATA"] = os.environ["HOME"]
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample_data"
+# The sample ledgers, copied once per test process (each pytest-xdist worker has its own):
+# a build of them writes its parse cache beside their workreport.toml, and in sample_data/
+# itself one worker's cache writes would meet another worker's copy of the folder
+SAMPLE = Path(
+    shutil.copytree(
+        ROOT / "sample_data",
+        Path(os.environ["HOME"]) / "sample_data",
+        ignore=shutil.ignore_patterns(CACHE_FOLDER),
+    )
+)
 # the model report (shared/seed/000_92762d29fbcd092e.txt), kept here so the golden test runs anywhere
 SEED = ROOT / "tests" / "data" / "seed_report.txt"
 H1_2022 = Period(date(2022, 1, 1), date(2022, 6, 30))
@@ -101,3 +111,14 @@ def book(tmp_path):
 
     make.folder = tmp_path / "in"
     return make
+
+
+@pytest.fixture(scope="session")
+def built_sample_project(tmp_path_factory) -> Path:
+    """收文/ (the sample ledgers) and 汇报.docx built from it, once per test process;
+    tests take a copy (test_drafts.project) and never touch this folder."""
+    folder = tmp_path_factory.mktemp("sample-project")
+    shutil.copytree(SAMPLE, folder / "收文")
+    result = run("build", folder / "收文", "-o", folder / "汇报.docx")
+    assert result.exit_code == 0, result.output
+    return folder

@@ -19,18 +19,28 @@ NAME = "胡某辛"  # 被反映人 in sample_data/信访室.xlsx, 问题线索, 
 VALID_ID = "11010519491231002X"  # the check digit is right (GB 11643-1999)
 
 
-@pytest.fixture
-def draft(tmp_path):
-    """The sample's draft with the organisation filled in, as an analyst's project has it:
-    the sample itself keeps the placeholder «xx市纪委监委», which check flags (C309)."""
-    project = tmp_path / "收文"
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The sample's draft and its 底稿, built once for the module, with the organisation
+    filled in as an analyst's project has it: the sample itself keeps the placeholder
+    «xx市纪委监委», which check flags (C309)."""
+    folder = tmp_path_factory.mktemp("check-final")
+    project = folder.parent / f"{folder.name}-收文"
     shutil.copytree(SAMPLE, project)
     toml = project / "workreport.toml"
     text = toml.read_text(encoding="utf-8").replace("xx市纪委监委", "江城市纪委监委")
     toml.write_text(text, encoding="utf-8")
-    path = tmp_path / "汇报.docx"
+    path = folder / "汇报.docx"
     assert run("build", project, "-o", path).exit_code == 0
     return path
+
+
+@pytest.fixture
+def draft(built, tmp_path):
+    """A copy of the sample's draft (and its 底稿) of the test's own."""
+    for source in built.parent.iterdir():
+        shutil.copyfile(source, tmp_path / source.name)
+    return tmp_path / built.name
 
 
 def check_json(*args) -> tuple[int, dict]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -52,11 +53,19 @@ def disk_full_at(monkeypatch, n: int) -> list[int]:
     return calls
 
 
-@pytest.fixture
-def built(tmp_path) -> Path:
-    out = tmp_path / "d.docx"
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("full-disk") / "d.docx"
     build_report([SAMPLE], out, period="2022H1")
     return out
+
+
+@pytest.fixture
+def built(built_once, tmp_path) -> Path:
+    """d.docx and d.底稿.xlsx in the test's own folder: copies of the module's build."""
+    for source in built_once.parent.iterdir():
+        shutil.copyfile(source, tmp_path / source.name)
+    return tmp_path / built_once.name
 
 
 # the writes of a `build --force` over a draft with its 底稿: the draft's backup, the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -93,11 +94,24 @@ def fill_template_with_valid_rows(path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def template(tmp_path) -> Path:
-    path = tmp_path / "台账模板.xlsx"
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> Path:
+    """The blank ledger workbook, written once for the module."""
+    path = tmp_path_factory.mktemp("ledger-template") / "台账模板.xlsx"
     write_ledger_template(path, load_config())
     return path
+
+
+@pytest.fixture(scope="module")
+def template_book(written):
+    """The blank ledger workbook as openpyxl reads it back, read once: the tests only look."""
+    return load_workbook(written)
+
+
+@pytest.fixture
+def template(written, tmp_path) -> Path:
+    """A copy of the blank ledger workbook of the test's own."""
+    return shutil.copyfile(written, tmp_path / written.name)
 
 
 def dropdown_values(wb, formula: str) -> tuple[str, ...]:
@@ -125,16 +139,16 @@ def validations(ws) -> dict[str, object]:
     return found
 
 
-def test_the_template_has_the_instructions_and_the_five_ledgers(template):
-    wb = load_workbook(template)
+def test_the_template_has_the_instructions_and_the_five_ledgers(template_book):
+    wb = template_book
 
     assert wb.sheetnames == [INSTRUCTIONS_SHEET, *(s.name for s in SHEETS.values()), CHOICES_SHEET]
     assert wb[CHOICES_SHEET].sheet_state == "hidden"
     assert wb.active.title == INSTRUCTIONS_SHEET
 
 
-def test_headers_are_the_canonical_column_names(template):
-    wb = load_workbook(template)
+def test_headers_are_the_canonical_column_names(template_book):
+    wb = template_book
 
     for spec in SHEETS.values():
         ws = wb[spec.name]
@@ -142,8 +156,8 @@ def test_headers_are_the_canonical_column_names(template):
         assert ws.max_column == len(spec.columns)
 
 
-def test_required_headers_are_marked_by_style_not_by_text(template):
-    wb = load_workbook(template)
+def test_required_headers_are_marked_by_style_not_by_text(template_book):
+    wb = template_book
 
     for spec in SHEETS.values():
         cells = wb[spec.name][1]
@@ -161,8 +175,8 @@ def test_required_headers_are_marked_by_style_not_by_text(template):
             assert cell.font.bold == col.required
 
 
-def test_every_enum_and_yes_no_column_has_a_dropdown_equal_to_its_choices(template):
-    wb = load_workbook(template)
+def test_every_enum_and_yes_no_column_has_a_dropdown_equal_to_its_choices(template_book):
+    wb = template_book
     ranged = []
 
     for spec in SHEETS.values():
@@ -186,8 +200,8 @@ def test_every_enum_and_yes_no_column_has_a_dropdown_equal_to_its_choices(templa
     assert {"处理方式", "活动类型"} <= set(ranged)
 
 
-def test_dropdowns_and_formats_cover_rows_2_to_the_last_row(template):
-    ws = load_workbook(template)["问题线索"]
+def test_dropdowns_and_formats_cover_rows_2_to_the_last_row(template_book):
+    ws = template_book["问题线索"]
 
     dv = validations(ws)["C"]  # 线索来源
 
@@ -196,8 +210,8 @@ def test_dropdowns_and_formats_cover_rows_2_to_the_last_row(template):
     assert ws[f"B{LAST_ROW}"].number_format == "yyyy-mm-dd"
 
 
-def test_date_columns_are_formatted_and_accept_only_dates(template):
-    wb = load_workbook(template)
+def test_date_columns_are_formatted_and_accept_only_dates(template_book):
+    wb = template_book
 
     for spec in SHEETS.values():
         ws = wb[spec.name]
@@ -212,8 +226,8 @@ def test_date_columns_are_formatted_and_accept_only_dates(template):
                 assert ws[f"{letter}2"].number_format != "yyyy-mm-dd"
 
 
-def test_number_columns_accept_numbers_from_their_minimum(template):
-    wb = load_workbook(template)
+def test_number_columns_accept_numbers_from_their_minimum(template_book):
+    wb = template_book
     checked = []
 
     for spec in SHEETS.values():
@@ -229,8 +243,8 @@ def test_number_columns_accept_numbers_from_their_minimum(template):
     assert checked == ["挽回经济损失（万元）", "人数", "督促整改问题数", "数量"]
 
 
-def test_each_header_carries_a_note_on_meaning_and_format(template):
-    wb = load_workbook(template)
+def test_each_header_carries_a_note_on_meaning_and_format(template_book):
+    wb = template_book
 
     for spec in SHEETS.values():
         ws = wb[spec.name]
@@ -245,8 +259,8 @@ def test_each_header_carries_a_note_on_meaning_and_format(template):
     assert "共 30 项" in wb["监督活动"]["B1"].comment.text
 
 
-def test_header_row_is_frozen_filtered_and_wide_enough(template):
-    wb = load_workbook(template)
+def test_header_row_is_frozen_filtered_and_wide_enough(template_book):
+    wb = template_book
 
     for spec in SHEETS.values():
         ws = wb[spec.name]
@@ -264,8 +278,8 @@ def test_display_width_counts_cjk_as_two():
     assert display_width("2022-03-05") == 10
 
 
-def test_instructions_explain_every_sheet_rule_and_column(template):
-    ws = load_workbook(template)[INSTRUCTIONS_SHEET]
+def test_instructions_explain_every_sheet_rule_and_column(template_book):
+    ws = template_book[INSTRUCTIONS_SHEET]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     whole = "\n".join(texts)
     table = {
@@ -331,8 +345,8 @@ def test_a_template_open_in_excel_is_not_overwritten(tmp_path):
     assert path.read_bytes() == b"being edited"
 
 
-def test_a_filled_template_reads_back_as_typed(tmp_path):
-    path = fill_template_with_valid_rows(tmp_path / "城关镇纪委.xlsx")
+def test_a_filled_template_reads_back_as_typed(template, tmp_path):
+    path = fill_template_with_valid_rows(template.rename(tmp_path / "城关镇纪委.xlsx"))
 
     wb = load_workbook(path)
     clues = wb["问题线索"]
@@ -355,8 +369,8 @@ def _validate_folder(folder: Path):
     return loaded, issues
 
 
-def test_a_filled_template_passes_validate(tmp_path):
-    fill_template_with_valid_rows(tmp_path / "城关镇纪委.xlsx")
+def test_a_filled_template_passes_validate(template, tmp_path):
+    fill_template_with_valid_rows(template.rename(tmp_path / "城关镇纪委.xlsx"))
 
     loaded, issues = _validate_folder(tmp_path)
 
@@ -366,8 +380,8 @@ def test_a_filled_template_passes_validate(tmp_path):
     assert {key: len(frame) for key, frame in loaded.frames.items()} == dict.fromkeys(SHEETS, 1)
 
 
-def test_a_blank_template_passes_validate_with_no_rows(tmp_path):
-    write_ledger_template(tmp_path / "城关镇纪委.xlsx", load_config())
+def test_a_blank_template_passes_validate_with_no_rows(template, tmp_path):
+    template.rename(tmp_path / "城关镇纪委.xlsx")
 
     loaded, issues = _validate_folder(tmp_path)
 

@@ -289,7 +289,7 @@ def test_a_template_resaved_in_libreoffice_builds_the_same_draft(template, sampl
     phrase = find(document, "按照总结会要求").add_run("特此报告。")
     phrase.bold = True
     document.save(str(template))
-    resave_in_libreoffice(template, tmp_path)
+    resave_in_libreoffice(template, tmp_path=tmp_path)
     out = tmp_path / "汇报.docx"
 
     result = build(template, out)
