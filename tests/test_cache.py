@@ -258,3 +258,34 @@ def test_text_columns_are_stored_as_python_objects(tmp_path):
     for frame in loaded.frames.values():
         for dtype in frame.dtypes:
             assert getattr(dtype, "storage", "python") == "python"
+
+
+def linked_cache(tmp_path: Path, folder: Path) -> Path:
+    """``.workreport-cache`` as a link to another folder holding a stale ``.tmp`` and
+    an entry-like file of someone else's."""
+    elsewhere = tmp_path / "别处"
+    elsewhere.mkdir()
+    (elsewhere / "草稿.tmp").write_text("someone's")
+    (elsewhere / f"数据{cache_module.SUFFIX}").write_text("someone's")
+    old = 1_000_000_000
+    os.utime(elsewhere / "草稿.tmp", (old, old))
+    (folder / CACHE_FOLDER).symlink_to(elsewhere, target_is_directory=True)
+    return elsewhere
+
+
+def test_a_linked_cache_folder_is_never_followed_by_prune(tmp_path):
+    folder = sample(tmp_path)
+    elsewhere = linked_cache(tmp_path, folder)
+    assert stats_json(folder) == stats_json(folder, "--no-cache")
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["数据.wrc", "草稿.tmp"]
+
+
+def test_a_linked_cache_folder_is_never_followed_by_clear(tmp_path):
+    folder = sample(tmp_path)
+    elsewhere = linked_cache(tmp_path, folder)
+    result = run("cache", folder)
+    assert result.exit_code == 0, result.output
+    result = run("cache", folder, "--clear")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["数据.wrc", "草稿.tmp"]
+    assert (folder / CACHE_FOLDER).is_symlink()

@@ -31,6 +31,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
 import time
 from dataclasses import asdict, dataclass, replace
 from functools import cache
@@ -96,6 +97,26 @@ def cache_folder(config_source: Path | None, paths) -> Path | None:
     return None
 
 
+def _own_folder(folder: Path) -> bool:
+    """A folder of its own, never a link or a junction to another: the cache deletes
+    files in it (prune, clear), and must never reach into a folder someone pointed it at."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and not getattr(st, "st_reparse_tag", 0)
+
+
+def _own_files(folder: Path):
+    """(path, lstat) of each plain file in ``folder``: links are neither followed nor
+    counted."""
+    with os.scandir(folder) as found:
+        for e in found:
+            st = e.stat(follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode):
+                yield Path(e.path), st
+
+
 @cache
 def parser_fingerprint() -> str:
     """The source of the parsing code and the versions of the readers it relies on."""
@@ -132,6 +153,8 @@ class ParsedCache:
         try:
             key = user_key()
             folder.mkdir(exist_ok=True)
+            if not _own_folder(folder):
+                return None  # a link to elsewhere: never followed (cache.py, prune)
             salt = hashlib.sha256(
                 "\x1f".join(
                     [
@@ -237,11 +260,12 @@ class ParsedCache:
 
     def prune(self) -> None:
         """Bounded: the least recently used entries go past MAX_ENTRIES or MAX_BYTES."""
+        if not _own_folder(self.folder):
+            return
         try:
             entries = []
             now = time.time()
-            for p in self.folder.iterdir():
-                st = p.stat()
+            for p, st in _own_files(self.folder):
                 if p.suffix == ".tmp" and now - st.st_mtime > 3600:
                     p.unlink(missing_ok=True)  # left by a run that was stopped
                 elif p.suffix == SUFFIX:
@@ -258,17 +282,20 @@ class ParsedCache:
 
 def describe(folder: Path) -> tuple[int, int]:
     """(entries, bytes) of the cache in ``folder``."""
-    sizes = [p.stat().st_size for p in folder.glob(f"*{SUFFIX}")] if folder.is_dir() else []
+    if not _own_folder(folder):
+        return 0, 0
+    sizes = [st.st_size for p, st in _own_files(folder) if p.suffix == SUFFIX]
     return len(sizes), sum(sizes)
 
 
 def clear_cache(folder: Path) -> int:
-    """Delete every entry of the cache in ``folder``; the number deleted."""
+    """Delete every entry of the cache in ``folder``; the number deleted.  A ``folder``
+    that is a link is left alone, and so is what it points to."""
     n = 0
-    if not folder.is_dir():
+    if not _own_folder(folder):
         return 0
-    for p in folder.iterdir():
-        if p.suffix in (SUFFIX, ".tmp") and p.is_file():
+    for p, _ in list(_own_files(folder)):
+        if p.suffix in (SUFFIX, ".tmp"):
             p.unlink(missing_ok=True)
             n += p.suffix == SUFFIX
     with contextlib.suppress(OSError):
