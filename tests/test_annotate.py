@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,9 @@ from workreport.annotate import (
     WARNING_FILL,
     annotate_workbooks,
 )
+from workreport.config import load_config
 from workreport.errors import Issue, Refused
+from workreport.load import load_paths
 
 NAME = "城关镇纪委.xlsx"
 
@@ -286,6 +289,12 @@ def test_a_workbook_openpyxl_cannot_write_gets_an_issue_list_only(tmp_path, name
         3,
         "B（谈话类型）",
     ]
+    # renamed into a folder of ledgers, it is still known as the tool's own (W203)
+    renamed = tmp_path / "收文2" / "乡镇纪委 (1).xlsx"
+    renamed.parent.mkdir()
+    shutil.copyfile(written[0], renamed)
+    loaded = load_paths([renamed.parent], load_config(None))
+    assert [(i.code, i.file) for i in loaded.issues] == [("W203", renamed.name)]
 
 
 @pytest.mark.parametrize(

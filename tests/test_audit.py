@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from datetime import date, datetime
 
 import numpy as np
@@ -140,3 +141,27 @@ def test_any_text_survives_the_round_trip():
     assert [r[0] for r in rows] == ["文字", *shown]
     assert [r[1] for r in rows[1:]] == [1, 2.5, None, "是", "是", 0, -3.25]
     assert [r[2] for r in rows[1:]] == [1, None, 3.5, 1e20, 0, -2, 7]
+
+
+def read_folder(folder, config):
+    loaded = load_paths([folder], config)
+    return loaded, {k: len(v) for k, v in loaded.frames.items()}
+
+
+@pytest.mark.parametrize("resaved", [False, True])
+def test_a_renamed_audit_workbook_is_known_by_its_content(sample, tmp_path, resaved):
+    """A 底稿 downloaded again lands as «汇报.底稿 (1).xlsx»: skipped all the same (W203),
+    also after Excel (here openpyxl) saved it again, instead of counting every row twice."""
+    ledgers, values, config = sample
+    folder = shutil.copytree(SAMPLE, tmp_path / "收文")
+    _, alone = read_folder(folder, config)
+    audit = folder / "汇报.底稿 (1).xlsx"
+    audit.write_bytes(audit_bytes(ledgers, values, H1_2022, config))
+    if resaved:
+        read(audit.read_bytes()).save(audit)
+    loaded, counted = read_folder(folder, config)
+    assert counted == alone
+    assert [(i.code, i.file) for i in loaded.issues if i.file == audit.name] == [
+        ("W203", audit.name)
+    ]
+    assert audit.name not in {f.name for f in loaded.files}

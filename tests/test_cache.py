@@ -6,6 +6,8 @@ import json
 import os
 import shutil
 import stat
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -258,3 +260,115 @@ def test_text_columns_are_stored_as_python_objects(tmp_path):
     for frame in loaded.frames.values():
         for dtype in frame.dtypes:
             assert getattr(dtype, "storage", "python") == "python"
+
+
+def linked_cache(tmp_path: Path, folder: Path) -> Path:
+    """``.workreport-cache`` as a link to another folder holding a stale ``.tmp`` and
+    an entry-like file of someone else's."""
+    elsewhere = tmp_path / "别处"
+    elsewhere.mkdir()
+    (elsewhere / "草稿.tmp").write_text("someone's")
+    (elsewhere / f"数据{cache_module.SUFFIX}").write_text("someone's")
+    old = 1_000_000_000
+    os.utime(elsewhere / "草稿.tmp", (old, old))
+    (folder / CACHE_FOLDER).symlink_to(elsewhere, target_is_directory=True)
+    return elsewhere
+
+
+def test_a_linked_cache_folder_is_never_followed_by_prune(tmp_path):
+    folder = sample(tmp_path)
+    elsewhere = linked_cache(tmp_path, folder)
+    assert stats_json(folder) == stats_json(folder, "--no-cache")
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["数据.wrc", "草稿.tmp"]
+
+
+def test_a_linked_cache_folder_is_never_followed_by_clear(tmp_path):
+    folder = sample(tmp_path)
+    elsewhere = linked_cache(tmp_path, folder)
+    result = run("cache", folder)
+    assert result.exit_code == 0, result.output
+    result = run("cache", folder, "--clear")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["数据.wrc", "草稿.tmp"]
+    assert (folder / CACHE_FOLDER).is_symlink()
+
+
+def clues(folder: Path, count: int) -> None:
+    """The same workbook of ``count`` clues, each received in 2022."""
+    rows = [clue(f"A{i}", date(2022, 2, i + 1)) for i in range(count)]
+    write_workbook(folder / "城关镇纪委.xlsx", {"问题线索": rows})
+
+
+def h1(folder: Path, *extra) -> str:
+    result = run("stats", folder, "-p", "2022H1", "--format", "json", *extra)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def one_entry(tmp_path: Path) -> tuple[Path, Path, str]:
+    folder = tmp_path / "收文"
+    clues(folder, 2)
+    figures = h1(folder)
+    (name,) = entries(folder)
+    return folder, folder / CACHE_FOLDER / name, figures
+
+
+def test_an_entry_moved_onto_another_files_name_is_not_served(tmp_path):
+    """A rewritten entry: the figures of an older version of the file under the current
+    one's name.  Its MAC is over its own file's hash and name: parsed again."""
+    folder, old, two = one_entry(tmp_path)
+    clues(folder, 3)
+    three = h1(folder)
+    assert three != two
+    (new,) = entries(folder) - {old.name}
+    shutil.copyfile(old, folder / CACHE_FOLDER / new)
+    assert h1(folder) == three == h1(folder, "--no-cache")
+
+
+def test_an_entry_with_bytes_beyond_its_length_is_parsed_again(tmp_path):
+    folder, entry, figures = one_entry(tmp_path)
+    size = entry.stat().st_size
+    with entry.open("ab") as fh:
+        fh.write(b"\0" * 4096)
+    assert h1(folder) == figures
+    assert entry.stat().st_size == size  # written afresh, not served
+
+
+def test_a_link_in_an_entrys_place_is_not_followed(tmp_path):
+    folder, entry, figures = one_entry(tmp_path)
+    elsewhere = shutil.copyfile(entry, tmp_path / "别处.wrc")
+    entry.unlink()
+    entry.symlink_to(elsewhere)
+    assert h1(folder) == figures
+    assert not entry.is_symlink() and entry.is_file()  # written afresh
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_an_entrys_place_is_never_opened(tmp_path):
+    folder, entry, figures = one_entry(tmp_path)
+    entry.unlink()
+    os.mkfifo(entry)
+    done = threading.Event()
+    opened = []
+
+    def writer():
+        # opens (without waiting) only while a reader has the FIFO open
+        while not done.is_set():
+            try:
+                fd = os.open(entry, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:
+                time.sleep(0.005)
+                continue
+            # once written afresh the entry is a plain file: that is not the FIFO opened
+            opened.append(stat.S_ISFIFO(os.fstat(fd).st_mode))
+            os.close(fd)
+            return
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        assert h1(folder) == figures
+    finally:
+        done.set()
+        thread.join(5)
+    assert True not in opened

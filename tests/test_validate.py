@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date, datetime
 
 import numpy as np
@@ -642,3 +643,60 @@ def test_an_odd_ods_attribute_is_read_tolerantly(tmp_path, config):
     )
     _, issues = check(tmp_path / "in", config)
     assert [i for i in issues if i.is_error] == []
+
+
+def test_cells_read_leniently_before_are_errors_at_their_cell(book, config):
+    """Numbers only as people write them, dates only in 1954–2119, and a NaN stored in a
+    cell (by some other program) is neither blank nor a value (docs/rules.md, 输入约定)."""
+    path = book(
+        "城关镇纪委",
+        {
+            "监督活动": [
+                [date(2022, 1, 3), "廉政家访", "1E5", "次"],  # row 2: an exponent
+                [date(2022, 1, 3), "廉政家访", "1_000", "次"],  # row 3: an underscore
+                [date(2022, 1, 3), "廉政家访", "\u0661\u0662", "次"],  # row 4: Arabic-Indic
+                [60, "廉政家访", 1, "次"],  # row 5: serial 60 shown as a date, below
+                [date(1950, 1, 3), "廉政家访", 1, "次"],  # row 6: before 1954
+                ["2150-01-03", "廉政家访", 1, "次"],  # row 7: after 2119
+                [date(2022, 1, 3), "廉政家访", 7777, "次"],  # row 8: NaN, below
+                [8888, "廉政家访", 1, "次"],  # row 9: NaN, below
+                [date(2022, 1, 3), "廉政家访", "1,200", "次"],  # row 10: fine
+                ["\u0662\u0660\u0662\u0662-01-03", "廉政家访", 1, "次"],  # row 11
+            ]
+        },
+    )
+    wb = openpyxl.load_workbook(path)
+    wb["监督活动"]["A5"].number_format = "yyyy-mm-dd"  # Excel's phantom 1900-02-29
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/"):
+            parts[name] = data.replace(b"<v>7777</v>", b"<v>NaN</v>").replace(
+                b"<v>8888</v>", b"<v>NaN</v>"
+            )
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+    _, issues = check(book.folder, config)
+    errors = sorted((i.row, i.code, i.column_letter, i.message) for i in issues if i.is_error)
+    nan = "单元格中存的是 NaN（非数字），既不是空白，也不是有效的值"
+    assert errors == [
+        (2, "E106", "C", "「1E5」不是数字"),
+        (3, "E106", "C", "「1_000」不是数字"),
+        (4, "E106", "C", "「\u0661\u0662」不是数字"),
+        (5, "E103", "A", "日期 1900-02-28 不在 1954 年至 2119 年之间"),
+        (6, "E103", "A", "日期 1950-01-03 不在 1954 年至 2119 年之间"),
+        (7, "E103", "A", "日期 2150-01-03 不在 1954 年至 2119 年之间"),
+        (8, "E106", "C", nan),
+        (9, "E103", "A", nan),
+        (11, "E103", "A", "无法识别日期「\u0662\u0660\u0662\u0662-01-03」"),
+    ]
+
+
+def test_dates_at_the_ends_of_the_range_are_read():
+    assert parse_date(date(1954, 1, 1)) == date(1954, 1, 1)
+    assert parse_date("2119年12月31日") == date(2119, 12, 31)
+    assert parse_date(19725) == date(1954, 1, 1)  # the serial number of 1954-01-01
+    assert parse_date(datetime(2119, 12, 31, 23, 59)) == date(2119, 12, 31)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.cell import (
     column_index_from_string,
@@ -28,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .errors import Issue, Refused
 from .ledger_template import display_width, save_workbook_atomic, write_text
 from .ledgers import normalise_header
+from .xlsxwrite import OWN_OUTPUT_PROPERTY
 
 ISSUES_SHEET = "问题清单"
 AUTHOR = "workreport"
@@ -85,6 +87,8 @@ def annotate_workbooks(issues: list[Issue], sources: dict[str, Path], out_dir: P
         if wb is None:
             wb = Workbook()
             wb.active.title = ISSUES_SHEET
+            # not a ledger: skipped by the reader whatever it is renamed to (W203)
+            wb.custom_doc_props.append(StringProperty(name=OWN_OUTPUT_PROPERTY, value="问题清单"))
             _write_issue_list(wb.active, display, own, places={}, whole_file=False)
         else:
             places = _mark_cells(wb, own)

@@ -252,4 +252,4 @@ def audit_bytes(
                 [Column(h, v, kind) for h, (kind, v) in table.columns.items()],
             )
         )
-    return workbook_bytes(tables, max_rows=max_rows)
+    return workbook_bytes(tables, max_rows=max_rows, own_output="数据底稿")

@@ -17,9 +17,13 @@ owner only, never beside the cache.  ``check``, which looks for names in the dra
 reads the ledgers without the cache.
 
 Format: one file per workbook in the packed form of ``packed.py`` (a JSON header and
-raw numeric arrays, text columns as codes and their distinct texts).  Nothing in it
-can run code when read, and every array is checked against its header, so a planted
-file is at worst an unreadable entry (skipped), never an exploit.  Any failure of the
+raw numeric arrays, text columns as codes and their distinct texts), behind its length
+and an HMAC-SHA256 with the user's key over the entry's identity (parser, contracts,
+the file's SHA-256 and name) and its bytes.  Only a plain file whose size is the one
+its head gives is read, and only an entry whose MAC is right is used: a rewritten,
+swapped or planted entry, a link, a FIFO or a device is skipped and the workbook
+parsed again, so the figures are always the real file's.  Nothing in an entry can run
+code when read, and every array is checked against its header.  Any failure of the
 cache — a read-only folder, a full disk, a damaged entry — falls back to parsing,
 silently.
 """
@@ -31,6 +35,8 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
+import struct
 import time
 from dataclasses import asdict, dataclass, replace
 from functools import cache
@@ -46,7 +52,13 @@ from .packed import OBJECTS, TEXT, PackedColumn, PackedFrame, Unpackable, from_b
 SUFFIX = ".wrc"
 _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-FORMAT = 2
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO put in an entry's place never blocks
+FORMAT = 3
+# an entry: this magic, the length of its packed body, the body's MAC, the body
+ENTRY_MAGIC = b"workreport-cache\n"
+_LENGTH = struct.Struct("<Q")
+MAC_BYTES = 32
+ENTRY_HEAD = len(ENTRY_MAGIC) + _LENGTH.size + MAC_BYTES
 MAX_ENTRIES = 5000  # a province's pile is a few thousand workbooks
 MAX_BYTES = 1 << 30  # the oldest entries go first past 1 GiB
 KEY_BYTES = 32
@@ -96,6 +108,26 @@ def cache_folder(config_source: Path | None, paths) -> Path | None:
     return None
 
 
+def _own_folder(folder: Path) -> bool:
+    """A folder of its own, never a link or a junction to another: the cache deletes
+    files in it (prune, clear), and must never reach into a folder someone pointed it at."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and not getattr(st, "st_reparse_tag", 0)
+
+
+def _own_files(folder: Path):
+    """(path, lstat) of each plain file in ``folder``: links are neither followed nor
+    counted."""
+    with os.scandir(folder) as found:
+        for e in found:
+            st = e.stat(follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode):
+                yield Path(e.path), st
+
+
 @cache
 def parser_fingerprint() -> str:
     """The source of the parsing code and the versions of the readers it relies on."""
@@ -132,6 +164,8 @@ class ParsedCache:
         try:
             key = user_key()
             folder.mkdir(exist_ok=True)
+            if not _own_folder(folder):
+                return None  # a link to elsewhere: never followed (cache.py, prune)
             salt = hashlib.sha256(
                 "\x1f".join(
                     [
@@ -146,8 +180,44 @@ class ParsedCache:
         return cls(folder, key, salt)
 
     def entry(self, sha256: str, name: str) -> Path:
-        digest = hashlib.sha256(f"{self.salt}\x1f{sha256}\x1f{name}".encode()).hexdigest()
+        digest = hashlib.sha256(self._identity(sha256, name)).hexdigest()
         return self.folder / f"{digest[:40]}{SUFFIX}"
+
+    def _identity(self, sha256: str, name: str) -> bytes:
+        return f"{self.salt}\x1f{sha256}\x1f{name}".encode()
+
+    def _mac(self, sha256: str, name: str, body: bytes) -> bytes:
+        # bound to the entry's identity: an entry moved onto another's name fails too
+        mac = hmac.new(self.key, self._identity(sha256, name) + b"\x00", "sha256")
+        mac.update(body)
+        return mac.digest()
+
+    def _read(self, entry: Path, sha256: str, name: str) -> bytes | None:
+        """The entry's authenticated body, or None: a link, a FIFO, a device, a size
+        other than its head says or a wrong MAC is skipped, the rest of it unread."""
+        try:
+            if not stat.S_ISREG(os.lstat(entry).st_mode):
+                return None
+            fd = os.open(entry, os.O_RDONLY | _O_BINARY | _O_NOFOLLOW | _O_NONBLOCK)
+        except OSError:
+            return None
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size < ENTRY_HEAD:
+                return None
+            head = fh.read(ENTRY_HEAD)
+            if not head.startswith(ENTRY_MAGIC):
+                return None
+            (length,) = _LENGTH.unpack_from(head, len(ENTRY_MAGIC))
+            if length > MAX_BYTES or st.st_size != ENTRY_HEAD + length:
+                return None
+            body = fh.read(length)
+            expected = self._mac(sha256, name, body)
+            if len(body) != length or not hmac.compare_digest(head[-MAC_BYTES:], expected):
+                return None
+            with contextlib.suppress(OSError, NotImplementedError):
+                os.utime(fd if os.utime in os.supports_fd else entry)  # used: evicted last
+        return body
 
     def pseudonymise(
         self, frames: dict[str, PackedFrame], specs: dict[str, SheetSpec]
@@ -178,9 +248,11 @@ class ParsedCache:
 
     def get(self, path: Path, name: str, sha256: str):
         """(source, packed frames, issues) as parsed before, or None."""
-        entry = self.entry(sha256, name)
+        body = self._read(self.entry(sha256, name), sha256, name)
+        if body is None:
+            return None
         try:
-            meta, frames = from_bytes(entry.read_bytes())
+            meta, frames = from_bytes(body)
             if meta.get("format") != FORMAT:
                 return None
             s = meta["source"]
@@ -195,10 +267,8 @@ class ParsedCache:
                 all_sheets=tuple(s["all_sheets"]),
             )
             issues = [Issue(**i) for i in meta["issues"]]
-        except Exception:  # noqa: BLE001 - a damaged or planted entry is parsed afresh
+        except Exception:  # noqa: BLE001 - a damaged entry is parsed afresh
             return None
-        with contextlib.suppress(OSError):
-            os.utime(entry)  # recently used: evicted last
         return source, frames, issues
 
     def put(self, source: SourceFile, frames: dict[str, PackedFrame], issues: list[Issue]):
@@ -215,9 +285,10 @@ class ParsedCache:
             "issues": [asdict(i) for i in issues],
         }
         try:
-            data = to_bytes(meta, frames)
+            body = to_bytes(meta, frames)
         except Unpackable:
             return
+        mac = self._mac(source.sha256, source.name, body)
         entry = self.entry(source.sha256, source.name)
         # a name of this process's own beside the entry, created exclusively (never through
         # a link someone placed there): a third of tempfile's cost, a thousand times a
@@ -230,18 +301,20 @@ class ParsedCache:
             return  # left by a stopped run (pruned later), or an unwritable folder
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                fh.write(ENTRY_MAGIC + _LENGTH.pack(len(body)) + mac)
+                fh.write(body)
             os.replace(tmp, entry)
         except OSError:
             tmp.unlink(missing_ok=True)
 
     def prune(self) -> None:
         """Bounded: the least recently used entries go past MAX_ENTRIES or MAX_BYTES."""
+        if not _own_folder(self.folder):
+            return
         try:
             entries = []
             now = time.time()
-            for p in self.folder.iterdir():
-                st = p.stat()
+            for p, st in _own_files(self.folder):
                 if p.suffix == ".tmp" and now - st.st_mtime > 3600:
                     p.unlink(missing_ok=True)  # left by a run that was stopped
                 elif p.suffix == SUFFIX:
@@ -258,17 +331,20 @@ class ParsedCache:
 
 def describe(folder: Path) -> tuple[int, int]:
     """(entries, bytes) of the cache in ``folder``."""
-    sizes = [p.stat().st_size for p in folder.glob(f"*{SUFFIX}")] if folder.is_dir() else []
+    if not _own_folder(folder):
+        return 0, 0
+    sizes = [st.st_size for p, st in _own_files(folder) if p.suffix == SUFFIX]
     return len(sizes), sum(sizes)
 
 
 def clear_cache(folder: Path) -> int:
-    """Delete every entry of the cache in ``folder``; the number deleted."""
+    """Delete every entry of the cache in ``folder``; the number deleted.  A ``folder``
+    that is a link is left alone, and so is what it points to."""
     n = 0
-    if not folder.is_dir():
+    if not _own_folder(folder):
         return 0
-    for p in folder.iterdir():
-        if p.suffix in (SUFFIX, ".tmp") and p.is_file():
+    for p, _ in list(_own_files(folder)):
+        if p.suffix in (SUFFIX, ".tmp"):
             p.unlink(missing_ok=True)
             n += p.suffix == SUFFIX
     with contextlib.suppress(OSError):

@@ -44,6 +44,7 @@ from .ledgers import (
 from .packed import PackedFrame, unpack
 from .parse import RawSheet, empty_ledger, parse_workbook
 from .safety import MAX_COLUMNS, MAX_ROWS, OLE_MAGIC, ZIP_MAGIC
+from .xlsxwrite import OWN_OUTPUT_PROPERTY
 
 # pandas 3 stores text columns in pyarrow when it is installed and in Python objects
 # otherwise: pinned to Python objects, so that the figures, the cache and the time do
@@ -60,6 +61,12 @@ PARALLEL_MIN_FILES = 8
 QUEUED_PER_WORKER = 2  # jobs sent to each worker ahead of the one it is parsing
 OWN_OUTPUTS = (".底稿.xlsx", ".问题清单.xlsx")
 BLANK_TEMPLATE = "台账模板.xlsx"  # what `workreport init` writes: not a unit's ledger
+OWN_OUTPUT = "本工具生成的文件，不作为台账读取"
+# the property's XML as Excel, WPS, LibreOffice and openpyxl write it
+_OWN_OUTPUT_XML = re.compile(
+    rb"""\bname\s*=\s*["']""" + OWN_OUTPUT_PROPERTY.encode() + rb"""["']"""
+)
+MAX_CUSTOM_PROPERTIES = 1 << 20  # bytes of docProps/custom.xml read, at most
 MISSING = "文件或文件夹不存在"
 NOT_A_FILE = "不是普通文件（可能是管道或设备），无法读取"
 
@@ -108,11 +115,7 @@ def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[
                     continue
                 if p.name.endswith(OWN_OUTPUTS) or p.name == BLANK_TEMPLATE:
                     # our own 数据底稿 has ledger-like sheets: reading it would count every row twice
-                    issues.append(
-                        Issue(
-                            "W203", "本工具生成的文件，不作为台账读取", file=prefix + rel.as_posix()
-                        )
-                    )
+                    issues.append(Issue("W203", OWN_OUTPUT, file=prefix + rel.as_posix()))
                     continue
                 found.append((p, prefix + rel.as_posix()))
         elif given.is_file():
@@ -330,6 +333,23 @@ def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, PackedFrame], 
     return source, packed, issues
 
 
+def own_output(path: Path) -> bool:
+    """Whether ``path`` is a workbook this tool wrote for people (a 底稿, a 问题清单),
+    known by the document property it carries (xlsxwrite.py), whatever its name."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("docProps/custom.xml")
+            if info.file_size > MAX_CUSTOM_PROPERTIES:
+                return False
+            return _OWN_OUTPUT_XML.search(z.read(info)) is not None
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile):
+        return False
+
+
 def read_workbook(
     path: Path, name: str, specs: dict[str, SheetSpec]
 ) -> tuple[SourceFile | None, dict[str, pd.DataFrame], list[Issue]]:
@@ -340,6 +360,9 @@ def read_workbook(
     refused = [replace(i, file=name) for i in checked]
     if refused:
         return None, {}, refused
+    if own_output(path):
+        # a 底稿 or 问题清单 renamed (「汇报.底稿 (1).xlsx」): its rows would count twice
+        return None, {}, [Issue("W203", OWN_OUTPUT, file=name)]
     try:
         digest = _sha256(path)
         wb = _open(path)

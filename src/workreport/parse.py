@@ -58,13 +58,21 @@ class _Bad:
 
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－／：，", "0123456789.-/:,")
+# digits 0-9 only: \d would take Arabic-Indic and other digits too
 _DATE_TEXT = re.compile(
-    r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
-    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+    r"^([0-9]{4})\s*(?:[-/.]|年)\s*([0-9]{1,2})\s*(?:[-/.]|月)\s*([0-9]{1,2})\s*日?"
+    r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
 )
+# a number as people write it: no exponent (1E5), no underscore (1_000), no other digits
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _EXCEL_EPOCH = date(1899, 12, 30)
-# Serial numbers in this range are the years 1954–2119: anything else is not a date.
-_SERIAL_MIN, _SERIAL_MAX = 20_000, 80_000
+# A ledger date lies in 1954–2119, whether an Excel date, a serial number or text: any
+# other is a typo or a number formatted as a date (serial 60 is Excel's phantom
+# 1900-02-29), and would fall outside every period unseen (docs/rules.md, 输入约定).
+_FIRST_DAY, _LAST_DAY = date(1954, 1, 1), date(2119, 12, 31)
+_SERIAL_MIN = (_FIRST_DAY - _EXCEL_EPOCH).days
+_SERIAL_MAX = (_LAST_DAY - _EXCEL_EPOCH).days + 1
+_OUT_OF_RANGE = "请核对年份；如是数字被设成了日期格式，请改回数字或重新填写日期"
 _YES = {"是", "Y", "YES", "√", "✓", "✔", "TRUE", "1", "对"}
 _NO = {"否", "N", "NO", "×", "✗", "✘", "FALSE", "0", "错"}
 
@@ -75,12 +83,18 @@ def _text(v) -> str:
     return str(v).strip()
 
 
+def _in_range(d: date):
+    if _FIRST_DAY <= d <= _LAST_DAY:
+        return d
+    return _Bad("E103", f"日期 {d.isoformat()} 不在 1954 年至 2119 年之间", _OUT_OF_RANGE)
+
+
 def parse_date(v):
     """A cell as a person reads a date: Excel date, serial number or text (docs/rules.md, 输入约定)."""
     if isinstance(v, datetime):
-        return v.date()  # a time of day counts by its date (docs/rules.md, 统计口径)
+        return _in_range(v.date())  # a time of day counts by its date (docs/rules.md, 统计口径)
     if isinstance(v, date):
-        return v
+        return _in_range(v)
     if isinstance(v, bool):
         return _Bad("E103", "单元格是逻辑值（是/否），不是日期")
     if isinstance(v, int | float):
@@ -93,7 +107,7 @@ def parse_date(v):
     m = _DATE_TEXT.match(s)
     if m:
         try:
-            return date(int(m[1]), int(m[2]), int(m[3]))
+            return _in_range(date(int(m[1]), int(m[2]), int(m[3])))
         except ValueError:
             return _Bad("E103", f"「{clip(s)}」不是存在的日期", "请检查月份和日期")
     return _Bad(
@@ -123,10 +137,13 @@ def _parse_number(v, integer: bool, minimum: float | None, maximum: float | None
         x = float(v)
     else:
         s = "".join(str(v).split()).translate(_FULLWIDTH).replace(",", "")
-        try:
-            x = float(s)
-        except ValueError:
-            return _Bad("E106", f"「{clip(_text(v))}」不是数字", "请只填写数字")
+        if not _NUMBER_TEXT.fullmatch(s):
+            return _Bad(
+                "E106",
+                f"「{clip(_text(v))}」不是数字",
+                "请只用数字 0-9 填写，如 1200 或 1,200（不用科学计数法 1E5，不用下划线）",
+            )
+        x = float(s)
     if x != x or x in (float("inf"), float("-inf")):
         return _Bad("E106", f"「{_text(v)}」不是数字")
     if integer and not x.is_integer():
@@ -283,13 +300,23 @@ def empty_ledger(spec: SheetSpec) -> pd.DataFrame:
     return frame.astype(dict.fromkeys((FILE, SHEET, ROW, UNIT), object))
 
 
-_EMPTY = object()  # a blank cell (None, NaN or only spaces)
+_EMPTY = object()  # a blank cell (None or only spaces)
+# a cell whose stored value is NaN: written by some other program, never typed by a
+# person, and not a blank either (docs/rules.md, 输入约定); reported in each column's terms
+_NAN_CODES = {DATE: "E103", BOOL: "E105", INT: "E106", NUMBER: "E106", ENUM: "E104"}
+_NAN_REASON = "单元格中存的是 NaN（非数字），既不是空白，也不是有效的值"
+_NAN_HINT = "请删除该单元格的内容后重新填写（NaN 通常是别的软件导出时写入的）"
 
 
 def _parse_column(raw: RawSheet, col: Column, spec: SheetSpec, check: Checker) -> PackedColumn:
     """Parse each distinct value once, then spread the results by index (docs/rules.md (输入约定) rules)."""
     values = raw.cells[col.name]
-    if not col.required and pd.isna(values).all():
+    missing = pd.isna(values)
+    nan = missing & (values != None)  # noqa: E711 - elementwise: NaN, not a blank None
+    if nan.any():
+        values = values.copy()
+        values[nan] = _Bad(_NAN_CODES.get(col.kind, "E117"), _NAN_REASON, _NAN_HINT)
+    elif not col.required and missing.all():
         # an optional column the sheet leaves out (most leave out the bulletin ones):
         # every row at its default, with nothing to parse or report
         return _packed(col, [col.default], np.zeros(len(values), dtype=np.intp))
@@ -315,9 +342,18 @@ def _parse_column(raw: RawSheet, col: Column, spec: SheetSpec, check: Checker) -
             for u in uniques
         ]
     elif col.kind == DATE:  # most date cells are real Excel dates
-        results = [u if type(u) is date else _EMPTY if _blank(u) else parse(u) for u in uniques]
+        results = [
+            u
+            if type(u) is date and _FIRST_DAY <= u <= _LAST_DAY
+            else _EMPTY
+            if _blank(u)
+            else parse(u)
+            for u in uniques
+        ]
     else:
         results = [_EMPTY if _blank(u) else parse(u) for u in uniques]
+    if nan.any():  # the NaN cells: one bad value of their own
+        results = [u if isinstance(u, _Bad) else r for u, r in zip(uniques, results, strict=True)]
     results.append(_EMPTY)  # code -1: a cell pandas already saw as empty
 
     bad = [k for k, r in enumerate(results) if isinstance(r, _Bad)]
@@ -377,7 +413,7 @@ def _identifier(text: str) -> str:
 
 
 def _blank(v) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
+    return v is None or (isinstance(v, str) and not v.strip())
 
 
 def _typed(values: list, col: Column) -> np.ndarray:

@@ -35,6 +35,11 @@ PLAIN, BOLD, BANNER, DATE = 0, 1, 2, 3
 
 TEXT, NUMBER, DATETIME, AUTO = "text", "number", "date", "auto"
 
+# A custom document property in the workbooks the tool writes for people, not as
+# ledgers (the 底稿, a 问题清单): the reader skips a workbook holding it, whatever its
+# name (W203, load.py).  Excel, WPS and LibreOffice keep it when the file is re-saved.
+OWN_OUTPUT_PROPERTY = "workreport-output"
+
 
 @dataclass
 class Column:
@@ -65,8 +70,11 @@ class Table:
         self.rows = lengths.pop() if lengths else 0
 
 
-def workbook_bytes(tables: list[Table], *, max_rows: int = EXCEL_MAX_ROWS) -> bytes:
-    """The .xlsx file; a table longer than a sheet goes on in 「名（续）」, 「名（续2）」…"""
+def workbook_bytes(
+    tables: list[Table], *, max_rows: int = EXCEL_MAX_ROWS, own_output: str | None = None
+) -> bytes:
+    """The .xlsx file; a table longer than a sheet goes on in 「名（续）」, 「名（续2）」…
+    ``own_output``: what the workbook is, kept as :data:`OWN_OUTPUT_PROPERTY`."""
     strings = SharedStrings()
     out = io.BytesIO()
     sheets: list[tuple[str, str | None]] = []  # (name, filter range)
@@ -87,8 +95,12 @@ def workbook_bytes(tables: list[Table], *, max_rows: int = EXCEL_MAX_ROWS) -> by
         zf.writestr("xl/styles.xml", STYLES)
         zf.writestr("xl/workbook.xml", _workbook_xml(sheets))
         zf.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
-        zf.writestr("[Content_Types].xml", _content_types(len(sheets)))
-        zf.writestr("_rels/.rels", ROOT_RELS)
+        zf.writestr("[Content_Types].xml", _content_types(len(sheets), own_output is not None))
+        if own_output is None:
+            zf.writestr("_rels/.rels", ROOT_RELS)
+        else:
+            zf.writestr("_rels/.rels", ROOT_RELS.replace("</Relationships>", CUSTOM_REL))
+            zf.writestr("docProps/custom.xml", _custom_xml(own_output))
     return out.getvalue()
 
 
@@ -409,7 +421,23 @@ def _workbook_rels(n: int) -> str:
     )
 
 
-def _content_types(n: int) -> str:
+CUSTOM_REL = (
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/custom-properties" Target="docProps/custom.xml"/></Relationships>'
+)
+
+
+def _custom_xml(value: str) -> str:
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006"
+    return (
+        f'{XML_HEAD}<Properties xmlns="{ns}/custom-properties" xmlns:vt="{ns}/docPropsVTypes">'
+        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" '
+        f'name="{OWN_OUTPUT_PROPERTY}"><vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
+        "</Properties>"
+    )
+
+
+def _content_types(n: int, custom: bool = False) -> str:
     ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
     sheets = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{ct}.worksheet+xml"/>'
@@ -422,5 +450,11 @@ def _content_types(n: int) -> str:
         f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
         f'<Override PartName="/xl/styles.xml" ContentType="{ct}.styles+xml"/>'
         f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/>'
-        f"{sheets}</Types>"
+        + (
+            '<Override PartName="/docProps/custom.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.custom-properties+xml"/>'
+            if custom
+            else ""
+        )
+        + f"{sheets}</Types>"
     )

@@ -15,13 +15,29 @@ if not defined PY (
   pause
   exit /b 1
 )
+rem 只往新的、空的或已装过 workreport 的文件夹里装；本脚本从不删除任何文件
+if exist "%TARGET%\" if not exist "%TARGET%\pyvenv.cfg" (
+  dir /b /a "%TARGET%" 2>nul | findstr "^" >nul && (
+    echo 安装目录 %TARGET% 中已有别的文件，不是 workreport 的安装，为免影响这些文件，不安装到这里。
+    echo 请把这个文件夹改名或移走后再运行 install.bat。
+    pause
+    exit /b 1
+  )
+)
 %PY% -m venv "%TARGET%"
 if errorlevel 1 (
   echo 无法创建虚拟环境，请确认 Python 安装完整后重试。
   pause
   exit /b 1
 )
-"%TARGET%\Scripts\python.exe" -m pip install --no-index --find-links wheels -c constraints-offline.txt workreport
+rem 已装过旧版时升级：依赖按约束文件换成本安装包的版本，workreport 本身总是换成包内的 wheel（版本号相同也重装）
+"%TARGET%\Scripts\python.exe" -m pip install --no-index --find-links wheels -c constraints-offline.txt --upgrade workreport
+if errorlevel 1 (
+  echo 安装失败，请把上面的信息发给技术支持。
+  pause
+  exit /b 1
+)
+for %%W in (wheels\workreport-*.whl) do "%TARGET%\Scripts\python.exe" -m pip install --no-index --no-deps --force-reinstall "%%W"
 if errorlevel 1 (
   echo 安装失败，请把上面的信息发给技术支持。
   pause
