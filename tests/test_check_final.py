@@ -184,3 +184,42 @@ def test_final_pdf_without_libreoffice_says_so(draft, tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "没有安装 LibreOffice" in result.output
     assert sent.is_file() and not sent.with_suffix(".pdf").exists()
+
+
+def test_final_never_replaces_an_existing_copy_unless_told_to_and_backs_it_up(
+    draft, tmp_path, monkeypatch
+):
+    """An existing 报送稿 (or its PDF) may hold corrections made by hand after the last
+    final: refused like build refuses (exit 2), --overwrite backs it up first."""
+    sent = tmp_path / "报送稿.docx"
+    assert run("final", draft, "-o", sent).exit_code == 0
+    document = docx.Document(str(sent))
+    document.paragraphs[1].add_run("（领导改过的一句）")
+    document.save(str(sent))
+    edited = sent.read_bytes()
+
+    result = run("final", draft, "-o", sent)
+    assert result.exit_code == 2, result.output
+    assert "已存在，未覆盖" in result.output and "--overwrite" in result.output
+    assert sent.read_bytes() == edited
+    # --force means «despite what check finds», never «over an existing file»
+    assert run("final", draft, "-o", sent, "--force").exit_code == 2
+    assert sent.read_bytes() == edited
+
+    pdf = sent.with_suffix(".pdf")
+    pdf.write_bytes(b"%PDF-1.4 a PDF someone made")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no LibreOffice run for this
+    result = run("final", draft, "-o", sent, "--pdf", "--overwrite")
+    backup = tmp_path / "报送稿.v1.docx"
+    assert backup.read_bytes() == edited
+    assert (tmp_path / "报送稿.v1.pdf").read_bytes() == b"%PDF-1.4 a PDF someone made"
+    assert "报送稿.v1.docx" in result.output
+    assert sent.read_bytes() != edited
+
+
+def test_final_refuses_an_existing_pdf_before_writing_anything(draft, tmp_path):
+    sent = tmp_path / "报送稿.docx"
+    sent.with_suffix(".pdf").write_bytes(b"%PDF-1.4 a PDF someone made")
+    result = run("final", draft, "-o", sent, "--pdf")
+    assert result.exit_code == 2
+    assert "报送稿.pdf" in result.output and not sent.exists()

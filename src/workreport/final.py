@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .check import Finding, check_draft
 from .errors import OutputError, UsageError, reason
-from .write import ensure_not_open, write_atomic
+from .write import ensure_not_open, refuse_existing, write_atomic
 
 # where LibreOffice installs itself on Windows, which puts nothing on PATH
 _WINDOWS_SOFFICE = (
@@ -32,12 +32,22 @@ class FinalResult:
     forced: list[Finding] = field(default_factory=list)  # must-fix findings gone past
     pdf: Path | None = None
     pdf_missing: str = ""  # why no PDF was written when one was asked for
+    backups: list[Path] = field(default_factory=list)  # what --overwrite kept of the old files
 
 
 def final_copy(
-    path: str | Path, output: str | Path, *, pdf: bool = False, force: bool = False
+    path: str | Path,
+    output: str | Path,
+    *,
+    pdf: bool = False,
+    force: bool = False,
+    overwrite: bool = False,
 ) -> FinalResult:
-    """Write the copy of the draft at ``path`` that is sent, to ``output``."""
+    """Write the copy of the draft at ``path`` that is sent, to ``output``.
+
+    ``force`` goes on despite what ``check`` says must be fixed; ``overwrite`` replaces
+    an existing output (and its PDF), after a numbered backup.  Two options, because
+    one must never imply the other (docs/drafts.md, 报送稿)."""
     from .draft import Draft
 
     path, output = Path(path), Path(output)
@@ -47,6 +57,14 @@ def final_copy(
         raise UsageError(f"报送稿应以 .docx 结尾：{output}")
     if output.resolve() == path.resolve():
         raise UsageError("报送稿不能覆盖稿件本身：请用 -o 另给一个文件名，如 -o 报送稿.docx")
+    # an existing 报送稿 may be the copy a person corrected by hand after the last final:
+    # like build, never replaced silently (docs/drafts.md); both refused before either is written
+    targets = [output, output.with_suffix(".pdf")] if pdf else [output]
+    for target in targets:
+        ensure_not_open(target)
+    if not overwrite:
+        for target in targets:
+            refuse_existing(target, force=False, what="可能是改过的报送稿", option="--overwrite")
     must_fix = check_draft(path).must_fix
     if must_fix and not force:
         lines = "\n".join(f"  {f.code} {f.place}：{f.message}" for f in must_fix)
@@ -54,10 +72,10 @@ def final_copy(
             f"{path.name} 还有 {len(must_fix)} 处必须修改的问题，未生成报送稿"
             f"（改好后再运行，或加 --force 仍然生成）：\n{lines}"
         )
-    ensure_not_open(output)
     data = Draft.open(path).plain_bytes()
+    backups = [refuse_existing(t, force=True, what="") for t in targets if t.exists()]
     write_atomic(output, data)
-    result = FinalResult(output, must_fix)
+    result = FinalResult(output, must_fix, backups=backups)
     if pdf:
         result.pdf, result.pdf_missing = _pdf(output)
     return result
