@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 
 import docx
+import lxml.etree
 import pytest
 
 from conftest import SAMPLE
@@ -223,3 +225,182 @@ def test_final_refuses_an_existing_pdf_before_writing_anything(draft, tmp_path):
     result = run("final", draft, "-o", sent, "--pdf")
     assert result.exit_code == 2
     assert "报送稿.pdf" in result.output and not sent.exists()
+
+
+REMOTE = "http://203.0.113.9/x"  # TEST-NET-3: nothing answers there, and nothing may ask
+NS = (
+    f'xmlns:w="{W[1:-1]}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:v="urn:schemas-microsoft-com:vml"'
+)
+TEMPLATE_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
+)
+
+
+def with_external_links(path):
+    """A draft a person linked things into: a picture linked rather than embedded, a VML
+    picture, INCLUDEPICTURE fields (complex and simple), a remote attached template."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    document = docx.Document(str(path))
+    part = document.part
+    linked = part.relate_to(f"{REMOTE}/a.png", RT.IMAGE, is_external=True)
+    vml = part.relate_to(f"{REMOTE}/b.png", RT.IMAGE, is_external=True)
+    settings_part = part._settings_part
+    template = settings_part.relate_to(f"{REMOTE}/t.dotm", TEMPLATE_REL, is_external=True)
+    ns = NS
+    paragraphs = document.paragraphs
+    paragraphs[2]._p.append(
+        docx.oxml.parse_xml(
+            f"<w:r {ns}><w:drawing><wp:inline><wp:extent cx='9525' cy='9525'/>"
+            "<wp:docPr id='901' name='p'/><a:graphic><a:graphicData "
+            "uri='http://schemas.openxmlformats.org/drawingml/2006/picture'><pic:pic>"
+            f"<pic:nvPicPr><pic:cNvPr id='901' name='p'/><pic:cNvPicPr/></pic:nvPicPr>"
+            f"<pic:blipFill><a:blip r:link='{linked}'/></pic:blipFill><pic:spPr/>"
+            "</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+        )
+    )
+    paragraphs[3]._p.append(
+        docx.oxml.parse_xml(
+            f"<w:r {ns}><w:pict><v:shape style='width:1pt;height:1pt'>"
+            f"<v:imagedata r:id='{vml}'/></v:shape></w:pict></w:r>"
+        )
+    )
+    for xml in (
+        f'<w:r {ns}><w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {ns}><w:instrText xml:space="preserve"> INCLUDEPICTURE "{REMOTE}/c.png" '
+        "\\d </w:instrText></w:r>",
+        f'<w:r {ns}><w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {ns}><w:t>（图）</w:t></w:r>",
+        f'<w:r {ns}><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        paragraphs[4]._p.append(docx.oxml.parse_xml(xml))
+    paragraphs[5]._p.append(
+        docx.oxml.parse_xml(
+            f'<w:fldSimple {ns} w:instr=" INCLUDETEXT &quot;{REMOTE}/d.docx&quot; ">'
+            "<w:r><w:t>（附件）</w:t></w:r></w:fldSimple>"
+        )
+    )
+    settings = document.settings.element
+    attached = settings.makeelement(f"{W}attachedTemplate")
+    attached.set(
+        "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id", template
+    )
+    settings.append(attached)
+    document.save(str(path))
+
+
+def test_check_lists_external_links_and_final_drops_every_one(draft, tmp_path):
+    with_external_links(draft)
+    code, found = check_json(draft)
+    assert code == 1
+    links = [(f["place"], f["message"]) for f in found["must_fix"] if f["code"] == "C310"]
+    assert sorted(links) == sorted(
+        [
+            ("正文", "有链接的图片，打开或转换时会访问外部地址（报送稿中将去掉）"),
+            ("正文", "有链接的图片，打开或转换时会访问外部地址（报送稿中将去掉）"),
+            ("文档设置", "有附加的外部模板，打开或转换时会访问外部地址（报送稿中将去掉）"),
+            (
+                "正文",
+                "有INCLUDEPICTURE 域（引用外部文件），打开或转换时会访问外部地址（报送稿中将去掉）",
+            ),
+            (
+                "正文",
+                "有INCLUDETEXT 域（引用外部文件），打开或转换时会访问外部地址（报送稿中将去掉）",
+            ),
+        ]
+    )
+    assert REMOTE not in json.dumps(found)
+
+    sent = tmp_path / "报送稿.docx"
+    assert run("final", draft, "-o", sent).exit_code == 1  # must be fixed first
+    result = run("final", draft, "-o", sent, "--force")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(sent) as z:
+        package = {name: z.read(name).decode("utf-8", "replace") for name in z.namelist()}
+    assert not [name for name, xml in package.items() if REMOTE in xml]
+    assert not [name for name, xml in package.items() if 'TargetMode="External"' in xml]
+    body = package["word/document.xml"]
+    assert (
+        "INCLUDE" not in body
+        and "r:link" not in body
+        and "attachedTemplate" not in package["word/settings.xml"]
+    )
+    shown = "".join(Draft.open(draft).paragraphs())
+    assert "（图）" in shown and "（附件）" in shown  # what the fields last showed stays
+    sent_text = "".join(p.text for p in docx.Document(str(sent)).paragraphs)
+    assert "（图）" in sent_text and "（附件）" in sent_text
+
+
+def test_libreoffice_is_started_in_a_profile_that_fetches_nothing(tmp_path):
+    from workreport.final import offline_profile
+
+    uri = offline_profile(tmp_path / "profile")
+    assert uri.startswith("file://")
+    settings = tmp_path / "profile" / "user" / "registrymodifications.xcu"
+    items = {
+        (item.get(f"{OOR}path"), prop.get(f"{OOR}name")): prop.findtext("value")
+        for item in lxml.etree.parse(str(settings)).getroot()
+        for prop in item
+    }
+    assert (
+        items[("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks")]
+        == "true"
+    )
+    assert items[("/org.openoffice.Office.Writer/Content/Update", "Link")] == "0"  # never
+
+
+OOR = "{http://openoffice.org/2001/registry}"
+
+
+def test_libreoffice_itself_fetches_nothing_a_document_links_to(tmp_path):
+    """Even given a document with a link left (a picture on this machine, linked rather than
+    embedded), the conversion shows no picture: LibreOffice's profile blocks every link."""
+    import struct
+    import zlib
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from workreport.final import to_pdf
+
+    libreoffice()
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    red = b"".join(b"\0" + b"\xff\0\0" * 40 for _ in range(40))
+    picture = tmp_path / "red.png"
+    picture.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 40, 40, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(red))
+        + chunk(b"IEND", b"")
+    )
+    document = docx.Document()
+    paragraph = document.add_paragraph("图：")
+    link = document.part.relate_to(picture.as_uri(), RT.IMAGE, is_external=True)
+    paragraph._p.append(
+        docx.oxml.parse_xml(
+            f"<w:r {NS}><w:drawing><wp:inline><wp:extent cx='952500' cy='952500'/>"
+            "<wp:docPr id='901' name='p'/><a:graphic><a:graphicData "
+            "uri='http://schemas.openxmlformats.org/drawingml/2006/picture'><pic:pic>"
+            "<pic:nvPicPr><pic:cNvPr id='901' name='p'/><pic:cNvPicPr/></pic:nvPicPr>"
+            f"<pic:blipFill><a:blip r:link='{link}'/><a:stretch><a:fillRect/></a:stretch>"
+            "</pic:blipFill><pic:spPr><a:xfrm><a:off x='0' y='0'/><a:ext cx='952500' "
+            "cy='952500'/></a:xfrm><a:prstGeom prst='rect'/></pic:spPr></pic:pic>"
+            "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+        )
+    )
+    linked = tmp_path / "linked.docx"
+    document.save(str(linked))
+
+    pdf, why = to_pdf(linked)
+    assert why == "" and pdf is not None
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and b"/Subtype/Image" not in data

@@ -22,7 +22,9 @@ from .load import Progress
 from .period import Period
 from .run import Request, Run
 
-MUST_FIX = frozenset({"C301", "C302", "C303", "C304", "C305", "C306", "C307", "C308", "C309"})
+MUST_FIX = frozenset(
+    {"C301", "C302", "C303", "C304", "C305", "C306", "C307", "C308", "C309", "C310"}
+)
 
 _PLACEHOLDERS = ("【待补充", "【请填写")
 # the organisation's placeholder as init writes it and the sample keeps it (SPEC §14):
@@ -118,6 +120,11 @@ def check_draft(
         Finding("C309", place, f"单位名称仍是占位的「{match.group()}」")
         for place, text in shown
         for match in _ORGANISATION.finditer(text)
+    ]
+    # the tool never opens a connection, nor lets LibreOffice open one for it (final.py)
+    findings += [
+        Finding("C310", place, f"有{what}，打开或转换时会访问外部地址（报送稿中将去掉）")
+        for place, what in draft.external_links()
     ]
     texts = draft.texts()
     if revisions := draft.revisions():

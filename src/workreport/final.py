@@ -77,7 +77,7 @@ def final_copy(
     write_atomic(output, data)
     result = FinalResult(output, must_fix, backups=backups)
     if pdf:
-        result.pdf, result.pdf_missing = _pdf(output)
+        result.pdf, result.pdf_missing = to_pdf(output)
     return result
 
 
@@ -89,7 +89,35 @@ def find_soffice() -> str | None:
     return found
 
 
-def _pdf(docx: Path) -> tuple[Path | None, str]:
+# LibreOffice's settings for the conversion, in its own throwaway profile: fetch nothing a
+# document links to (linked images, templates, objects: BlockUntrustedRefererLinks, with
+# no trusted location), never update links on loading (Writer's Update/Link 0 = never),
+# no update check.  The copy it converts has no such link left anyway (draft.py).
+_OFFLINE_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" \
+xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
+<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update">\
+<prop oor:name="Link" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Jobs/Jobs/org.openoffice.Office.Jobs:Job['UpdateCheck']/Arguments">\
+<prop oor:name="AutoCheckEnabled" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+
+
+def offline_profile(folder: Path) -> str:
+    """A LibreOffice user profile in ``folder`` that fetches nothing; its URI for
+    ``-env:UserInstallation``."""
+    settings = folder / "user" / "registrymodifications.xcu"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(_OFFLINE_PROFILE, encoding="utf-8")
+    return folder.as_uri()
+
+
+def to_pdf(docx: Path) -> tuple[Path | None, str]:
+    """``docx`` converted to PDF beside it by LibreOffice in a profile that fetches
+    nothing; (None, why) when it cannot be."""
     soffice = find_soffice()
     if soffice is None:
         return (
@@ -99,10 +127,9 @@ def _pdf(docx: Path) -> tuple[Path | None, str]:
     target = docx.with_suffix(".pdf")
     ensure_not_open(target)
     with tempfile.TemporaryDirectory(prefix="workreport-pdf-") as tmp:
-        profile = Path(
-            tmp, "profile"
-        ).as_uri()  # its own profile: a running LibreOffice is not disturbed
         try:
+            # its own profile: a running LibreOffice is not disturbed, and nothing is fetched
+            profile = offline_profile(Path(tmp, "profile"))
             subprocess.run(
                 [
                     soffice,
