@@ -404,3 +404,45 @@ def test_libreoffice_itself_fetches_nothing_a_document_links_to(tmp_path):
     assert why == "" and pdf is not None
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and b"/Subtype/Image" not in data
+
+
+def retype(path, tag: str, text: str) -> None:
+    document = docx.Document(str(path))
+    sdt = next(
+        s
+        for s in document.element.body.iter(f"{W}sdt")
+        if s.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == tag
+    )
+    sdt.find(f".//{W}t").text = text
+    document.save(str(path))
+
+
+def test_what_a_person_typed_in_a_figure_is_shown_only_when_it_reads_as_a_figure(draft, tmp_path):
+    """«86（其中董某亥1件，电话13800138000）» typed where a figure stood: check, refresh and
+    diff say where it is, never what it says; «60余件» is a figure and is shown."""
+    typed = "86（其中董某亥1件，电话13800138000）"
+    before = tmp_path / "原稿.docx"
+    shutil.copy(draft, before)
+    retype(draft, "activities.走访单位", typed)
+    retype(draft, "talks.谈心谈话", "60余件")
+
+    outputs = []
+    code, found = check_json(draft, SAMPLE)
+    messages = [f["message"] for f in found["warnings"] if f["code"] == "C322"]
+    assert "稿中（正文第5段的文字不是数字，不显示），台账计算为「55」" in messages
+    assert "稿中为「60余件」，台账计算为「" in "".join(messages)
+    outputs += [json.dumps(found, ensure_ascii=False), run("check", draft, SAMPLE).output]
+    result = run("diff", before, draft)
+    assert "60余件" in result.output and "的文字不是数字，不显示" in result.output
+    outputs += [result.output, run("diff", before, draft, "--format", "json").output]
+    result = run("refresh", draft, SAMPLE)
+    assert result.exit_code == 0 and "W280" in result.output
+    outputs.append(result.output)
+    for output in outputs:
+        assert "董某亥" not in output and "13800138000" not in output
+    # digits alone can be personal data too: an ID or a mobile number is no figure
+    from workreport.diff import figure_like
+
+    assert figure_like("60余件") and figure_like("12.5%") and figure_like("2022年7月5日")
+    assert not figure_like("13800138000") and not figure_like("138 0013 8000")
+    assert not figure_like("１１０１０５１９４９１２３１００２Ｘ") and not figure_like("董某亥")

@@ -165,7 +165,7 @@ def id_number_valid(number: str) -> bool:
 
 
 def _ledger_findings(draft, texts, run: Run, stats) -> list[Finding]:
-    from .diff import typed_by_hand
+    from .diff import figure_like, typed_by_hand, typed_text
     from .ledgers import FILE, ROW, SHEET
     from .render.document import FIGURE
     from .render.sections import lookup
@@ -195,18 +195,18 @@ def _ledger_findings(draft, texts, run: Run, stats) -> list[Finding]:
 
     context = run.context(stats)
     labels = run.labels()
-    for (tag, _), (shown, _) in typed_by_hand(draft).items():
+    for (tag, _), (shown, _, where) in typed_by_hand(draft).items():
         fig = lookup(context, tag) if tag.kind == FIGURE else None  # the date has C308
         if fig is None:
             continue
         computed, _ = fig.text(tag.format)
         if shown != computed:
             label = labels.get(tag.id, tag.id)
+            # what a person typed is shown only when it reads as a figure: it may hold a name
+            typed = f"为「{shown}」" if figure_like(shown) else typed_text(shown, where)
             findings.append(
                 Finding(
-                    "C322",
-                    f"指标 {tag.id}（{label}）",
-                    f"稿中为「{shown}」，台账计算为「{computed}」",
+                    "C322", f"指标 {tag.id}（{label}）", f"稿中{typed}，台账计算为「{computed}」"
                 )
             )
     return findings

@@ -415,6 +415,19 @@ class Draft:
                     found.append(controls[el])
         return [(slot, marked) for slot, marked in found]
 
+    def place(self, slot: Slot) -> str:
+        """Where ``slot`` stands, as ``check`` says it: «正文第N段» (docs/drafts.md)."""
+        anchor = slot._runs[0] if slot._runs else slot._anchor
+        p = anchor if anchor.tag == qn("w:p") else next(anchor.iterancestors(qn("w:p")), None)
+        n = 0
+        for paragraph in self.document.element.body.iter(qn("w:p")):
+            text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"), qn("w:delText")))
+            n += bool(text.strip())
+            if paragraph is p:
+                inside = any(True for _ in paragraph.iterancestors(qn("w:tc")))
+                return f"正文第{n}段{'（表格中）' if inside else ''}"
+        return "正文"
+
     def shown(self) -> dict[Tag, list[str]]:
         """Each tag → the text the draft shows for it, in document order."""
         shown: dict[Tag, list[str]] = {}
