@@ -446,3 +446,84 @@ def test_what_a_person_typed_in_a_figure_is_shown_only_when_it_reads_as_a_figure
     assert figure_like("60余件") and figure_like("12.5%") and figure_like("2022年7月5日")
     assert not figure_like("13800138000") and not figure_like("138 0013 8000")
     assert not figure_like("１１０１０５１９４９１２３１００２Ｘ") and not figure_like("董某亥")
+
+
+def test_personal_data_as_people_type_it_is_found(draft):
+    """ID numbers in full-width digits or with spaces; mobiles in full-width digits, with
+    +86, spaces or dashes; a name with spaces inside it; a name in a picture's alternative
+    text, a table's description, a HYPERLINK field code and a custom property's name."""
+    document = docx.Document(str(draft))
+    paragraphs = document.paragraphs
+    full_width_id = VALID_ID.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    paragraphs[2].add_run(f"身份证{full_width_id}。")
+    paragraphs[3].add_run("身份证 110105 19491231 002X。")
+    paragraphs[4].add_run("电话１３８１２３４５６７８。")
+    paragraphs[5].add_run("电话+86 13812345678。")
+    paragraphs[6].add_run("电话138 1234 5678，")
+    paragraphs[7].add_run("电话138-1234-5678。")
+    paragraphs[8].add_run(f"{NAME[0]}　{NAME[1:]}同志")  # a full-width space inside the name
+    paragraphs[9].add_run(f"{NAME[0]} {NAME[1]} {NAME[2]}同志")
+    paragraphs[10]._p.append(
+        docx.oxml.parse_xml(
+            f"<w:r {NS}><w:drawing><wp:inline><wp:extent cx='9525' cy='9525'/>"
+            f"<wp:docPr id='902' name='p' descr='{NAME}的照片'/></wp:inline></w:drawing></w:r>"
+        )
+    )
+    table = document.tables[0]._tbl.find(f"{W}tblPr")
+    description = table.makeelement(f"{W}tblDescription")
+    description.set(f"{W}val", f"经办人{NAME}")
+    table.append(description)
+    for xml in (
+        f'<w:r {NS}><w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {NS}><w:instrText xml:space="preserve"> HYPERLINK "http://example.org/" '
+        f'\\o "{NAME}" </w:instrText></w:r>',
+        f'<w:r {NS}><w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {NS}><w:t>链接</w:t></w:r>",
+        f'<w:r {NS}><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        paragraphs[11]._p.append(docx.oxml.parse_xml(xml))
+    document.save(str(draft))
+    with zipfile.ZipFile(draft) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    custom = parts["docProps/custom.xml"].decode()
+    parts["docProps/custom.xml"] = custom.replace(
+        "</Properties>",
+        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="999" '
+        f'name="{NAME}"><vt:lpwstr>已核</vt:lpwstr></property></Properties>',
+    ).encode()
+    with zipfile.ZipFile(draft, "w") as z:
+        for name, blob in parts.items():
+            z.writestr(name, blob)
+
+    code, found = check_json(draft, SAMPLE)
+    assert code == 1
+    assert places(found, "C304") == ["正文第2段", "正文第3段"]
+    assert places(found, "C305") == ["正文第4段", "正文第5段", "正文第6段", "正文第7段"]
+    names = places(found, "C306")
+    assert names[:2] == ["正文第8段", "正文第9段"]
+    assert set(names[2:]) == {
+        "正文中图片的替代文字",
+        "正文中表格的标题或说明",
+        "正文中的域代码",
+        "自定义属性的名称",
+    }
+    assert NAME not in json.dumps(found, ensure_ascii=False)
+
+
+def test_check_still_checks_names_when_a_ledger_has_an_error(draft, tmp_path):
+    import openpyxl
+
+    project = tmp_path / "收文"
+    book = project / "信访室.xlsx"
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook["问题线索"]
+    sheet.cell(row=4, column=2).value = "2022年13月45日"  # not a date: an error (E103)
+    workbook.save(book)
+    document = docx.Document(str(draft))
+    document.paragraphs[2].add_run(f"{NAME}一案。")
+    document.save(str(draft))
+
+    result = run("check", draft, project)
+    assert result.exit_code == 1, result.output
+    assert "W221" in result.output and "C306" in result.output
+    assert NAME not in result.output

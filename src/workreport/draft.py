@@ -483,6 +483,9 @@ class Draft:
             if name.startswith("/docProps/"):
                 root = etree.fromstring(part.blob, _SAFE_PARSER)
                 for prop in root.iter(f"{{{_CUSTOM_NS}}}property"):
+                    if not prop.get("name", "").startswith(_PREFIX):
+                        # a person's property: its name is written by them too
+                        found.append(("自定义属性的名称", prop.get("name", "")))
                     if prop.get("name", "").startswith(_INPUT):
                         # an input's SHA-256 in hex: eleven digits in a row are chance, not a
                         # telephone number, and final removes it anyway (docs/drafts.md)
@@ -513,6 +516,7 @@ class Draft:
                         else ""
                     )
                     found.append((f"{kind}第{n}段{where}", text))
+            found += _hidden_texts(root, kind)
         return found
 
     def visible(self) -> list[tuple[str, str]]:
@@ -694,6 +698,32 @@ class _Marks:
         else:
             first.addprevious(start)
             first.addnext(end)
+
+
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+
+
+def _hidden_texts(root, kind: str) -> list[tuple[str, str]]:
+    """Text a reader does not see on the page but the file holds and Word shows on asking:
+    a picture's alternative text, a table's title and description, field codes (a
+    HYPERLINK's address and tip)."""
+    found = []
+    for el in root.iter(
+        f"{{{_WP}}}docPr", f"{{{_PIC}}}cNvPr", "{urn:schemas-microsoft-com:vml}shape"
+    ):
+        for attribute in ("descr", "title", "alt"):
+            if el.get(attribute, "").strip():
+                found.append((f"{kind}中图片的替代文字", el.get(attribute)))
+    for el in root.iter(qn("w:tblCaption"), qn("w:tblDescription")):
+        if el.get(qn("w:val"), "").strip():
+            found.append((f"{kind}中表格的标题或说明", el.get(qn("w:val"))))
+    for paragraph in root.iter(qn("w:p")):
+        code = "".join(t.text or "" for t in paragraph.iter(qn("w:instrText")))
+        code += "".join(f.get(qn("w:instr"), "") for f in paragraph.iter(qn("w:fldSimple")))
+        if code.strip():
+            found.append((f"{kind}中的域代码", code))
+    return found
 
 
 def _bookmark(name: str, n: int):
