@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 
 import docx
+import lxml.etree
 import pytest
 
 from conftest import SAMPLE
@@ -194,3 +196,344 @@ def test_final_pdf_without_libreoffice_says_so(draft, tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "没有安装 LibreOffice" in result.output
     assert sent.is_file() and not sent.with_suffix(".pdf").exists()
+
+
+def test_final_never_replaces_an_existing_copy_unless_told_to_and_backs_it_up(
+    draft, tmp_path, monkeypatch
+):
+    """An existing 报送稿 (or its PDF) may hold corrections made by hand after the last
+    final: refused like build refuses (exit 2), --overwrite backs it up first."""
+    sent = tmp_path / "报送稿.docx"
+    assert run("final", draft, "-o", sent).exit_code == 0
+    document = docx.Document(str(sent))
+    document.paragraphs[1].add_run("（领导改过的一句）")
+    document.save(str(sent))
+    edited = sent.read_bytes()
+
+    result = run("final", draft, "-o", sent)
+    assert result.exit_code == 2, result.output
+    assert "已存在，未覆盖" in result.output and "--overwrite" in result.output
+    assert sent.read_bytes() == edited
+    # --force means «despite what check finds», never «over an existing file»
+    assert run("final", draft, "-o", sent, "--force").exit_code == 2
+    assert sent.read_bytes() == edited
+
+    pdf = sent.with_suffix(".pdf")
+    pdf.write_bytes(b"%PDF-1.4 a PDF someone made")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no LibreOffice run for this
+    result = run("final", draft, "-o", sent, "--pdf", "--overwrite")
+    backup = tmp_path / "报送稿.v1.docx"
+    assert backup.read_bytes() == edited
+    assert (tmp_path / "报送稿.v1.pdf").read_bytes() == b"%PDF-1.4 a PDF someone made"
+    assert "报送稿.v1.docx" in result.output
+    assert sent.read_bytes() != edited
+
+
+def test_final_refuses_an_existing_pdf_before_writing_anything(draft, tmp_path):
+    sent = tmp_path / "报送稿.docx"
+    sent.with_suffix(".pdf").write_bytes(b"%PDF-1.4 a PDF someone made")
+    result = run("final", draft, "-o", sent, "--pdf")
+    assert result.exit_code == 2
+    assert "报送稿.pdf" in result.output and not sent.exists()
+
+
+REMOTE = "http://203.0.113.9/x"  # TEST-NET-3: nothing answers there, and nothing may ask
+NS = (
+    f'xmlns:w="{W[1:-1]}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:v="urn:schemas-microsoft-com:vml"'
+)
+TEMPLATE_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
+)
+
+
+def with_external_links(path):
+    """A draft a person linked things into: a picture linked rather than embedded, a VML
+    picture, INCLUDEPICTURE fields (complex and simple), a remote attached template."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    document = docx.Document(str(path))
+    part = document.part
+    linked = part.relate_to(f"{REMOTE}/a.png", RT.IMAGE, is_external=True)
+    vml = part.relate_to(f"{REMOTE}/b.png", RT.IMAGE, is_external=True)
+    settings_part = part._settings_part
+    template = settings_part.relate_to(f"{REMOTE}/t.dotm", TEMPLATE_REL, is_external=True)
+    ns = NS
+    paragraphs = document.paragraphs
+    paragraphs[2]._p.append(
+        docx.oxml.parse_xml(
+            f"<w:r {ns}><w:drawing><wp:inline><wp:extent cx='9525' cy='9525'/>"
+            "<wp:docPr id='901' name='p'/><a:graphic><a:graphicData "
+            "uri='http://schemas.openxmlformats.org/drawingml/2006/picture'><pic:pic>"
+            f"<pic:nvPicPr><pic:cNvPr id='901' name='p'/><pic:cNvPicPr/></pic:nvPicPr>"
+            f"<pic:blipFill><a:blip r:link='{linked}'/></pic:blipFill><pic:spPr/>"
+            "</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+        )
+    )
+    paragraphs[3]._p.append(
+        docx.oxml.parse_xml(
+            f"<w:r {ns}><w:pict><v:shape style='width:1pt;height:1pt'>"
+            f"<v:imagedata r:id='{vml}'/></v:shape></w:pict></w:r>"
+        )
+    )
+    for xml in (
+        f'<w:r {ns}><w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {ns}><w:instrText xml:space="preserve"> INCLUDEPICTURE "{REMOTE}/c.png" '
+        "\\d </w:instrText></w:r>",
+        f'<w:r {ns}><w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {ns}><w:t>（图）</w:t></w:r>",
+        f'<w:r {ns}><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        paragraphs[4]._p.append(docx.oxml.parse_xml(xml))
+    paragraphs[5]._p.append(
+        docx.oxml.parse_xml(
+            f'<w:fldSimple {ns} w:instr=" INCLUDETEXT &quot;{REMOTE}/d.docx&quot; ">'
+            "<w:r><w:t>（附件）</w:t></w:r></w:fldSimple>"
+        )
+    )
+    settings = document.settings.element
+    attached = settings.makeelement(f"{W}attachedTemplate")
+    attached.set(
+        "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id", template
+    )
+    settings.append(attached)
+    document.save(str(path))
+
+
+def test_check_lists_external_links_and_final_drops_every_one(draft, tmp_path):
+    with_external_links(draft)
+    code, found = check_json(draft)
+    assert code == 1
+    links = [(f["place"], f["message"]) for f in found["must_fix"] if f["code"] == "C310"]
+    assert sorted(links) == sorted(
+        [
+            ("正文", "有链接的图片，打开或转换时会访问外部地址（报送稿中将去掉）"),
+            ("正文", "有链接的图片，打开或转换时会访问外部地址（报送稿中将去掉）"),
+            ("文档设置", "有附加的外部模板，打开或转换时会访问外部地址（报送稿中将去掉）"),
+            (
+                "正文",
+                "有INCLUDEPICTURE 域（引用外部文件），打开或转换时会访问外部地址（报送稿中将去掉）",
+            ),
+            (
+                "正文",
+                "有INCLUDETEXT 域（引用外部文件），打开或转换时会访问外部地址（报送稿中将去掉）",
+            ),
+        ]
+    )
+    assert REMOTE not in json.dumps(found)
+
+    sent = tmp_path / "报送稿.docx"
+    assert run("final", draft, "-o", sent).exit_code == 1  # must be fixed first
+    result = run("final", draft, "-o", sent, "--force")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(sent) as z:
+        package = {name: z.read(name).decode("utf-8", "replace") for name in z.namelist()}
+    assert not [name for name, xml in package.items() if REMOTE in xml]
+    assert not [name for name, xml in package.items() if 'TargetMode="External"' in xml]
+    body = package["word/document.xml"]
+    assert (
+        "INCLUDE" not in body
+        and "r:link" not in body
+        and "attachedTemplate" not in package["word/settings.xml"]
+    )
+    shown = "".join(Draft.open(draft).paragraphs())
+    assert "（图）" in shown and "（附件）" in shown  # what the fields last showed stays
+    sent_text = "".join(p.text for p in docx.Document(str(sent)).paragraphs)
+    assert "（图）" in sent_text and "（附件）" in sent_text
+
+
+def test_libreoffice_is_started_in_a_profile_that_fetches_nothing(tmp_path):
+    from workreport.final import offline_profile
+
+    uri = offline_profile(tmp_path / "profile")
+    assert uri.startswith("file://")
+    settings = tmp_path / "profile" / "user" / "registrymodifications.xcu"
+    items = {
+        (item.get(f"{OOR}path"), prop.get(f"{OOR}name")): prop.findtext("value")
+        for item in lxml.etree.parse(str(settings)).getroot()
+        for prop in item
+    }
+    assert (
+        items[("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks")]
+        == "true"
+    )
+    assert items[("/org.openoffice.Office.Writer/Content/Update", "Link")] == "0"  # never
+
+
+OOR = "{http://openoffice.org/2001/registry}"
+
+
+def test_libreoffice_itself_fetches_nothing_a_document_links_to(tmp_path):
+    """Even given a document with a link left (a picture on this machine, linked rather than
+    embedded), the conversion shows no picture: LibreOffice's profile blocks every link."""
+    import struct
+    import zlib
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from workreport.final import to_pdf
+
+    libreoffice()
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    red = b"".join(b"\0" + b"\xff\0\0" * 40 for _ in range(40))
+    picture = tmp_path / "red.png"
+    picture.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 40, 40, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(red))
+        + chunk(b"IEND", b"")
+    )
+    document = docx.Document()
+    paragraph = document.add_paragraph("图：")
+    link = document.part.relate_to(picture.as_uri(), RT.IMAGE, is_external=True)
+    paragraph._p.append(
+        docx.oxml.parse_xml(
+            f"<w:r {NS}><w:drawing><wp:inline><wp:extent cx='952500' cy='952500'/>"
+            "<wp:docPr id='901' name='p'/><a:graphic><a:graphicData "
+            "uri='http://schemas.openxmlformats.org/drawingml/2006/picture'><pic:pic>"
+            "<pic:nvPicPr><pic:cNvPr id='901' name='p'/><pic:cNvPicPr/></pic:nvPicPr>"
+            f"<pic:blipFill><a:blip r:link='{link}'/><a:stretch><a:fillRect/></a:stretch>"
+            "</pic:blipFill><pic:spPr><a:xfrm><a:off x='0' y='0'/><a:ext cx='952500' "
+            "cy='952500'/></a:xfrm><a:prstGeom prst='rect'/></pic:spPr></pic:pic>"
+            "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+        )
+    )
+    linked = tmp_path / "linked.docx"
+    document.save(str(linked))
+
+    pdf, why = to_pdf(linked)
+    assert why == "" and pdf is not None
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and b"/Subtype/Image" not in data
+
+
+def retype(path, tag: str, text: str) -> None:
+    document = docx.Document(str(path))
+    sdt = next(
+        s
+        for s in document.element.body.iter(f"{W}sdt")
+        if s.find(f"{W}sdtPr/{W}tag").get(f"{W}val") == tag
+    )
+    sdt.find(f".//{W}t").text = text
+    document.save(str(path))
+
+
+def test_what_a_person_typed_in_a_figure_is_shown_only_when_it_reads_as_a_figure(draft, tmp_path):
+    """«86（其中董某亥1件，电话13800138000）» typed where a figure stood: check, refresh and
+    diff say where it is, never what it says; «60余件» is a figure and is shown."""
+    typed = "86（其中董某亥1件，电话13800138000）"
+    before = tmp_path / "原稿.docx"
+    shutil.copy(draft, before)
+    retype(draft, "activities.走访单位", typed)
+    retype(draft, "talks.谈心谈话", "60余件")
+
+    outputs = []
+    code, found = check_json(draft, SAMPLE)
+    messages = [f["message"] for f in found["warnings"] if f["code"] == "C322"]
+    assert "稿中（正文第5段的文字不是数字，不显示），台账计算为「55」" in messages
+    assert "稿中为「60余件」，台账计算为「" in "".join(messages)
+    outputs += [json.dumps(found, ensure_ascii=False), run("check", draft, SAMPLE).output]
+    result = run("diff", before, draft)
+    assert "60余件" in result.output and "的文字不是数字，不显示" in result.output
+    outputs += [result.output, run("diff", before, draft, "--format", "json").output]
+    result = run("refresh", draft, SAMPLE)
+    assert result.exit_code == 0 and "W280" in result.output
+    outputs.append(result.output)
+    for output in outputs:
+        assert "董某亥" not in output and "13800138000" not in output
+    # digits alone can be personal data too: an ID or a mobile number is no figure
+    from workreport.diff import figure_like
+
+    assert figure_like("60余件") and figure_like("12.5%") and figure_like("2022年7月5日")
+    assert not figure_like("13800138000") and not figure_like("138 0013 8000")
+    assert not figure_like("１１０１０５１９４９１２３１００２Ｘ") and not figure_like("董某亥")
+
+
+def test_personal_data_as_people_type_it_is_found(draft):
+    """ID numbers in full-width digits or with spaces; mobiles in full-width digits, with
+    +86, spaces or dashes; a name with spaces inside it; a name in a picture's alternative
+    text, a table's description, a HYPERLINK field code and a custom property's name."""
+    document = docx.Document(str(draft))
+    paragraphs = document.paragraphs
+    full_width_id = VALID_ID.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    paragraphs[2].add_run(f"身份证{full_width_id}。")
+    paragraphs[3].add_run("身份证 110105 19491231 002X。")
+    paragraphs[4].add_run("电话１３８１２３４５６７８。")
+    paragraphs[5].add_run("电话+86 13812345678。")
+    paragraphs[6].add_run("电话138 1234 5678，")
+    paragraphs[7].add_run("电话138-1234-5678。")
+    paragraphs[8].add_run(f"{NAME[0]}　{NAME[1:]}同志")  # a full-width space inside the name
+    paragraphs[9].add_run(f"{NAME[0]} {NAME[1]} {NAME[2]}同志")
+    paragraphs[10]._p.append(
+        docx.oxml.parse_xml(
+            f"<w:r {NS}><w:drawing><wp:inline><wp:extent cx='9525' cy='9525'/>"
+            f"<wp:docPr id='902' name='p' descr='{NAME}的照片'/></wp:inline></w:drawing></w:r>"
+        )
+    )
+    table = document.tables[0]._tbl.find(f"{W}tblPr")
+    description = table.makeelement(f"{W}tblDescription")
+    description.set(f"{W}val", f"经办人{NAME}")
+    table.append(description)
+    for xml in (
+        f'<w:r {NS}><w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {NS}><w:instrText xml:space="preserve"> HYPERLINK "http://example.org/" '
+        f'\\o "{NAME}" </w:instrText></w:r>',
+        f'<w:r {NS}><w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {NS}><w:t>链接</w:t></w:r>",
+        f'<w:r {NS}><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        paragraphs[11]._p.append(docx.oxml.parse_xml(xml))
+    document.save(str(draft))
+    with zipfile.ZipFile(draft) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    custom = parts["docProps/custom.xml"].decode()
+    parts["docProps/custom.xml"] = custom.replace(
+        "</Properties>",
+        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="999" '
+        f'name="{NAME}"><vt:lpwstr>已核</vt:lpwstr></property></Properties>',
+    ).encode()
+    with zipfile.ZipFile(draft, "w") as z:
+        for name, blob in parts.items():
+            z.writestr(name, blob)
+
+    code, found = check_json(draft, SAMPLE)
+    assert code == 1
+    assert places(found, "C304") == ["正文第2段", "正文第3段"]
+    assert places(found, "C305") == ["正文第4段", "正文第5段", "正文第6段", "正文第7段"]
+    names = places(found, "C306")
+    assert names[:2] == ["正文第8段", "正文第9段"]
+    assert set(names[2:]) == {
+        "正文中图片的替代文字",
+        "正文中表格的标题或说明",
+        "正文中的域代码",
+        "自定义属性的名称",
+    }
+    assert NAME not in json.dumps(found, ensure_ascii=False)
+
+
+def test_check_still_checks_names_when_a_ledger_has_an_error(draft, tmp_path):
+    import openpyxl
+
+    project = tmp_path / "收文"
+    book = project / "信访室.xlsx"
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook["问题线索"]
+    sheet.cell(row=4, column=2).value = "2022年13月45日"  # not a date: an error (E103)
+    workbook.save(book)
+    document = docx.Document(str(draft))
+    document.paragraphs[2].add_run(f"{NAME}一案。")
+    document.save(str(draft))
+
+    result = run("check", draft, project)
+    assert result.exit_code == 1, result.output
+    assert "W221" in result.output and "C306" in result.output
+    assert NAME not in result.output

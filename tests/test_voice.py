@@ -503,7 +503,8 @@ def test_a_huge_text_typed_over_a_figure_is_cut_in_the_refresh_warning(inputs, t
         cli, ["refresh", str(draft), str(inputs / "样例"), "-o", str(tmp_path / "新.docx")]
     )
     assert result.exit_code == 0, result.output[:2000]
-    assert "6" * 80 + "…（共 5000000 字）" in result.output
+    # no figure is that long: said by place, never printed (docs/drafts.md, 比较)
+    assert "的文字不是数字，不显示" in result.output and "6" * 80 not in result.output
     assert len(result.output) < 5000
 
 

@@ -627,11 +627,15 @@ def check(draft, paths, period, config_path, fmt, quiet):
 @_output_option("报送稿（.docx）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转出 PDF（同名 .pdf）。")
 @click.option("--force", is_flag=True, help="有必须修改的问题时也生成（列出这些问题）。")
-def final(draft, output, pdf, force):
+@click.option(
+    "--overwrite", is_flag=True, help="报送稿（或 PDF）已存在时替换它（先备份为 .v1.docx 等）。"
+)
+def final(draft, output, pdf, force, overwrite):
     """生成报送稿：去掉本工具的标记、指纹和台账信息，其余原样不动。
 
     数字标记变为普通文字，文档属性中本工具记录的指标、台账指纹全部删除；
     稿件本身不改动。workreport check 发现必须修改的问题时不生成（--force 仍然生成）。
+    报送稿或 PDF 已存在时不覆盖（可能已手工改过）；--overwrite 先备份再替换。
 
     \b
     例：workreport final 汇报.docx -o 报送稿.docx
@@ -640,7 +644,9 @@ def final(draft, output, pdf, force):
     from .errors import clip
     from .final import final_copy
 
-    result = final_copy(draft, output, pdf=pdf, force=force)
+    result = final_copy(draft, output, pdf=pdf, force=force, overwrite=overwrite)
+    for backup in result.backups:
+        click.echo(f"原文件已备份为 {backup.name}", err=True)
     for f in result.forced:
         click.echo(
             f"警告：{f.code} {f.place}：{clip(f.message, 200)}（--force，仍然生成）", err=True

@@ -11,6 +11,7 @@ changed are listed too (docs/drafts.md).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -40,8 +41,9 @@ class Typed:
     id: str
     label: str
     format: str
-    shown: str
+    shown: str  # only when figure-like (typed_text): else where it is
     expected: str
+    place: str = ""  # «正文第N段»
 
 
 @dataclass
@@ -115,15 +117,20 @@ def diff_drafts(
             new = texts_b[n] if n < len(texts_b) else None
             if old != new:
                 flags = ((tag, n) in typed_a, (tag, n) in typed_b)
+                # what a person typed is shown only when it reads as a figure (typed_text)
+                if flags[0]:
+                    old = typed_text(old, typed_a[(tag, n)][2])
+                if flags[1]:
+                    new = typed_text(new, typed_b[(tag, n)][2])
                 figures.append(
                     FigureDiff(
                         tag.id, label(tag), units.get(tag.id, ""), old, new, tag.format, flags
                     )
                 )
     typed = [
-        Typed(side, tag.id, label(tag), tag.format, shown, expected)
+        Typed(side, tag.id, label(tag), tag.format, typed_text(shown, place), expected, place)
         for side, found in (("a", typed_a), ("b", typed_b))
-        for (tag, _), (shown, expected) in found.items()
+        for (tag, _), (shown, expected, place) in found.items()
     ]
     values = [
         FigureDiff(
@@ -148,17 +155,51 @@ def diff_drafts(
     )
 
 
-def typed_by_hand(draft) -> dict[tuple[Tag, int], tuple[str, str]]:
-    """(tag, occurrence) → (shown, expected) for each figure whose shown text is not the
-    value the draft recorded, phrased as its tag says."""
+def typed_by_hand(draft) -> dict[tuple[Tag, int], tuple[str, str, str]]:
+    """(tag, occurrence) → (shown, expected, place) for each figure whose shown text is
+    not the value the draft recorded, phrased as its tag says.  ``shown`` is what a person
+    typed, whatever it is: a message gives it through :func:`typed_text`."""
     expected = expected_texts(draft.stamp)
     found = {}
-    for tag, texts in draft.shown().items():
-        for n, shown in enumerate(texts):
-            want = expected(tag, n)
-            if want is not None and shown != want:
-                found[(tag, n)] = (shown, want)
+    seen: dict[Tag, int] = {}
+    for slot in draft.slots():
+        n = seen[slot.tag] = seen.get(slot.tag, -1) + 1
+        want = expected(slot.tag, n)
+        if want is not None and slot.text != want:
+            found[(slot.tag, n)] = (slot.text, want, draft.place(slot))
     return found
+
+
+# a figure as a person types one: digits (full-width too) with 余, 多, 万, %, a measure word,
+# a date or a 同比 phrase around them; nothing else (a name, a telephone number in words)
+_WORD = r"(?:约|近|超过|逾|共|计|同比|增长|下降|上升|减少|其中)"
+_UNIT = (
+    r"(?:%|％|‰|个百分点|倍|万元|亿元|元|人次|件次|件|人|次|个|份|家|起|条|项|名|篇|场|批|户|"
+    r"上半年|下半年|前三季度|季度|年|月|日)"
+)
+_NUMBER = rf"{_WORD}*[0-9０-９][0-9０-９.．,，]*[万亿千百]?(?:余|多)?{_UNIT}?"
+_FIGURE_LIKE = re.compile(rf"\s*{_NUMBER}(?:\s*[—\-－～~至、/]?\s*{_NUMBER})*\s*")
+
+
+# ten digits or more in a row, spaces, dashes, commas or points between them: no count of
+# the ledgers is that long, an ID or a mobile number is (138 0013 8000)
+_LONG_NUMBER = re.compile(r"\d(?:[\s\-－,，.．]*\d){9,}")
+
+
+def figure_like(text: str) -> bool:
+    """Whether what a person typed reads as a figure, and so may be shown."""
+    return (
+        len(text) <= 40
+        and _FIGURE_LIKE.fullmatch(text) is not None
+        and _LONG_NUMBER.search(text) is None
+    )
+
+
+def typed_text(text: str, place: str) -> str:
+    """What a person typed into a figure's place, as a message may show it: itself when
+    it reads as a figure, else only where it is, since it may hold a name or a telephone
+    number (docs/drafts.md, 比较)."""
+    return text if figure_like(text) else f"（{place}的文字不是数字，不显示）"
 
 
 def expected_texts(stamp):

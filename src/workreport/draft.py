@@ -415,6 +415,19 @@ class Draft:
                     found.append(controls[el])
         return [(slot, marked) for slot, marked in found]
 
+    def place(self, slot: Slot) -> str:
+        """Where ``slot`` stands, as ``check`` says it: «正文第N段» (docs/drafts.md)."""
+        anchor = slot._runs[0] if slot._runs else slot._anchor
+        p = anchor if anchor.tag == qn("w:p") else next(anchor.iterancestors(qn("w:p")), None)
+        n = 0
+        for paragraph in self.document.element.body.iter(qn("w:p")):
+            text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"), qn("w:delText")))
+            n += bool(text.strip())
+            if paragraph is p:
+                inside = any(True for _ in paragraph.iterancestors(qn("w:tc")))
+                return f"正文第{n}段{'（表格中）' if inside else ''}"
+        return "正文"
+
     def shown(self) -> dict[Tag, list[str]]:
         """Each tag → the text the draft shows for it, in document order."""
         shown: dict[Tag, list[str]] = {}
@@ -470,6 +483,9 @@ class Draft:
             if name.startswith("/docProps/"):
                 root = etree.fromstring(part.blob, _SAFE_PARSER)
                 for prop in root.iter(f"{{{_CUSTOM_NS}}}property"):
+                    if not prop.get("name", "").startswith(_PREFIX):
+                        # a person's property: its name is written by them too
+                        found.append(("自定义属性的名称", prop.get("name", "")))
                     if prop.get("name", "").startswith(_INPUT):
                         # an input's SHA-256 in hex: eleven digits in a row are chance, not a
                         # telephone number, and final removes it anyway (docs/drafts.md)
@@ -500,6 +516,7 @@ class Draft:
                         else ""
                     )
                     found.append((f"{kind}第{n}段{where}", text))
+            found += _hidden_texts(root, kind)
         return found
 
     def visible(self) -> list[tuple[str, str]]:
@@ -589,7 +606,16 @@ class Draft:
         _set_custom_properties(self.document, dict(self.stamp.others))
         buffer = io.BytesIO()
         self.document.save(buffer)
-        return buffer.getvalue()
+        # the copy that is sent, and the one LibreOffice converts, can fetch nothing
+        return without_external_links(buffer.getvalue())
+
+    def external_links(self) -> list[tuple[str, str]]:
+        """(place, what) for every reference to something outside the file that an
+        office suite would fetch on opening or converting it: a linked image, a VML
+        image, an attached template, a linked object, an INCLUDEPICTURE field …
+        (docs/drafts.md, C310).  Hyperlinks are not fetched and are not listed; the
+        address itself is never given, since it may hold anything."""
+        return _external_links(self._source) if self._source is not None else []
 
     def to_bytes(self) -> bytes:
         """The .docx, stamped with the fingerprint of its content as written.  A figure
@@ -674,6 +700,32 @@ class _Marks:
             first.addnext(end)
 
 
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+
+
+def _hidden_texts(root, kind: str) -> list[tuple[str, str]]:
+    """Text a reader does not see on the page but the file holds and Word shows on asking:
+    a picture's alternative text, a table's title and description, field codes (a
+    HYPERLINK's address and tip)."""
+    found = []
+    for el in root.iter(
+        f"{{{_WP}}}docPr", f"{{{_PIC}}}cNvPr", "{urn:schemas-microsoft-com:vml}shape"
+    ):
+        for attribute in ("descr", "title", "alt"):
+            if el.get(attribute, "").strip():
+                found.append((f"{kind}中图片的替代文字", el.get(attribute)))
+    for el in root.iter(qn("w:tblCaption"), qn("w:tblDescription")):
+        if el.get(qn("w:val"), "").strip():
+            found.append((f"{kind}中表格的标题或说明", el.get(qn("w:val"))))
+    for paragraph in root.iter(qn("w:p")):
+        code = "".join(t.text or "" for t in paragraph.iter(qn("w:instrText")))
+        code += "".join(f.get(qn("w:instr"), "") for f in paragraph.iter(qn("w:fldSimple")))
+        if code.strip():
+            found.append((f"{kind}中的域代码", code))
+    return found
+
+
 def _bookmark(name: str, n: int):
     start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
     start.set(qn("w:id"), str(n))
@@ -731,6 +783,167 @@ def _fingerprint(data: bytes) -> str:
                     raise ValueError(f"{info.filename} 过大")
                 digest.update(info.filename.encode() + b"\0" + z.read(info) + b"\0")
     return digest.hexdigest()
+
+
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# what a link of each kind is, in the analyst's words (by the relationship type's last word)
+_LINK_KINDS = {
+    "image": "链接的图片",
+    "attachedTemplate": "附加的外部模板",
+    "oleObject": "链接的对象",
+    "package": "链接的对象",
+    "subDocument": "子文档",
+    "frame": "框架",
+    "audio": "链接的音频",
+    "video": "链接的视频",
+}
+# elements that are nothing but the link: removed with it
+_LINK_ONLY = frozenset({qn("w:attachedTemplate"), qn("w:subDoc")})
+# fields that fetch what they name when updated or converted
+_FETCHING_FIELD = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|LINK|IMPORT|DDEAUTO|DDE)\b", re.I)
+
+
+def _source_part(rels_name: str) -> str:
+    """word/_rels/document.xml.rels → word/document.xml"""
+    folder, _, name = rels_name.rpartition("_rels/")
+    return folder + name[: -len(".rels")]
+
+
+def _part_place(name: str) -> str:
+    base = re.sub(r"\d*\.xml$", "", name.rsplit("/", 1)[-1])
+    return {**_PART_PLACES, "settings": "文档设置", "webSettings": "网页设置"}.get(base, name)
+
+
+def _external_rels(z: zipfile.ZipFile) -> dict[str, list]:
+    """rels part → its external relationships other than hyperlinks."""
+    found = {}
+    for name in z.namelist():
+        if not name.endswith(".rels"):
+            continue
+        root = etree.fromstring(z.read(name), _SAFE_PARSER)
+        links = [
+            rel
+            for rel in root.iter(f"{{{_RELS_NS}}}Relationship")
+            if rel.get("TargetMode", "").lower() == "external"
+            and not rel.get("Type", "").endswith("/hyperlink")
+        ]
+        if links:
+            found[name] = links
+    return found
+
+
+def _fetching_fields(root) -> list:
+    """(first, last, instruction) of every field whose instruction fetches: a simple field
+    is one element, a complex one the runs from its begin to its end (same paragraph)."""
+    found = []
+    for simple in root.iter(qn("w:fldSimple")):
+        if _FETCHING_FIELD.match(simple.get(qn("w:instr"), "")):
+            found.append((simple, simple, simple.get(qn("w:instr"))))
+    for paragraph in root.iter(qn("w:p")):
+        stack: list[list] = []  # [begin run, instruction, separated]
+        for run in paragraph.iter(qn("w:r")):
+            char = run.find(qn("w:fldChar"))
+            kind = None if char is None else char.get(qn("w:fldCharType"))
+            if kind == "begin":
+                stack.append([run, "", False])
+            elif kind == "separate" and stack:
+                stack[-1][2] = True
+            elif kind == "end" and stack:
+                begin, instruction, _ = stack.pop()
+                if _FETCHING_FIELD.match(instruction):
+                    found.append((begin, run, instruction))
+            elif stack and not stack[-1][2]:
+                stack[-1][1] += "".join(t.text or "" for t in run.iter(qn("w:instrText")))
+    return found
+
+
+def _external_links(data: bytes) -> list[tuple[str, str]]:
+    found = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name, links in _external_rels(z).items():
+            place = _part_place(_source_part(name))
+            for rel in links:
+                kind = rel.get("Type", "").rsplit("/", 1)[-1]
+                found.append((place, _LINK_KINDS.get(kind, "外部链接")))
+        for name in z.namelist():
+            if name.startswith("word/") and name.endswith(".xml"):
+                root = etree.fromstring(z.read(name), _SAFE_PARSER)
+                for _, _, instruction in _fetching_fields(root):
+                    field_name = instruction.split()[0].upper()
+                    found.append((_part_place(name), f"{field_name} 域（引用外部文件）"))
+    return found
+
+
+def without_external_links(data: bytes) -> bytes:
+    """``data`` with every link an office suite would fetch removed (docs/drafts.md,
+    报送稿): the external relationships but hyperlinks, what points at them, and the
+    fields that fetch (a complex field's result, the text or picture last shown, stays).
+    Every other part byte for byte."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    external = _external_rels(source)
+    dropped = {
+        _source_part(name): {rel.get("Id") for rel in links} for name, links in external.items()
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            blob = source.read(info)
+            name = info.filename
+            if name in external:
+                root = etree.fromstring(blob, _SAFE_PARSER)
+                ids = {rel.get("Id") for rel in external[name]}
+                for rel in list(root):
+                    if rel.get("Id") in ids:
+                        root.remove(rel)
+                blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            elif name.endswith(".xml") and (name in dropped or name.startswith("word/")):
+                blob = _unlinked(blob, dropped.get(name, set()))
+            target.writestr(info, blob)
+    return out.getvalue()
+
+
+def _unlinked(blob: bytes, ids: set[str]) -> bytes:
+    root = etree.fromstring(blob, _SAFE_PARSER)
+    changed = False
+    if ids:
+        for el in list(root.iter()):
+            refs = [k for k, v in el.attrib.items() if k.startswith(f"{{{_R_NS}}}") and v in ids]
+            for key in refs:
+                del el.attrib[key]
+                changed = True
+            if refs and el.tag in _LINK_ONLY and el.getparent() is not None:
+                el.getparent().remove(el)
+    for first, last, _ in _fetching_fields(root):
+        changed = True
+        if first is last:  # a simple field: its result stays as plain runs
+            for child in [c for c in first if c.tag != qn("w:fldSimple")]:
+                first.addprevious(child)
+            first.getparent().remove(first)
+            continue
+        if first.getparent() is None:  # nested in a field removed already
+            continue
+        # a complex field: the runs of its code go, the runs of its result stay
+        runs, inside, code = [], False, True
+        for run in next(first.iterancestors(qn("w:p"))).iter(qn("w:r")):
+            if run is first:
+                inside = True
+            if not inside:
+                continue
+            char = run.find(qn("w:fldChar"))
+            if char is not None and char.get(qn("w:fldCharType")) == "separate" and code:
+                runs.append(run)
+                code = False
+            elif code or run is last:
+                runs.append(run)
+            if run is last:
+                break
+        for run in runs:
+            if run.getparent() is not None:  # a field nested in another's code: gone already
+                run.getparent().remove(run)
+    if not changed:
+        return blob
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def refuse_hostile(path: Path, purpose: str = "") -> None:

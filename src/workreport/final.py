@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .check import Finding, check_draft
 from .errors import OutputError, UsageError, reason
-from .write import ensure_not_open, write_atomic
+from .write import ensure_not_open, refuse_existing, write_atomic
 
 # where LibreOffice installs itself on Windows, which puts nothing on PATH
 _WINDOWS_SOFFICE = (
@@ -32,12 +32,22 @@ class FinalResult:
     forced: list[Finding] = field(default_factory=list)  # must-fix findings gone past
     pdf: Path | None = None
     pdf_missing: str = ""  # why no PDF was written when one was asked for
+    backups: list[Path] = field(default_factory=list)  # what --overwrite kept of the old files
 
 
 def final_copy(
-    path: str | Path, output: str | Path, *, pdf: bool = False, force: bool = False
+    path: str | Path,
+    output: str | Path,
+    *,
+    pdf: bool = False,
+    force: bool = False,
+    overwrite: bool = False,
 ) -> FinalResult:
-    """Write the copy of the draft at ``path`` that is sent, to ``output``."""
+    """Write the copy of the draft at ``path`` that is sent, to ``output``.
+
+    ``force`` goes on despite what ``check`` says must be fixed; ``overwrite`` replaces
+    an existing output (and its PDF), after a numbered backup.  Two options, because
+    one must never imply the other (docs/drafts.md, 报送稿)."""
     from .draft import Draft
 
     path, output = Path(path), Path(output)
@@ -47,6 +57,14 @@ def final_copy(
         raise UsageError(f"报送稿应以 .docx 结尾：{output}")
     if output.resolve() == path.resolve():
         raise UsageError("报送稿不能覆盖稿件本身：请用 -o 另给一个文件名，如 -o 报送稿.docx")
+    # an existing 报送稿 may be the copy a person corrected by hand after the last final:
+    # like build, never replaced silently (docs/drafts.md); both refused before either is written
+    targets = [output, output.with_suffix(".pdf")] if pdf else [output]
+    for target in targets:
+        ensure_not_open(target)
+    if not overwrite:
+        for target in targets:
+            refuse_existing(target, force=False, what="可能是改过的报送稿", option="--overwrite")
     must_fix = check_draft(path).must_fix
     if must_fix and not force:
         lines = "\n".join(f"  {f.code} {f.place}：{f.message}" for f in must_fix)
@@ -54,12 +72,12 @@ def final_copy(
             f"{path.name} 还有 {len(must_fix)} 处必须修改的问题，未生成报送稿"
             f"（改好后再运行，或加 --force 仍然生成）：\n{lines}"
         )
-    ensure_not_open(output)
     data = Draft.open(path).plain_bytes()
+    backups = [refuse_existing(t, force=True, what="") for t in targets if t.exists()]
     write_atomic(output, data)
-    result = FinalResult(output, must_fix)
+    result = FinalResult(output, must_fix, backups=backups)
     if pdf:
-        result.pdf, result.pdf_missing = _pdf(output)
+        result.pdf, result.pdf_missing = to_pdf(output)
     return result
 
 
@@ -71,7 +89,35 @@ def find_soffice() -> str | None:
     return found
 
 
-def _pdf(docx: Path) -> tuple[Path | None, str]:
+# LibreOffice's settings for the conversion, in its own throwaway profile: fetch nothing a
+# document links to (linked images, templates, objects: BlockUntrustedRefererLinks, with
+# no trusted location), never update links on loading (Writer's Update/Link 0 = never),
+# no update check.  The copy it converts has no such link left anyway (draft.py).
+_OFFLINE_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" \
+xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
+<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update">\
+<prop oor:name="Link" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Jobs/Jobs/org.openoffice.Office.Jobs:Job['UpdateCheck']/Arguments">\
+<prop oor:name="AutoCheckEnabled" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+
+
+def offline_profile(folder: Path) -> str:
+    """A LibreOffice user profile in ``folder`` that fetches nothing; its URI for
+    ``-env:UserInstallation``."""
+    settings = folder / "user" / "registrymodifications.xcu"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(_OFFLINE_PROFILE, encoding="utf-8")
+    return folder.as_uri()
+
+
+def to_pdf(docx: Path) -> tuple[Path | None, str]:
+    """``docx`` converted to PDF beside it by LibreOffice in a profile that fetches
+    nothing; (None, why) when it cannot be."""
     soffice = find_soffice()
     if soffice is None:
         return (
@@ -81,10 +127,9 @@ def _pdf(docx: Path) -> tuple[Path | None, str]:
     target = docx.with_suffix(".pdf")
     ensure_not_open(target)
     with tempfile.TemporaryDirectory(prefix="workreport-pdf-") as tmp:
-        profile = Path(
-            tmp, "profile"
-        ).as_uri()  # its own profile: a running LibreOffice is not disturbed
         try:
+            # its own profile: a running LibreOffice is not disturbed, and nothing is fetched
+            profile = offline_profile(Path(tmp, "profile"))
             subprocess.run(
                 [
                     soffice,

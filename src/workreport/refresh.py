@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import Config
+from .diff import figure_like, typed_text
 from .draft import CellChange, Draft, Stamp
 from .errors import Issue, OutputError, UsageError, clip
 from .load import Progress
@@ -86,6 +87,10 @@ class _Prose:
         return notices
 
 
+def _said(text: str) -> str:
+    return f"为「{clip(text)}」" if figure_like(text) else text
+
+
 def left_alone(
     kept: list[Change], lost: list[tuple[Tag, str]], unknown: list[Tag], appendix: str
 ) -> list[Issue]:
@@ -94,7 +99,7 @@ def left_alone(
         Issue(
             "W280",
             f"{clip(c.label)}（{clip(c.tag.id)}）在稿中被手工改过（或处于修订状态），未自动更新，"
-            f"请人工核对：稿中现为「{clip(c.old)}」，台账计算为「{clip(c.new)}」",
+            f"请人工核对：稿中现{_said(c.old)}，台账计算为「{clip(c.new)}」",
         )
         for c in kept
     ]
@@ -186,11 +191,13 @@ def refresh_draft(
         elif slot.revised or (ours and old not in ours):
             # retyped by hand, or inside a tracked change: the person's words stay, and the
             # tag keeps what the tool last wrote, so the next refresh still leaves it alone
-            kept.append(Change(tag, label, old, new))
+            # what the person typed is said only when it reads as a figure (diff.typed_text)
+            kept.append(Change(tag, label, typed_text(old, draft.place(slot)), new))
             written[tag].append(ours[min(at, len(ours) - 1)] if ours else old)
         else:
+            said = old if old in ours else typed_text(old, draft.place(slot))
             slot.rewrite(new, highlight)
-            changes.append(Change(tag, label, old, new))
+            changes.append(Change(tag, label, said, new))
             written[tag].append(new)
     if before and not any(written.values()):
         raise OutputError(

@@ -272,6 +272,10 @@ class Run:
             self._loaded[cache] = loaded, ledgers, issues
         return self._loaded[cache]
 
+    def loaded(self, *, clear_names: bool = False) -> Loaded:
+        """The ledgers as read, errors or not (``check`` looks for names in every one)."""
+        return self._load(clear_names=clear_names)[0]
+
     def validation(self) -> Validation:
         """Every issue of every workbook; none is raised."""
         loaded, _, issues = self._load()

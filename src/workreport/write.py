@@ -200,13 +200,14 @@ class Written:
     backup: Path | None = None
 
 
-def refuse_existing(path: Path, *, force: bool, what: str) -> Path | None:
-    """An existing file is somebody's: replaced only with ``force``, after a backup."""
+def refuse_existing(path: Path, *, force: bool, what: str, option: str = "--force") -> Path | None:
+    """An existing file is somebody's: replaced only with ``force`` (the command's
+    ``option``), after a backup."""
     if not path.exists():
         return None
     if not force:
         raise Refused(
-            f"{path} 已存在，未覆盖（{what}）。换一个文件名，或加 --force（会先备份原文件）。"
+            f"{path} 已存在，未覆盖（{what}）。换一个文件名，或加 {option}（会先备份原文件）。"
         )
     return keep_backup(path)
 
