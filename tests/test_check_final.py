@@ -524,6 +524,7 @@ def test_check_still_checks_names_when_a_ledger_has_an_error(draft, tmp_path):
     import openpyxl
 
     project = tmp_path / "收文"
+    shutil.copytree(SAMPLE, project)
     book = project / "信访室.xlsx"
     workbook = openpyxl.load_workbook(book)
     sheet = workbook["问题线索"]
