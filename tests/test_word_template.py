@@ -314,9 +314,9 @@ def test_word_template_wins_over_templates_with_a_note(template, tmp_path):
     folder.mkdir()
     (folder / "01.j2").write_text("只有这一句。\n", encoding="utf-8")
     config = data / "workreport.toml"
+    own = config.read_text(encoding="utf-8").replace('templates = "templates"\n', "")
     config.write_text(
-        config.read_text(encoding="utf-8")
-        + f'templates = "../templates"\nword_template = "../{template.name}"\n',
+        own + f'templates = "../templates"\nword_template = "../{template.name}"\n',
         encoding="utf-8",
     )
     out = tmp_path / "汇报.docx"
