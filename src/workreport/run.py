@@ -340,6 +340,7 @@ class Run:
         ctx.update(
             organisation=config.organisation,
             level=require_level(config),
+            words=config.words,
             title=config.title,
             # years are tagged like figures, so a refresh for another period updates them
             year=Fig("year", year, year - 1, "年份", counted=False),
@@ -533,7 +534,7 @@ def date_notices(signed: date, period: Period) -> list[Issue]:
 
 def config_notices(config: Config, word_template: Path | None = None) -> list[Issue]:
     """Placeholders of a new project still in force, and templates from an older version."""
-    from .config import PLACEHOLDER_ORGANISATION
+    from .config import PLACEHOLDER_ORGANISATION, organisation_level
 
     notices = []
     if config.organisation == PLACEHOLDER_ORGANISATION:
@@ -543,6 +544,16 @@ def config_notices(config: Config, word_template: Path | None = None) -> list[Is
                 "W216",
                 f"单位名称仍是占位的「{PLACEHOLDER_ORGANISATION}」{where}："
                 '请在 workreport.toml 的 [report] 中写 organisation = "实际单位名称"',
+            )
+        )
+    named = organisation_level(config.organisation)
+    if config.level_given and named and named != config.level_given:
+        # the level words (全县, 镇（街道）…) follow [report] level (docs/templates.md, 层级用语)
+        notices.append(
+            Issue(
+                "W229",
+                f"[report] level 写的是「{config.level_given}」，而单位名称「{config.organisation}」"
+                f"是{named}级：稿中的层级用语按「{config.level_given}」写，请核对",
             )
         )
     word_template = word_template or config.word_template
