@@ -356,7 +356,7 @@ def test_the_samples_draft_keeps_its_placeholder_organisation_and_final_refuses(
     assert [(f["code"], f["place"]) for f in found["must_fix"]] == [
         ("C309", "正文第2段"),
         ("C309", "正文第4段"),
-        ("C309", "正文第18段"),
+        ("C309", "正文第19段"),  # after the 附件说明
     ]
     refused = run("final", draft, "-o", tmp_path / "报送稿.docx")
     assert refused.exit_code == 1 and "C309" in refused.output

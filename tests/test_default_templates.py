@@ -8,6 +8,7 @@ whole year, and no claim of the seed's unit is left in the draft.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -151,3 +152,44 @@ def test_a_counted_lead_in_agrees_with_the_items_kept(tmp_path):
 def test_the_default_templates_use_the_counted_lead_in():
     text = (packaged_templates() / "02_progress.j2").read_text(encoding="utf-8")
     assert "抓好“{% kept %}类教育”" in text and "“三类" not in text and "“三个" not in text
+
+
+# ASCII punctuation or a space next to a Chinese character (GB/T 9704: full-width in Chinese text)
+HALF_WIDTH = re.compile(
+    r"[\u4e00-\u9fff“”（）。，；：、][ ,;:()!?]|[ ,;:()!?][\u4e00-\u9fff“”（）]"
+)
+JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+NUMBER_AND_SPACE = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.|（\d+）)\s"
+)
+
+
+def test_every_shipped_template_uses_full_width_punctuation():
+    folder = packaged_templates()
+    shipped = [*folder.glob("*.j2"), *folder.glob("*/*.j2")]
+    assert len(shipped) >= 5
+    found = [
+        (path.name, m[0])
+        for path in shipped
+        for line in JINJA.sub("", path.read_text(encoding="utf-8")).splitlines()
+        for m in HALF_WIDTH.finditer(line)
+    ]
+    assert found == []
+
+
+def test_a_default_draft_is_numbered_and_punctuated_after_gbt_9704(tmp_path):
+    out, _, _ = draft(tmp_path, "xx区纪委监委", "2022", "2023-01-10")
+    texts = paragraphs(out)
+    body = texts[: texts.index("xx区纪委监委")]
+    assert [m[0] for p in body for m in HALF_WIDTH.finditer(p)] == []
+    assert [p for p in body if NUMBER_AND_SPACE.match(p)] == []
+    # 一、 → （一）: no （1） straight under a 一、
+    assert not any(p.startswith("（1）") for p in body)
+    assert [p[:3] for p in body if p.startswith("（")] == ["（一）", "（二）", "（三）"]
+
+
+def test_the_document_turns_off_cjk_latin_autospace(tmp_path):
+    out, _, _ = draft(tmp_path, "xx县纪委监委", "2022H1", "2022-07-05")
+    defaults = docx.Document(str(out)).styles.element.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
+    for tag in ("autoSpaceDE", "autoSpaceDN"):
+        assert defaults.find(f"{W}{tag}").get(f"{W}val") == "0"

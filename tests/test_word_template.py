@@ -77,7 +77,9 @@ def build(template: Path, out: Path, data: Path = SAMPLE):
 def body(path: Path) -> list[str]:
     """The draft's paragraphs from the title to the 成文日期 (the appendix left out)."""
     texts = paragraphs(path)
-    return texts[: texts.index("附表")]
+    texts = texts[: texts.index("附件")]
+    note = texts.index("附件：各单位主要指标统计表")  # 附件说明 and the blank line above it
+    return texts[: note - 1] + texts[note + 1 :]
 
 
 def find(document, start: str):
