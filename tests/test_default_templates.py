@@ -193,3 +193,38 @@ def test_the_document_turns_off_cjk_latin_autospace(tmp_path):
     defaults = docx.Document(str(out)).styles.element.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
     for tag in ("autoSpaceDE", "autoSpaceDN"):
         assert defaults.find(f"{W}{tag}").get(f"{W}val") == "0"
+
+
+SECOND_RELEASE = (
+    "{# workreport 默认模板 第二版：为零的内容用 clause、item 标出，见 docs/templates.md #}"
+)
+
+
+def test_an_older_project_moves_to_the_new_set_with_a_backup(tmp_path):
+    project = tmp_path / "项目"
+    assert run("init", project).exit_code == 0
+    toml = project / "workreport.toml"
+    text = toml.read_text("utf-8").replace('word_template = "模板.docx"', "")
+    toml.write_text(text.replace('# templates = "templates"', 'templates = "templates"'), "utf-8")
+    # the project's copies as the second release wrote them: the seed's own text
+    for path in (SAMPLE / "templates").glob("*.j2"):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        old = "\n".join([SECOND_RELEASE, *lines[1:]])
+        (project / "templates" / path.name).write_text(old, encoding="utf-8")
+    data = project / "收文"
+    for path in SAMPLE.glob("*.xlsx"):
+        shutil.copy(path, data)
+    result = run("build", data, "--config", toml, "-p", "2022H1", "-o", tmp_path / "旧.docx")
+    assert result.exit_code == 0, result.output
+    assert (
+        "W217 警告：项目中的模板 01_opening.j2、02_progress.j2、03_problems.j2、04_plans.j2 来自旧版本"
+        in (result.output)
+    )
+
+    assert run("init", project, "--update-templates").exit_code == 0
+    kept = project / "templates" / "旧版模板" / "01_opening.j2"
+    assert kept.read_text("utf-8").startswith(SECOND_RELEASE)
+    result = run("build", data, "--config", toml, "-p", "2022H1", "-o", tmp_path / "新.docx")
+    assert result.exit_code == 0, result.output
+    assert "W217" not in result.output
+    assert "【请填写：汇报缘由" in "\n".join(paragraphs(tmp_path / "新.docx"))

@@ -575,8 +575,9 @@ def config_notices(config: Config, word_template: Path | None = None) -> list[Is
         notices.append(
             Issue(
                 "W217",
-                f"项目中的模板 {'、'.join(p.name for p in old)} 来自旧版本（统计期间写作“今年以来”，"
-                "为 0 的内容不会省略）：运行 workreport init --update-templates 更新（旧模板先备份）",
+                f"项目中的模板 {'、'.join(p.name for p in old)} 来自旧版本（写有样稿单位自己的做法，"
+                "或统计期间写作“今年以来”、为 0 的内容不会省略）："
+                "运行 workreport init --update-templates 更新（旧模板先备份）",
             )
         )
     return notices
