@@ -333,7 +333,9 @@ def test_appendix_table_repeats_its_header_and_ends_with_the_total_row(docx_path
     assert sum(widths) == round(156 * 1440 / 25.4)  # the text width
     borders = table._tbl.tblPr.find(qn("w:tblBorders"))
     assert {b.get(qn("w:val")) for b in borders} == {"single"} and len(borders) == 6
-    label = _paragraph(document, "附表")
+    # 附件说明 after the 正文, the appendix page headed 附件 (GB/T 9704 §7.3.4, §7.3.7)
+    assert _paragraph(document, "附件：").text == "附件：各单位主要指标统计表"
+    label = next(p for p in document.paragraphs if shown(p) == "附件")
     assert (
         label.paragraph_format.page_break_before or label.style.paragraph_format.page_break_before
     )
@@ -344,8 +346,9 @@ def test_closing_follows_the_body_organisation_above_the_date(docx_path):
     texts = [shown(p) for p in docx.Document(docx_path).paragraphs]
     org = texts.index("xx市纪委监委")
 
-    assert texts[org - 1] == ""  # 正文下空一行
-    assert texts[org - 2].startswith("立案")
+    # 正文下空一行 附件说明, 附件说明下空一行 署名 (GB/T 9704 §7.3.4, §7.3.5.2)
+    assert texts[org - 3 : org] == ["", "附件：各单位主要指标统计表", ""]
+    assert texts[org - 4].startswith("立案")
     assert texts[org + 1] == "2022年7月5日"
 
 

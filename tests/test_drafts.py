@@ -219,7 +219,7 @@ def test_init_scaffolds_a_project_that_commands_find(tmp_path, monkeypatch):
     # init points the project at its Word template: the analyst rewrites a paragraph in it
     assert 'word_template = "模板.docx"' in config.read_text(encoding="utf-8")
     template = docx.Document(str(folder / "模板.docx"))
-    problem = next(p for p in template.paragraphs if p.text.startswith("（一）监督工作的精准度"))
+    problem = next(p for p in template.paragraphs if p.text.startswith("【请填写：本期工作存在"))
     for r in problem.runs[1:]:
         r.text = ""
     problem.runs[0].text = "（一）本期由分析人员改写。"
@@ -228,7 +228,7 @@ def test_init_scaffolds_a_project_that_commands_find(tmp_path, monkeypatch):
     result = run("build", "收文", "-p", "2022H1", "-o", "汇报.docx")
     assert result.exit_code == 0, result.output
     text = text_of(folder / "汇报.docx")
-    assert "现将yy市纪委监委近期" in text  # the project's workreport.toml was found
+    assert "现将yy市纪委监委2022年上半年" in text  # the project's workreport.toml was found
     assert "（一）本期由分析人员改写。" in text  # and its own template used
     again = run("init", folder)
     assert again.exit_code == 2 and "已存在" in again.output
@@ -364,7 +364,7 @@ def test_commands_run_from_outside_a_project_find_its_configuration(tmp_path, mo
     result = run("build", folder / "收文", "-p", "2022H1", "-o", "汇报.docx")
     assert result.exit_code == 0, result.output
     assert f"配置 {config}" in result.output
-    assert "现将yy市纪委监委近期" in text_of(tmp_path / "汇报.docx")
+    assert "现将yy市纪委监委2022年上半年" in text_of(tmp_path / "汇报.docx")
     # from the project's root, the blank 台账模板.xlsx is not read as a unit
     monkeypatch.chdir(folder)
     out = json.loads(run("stats", ".", "-p", "2022H1", "--format", "json", "--by", "单位").output)

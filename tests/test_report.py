@@ -153,7 +153,7 @@ def test_missing_figures_become_placeholders(tmp_path):
     assert "W204" in result.output
     text = text_of(out)
     assert "党纪政务处分【待补充：党纪政务处分】人" in text
-    assert "走访乡镇、市直部门【待补充：走访单位】个" in text
+    assert "走访单位【待补充：走访单位】个" in text
 
 
 def test_a_draft_open_in_word_is_not_touched(tmp_path):

@@ -26,7 +26,11 @@ CODE = re.compile(r"\b([WE]\d{3}) (?:警告|错误)：")
 # the project file of these tests: one key the tool does not know (W285)
 TOML = '[report]\nperiod = "2022H1"\ndate = 2022-07-05\ntitel = "错拼的键"\n'
 # the same with the organisation filled in, so that check finds no placeholder (C309)
-NAMED = TOML.replace("[report]\n", '[report]\norganisation = "江城市纪委监委"\n')
+# the sample's own templates: the seed's text, no 【请填写】 prompt for check to list
+NAMED = TOML.replace(
+    "[report]\n",
+    f'[report]\norganisation = "江城市纪委监委"\ntemplates = "{(SAMPLE / "templates").as_posix()}"\n',
+)
 
 
 @pytest.fixture

@@ -20,11 +20,16 @@ from conftest import SAMPLE, paragraphs, run, text_of
 from test_drafts import append_activity
 from test_office_suites import resave_in_libreoffice
 from workreport import safety
+from workreport.config import load_config
 from workreport.draft import Draft
-from workreport.render.word_template import DEFAULT_NAME
+from workreport.render.word_template import DEFAULT_NAME, default_word_template
 
 OPENING = "按照总结会要求，现将{{ organisation }}近期重点工作推进情况和下步工作打算汇报如下。"
 PROGRESS = "查办问题线索{{ clues }}件"
+DEFAULT_OPENING = (
+    "【请填写：汇报缘由，如“按照……会议要求”】，"
+    "现将{{ organisation }}{{ period.label }}重点工作推进情况和下步工作打算汇报如下。"
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +42,32 @@ def sample_j2(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def template(tmp_path) -> Path:
+    """The sample's Word template: its own .j2 templates (the seed's text) in Word."""
+    path = tmp_path / DEFAULT_NAME
+    path.write_bytes(default_word_template(SAMPLE / "templates", load_config(None).style))
+    return path
+
+
+@pytest.fixture
+def default_template(tmp_path) -> Path:
+    """The shipped 模板.docx, as ``word-template`` writes it."""
     path = tmp_path / DEFAULT_NAME
     result = run("word-template", "-o", path)
     assert result.exit_code == 0, result.output
     assert f"已生成 {path}" in result.output
     return path
+
+
+def default_project(tmp_path) -> Path:
+    """The sample's ledgers with the shipped templates: its workreport.toml without its
+    own ``templates``."""
+    data = tmp_path / "默认"
+    shutil.copytree(SAMPLE, data)
+    shutil.rmtree(data / "templates")
+    config = data / "workreport.toml"
+    own = config.read_text(encoding="utf-8").replace('templates = "templates"\n', "")
+    config.write_text(own, encoding="utf-8")
+    return data
 
 
 def build(template: Path, out: Path, data: Path = SAMPLE):
@@ -51,7 +77,9 @@ def build(template: Path, out: Path, data: Path = SAMPLE):
 def body(path: Path) -> list[str]:
     """The draft's paragraphs from the title to the 成文日期 (the appendix left out)."""
     texts = paragraphs(path)
-    return texts[: texts.index("附表")]
+    texts = texts[: texts.index("附件")]
+    note = texts.index("附件：各单位主要指标统计表")  # 附件说明 and the blank line above it
+    return texts[: note - 1] + texts[note + 1 :]
 
 
 def find(document, start: str):
@@ -95,8 +123,20 @@ def split_runs(paragraph, at: str, pieces: list[str]) -> None:
 
 
 def test_the_default_word_template_builds_the_text_of_the_default_templates(
-    template, sample_j2, tmp_path
+    default_template, tmp_path
 ):
+    data = default_project(tmp_path)
+    j2 = tmp_path / "j2.docx"
+    assert run("build", data, "-o", j2).exit_code == 0
+    out = tmp_path / "汇报.docx"
+    result = build(default_template, out, data)
+    assert result.exit_code == 0, result.output
+    assert paragraphs(out) == paragraphs(j2)
+    assert "【请填写：汇报缘由" in text_of(out)
+    assert Draft.open(out).shown() == Draft.open(j2).shown()  # the same figure tags
+
+
+def test_the_samples_word_template_builds_the_text_of_its_templates(template, sample_j2, tmp_path):
     out = tmp_path / "汇报.docx"
     result = build(template, out)
     assert result.exit_code == 0, result.output
@@ -106,8 +146,8 @@ def test_the_default_word_template_builds_the_text_of_the_default_templates(
     assert Draft.open(out).shown() == Draft.open(sample_j2).shown()  # the same figure tags
 
 
-def test_the_default_word_template_is_laid_out_like_the_report(template):
-    document = docx.Document(str(template))
+def test_the_default_word_template_is_laid_out_like_the_report(default_template):
+    document = docx.Document(str(default_template))
     styles = {p.style.name for p in document.paragraphs}
     assert {"Title", "Heading 1", "Normal", "落款", "使用说明"} <= styles
     section = document.sections[0]
@@ -116,7 +156,7 @@ def test_the_default_word_template_is_laid_out_like_the_report(template):
     assert title.text == "{{ title }}"
     heading = next(p for p in document.paragraphs if p.style.name == "Heading 1")
     assert heading.text == "一、重点工作推进情况"
-    assert any(p.text == OPENING for p in document.paragraphs)  # placeholders as typed text
+    assert any(p.text == DEFAULT_OPENING for p in document.paragraphs)  # placeholders as typed
 
 
 def test_the_instructions_are_left_out_of_the_draft(template, tmp_path):
@@ -125,12 +165,12 @@ def test_the_instructions_are_left_out_of_the_draft(template, tmp_path):
     assert "使用说明" not in text_of(out) and "{{" not in text_of(out)
 
 
-def test_the_template_refuses_to_overwrite_without_force(template):
-    result = run("word-template", "-o", template)
+def test_the_template_refuses_to_overwrite_without_force(default_template):
+    result = run("word-template", "-o", default_template)
     assert result.exit_code == 2
     assert "已存在，未覆盖（可能是改过的模板）" in result.output
-    assert run("word-template", "-o", template, "--force").exit_code == 0
-    assert template.with_name("模板.v1.docx").is_file()
+    assert run("word-template", "-o", default_template, "--force").exit_code == 0
+    assert default_template.with_name("模板.v1.docx").is_file()
 
 
 # --- a template edited the way Word and WPS leave it ----------------------------------
@@ -314,9 +354,9 @@ def test_word_template_wins_over_templates_with_a_note(template, tmp_path):
     folder.mkdir()
     (folder / "01.j2").write_text("只有这一句。\n", encoding="utf-8")
     config = data / "workreport.toml"
+    own = config.read_text(encoding="utf-8").replace('templates = "templates"\n', "")
     config.write_text(
-        config.read_text(encoding="utf-8")
-        + f'templates = "../templates"\nword_template = "../{template.name}"\n',
+        own + f'templates = "../templates"\nword_template = "../{template.name}"\n',
         encoding="utf-8",
     )
     out = tmp_path / "汇报.docx"

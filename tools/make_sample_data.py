@@ -37,6 +37,11 @@ def write_sample(out: Path) -> None:
         print(f"写入 {shown(path)}：{'、'.join(name for name, _, _ in sheets)}")
     (out / "workreport.toml").write_text(scenario.CONFIG_TEXT, encoding="utf-8")
     print(f"写入 {shown(out / 'workreport.toml')}")
+    # the seed's own templates live with the sample (CONFIG_TEXT names them); a copy
+    # elsewhere takes them along so its workreport.toml still holds
+    if out.resolve() != OUT.resolve():
+        shutil.copytree(OUT / "templates", out / "templates", dirs_exist_ok=True)
+        print(f"写入 {shown(out / 'templates')}")
 
 
 def stats_json(folder: Path) -> str:

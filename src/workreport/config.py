@@ -72,6 +72,8 @@ class Config:
     partial_ok: frozenset[str] = frozenset()
     """``[figures] partial_ok``: figures of only some units the analyst accepts as they are:
     printed plainly, and ``check`` lists them as worth a look (docs/figures.md)."""
+    level_words: dict[str, dict[str, str]] = field(default_factory=dict)
+    """``[levels.<level>]``: the words the default templates say for each level (基层 …)."""
     source: Path | None = None
     """The workreport.toml this came from, if any."""
     warnings: tuple[Issue, ...] = ()
@@ -84,6 +86,13 @@ class Config:
         if self.level_given:
             return self.level_given
         return organisation_level(self.organisation)
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The level's words (``words.基层`` in a template), the 其他 row for a level the
+        table lacks (docs/templates.md, 层级用语)."""
+        other = self.level_words.get(OTHER_LEVEL, {})
+        return {**other, **self.level_words.get(self.level or "", {})}
 
 
 _KNOWN = {
@@ -105,7 +114,9 @@ _KNOWN = {
     "talks": {"add"},
     "letters": {"add"},
     "figures": {"partial_ok"},
+    "levels": None,
 }
+OTHER_LEVEL = "其他"  # the [levels] row of a level the table lacks
 
 # The built-in template sets (docs/templates.md, 模板集): preset name → packaged folder.
 PRESETS = {"汇报": "", "通报": "bulletin"}
@@ -185,6 +196,13 @@ def load_config(path: Path | None = None) -> Config:
             data[section] = {**data[section], **value}  # add to the vocabulary or change a unit
         elif section == "forms":
             data[section] = _move_measures(data[section], value, path)
+        elif section == "levels":
+            # a project changes one word of one level; the rest of the table stays
+            levels = data.setdefault("levels", {})
+            for level, words in value.items():
+                if not isinstance(words, dict):
+                    raise ConfigError(f'[levels.{level}] 应为一个配置节，如 基层 = "乡镇"', path)
+                levels[level] = {**levels.get(level, {}), **words}
         else:
             data.setdefault(section, {}).update(value)
     return _build(data, path, tuple(warnings))
@@ -284,6 +302,10 @@ def _build(data: dict, path: Path | None, warnings: tuple[Issue, ...]) -> Config
         partial_ok=frozenset(
             _str_list(data.get("figures", {}).get("partial_ok", []), "[figures] partial_ok", path)
         ),
+        level_words={
+            str(level): {str(k): str(v) for k, v in words.items()}
+            for level, words in data.get("levels", {}).items()
+        },
         source=path,
         warnings=warnings,
     )

@@ -344,6 +344,7 @@ class Run:
         ctx.update(
             organisation=config.organisation,
             level=require_level(config),
+            words=config.words,
             title=config.title,
             # years are tagged like figures, so a refresh for another period updates them
             year=Fig("year", year, year - 1, "年份", counted=False),
@@ -537,7 +538,7 @@ def date_notices(signed: date, period: Period) -> list[Issue]:
 
 def config_notices(config: Config, word_template: Path | None = None) -> list[Issue]:
     """Placeholders of a new project still in force, and templates from an older version."""
-    from .config import PLACEHOLDER_ORGANISATION
+    from .config import PLACEHOLDER_ORGANISATION, organisation_level
 
     notices = []
     if config.organisation == PLACEHOLDER_ORGANISATION:
@@ -547,6 +548,16 @@ def config_notices(config: Config, word_template: Path | None = None) -> list[Is
                 "W216",
                 f"单位名称仍是占位的「{PLACEHOLDER_ORGANISATION}」{where}："
                 '请在 workreport.toml 的 [report] 中写 organisation = "实际单位名称"',
+            )
+        )
+    named = organisation_level(config.organisation)
+    if config.level_given and named and named != config.level_given:
+        # the level words (全县, 镇（街道）…) follow [report] level (docs/templates.md, 层级用语)
+        notices.append(
+            Issue(
+                "W229",
+                f"[report] level 写的是「{config.level_given}」，而单位名称「{config.organisation}」"
+                f"是{named}级：稿中的层级用语按「{config.level_given}」写，请核对",
             )
         )
     word_template = word_template or config.word_template
@@ -568,8 +579,9 @@ def config_notices(config: Config, word_template: Path | None = None) -> list[Is
         notices.append(
             Issue(
                 "W217",
-                f"项目中的模板 {'、'.join(p.name for p in old)} 来自旧版本（统计期间写作“今年以来”，"
-                "为 0 的内容不会省略）：运行 workreport init --update-templates 更新（旧模板先备份）",
+                f"项目中的模板 {'、'.join(p.name for p in old)} 来自旧版本（写有样稿单位自己的做法，"
+                "或统计期间写作“今年以来”、为 0 的内容不会省略）："
+                "运行 workreport init --update-templates 更新（旧模板先备份）",
             )
         )
     return notices

@@ -612,4 +612,6 @@ title = "重点工作推进情况和下步工作打算"
 organisation = "xx市纪委监委"
 period = "2022H1"
 date = 2022-07-05
+# 本项目自己的模板：样稿的原文（默认模板对任何单位都成立，见 docs/templates.md）
+templates = "templates"
 """

@@ -51,11 +51,12 @@ class Span:
     tag: Tag | None = None  # set when this text shows a figure
     missing: bool = False  # a 【待补充：…】 placeholder: highlighted in Word
     partial: bool = False  # a figure of only some units, not accepted: highlighted too
+    prompt: bool = False  # a 【请填写：…】 the analyst writes over: highlighted too
 
     @property
     def highlighted(self) -> bool:
         """Whether Word shows it highlighted: what must be filled in or settled (SPEC §14)."""
-        return self.missing or self.partial
+        return self.missing or self.partial or self.prompt
 
     zero: bool = False  # a figure whose value is 0
     # character formatting the analyst gave this text in a Word template: a w:rPr's XML,

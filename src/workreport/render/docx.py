@@ -89,6 +89,8 @@ def build_document(doc: ReportDocument, style: StyleConfig, marks: Marks | None 
     writer.paragraph(None)  # 公文 leave one blank line under the title
     for block in doc.blocks:
         writer.block(block)
+    if doc.appendix is not None:
+        writer.attachment_note(doc.appendix)
     writer.closing(doc.organisation, doc.signed)
     if doc.appendix is not None:
         writer.appendix(doc.appendix)
@@ -172,9 +174,15 @@ class _Writer:
             run = self.runs((span,), self.style.body_font)
             self.paragraph(SIGNATURE, run, ind=_indent(right=right))
 
+    def attachment_note(self, table: Table) -> None:
+        """附件说明 (GB/T 9704 §7.3.4): a blank line under the 正文, then 2 characters in
+        «附件：» and the attachment's name."""
+        self.paragraph(None)
+        self.paragraph(None, self.runs((Span(f"附件：{table.title}"),), self.style.body_font))
+
     def appendix(self, table: Table) -> None:
         """附件 layout (GB/T 9704 §7.3.7): label top left, title on line 3, a blank line, the table."""
-        self.paragraph(APPENDIX_LABEL, self.runs((Span("附表"),), self.style.heading1_font))
+        self.paragraph(APPENDIX_LABEL, self.runs((Span("附件"),), self.style.heading1_font))
         self.paragraph(None)
         self.paragraph(TITLE, self.runs((Span(table.title),), self.style.title_font))
         if table.subtitle:  # the period counted, beneath the title
@@ -387,6 +395,11 @@ def _add_styles(document, style: StyleConfig, table_pt: float) -> None:
         _replace(rpr, _el(tag, val=BODY_PT * 2))
     ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
     _replace(ppr, _single())
+    # no automatic space between Chinese and Latin or digits: a figure inside its tag
+    # and a plain digit are spaced alike in Word, WPS and LibreOffice (docs/rules.md, Word 稿件)
+    for tag in ("w:autoSpaceDN", "w:autoSpaceDE"):
+        if ppr.find(qn(tag)) is None:
+            ppr.insert(0, _el(tag, val=0))
 
     normal = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='Normal']")
     for child in list(normal):

@@ -62,6 +62,7 @@ _MARK = re.compile(
 CLAUSE_OPEN, CLAUSE_CLOSE, ITEM_OPEN, ITEM_CLOSE = "\ue003", "\ue004", "\ue005", "\ue006"
 _DROPPED, _NUMBER = "\ue007", "\ue008"
 KNOWN_OPEN = "\ue009"  # {% known %}: closed by CLAUSE_CLOSE
+KEPT = "\ue00a"  # {% kept %}: the number of parts kept beside it (抓好“三类教育”)
 SECTION_GLOB = "*.j2"
 # A Word template's character formatting travels as one character of plane 15 (private
 # use) before the text it applies to: format number k is chr(FORMAT_BASE + k), 0 for none
@@ -396,7 +397,7 @@ class ZeroExtension(Extension):
     ``{% known %}…{% endknown %}``: words left out when a figure they hold is missing,
     as the 通报 leaves out what it cannot state (docs/templates.md, 模板集)."""
 
-    tags = {"clause", "item", "known"}
+    tags = {"clause", "item", "known", "kept"}
 
     def parse(self, parser):
         # the marks are printed around the words in place, in a scope of their own as a
@@ -404,6 +405,9 @@ class ZeroExtension(Extension):
         # (benchmarks/README.md, 启动)
         token = next(parser.stream)
         lineno = token.lineno
+        if token.value == "kept":
+            # a lead-in that counts its items agrees with those left (docs/templates.md)
+            return nodes.Output([nodes.TemplateData(KEPT)]).set_lineno(lineno)
         if token.value == "clause":
             body = parser.parse_statements(("name:endclause",), drop_needle=True)
             opening, closing = nodes.TemplateData(CLAUSE_OPEN), CLAUSE_CLOSE
@@ -562,9 +566,16 @@ def _all_zero(children: list) -> bool:
 
 def _render_kept(tree: list, omitted: list[Tag], unknown: list[Tag]) -> str:
     out = []
+    # {% kept %}: the clauses and items of this level that stay, in Chinese (三)
+    kept = sum(
+        1
+        for part in tree
+        if isinstance(part, list) and part[0] != KNOWN_OPEN and not _all_zero(part[2])
+    )
     for part in tree:
         if not isinstance(part, list):
-            out.append(part)
+            # before a measure word 2 is 两 (两类、两个)
+            out.append(part.replace(KEPT, "两" if kept == 2 else chinese_number(kept)))
             continue
         kind, style, children = part
         if kind == KNOWN_OPEN:
@@ -768,12 +779,24 @@ def block_of(raw: str, formats: Sequence[str | None] = ()) -> Block | None:
     return Block(BODY, spans(line))
 
 
+_PROMPT = re.compile("(【请填写[^】]*】)")
+
+
+def _literal(text: str, rpr: str | None) -> list[Span]:
+    """Literal text, each 【请填写：…】 prompt a highlighted span of its own (docs/templates.md)."""
+    return [
+        Span(piece, rpr=rpr, prompt=bool(i % 2))
+        for i, piece in enumerate(_PROMPT.split(text))
+        if piece
+    ]
+
+
 def to_spans(line: str, formats: Sequence[str | None] = ()) -> tuple[Span, ...]:
     spans: list[Span] = []
     pos, rpr = 0, None
     for m in _PIECE.finditer(line):
         if m.start() > pos:
-            spans.append(Span(line[pos : m.start()], rpr=rpr))
+            spans.extend(_literal(line[pos : m.start()], rpr))
         pos = m.end()
         if m[0][0] != OPEN:  # a Word template's format mark
             rpr = formats[ord(m[0]) - FORMAT_BASE] if formats else None
@@ -783,7 +806,7 @@ def to_spans(line: str, formats: Sequence[str | None] = ()) -> tuple[Span, ...]:
             Span(m[6], tag=Tag(m[3], m[4], m[2]), missing=state == "m", zero=state == "z", rpr=rpr)
         )
     if pos < len(line):
-        spans.append(Span(line[pos:], rpr=rpr))
+        spans.extend(_literal(line[pos:], rpr))
     return tuple(spans)
 
 
