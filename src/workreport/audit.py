@@ -24,7 +24,7 @@ from .figures import (
     dated_in,
     figure_ids,
     flatten,
-    person_time_codes,
+    person_time_numbers_of,
 )
 from .ledgers import FILE, ROW, SHEET, UNIT, ledger_specs
 from .period import Period
@@ -58,7 +58,7 @@ def person_time_numbers(ledgers: Ledgers, period: Period, config: Config) -> np.
     dated = dated_in(ledgers, "measures", period)
     if config.forms_count == PER_MEASURE:
         return np.where(dated, np.cumsum(dated) - 1, -1)
-    return person_time_codes(ledgers.frames["measures"], dated)
+    return person_time_numbers_of(ledgers.frames["measures"], dated, period)
 
 
 def figure_rows(figure: Figure, frame: pd.DataFrame, period: Period, config: Config, within=None):

@@ -206,26 +206,27 @@ def person_time_codes(frame: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
     """For each row in ``mask``, the number of its 人次 (0, 1 …, in ledger order of each
     人次's first row); -1 outside ``mask``.  A 人次 is one person (姓名) in one matter:
     the row's 线索编号, or without one, the workbook and the 处理日期 (docs/figures.md,
-    四种形态).  Names are compared, never shown: in the cache they are keyed hashes."""
+    四种形态).  Names are compared, never shown: in the cache they are keyed hashes.
+    Worked out on integer codes, a column at a time (benchmarks/README.md, 底稿)."""
     codes = np.full(len(frame), -1, dtype=np.int64)
     at = np.flatnonzero(mask)
     if not len(at):
         return codes
-    rows = frame.iloc[at]
-    name = rows["姓名"].astype(object).fillna("").astype(str).to_numpy(dtype=object)
-    clue = rows["线索编号"].to_numpy(dtype=object)
-    own = pd.isna(clue) | (clue == "")
-    day = rows["处理日期"].astype(str).to_numpy(dtype=object)
-    file = rows[FILE].astype(str).to_numpy(dtype=object)
-    matter = np.where(own, "\x00" + file + "\x1f" + day, clue.astype(str))
-    codes[at] = pd.factorize(matter + "\x1f" + name)[0]
+
+    def coded(column: str) -> np.ndarray:
+        return pd.factorize(frame[column].to_numpy()[at], use_na_sentinel=True)[0]
+
+    clue, name, file = coded("线索编号"), coded("姓名"), coded(FILE)
+    day = pd.factorize(frame["处理日期"].to_numpy()[at])[0]
+    # a row without 线索编号 is a matter of its workbook and its day, numbered after the clues
+    own = file * (day.max() + 1) + day + clue.max() + 1
+    matter = np.where(clue < 0, own, clue)
+    codes[at] = pd.factorize(matter * (name.max() + 2) + name + 1)[0]
     return codes
 
 
-def person_times(frame: pd.DataFrame, mask: np.ndarray, period: Period):
-    """(the row that stands for each 人次 among the rows in ``mask`` — the heaviest
-    形态, the first such row on a tie —, whether any row of that 人次 is 一把手/班子,
-    on the same row)."""
+def _person_times_of(frame: pd.DataFrame, mask: np.ndarray, period: Period) -> tuple:
+    """(人次 codes, chosen rows, top rows) of ``frame`` in ``period``, worked out once."""
     memo = _PERSON_TIMES.get(id(frame))
     if memo is None:
         memo = _PERSON_TIMES[id(frame)] = {}
@@ -244,11 +245,23 @@ def person_times(frame: pd.DataFrame, mask: np.ndarray, period: Period):
             first[1:] = group[order][1:] != group[order][:-1]
             heads = at[order[first]]
             chosen[heads] = True
-            any_top = np.bincount(group, weights=_top(frame.iloc[at], None), minlength=0) > 0
+            any_top = np.bincount(group, weights=_top(frame, None)[at]) > 0
             top[heads] = any_top[codes[heads]]
-        memo[key] = (chosen, top)
-    chosen, top = memo[key]
+        memo[key] = (codes, chosen, top)
+    return memo[key]
+
+
+def person_times(frame: pd.DataFrame, mask: np.ndarray, period: Period):
+    """(the row that stands for each 人次 among the rows in ``mask`` — the heaviest
+    形态, the first such row on a tie —, whether any row of that 人次 is 一把手/班子,
+    on the same row).  ``mask``: the rows dated in ``period``."""
+    _, chosen, top = _person_times_of(frame, mask, period)
     return chosen & mask, top.copy()
+
+
+def person_time_numbers_of(frame: pd.DataFrame, mask: np.ndarray, period: Period) -> np.ndarray:
+    """The 人次 codes of the rows dated in ``period`` (``mask``), as the figures found them."""
+    return _person_times_of(frame, mask, period)[0]
 
 
 def _form_rank(forms: np.ndarray) -> np.ndarray:
