@@ -113,7 +113,7 @@ def check_draft(
     # without ledgers no workreport.toml is read: the period is the option's or the draft's
     run = Run.open(
         paths,
-        config=config if paths else config or Config(),
+        config=config if config is not None or paths else Config(),
         request=Request.of(period=period),
         progress=progress,
         draft=draft.stamp,

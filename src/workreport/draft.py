@@ -478,9 +478,7 @@ class Draft:
         property; text deleted under tracked changes included: it is still in the file."""
         found = []
         for part in self.document.part.package.iter_parts():
-            name = str(part.partname)
-            kind = _PART_PLACES.get(re.sub(r"\d*\.xml$", "", name.rsplit("/", 1)[-1]))
-            if name.startswith("/docProps/"):
+            if str(part.partname).startswith("/docProps/"):
                 root = etree.fromstring(part.blob, _SAFE_PARSER)
                 for prop in root.iter(f"{{{_CUSTOM_NS}}}property"):
                     if not prop.get("name", "").startswith(_PREFIX):
@@ -498,13 +496,10 @@ class Draft:
                         if isinstance(el.tag, str) and el.text and el.text.strip() and not len(el):
                             found.append((f"文档属性「{etree.QName(el).localname}」", el.text))
                 continue
-            if kind is None or not name.startswith("/word/"):
+            place = _word_part(part)
+            if place is None:
                 continue
-            root = (
-                part.element
-                if hasattr(part, "element")
-                else etree.fromstring(part.blob, _SAFE_PARSER)
-            )
+            kind, root = place
             n = 0
             for paragraph in root.iter(qn("w:p")):
                 text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"), qn("w:delText")))
@@ -526,15 +521,10 @@ class Draft:
         fallback = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
         found = []
         for part in self.document.part.package.iter_parts():
-            name = str(part.partname)
-            kind = _PART_PLACES.get(re.sub(r"\d*\.xml$", "", name.rsplit("/", 1)[-1]))
-            if kind is None or kind == "批注" or not name.startswith("/word/"):
+            place = _word_part(part)
+            if place is None or place[0] == "批注":
                 continue
-            root = (
-                part.element
-                if hasattr(part, "element")
-                else etree.fromstring(part.blob, _SAFE_PARSER)
-            )
+            kind, root = place
             n = 0
             for paragraph in root.iter(qn("w:p")):
                 # a text box is written twice, for Word and for older readers: count it once
@@ -702,6 +692,17 @@ class _Marks:
 
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+
+
+def _word_part(part) -> tuple[str, etree._Element] | None:
+    """(the place it is named by, its XML) for a part of the document a reader can see or
+    find — body, headers, footers, comments, notes —, else None."""
+    name = str(part.partname)
+    kind = _PART_PLACES.get(re.sub(r"\d*\.xml$", "", name.rsplit("/", 1)[-1]))
+    if kind is None or not name.startswith("/word/"):
+        return None
+    root = part.element if hasattr(part, "element") else etree.fromstring(part.blob, _SAFE_PARSER)
+    return kind, root
 
 
 def _hidden_texts(root, kind: str) -> list[tuple[str, str]]:
