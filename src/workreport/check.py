@@ -177,6 +177,7 @@ def check_draft(
         partial = draft.stamp.partial
         accepted = set(draft.stamp.accepted) | run.config.partial_ok
     findings += _partial(draft, partial, accepted, run.labels())
+    findings += _default_text(draft)
     findings += _zeros(texts)
     findings += _signed_early(draft, period)
     order = {code: n for n, code in enumerate(sorted({f.code for f in findings}))}
@@ -271,6 +272,24 @@ def _partial(draft, partial: dict, accepted: set[str], labels: dict) -> list[Fin
                 )
                 found.append(Finding("C307", place, message))
     return found
+
+
+def _default_text(draft) -> list[Finding]:
+    """C324: paragraphs still as the shipped default set writes them, figures aside; a
+    prompt's paragraph is C301's (docs/drafts.md)."""
+    from .draft import skeleton_digest
+    from .run import text_opening
+
+    defaults = set(draft.stamp.defaults)
+    if not defaults:
+        return []  # a draft of an earlier version records none
+    return [
+        Finding(
+            "C324", place, f"「{text_opening(text)}」仍是默认模板的原文，请结合本单位实际修改或确认"
+        )
+        for place, text, skeleton in draft.skeletons()
+        if skeleton_digest(skeleton) in defaults and not any(m in text for m in _PLACEHOLDERS)
+    ]
 
 
 def _zeros(texts) -> list[Finding]:

@@ -400,6 +400,26 @@ class Run:
             appendix=appendix,
             partial={fid: list(units) for fid, units in stats.partial.items()},
             accepted=sorted(set(stats.partial) & self.config.partial_ok),
+            defaults=self.default_paragraphs(stats),
+        )
+
+    def default_paragraphs(self, stats: Stats) -> list[str]:
+        """The digests of the paragraphs the shipped default set of the preset writes for
+        these figures, headings and 【请填写】 prompts left out (check says them, C301): a
+        paragraph of the draft with the same skeleton is still the default's text (C324,
+        docs/drafts.md).  Whatever the project's templates, a paragraph a person copied
+        from the default set unchanged is one."""
+        from .draft import skeleton_digest
+        from .render.document import BODY
+        from .render.sections import render_sections
+
+        blocks, _ = render_sections(packaged_templates(self.preset), self.context(stats))
+        return sorted(
+            {
+                skeleton_digest(block.skeleton)
+                for block in blocks
+                if block.kind == BODY and not any(s.prompt for s in block.lead + block.spans)
+            }
         )
 
     def missing(self, doc: ReportDocument) -> list[Issue]:
@@ -441,17 +461,19 @@ def require_level(config: Config) -> str:
     return config.level
 
 
+# the appendix's columns: a header's lines are its words, so that no column header breaks
+# inside a word (SPEC §17; docs/rules.md, Word 稿件); the unit of each count in （）
 APPENDIX_COLUMNS = (
-    ("受理线索", "clues"),
+    ("受理\n线索", "clues"),
     ("立案", "cases_filed"),
     ("结案", "cases_closed"),
-    ("党纪政务处分(人)", "sanctioned_persons"),
-    ("第一种形态", "forms_1"),
-    ("第二种形态", "forms_2"),
-    ("第三种形态", "forms_3"),
-    ("第四种形态", "forms_4"),
-    ("谈话(人次)", "talks_total"),
-    ("文书(份)", "letters_total"),
+    ("党纪\n政务\n处分\n（人）", "sanctioned_persons"),
+    ("第一种\n形态", "forms_1"),
+    ("第二种\n形态", "forms_2"),
+    ("第三种\n形态", "forms_3"),
+    ("第四种\n形态", "forms_4"),
+    ("谈话\n（人次）", "talks_total"),
+    ("文书\n（份）", "letters_total"),
 )
 
 
@@ -475,7 +497,10 @@ def appendix_table(stats: Stats) -> Table:
         ),
         header=("填报单位", *(name for name, _ in APPENDIX_COLUMNS)),
         rows=tuple(rows),
-        note="注：“—”表示该单位未报送相应台账。党纪政务处分按人计，同一人受多项处分只计一次，故合计可能小于各单位之和。",
+        note=(
+            "注：“—”表示该单位未报送相应台账。受理线索、立案、结案以件计，“四种形态”以人次计。"
+            "党纪政务处分按人计，同一人受多项处分只计一次，故合计可能小于各单位之和。"
+        ),
     )
 
 
