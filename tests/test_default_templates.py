@@ -191,8 +191,10 @@ def test_a_default_draft_is_numbered_and_punctuated_after_gbt_9704(tmp_path):
 def test_the_document_turns_off_cjk_latin_autospace(tmp_path):
     out, _, _ = draft(tmp_path, "xx县纪委监委", "2022H1", "2022-07-05")
     defaults = docx.Document(str(out)).styles.element.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
+    normal = docx.Document(str(out)).styles["Normal"].element.find(f"{W}pPr")
     for tag in ("autoSpaceDE", "autoSpaceDN"):
         assert defaults.find(f"{W}{tag}").get(f"{W}val") == "0"
+        assert normal.find(f"{W}{tag}").get(f"{W}val") == "0"  # WPS reads the styles
 
 
 SECOND_RELEASE = (

@@ -412,7 +412,13 @@ def _add_styles(document, style: StyleConfig, table_pt: float) -> None:
     for child in list(normal):
         if child.tag in (qn("w:pPr"), qn("w:rPr")):
             normal.remove(child)
-    normal.append(_ppr(None, spacing=_exact(), ind=_indent(first_line=2), jc="both"))
+    normal_ppr = _ppr(None, spacing=_exact(), ind=_indent(first_line=2), jc="both")
+    # LibreOffice reads autospace from the paragraph styles, not from pPrDefault: every
+    # style is based on Normal (the schema puts these two before w:spacing)
+    spacing = normal_ppr.find(qn("w:spacing"))
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        spacing.addprevious(_el(tag, val=0))
+    normal.append(normal_ppr)
     condensed = _el("w:spacing", val=_CONDENSE)
     normal.append(_el("w:rPr", _fonts(style.body_font, latin), condensed, *_size(BODY_PT)))
 
