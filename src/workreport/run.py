@@ -334,7 +334,7 @@ class Run:
     def context(self, stats: Stats) -> dict:
         """What a template sees: every figure, the period's words, the organisation and
         its level, the signing date (docs/templates.md)."""
-        from .render.sections import Fig, PeriodWords, figure_context, signing_word
+        from .render.sections import Fig, PeriodWords, figure_context, signing_word, text_in
 
         config, year = self.config, stats.period.year
         labels, groups = figure_labels(config)
@@ -342,10 +342,11 @@ class Run:
             stats.values, stats.previous, labels, groups, whole_year=stats.period.whole_year
         )
         ctx.update(
-            organisation=config.organisation,
-            level=require_level(config),
-            words=config.words,
-            title=config.title,
+            # the project's words enter the renderer as its text does (render/sections.py)
+            organisation=text_in(config.organisation),
+            level=text_in(require_level(config)),
+            words={key: text_in(word) for key, word in config.words.items()},
+            title=text_in(config.title),
             # years are tagged like figures, so a refresh for another period updates them
             year=Fig("year", year, year - 1, "年份", counted=False),
             previous_year=Fig("previous_year", year - 1, year - 2, "上一年份", counted=False),
