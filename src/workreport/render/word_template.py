@@ -31,12 +31,11 @@ from .sections import (
     SECTION_GLOB,
     block_of,
     format_mark,
-    text_in,
     make_environment,
     render_one,
     resolve_zeros,
+    text_in,
     to_spans,
-    without_formats,
 )
 
 TITLE, SIGNATURE, NOTE = "title", "signature", "note"
