@@ -23,7 +23,7 @@ from .period import Period
 from .run import Request, Run
 
 MUST_FIX = frozenset(
-    {"C301", "C302", "C303", "C304", "C305", "C306", "C307", "C308", "C309", "C310"}
+    {"C301", "C302", "C303", "C304", "C305", "C306", "C307", "C308", "C309", "C310", "C311"}
 )
 
 _PLACEHOLDERS = ("【待补充", "【请填写")
@@ -104,6 +104,7 @@ def check_draft(
 
     The names are always read in clear from the ledgers, never through the cache, whose
     names are keyed hashes (cache.py): there is no way to ask for the cache here."""
+    from .audit import out_of_step
     from .draft import Draft
 
     path, paths = Path(path), [Path(p) for p in paths]
@@ -137,6 +138,16 @@ def check_draft(
         Finding("C310", place, f"有{what}，打开或转换时会访问外部地址（报送稿中将去掉）")
         for place, what in draft.external_links()
     ]
+    # a 底稿 sent with the draft must be the one written with it (docs/drafts.md)
+    if (audit := out_of_step(path, draft.pairing())) is not None:
+        findings.append(
+            Finding(
+                "C311",
+                audit.name,
+                "数据底稿不是与这份稿件一起生成的（可能生成时被中断，或从别处复制）："
+                f"请运行 workreport refresh {path.name} 收文/ 重新生成",
+            )
+        )
     texts = draft.texts()
     if revisions := draft.revisions():
         findings.append(Finding("C302", "全文", f"还有 {revisions} 处修订未接受或拒绝"))

@@ -334,6 +334,15 @@ class Appendix:
             _fill(_Row(tr, self._table), values)
 
 
+def pairing_of(stamp: Stamp) -> str:
+    """What a 数据底稿 records of the draft it was written with: the fingerprint of the
+    draft's content as written, its period and its inputs.  A hand edit keeps it (the
+    draft's own record does not change); every write by the tool makes a new one
+    (docs/drafts.md, 数据底稿与稿件)."""
+    text = json.dumps([stamp.fingerprint, stamp.period, sorted(stamp.inputs.items())])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 def skeleton_digest(skeleton: str) -> str:
     """A short digest of a paragraph's skeleton (``Block.skeleton``): 64 bits tell some
     thirty paragraphs apart, and a draft's properties stay small."""
@@ -659,8 +668,12 @@ class Draft:
         buffer = io.BytesIO()
         self.document.save(buffer)
         data = buffer.getvalue()
-        stamped = replace(self.stamp, fingerprint=_fingerprint(data))
-        return _with_custom_properties(data, self._properties(stamped))
+        # the draft now records what was written: its pairing is the written one's
+        self.stamp = replace(self.stamp, fingerprint=_fingerprint(data))
+        return _with_custom_properties(data, self._properties(self.stamp))
+
+    def pairing(self) -> str:
+        return pairing_of(self.stamp)
 
     def _properties(self, stamp: Stamp) -> dict[str, str]:
         # one property per bookmark: each stays far under Word's 255 characters

@@ -442,14 +442,18 @@ class Run:
 
     # ---- write -------------------------------------------------------------------------
 
-    def audit(self, stats: Stats) -> bytes:
-        """数据底稿: where each number of the draft comes from (docs/rules.md)."""
+    def audit(self, stats: Stats, pairing: str = "") -> bytes:
+        """数据底稿: where each number of the draft comes from (docs/rules.md); ``pairing``
+        names the draft it goes with."""
         from .audit import audit_bytes
 
-        return audit_bytes(self.checked().ledgers, stats.values, stats.period, self.config)
+        ledgers = self.checked().ledgers
+        return audit_bytes(ledgers, stats.values, stats.period, self.config, pairing=pairing)
 
-    def save(self, draft, output: Path, audit_data: bytes | None, backup: Path | None):
-        return save_with_audit(draft, output, audit_data, backup)
+    def save(self, draft, output: Path, stats: Stats | None, backup: Path | None):
+        """Write the draft and, given ``stats``, its 数据底稿 naming it (save_with_audit)."""
+        audit = None if stats is None else (lambda pairing: self.audit(stats, pairing))
+        return save_with_audit(draft, output, audit, backup)
 
 
 def require_level(config: Config) -> str:
@@ -617,9 +621,10 @@ def text_opening(text: str, width: int = 16) -> str:
     return text if len(text) <= width else text[:width] + "…"
 
 
-def save_with_audit(draft, output: Path, audit_data: bytes | None, backup: Path | None):
-    """Write the draft and its 数据底稿 (if any) side by side; the 底稿 of the file that was
-    backed up goes with its backup.  Returns the 底稿's path, or None.
+def save_with_audit(draft, output: Path, audit, backup: Path | None):
+    """Write the draft and its 数据底稿 (``audit``: the draft's pairing → the 底稿's bytes;
+    None for none) side by side; the 底稿 of the file that was backed up goes with its
+    backup.  Returns the 底稿's path, or None.
 
     The two must never disagree (docs/rules.md, 用户的电脑): both are written to temporary
     files, then renamed 底稿 first, draft second, and a failed second rename puts the old
@@ -629,6 +634,8 @@ def save_with_audit(draft, output: Path, audit_data: bytes | None, backup: Path 
     """
     from .audit import audit_path
 
+    data = draft.to_bytes()  # first: the 底稿 names the draft as written
+    audit_data = None if audit is None else audit(draft.pairing())
     audit = audit_path(output)
     try:
         if audit_data is not None:
@@ -637,7 +644,7 @@ def save_with_audit(draft, output: Path, audit_data: bytes | None, backup: Path 
             steps = [(audit, None, audit_path(backup or backup_path(output)))]
         else:
             steps = []
-        replace_together([*steps, (output, draft.to_bytes(), backup)])
+        replace_together([*steps, (output, data, backup)])
     except OutputError:
         if backup is not None:
             drop_if_same(backup, output)
