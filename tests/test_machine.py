@@ -4,6 +4,7 @@ absurd numbers, hostile templates and drafts, ``~$`` workbooks, names the file s
 from __future__ import annotations
 
 import time
+import tracemalloc
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -64,6 +65,19 @@ HOSTILE = {
     "{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
     "literal text in a loop": "{% for i in range(99999) %}{% for j in range(99999) %}"
     "一段文字{% endfor %}{% endfor %}",
+    # issue 26: every filter, operator and method that makes long text is sized first
+    "percent width": "{{ '%*d' % (10**9, 1) }}",
+    "percent precision": "{{ '%.999999999f' % 1.5 }}",
+    "format filter": "{{ '%999999999d'|format(1) }}",
+    "str.format": "{{ '{:>999999999}'.format(1) }}",
+    "ljust": "{{ 'x'.ljust(10**9) }}",
+    "replace": "{{ ('x' * 1000)|replace('x', 'y' * 90000) }}",
+    "str.replace": "{{ ('x' * 1000).replace('', 'y' * 90000) }}",
+    "join": "{{ (['x' * 90000] * 1000)|join }}",
+    "recursive macro": "{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}",
+    "recursive loop": "{% set ns = namespace(s=[[]]) %}"
+    "{% for i in range(5000) %}{% set ns.s = [ns.s] %}{% endfor %}"
+    "{% for x in ns.s recursive %}{{ loop(x) }}{% endfor %}",
 }
 
 
@@ -73,14 +87,62 @@ def test_a_hostile_template_stops_with_an_error_naming_it(tmp_path, monkeypatch,
     (tmp_path / "01_开头.j2").write_text("正文\n", encoding="utf-8")
     (tmp_path / "02_恶意.j2").write_text("第一行\n" + source + "\n", encoding="utf-8")
     started = time.monotonic()
+    tracemalloc.start()
 
-    with pytest.raises(TemplateError) as e:
-        render_sections(tmp_path, {})
+    try:
+        with pytest.raises(TemplateError) as e:
+            render_sections(tmp_path, {})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
     assert time.monotonic() - started < 5
+    assert peak < 50 * 1024**2  # stopped before the text is made, not after
     message = str(e.value)
-    assert message.startswith("模板错误：02_恶意.j2 第2行：E122 ")
-    assert "秒" in message or "MB" in message
+    assert message.startswith("模板错误：02_恶意.j2 ")
+    assert "E122 " in message
+    assert "秒" in message or "MB" in message or "调用自身" in message
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ 'x'|center(10**9) }}",
+        "{{ ('a' * 90000)|wordwrap(1) }}",
+        "{{ 'x'|indent(10**9) }}",
+        "{{ [1]|batch(10**9, 'x')|list }}",
+    ],
+)
+def test_jinja_s_layout_filters_are_not_in_the_sandbox(tmp_path, source):
+    # Word lays the report out; each of these can be asked for gigabytes or minutes
+    (tmp_path / "01.j2").write_text(source + "\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as e:
+        render_sections(tmp_path, {})
+    assert "没有过滤器" in str(e.value) and "Word 自行排版" in str(e.value)
+
+
+def test_lipsum_is_not_in_the_sandbox(tmp_path):
+    (tmp_path / "01.j2").write_text("{{ lipsum(10**6) }}\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as e:
+        render_sections(tmp_path, {})
+    assert "未定义的名称「lipsum」" in str(e.value)
+
+
+def test_a_template_that_includes_itself_stops_with_an_error(tmp_path):
+    (tmp_path / "01.j2").write_text('正文{% include "01.j2" %}\n', encoding="utf-8")
+    with pytest.raises(TemplateError) as e:
+        render_sections(tmp_path, {})
+    assert "E122" in str(e.value) and "调用自身" in str(e.value)
+
+
+def test_sized_filters_still_work(tmp_path):
+    (tmp_path / "01.j2").write_text(
+        "{{ '%s件'|format(3) }}{{ 'a-b'|replace('-', '、') }}{{ ['甲', '乙']|join('、') }}"
+        "{{ '%d人' % 5 }}{{ '{}次'.format(2) }}\n",
+        encoding="utf-8",
+    )
+    (block,) = render_sections(tmp_path, {})[0]
+    assert block.text == "3件a、b甲、乙5人2次"
 
 
 def test_the_default_bounds_are_ten_seconds_and_five_megabytes():

@@ -10,8 +10,11 @@ number, each piece of text it produces (literal text included).
 
 from __future__ import annotations
 
+import re
+import string
 import time
 from dataclasses import dataclass
+from functools import wraps
 
 from jinja2 import nodes, pass_context
 from jinja2.sandbox import SandboxedEnvironment
@@ -57,10 +60,17 @@ class Budget:
         self.fits(self.produced)
 
 
+# Jinja's layout helpers for plain text: a Word report is laid out by Word, and each can
+# be asked for gigabytes (center(10**9), lipsum(10**6)) or minutes (wordwrap of a long
+# word is quadratic).  A template that uses one gets an error naming it (docs/templates.md).
+LAYOUT_FILTERS = ("center", "indent", "wordwrap", "urlize", "batch", "slice", "xmlattr")
+LAYOUT_GLOBALS = ("lipsum",)
+
+
 class BoundedEnvironment(SandboxedEnvironment):
     """The sandbox with a :class:`Budget`, renewed by :meth:`start` before each template."""
 
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def __init__(self, *args, finalize=None, **kwargs):
         def counted(value):
@@ -70,7 +80,25 @@ class BoundedEnvironment(SandboxedEnvironment):
 
         super().__init__(*args, finalize=counted, **kwargs)
         self.budget = Budget(LIMITS)
+        for name in LAYOUT_FILTERS:
+            self.filters.pop(name, None)
+        for name in LAYOUT_GLOBALS:
+            self.globals.pop(name, None)
+        # the filters whose result can be far longer than what they are given: sized first
+        for name, size in _SIZED_FILTERS.items():
+            self.filters[name] = self._sized(self.filters[name], size)
         self.filters.update(_wr_loop=_loop, _wr_text=_text, _wr_concat=_concat)
+
+    def _sized(self, function, size):
+        """``function`` as a filter whose result's size is checked before it is made."""
+        passes = getattr(function, "jinja_pass_arg", None) is not None
+
+        @wraps(function)  # keeps jinja_pass_arg: Jinja passes the same first argument
+        def sized(*args, **kwargs):
+            self.budget.fits(size(*(args[1:] if passes else args), **kwargs))
+            return function(*args, **kwargs)
+
+        return sized
 
     def start(self) -> None:
         self.budget = Budget(LIMITS)
@@ -80,6 +108,10 @@ class BoundedEnvironment(SandboxedEnvironment):
 
     def call(self, context, obj, /, *args, **kwargs):
         self.budget.tick()
+        # the sandbox hands str.format out wrapped: the string is the wrapped method's
+        owner = getattr(getattr(obj, "__wrapped__", obj), "__self__", None)
+        if isinstance(owner, str) and (size := _STR_METHODS.get(obj.__name__)) is not None:
+            self.budget.fits(size(owner, *args, **kwargs))  # "x".ljust(10**9), "{:>9999}".format
         return super().call(context, obj, *args, **kwargs)
 
     def call_binop(self, context, operator, left, right):
@@ -100,7 +132,89 @@ def _predicted(operator: str, left, right) -> int:
         return len(left) + len(right)
     if operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0:
         return abs(left).bit_length() * right // 3  # decimal digits, roughly
+    if operator == "%" and isinstance(left, str):
+        return _percent_size(left, right)
     return 0
+
+
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0 +\-]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+def _widths(args) -> int:
+    """The numbers a format takes its widths from (``%*d``), at most."""
+    values = args if isinstance(args, tuple | list) else (args,)
+    return sum(abs(v) for v in values if isinstance(v, int) and not isinstance(v, bool))
+
+
+def _text_size(value) -> int:
+    # a huge int has no cheap str(): its digits, from its bits
+    if isinstance(value, int):
+        return value.bit_length() // 3 + 2
+    return len(value) if isinstance(value, str) else 64
+
+
+def _args_size(args) -> int:
+    values = args if isinstance(args, tuple | list) else (args,)
+    if isinstance(args, dict):
+        values = tuple(args.values())
+    return sum(_text_size(v) for v in values)
+
+
+def _percent_size(fmt: str, args) -> int:
+    """``fmt % args``: the text, the arguments, and every width and precision asked for."""
+    asked = sum(int(n) for spec in _PERCENT_SPEC.findall(fmt) for n in spec if n.isdigit())
+    starred = "*" in "".join(w for spec in _PERCENT_SPEC.findall(fmt) for w in spec)
+    return len(fmt) + _args_size(args) + asked + (_widths(args) if starred else 0)
+
+
+def _brace_size(fmt: str, *args, **kwargs) -> int:
+    """``fmt.format(...)``: the text, the arguments, and every number in a format spec."""
+    asked = 0
+    try:
+        for _, _, spec, _ in string.Formatter().parse(fmt):
+            asked += sum(int(n) for n in re.findall(r"\d+", spec or ""))
+    except ValueError:
+        pass  # a malformed format fails on its own, quickly
+    return len(fmt) + _args_size(args) + _args_size(kwargs) + asked
+
+
+def _replace_size(text, old="", new="", count=-1, *_) -> int:
+    text, old, new = str(text), str(old), str(new)
+    hits = text.count(old) if old else len(text) + 1
+    if isinstance(count, int) and count >= 0:
+        hits = min(hits, count)
+    return len(text) + hits * max(len(new) - len(old), 0)
+
+
+def _join_size(value, d="", *_) -> int:
+    items = value if isinstance(value, list | tuple | str) else ()
+    return sum(_text_size(i) if isinstance(i, int) else len(str(i)) for i in items) + len(
+        str(d)
+    ) * max(len(items) - 1, 0)
+
+
+_SIZED_FILTERS = {
+    "format": lambda value, *args, **kwargs: _percent_size(str(value), args or kwargs),
+    "replace": _replace_size,
+    "join": _join_size,
+}
+
+
+def _width_size(text: str, width=0, *_) -> int:
+    return max(len(text), width if isinstance(width, int) else 0)
+
+
+_STR_METHODS = {
+    "ljust": _width_size,
+    "rjust": _width_size,
+    "center": _width_size,
+    "zfill": _width_size,
+    "expandtabs": lambda text, tabsize=8: len(text) + text.count("\t") * max(tabsize, 0),
+    "format": _brace_size,
+    "format_map": lambda fmt, mapping={}: _brace_size(fmt, **dict(mapping)),
+    "replace": _replace_size,
+    "join": lambda sep, items=(): _join_size(items, sep),
+}
 
 
 def _bounded(tree: nodes.Template) -> nodes.Template:

@@ -712,6 +712,13 @@ def render_one(env: SandboxedEnvironment, folder: Path, name: str, context: dict
         return template.render(context)
     except LimitExceeded as e:
         raise TemplateError(name, _template_line(e, folder / name), str(e)) from e
+    except RecursionError as e:
+        # a macro that calls itself, a template that includes itself: Python's own bound
+        raise TemplateError(
+            name,
+            _template_line(e, folder / name),
+            "E122 模板调用自身过深（宏调用自身，或模板包含自身？），已停止",
+        ) from e
     except TemplateSyntaxError as e:
         raise TemplateError(name, e.lineno, f"语法错误：{_syntax(e.message or '')}") from e
     except UnicodeDecodeError as e:
@@ -761,6 +768,10 @@ _SYNTAX = (
         "模板在这里意外结束（缺少 {{% endif %}} 或 {{% endfor %}}？）",
     ),
     (re.compile(r"Encountered unknown tag '(.+?)'"), "不认识的标记「{0}」"),
+    (
+        re.compile(r"No filter named '(.+?)'"),
+        "没有过滤器「{0}」（Word 自行排版：center、indent、wordwrap 等文本排版过滤器在模板中不可用）",
+    ),
     (re.compile(r"expected token '(.+?)', got '(.+?)'"), "这里应为「{0}」，却是「{1}」"),
     (re.compile(r"unexpected char '(.+?)'"), "多余或写错的字符「{0}」"),
     (re.compile(r"unexpected '(.+?)'"), "多余或写错的「{0}」"),
