@@ -123,6 +123,7 @@ class Validation:
     files: int  # every file found, the refused ones included
     rows: int  # ledger rows read
     annotated: list[Path] = field(default_factory=list)  # ``--annotate``: the copies written
+    reference: date | None = None  # the day the 案管室's checks counted to (交叉核对)
 
     @property
     def errors(self) -> list[Issue]:
@@ -229,6 +230,12 @@ class Run:
         return require_period(self.period)
 
     @property
+    def reference(self) -> date | None:
+        """The day the 案管室's checks count to: the period's end; None leaves it to the
+        ledgers' latest date (docs/rules.md, 交叉核对)."""
+        return self.period.end if self.period is not None else None
+
+    @property
     def cache_folder(self) -> Path | None:
         """Where parsed workbooks are kept (cache.py): beside workreport.toml, else in the
         first input folder; None when the request does not use the cache."""
@@ -268,7 +275,7 @@ class Run:
         cache = None if clear_names else self.cache_folder
         if cache not in self._loaded:
             loaded = load_paths(self.paths, self.config, cache=cache, progress=self.progress)
-            ledgers, issues = validate(loaded, self.config)
+            ledgers, issues = validate(loaded, self.config, self.reference)
             self._loaded[cache] = loaded, ledgers, issues
         return self._loaded[cache]
 
@@ -278,8 +285,8 @@ class Run:
 
     def validation(self) -> Validation:
         """Every issue of every workbook; none is raised."""
-        loaded, _, issues = self._load()
-        return Validation(issues, loaded.found, loaded.rows_read)
+        loaded, ledgers, issues = self._load()
+        return Validation(issues, loaded.found, loaded.rows_read, reference=ledgers.reference)
 
     def checked(self, *, clear_names: bool = False) -> Checked:
         """load → validate, refusing to go on when there is any error (docs/rules.md, 命令行).
@@ -637,14 +644,18 @@ def validate_ledgers(
     paths: list[str | Path],
     *,
     config: Config | str | Path | None = None,
+    period: str | Period | None = None,
     cache: bool = False,
     annotate: str | Path | None = None,
     progress: Progress | None = None,
 ) -> Validation:
     """``validate``: check every workbook under ``paths``; every issue comes back, none is
-    raised.  ``annotate``: a folder where each workbook with a problem is copied with its
-    cells marked and a 问题清单 (docs/rules.md, 退回修改)."""
-    run = Run.open(paths, config=config, request=Request(cache=cache), progress=progress)
+    raised.  ``period``: its end is the day the 案管室's checks count to (else the
+    project's period's, else the ledgers' latest date: docs/rules.md, 交叉核对).
+    ``annotate``: a folder where each workbook with a problem is copied with its cells
+    marked and a 问题清单 (docs/rules.md, 退回修改)."""
+    request = Request.of(period=period, cache=cache)
+    run = Run.open(paths, config=config, request=request, progress=progress)
     result = run.validation()
     if annotate is not None and result.issues:
         from .annotate import annotate_workbooks
