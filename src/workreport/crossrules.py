@@ -11,6 +11,7 @@ latest date in the ledgers (docs/rules.md, 交叉核对).
 from __future__ import annotations
 
 from datetime import date
+from string import Formatter
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,7 @@ def check_cross(
 ) -> None:
     """Every rule of ``CROSS_RULES`` over ``frames``; ``reference``: the day W242–W244
     count to (None: no date anywhere, nothing is overdue)."""
+    joins: dict[tuple[str, str], np.ndarray] = {}  # each pair of sheets joined once
     for rule in CROSS_RULES:
         frame = frames[rule.sheet]
         if not len(frame):
@@ -79,7 +81,10 @@ def check_cross(
             _two_files(rule, specs[rule.sheet], frame, about, check)
         else:
             other = frames[rule.other]
-            _linked(rule, frame, about, other, specs, config, check)
+            if rule.relation != NO_ROW and (rule.sheet, rule.other) not in joins:
+                joins[rule.sheet, rule.other] = _join(frame, other)
+            linked = joins.get((rule.sheet, rule.other))
+            _linked(rule, frame, about, other, linked, specs, config, check)
 
 
 def _rows(frame: pd.DataFrame, where: tuple[Where, ...], config: Config) -> np.ndarray:
@@ -101,54 +106,61 @@ def _rows(frame: pd.DataFrame, where: tuple[Where, ...], config: Config) -> np.n
     return keep
 
 
-def _linked(rule, frame, about, other, specs, config, check: Checker) -> None:
+def _join(frame: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
+    """For each row of ``frame``, the row of ``other`` with its 线索编号, or -1.  Each
+    clue once: a number given twice is E107's, and its first row stands for it."""
+    keys, ids = frame[CLUE_KEY], other[CLUE_KEY]
+    first = ~ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
+    at = pd.Index(ids[first]).get_indexer(keys.where(keys.notna(), None))
+    linked = np.full(len(frame), -1, dtype=np.intp)
+    linked[at >= 0] = np.flatnonzero(first)[at[at >= 0]]
+    return linked
+
+
+def _linked(rule, frame, about, other, linked, specs, config, check: Checker) -> None:
     """BEFORE, LINKED_BLANK and NO_ROW: the row against the rows of ``rule.other`` that
-    share its 线索编号."""
+    share its 线索编号 (``linked``: _join's, for the first two)."""
     keys = frame[CLUE_KEY]
     given = keys.notna().to_numpy()
     spec = specs[rule.sheet]
     if rule.relation == NO_ROW:
         counted = other[CLUE_KEY][_rows(other, rule.other_where, config)].dropna()
-        found = about & given & ~keys.isin(set(counted)).to_numpy()
-        found |= about & ~given  # a clue has its number (E102): never reached in practice
-        for i in np.flatnonzero(found).tolist():
-            _report(rule, spec, frame, i, check, value=_text(frame[rule.column].iat[i]))
+        # a clue always has its number (E102): a blank one has no row anywhere either
+        found = np.flatnonzero(about & ~(given & keys.isin(counted.unique()).to_numpy()))
+        _report(rule, spec, frame, found, check, value=_texts(frame[rule.column], found))
         return
-    # each clue once: a number given twice is E107's, the first row stands for it
-    ids = other[CLUE_KEY]
-    first = ~ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
-    at = pd.Index(ids[first]).get_indexer(keys.where(given, None))
-    exists = at >= 0
-    linked = np.full(len(frame), -1, dtype=np.intp)  # the linked row in ``other``, or -1
-    linked[exists] = np.flatnonzero(first)[at[exists]]
+    exists = linked >= 0
     other_value = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[D]")
     other_value[exists] = other[rule.other_column].to_numpy()[linked[exists]]
     if rule.relation == BEFORE:
-        own = frame[rule.column].to_numpy()
+        own = frame[rule.column].to_numpy().astype("datetime64[D]")
         found = about & exists & (own < other_value)
     elif rule.relation == LINKED_BLANK:
         # a number not in 问题线索 at all is E109's
         found = about & (~given | (exists & np.isnat(other_value)))
     else:  # pragma: no cover - a rule declared with a relation this engine does not know
         raise ValueError(rule.relation)
-    other_name = specs[rule.other].name
-    for i in np.flatnonzero(found).tolist():
-        j = int(linked[i])
-        if not given[i]:
-            missing = f"没有填写{CLUE_KEY}"
-        else:
-            missing = f"线索「{keys.iat[i]}」（{check.place(other, j)}）没有{rule.other_column}"
-        _report(
-            rule,
-            spec,
-            frame,
-            i,
-            check,
-            value=_text(frame[rule.column].iat[i]),
-            other_value=_text(other_value[i]),
-            other_place=check.place(other, j) if j >= 0 else other_name,
-            missing=missing,
-        )
+    rows = np.flatnonzero(found)
+    there = linked[rows]
+    named = there >= 0
+    places = np.full(len(rows), specs[rule.other].name, dtype=object)
+    places[named] = check.places(other, there[named])
+    clues = _texts(keys, rows)
+    missing = [
+        f"线索「{clue}」（{place}）没有{rule.other_column}" if clue else f"没有填写{CLUE_KEY}"
+        for clue, place in zip(clues, places.tolist(), strict=True)
+    ]
+    _report(
+        rule,
+        spec,
+        frame,
+        rows,
+        check,
+        value=_texts(frame[rule.column], rows),
+        other_value=_day_texts(other_value[rows]),
+        other_place=places.tolist(),
+        missing=missing,
+    )
 
 
 def _two_files(rule, spec, frame, about, check: Checker) -> None:
@@ -177,13 +189,16 @@ def _two_files(rule, spec, frame, about, check: Checker) -> None:
     by_person: dict[int, list[int]] = {}
     for k in shared.tolist():
         by_person.setdefault(int(person[k]), []).append(int(rows[k]))
+    found, others = [], []
     for places in by_person.values():
         for i in places:
-            others = [check.place(frame, j) for j in places if j != i]
-            named = "、".join(others[:_NAMED_PLACES])
-            if len(others) > _NAMED_PLACES:
-                named += f" 等 {len(others)} 个工作簿"
-            _report(rule, spec, frame, i, check, others=named)
+            named = [check.place(frame, j) for j in places if j != i]
+            text = "、".join(named[:_NAMED_PLACES])
+            if len(named) > _NAMED_PLACES:
+                text += f" 等 {len(named)} 个工作簿"
+            found.append(i)
+            others.append(text)
+    _report(rule, spec, frame, np.array(found, dtype=np.intp), check, others=others)
 
 
 def _overdue(rule, spec, frame, about, config: Config, check: Checker, reference: date) -> None:
@@ -200,54 +215,53 @@ def _overdue(rule, spec, frame, about, config: Config, check: Checker, reference
     if rule.until:
         until = frame[rule.until].to_numpy().astype("datetime64[D]")
         found &= np.isnat(until) | (until > ref)
-    for i in np.flatnonzero(found).tolist():
-        _report(
-            rule,
-            spec,
-            frame,
-            i,
-            check,
-            since=_day(since[i]),
-            days=int(days[i]),
-            threshold=threshold,
-            reference=reference.isoformat(),
-        )
+    rows = np.flatnonzero(found)
+    _report(
+        rule,
+        spec,
+        frame,
+        rows,
+        check,
+        since=_day_texts(since[rows]),
+        days=days[rows].tolist(),
+        threshold=[threshold] * len(rows),
+        reference=[reference.isoformat()] * len(rows),
+    )
 
 
-def _report(
-    rule: CrossRule, spec: SheetSpec, frame: pd.DataFrame, i: int, check: Checker, **found
-) -> None:
-    """The rule's message for row ``i``, from what was found and the row's own columns."""
-    message = rule.message.format_map(_Fields(spec, frame, i, found))
-    check.add(rule.code, message, frame, i, rule.column, rule.sheet, rule.suggestion)
+def _report(rule: CrossRule, spec: SheetSpec, frame, rows: np.ndarray, check: Checker, **found):
+    """The rule's message for each of ``rows``, from what was found (a list per field,
+    one value a row) and the rows' own columns: never a personal one, so a rule that
+    would name 姓名 fails at once (docs/rules.md, 绝不允许)."""
+    if not len(rows):
+        return
+    fields = dict(found)
+    for _, name, _, _ in Formatter().parse(rule.message):
+        if name and name not in fields:
+            if spec.column(name).personal:
+                raise KeyError(f"{name} is personal data: never in a message")
+            fields[name] = _texts(frame[name], rows)
+    names = list(fields)
+    messages = [
+        rule.message.format(**dict(zip(names, values, strict=True)))
+        for values in zip(*fields.values(), strict=True)
+    ]
+    check.add_rows(rule.code, messages, frame, rows, rule.column, rule.sheet, rule.suggestion)
 
 
-class _Fields(dict):
-    """What a message may name: what the relation found, else a column of the row,
-    never a personal one (docs/rules.md, 绝不允许): a rule naming 姓名 fails at once."""
-
-    def __init__(self, spec: SheetSpec, frame: pd.DataFrame, i: int, found: dict):
-        super().__init__(found)
-        self.spec, self.frame, self.i = spec, frame, i
-
-    def __missing__(self, name: str) -> str:
-        if self.spec.column(name).personal:
-            raise KeyError(f"{name} is personal data: never in a message")
-        return _text(self.frame[name].iat[self.i])
+def _texts(column: pd.Series, rows: np.ndarray) -> list[str]:
+    """The cells of ``rows`` as a message shows them; a date as 2022-03-01."""
+    values = column.to_numpy()[rows]
+    if np.issubdtype(values.dtype, np.datetime64):
+        return _day_texts(values)
+    return ["" if v is None or v is pd.NA or v != v else str(v) for v in values.tolist()]
 
 
-def _text(value) -> str:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, np.datetime64):
-        return "" if np.isnat(value) else _day(value)
-    if isinstance(value, pd.Timestamp | date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, float) and np.isnan(value):
-        return ""
-    return str(value)
+def _day_texts(values: np.ndarray) -> list[str]:
+    """Dates as the clerk writes them, 2022-03-01 (docs/rules.md, 命令行); NaT as ""."""
+    days = values.astype("datetime64[D]")
+    return np.where(np.isnat(days), "", np.datetime_as_string(days, unit="D")).tolist()
 
 
 def _day(value) -> str:
-    """A date as the clerk writes it, 2022-03-01 (docs/rules.md, 命令行)."""
     return str(np.datetime64(value, "D"))
