@@ -238,7 +238,7 @@ def refresh_draft(
         audit_written = run.save(draft, output, audit_data, backup)
     issues = [
         *run.issues,
-        *checked.issues,
+        *checked.notices(audit),
         *left_alone(kept, lost, unknown, appendix),
         *stats.empty_period(),
         *run.partial_notices(shown),  # W230: a figure the draft shows counts only some units

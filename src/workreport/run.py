@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import DEFAULT_PRESET, PRESETS, Config, open_config, packaged_templates
-from .errors import ConfigError, InvalidData, Issue, OutputError, UsageError
+from .errors import CODES, ConfigError, InvalidData, Issue, OutputError, UsageError
 from .figures import (
     PARTIAL_CAPABLE,
     compute_figures,
@@ -113,6 +113,27 @@ class Checked:
     loaded: Loaded
     ledgers: Ledgers
     issues: list[Issue]
+
+    def notices(self, audited: bool) -> list[Issue]:
+        """The warnings a draft's build lists: each at its place, but the 案管室's
+        findings said once per code, for ``validate`` lists them all and the 底稿 has
+        them on its 交叉核对 sheet (docs/rules.md, 交叉核对)."""
+        from .crossrules import CROSS_CODES
+
+        found: dict[str, int] = {}
+        for i in self.issues:
+            if i.code in CROSS_CODES:
+                found[i.code] = found.get(i.code, 0) + 1
+        where = "数据底稿的「交叉核对」表和 " if audited else ""
+        day = self.ledgers.reference
+        said = [
+            Issue(
+                code,
+                f"{n} 处：{CODES[code]}（基准日 {day}；见{where}workreport validate 的清单）",
+            )
+            for code, n in sorted(found.items())
+        ]
+        return [i for i in self.issues if i.code not in CROSS_CODES] + said
 
 
 @dataclass
@@ -431,8 +452,11 @@ class Run:
     def audit(self, stats: Stats) -> bytes:
         """数据底稿: where each number of the draft comes from (docs/rules.md)."""
         from .audit import audit_bytes
+        from .crossrules import CROSS_CODES
 
-        return audit_bytes(self.checked().ledgers, stats.values, stats.period, self.config)
+        checked = self.checked()
+        found = [i for i in checked.issues if i.code in CROSS_CODES]
+        return audit_bytes(checked.ledgers, stats.values, stats.period, self.config, checks=found)
 
     def save(self, draft, output: Path, audit_data: bytes | None, backup: Path | None):
         return save_with_audit(draft, output, audit_data, backup)
