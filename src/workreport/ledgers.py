@@ -465,6 +465,7 @@ CROSS_RULES = (
         OVERDUE,
         "立案日期 {since} 至基准日 {reference} 已 {days} 天仍未结案（超过 {threshold} 天）",
         "已结案的填写结案日期；未结案的请关注办案时限",
+        where=(Where("立案日期", GIVEN),),
         since=("立案日期",),
         until="结案日期",
         threshold="open_case_days",
