@@ -535,3 +535,33 @@ def test_check_counts_the_warnings_as_worth_a_look(book, tmp_path):
     # without the ledgers there is nothing to count
     alone = json.loads(run("check", draft, "--format", "json").output)
     assert "C326" not in {f["code"] for f in alone["warnings"]}
+
+
+def test_the_audit_lists_no_finding_under_its_header(book, tmp_path):
+    book(
+        "第一纪检监察室",
+        {
+            CLUE_SHEET: [clue("A1", date(2022, 6, 1), disposal="谈话函询")],
+            "谈话": [[date(2022, 5, 1), "廉政谈话", 1, None]],
+        },
+    )
+    result = run("build", book.folder, "-p", "2022H1", "-o", tmp_path / "汇报.docx")
+    assert result.exit_code == 0, result.output
+    assert "W24" not in result.output
+    audit = openpyxl.load_workbook(tmp_path / "汇报.底稿.xlsx")
+    rows = list(audit["交叉核对"].iter_rows(values_only=True))
+    assert rows[1][0] == "交叉核对：案管室关注的问题（基准日 2022-06-30，共 0 处）"
+    assert len(rows) == 3
+
+
+def test_a_rule_that_would_name_a_person_fails_at_once(book, monkeypatch):
+    import dataclasses
+
+    from workreport import crossrules, ledgers
+
+    book("第一纪检监察室", {CLUE_SHEET: [clue("A1", date(2022, 1, 5))]})
+    naming = dataclasses.replace(ledgers.CROSS_RULES[5], message="{被反映人}：{days} 天")
+    monkeypatch.setattr(crossrules, "CROSS_RULES", (naming,))
+    with pytest.raises(KeyError) as e:
+        check(book.folder, reference=date(2022, 6, 30))
+    assert "被反映人 is personal data" in str(e.value)
