@@ -129,11 +129,16 @@ def table(
         sizes = _fit(sizes, floors, max_width)
     lines = ["  ".join(_pad(h, sizes[c]) for c, h in enumerate(header)).rstrip()]
     lines.append("  ".join("─" * s for s in sizes))
+    if max_width is None:  # into a file or a pipe: a row a line
+        for r in rows:
+            cells = []
+            for c, v in enumerate(r):
+                gap = " " * max(sizes[c] - width(v), 0)
+                cells.append(gap + v if c in numeric else v + gap)
+            lines.append("  ".join(cells).rstrip())
+        return "\n".join(lines)
     for r in rows:
-        if max_width is None:
-            cells = [[v] for v in r]
-        else:
-            cells = [_wrapped(v, sizes[c]) if width(v) > sizes[c] else [v] for c, v in enumerate(r)]
+        cells = [_wrapped(v, sizes[c]) if width(v) > sizes[c] else [v] for c, v in enumerate(r)]
         for k in range(max(len(c) for c in cells) if cells else 0):
             lines.append(
                 "  ".join(
