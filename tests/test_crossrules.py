@@ -9,12 +9,14 @@ import json
 from datetime import date
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from conftest import clue, measure, run
 from workreport.annotate import WARNING_FILL
 from workreport.config import CHECK_DAYS, load_config
 from workreport.errors import ConfigError
+from workreport.ledgers import CROSS_RULES
 from workreport.load import load_paths
 from workreport.validate import validate
 
@@ -565,3 +567,126 @@ def test_a_rule_that_would_name_a_person_fails_at_once(book, monkeypatch):
     with pytest.raises(KeyError) as e:
         check(book.folder, reference=date(2022, 6, 30))
     assert "被反映人 is personal data" in str(e.value)
+
+
+# ---- the engine against a plain reading of the rules ---------------------------------
+
+
+def _random_ledgers(book, seed: int) -> None:
+    """Three workbooks of clues and measures at random, clues referred to across them:
+    every rule has rows to find, and rows at its edges."""
+    import random
+
+    rng = random.Random(seed)
+    day0 = date(2021, 1, 1).toordinal()
+
+    def day(lo=0, hi=600):
+        return date.fromordinal(day0 + rng.randint(lo, hi))
+
+    ids = []
+    units = ("一室", "二室", "三室")
+    for n, unit in enumerate(units):
+        clues, measures = [], []
+        for k in range(30):
+            cid = f"{n}-{k}"
+            ids.append(cid)
+            received = day()
+            disposal = rng.choice((None, "谈话函询", "初步核实", "暂存待查", "予以了结"))
+            filed_on = closed = disposed = transferred = None
+            if rng.random() < 0.5:
+                filed_on = date.fromordinal(received.toordinal() + rng.randint(0, 60))
+                if rng.random() < 0.5:
+                    closed = date.fromordinal(filed_on.toordinal() + rng.randint(0, 400))
+                if rng.random() < 0.3:
+                    transferred = date.fromordinal(filed_on.toordinal() + rng.randint(0, 30))
+            if disposal and rng.random() < 0.5:
+                disposed = date.fromordinal(received.toordinal() + rng.randint(0, 40))
+            row = clue(cid, received, disposal=disposal, filed=filed_on, closed=closed)
+            clues.append([*row, disposed, None, transferred])
+        for _ in range(30):
+            cid = rng.choice([*ids, None, None])
+            form, kind = rng.choice(
+                (
+                    ("第一种形态", "批评教育"),
+                    ("第二种形态", "党纪警告"),
+                    ("第二种形态", "调整职务"),
+                    ("第三种形态", "撤职"),
+                    ("第四种形态", "移送检察机关"),
+                )
+            )
+            measures.append(measure(rng.choice(NAMES), cid, day(), form, kind))
+        book(unit, {CLUE_SHEET: clues, MEASURE_SHEET: measures})
+
+
+def _plain(ledgers, config, reference) -> set[tuple]:
+    """The eight rules read row by row, as a clerk would (docs/rules.md, 交叉核对)."""
+
+    def given(v):
+        return v is not None and not pd.isna(v)
+
+    def days(since):
+        return (pd.Timestamp(reference) - pd.Timestamp(since)).days
+
+    clues = ledgers.frames["clues"].to_dict("records")
+    measures = ledgers.frames["measures"].to_dict("records")
+    first: dict = {}
+    for c in clues:
+        first.setdefault(c["线索编号"], c)
+    sanctions = config.party_sanctions | config.gov_sanctions
+    out = set()
+
+    def at(code, r, sheet, column):
+        out.add((code, r["_file"], sheet, r["_row"], column))
+
+    for m in measures:
+        c = first.get(m["线索编号"]) if given(m["线索编号"]) else None
+        filed_on = c["立案日期"] if c is not None else None
+        if m["处理方式"] in sanctions and given(filed_on) and m["处理日期"] < filed_on:
+            at("E140", m, MEASURE_SHEET, "处理日期")
+        if m["形态"] == "第四种形态":
+            if not given(m["线索编号"]) or (c is not None and not given(filed_on)):
+                at("E141", m, MEASURE_SHEET, "线索编号")
+    files: dict = {}
+    for m in measures:
+        if given(m["线索编号"]):
+            files.setdefault((m["线索编号"], m["姓名"]), {}).setdefault(m["_file"], m)
+    for person in files.values():
+        if len(person) > 1:
+            for m in person.values():
+                at("E142", m, MEASURE_SHEET, "姓名")
+    for c in clues:
+        on_it = [m for m in measures if m["线索编号"] == c["线索编号"]]
+        if given(c["移送检察机关日期"]) and not any(m["形态"] == "第四种形态" for m in on_it):
+            at("W240", c, CLUE_SHEET, "移送检察机关日期")
+        if given(c["结案日期"]) and not on_it:
+            at("W241", c, CLUE_SHEET, "结案日期")
+        if not given(c["处置方式"]) and days(c["受理日期"]) > 30:
+            at("W242", c, CLUE_SHEET, "处置方式")
+        if c["处置方式"] == "暂存待查":
+            since = c["处置日期"] if given(c["处置日期"]) else c["受理日期"]
+            if days(since) > 180:
+                at("W243", c, CLUE_SHEET, "处置方式")
+        if given(c["立案日期"]) and days(c["立案日期"]) > 365:
+            if not given(c["结案日期"]) or c["结案日期"] > pd.Timestamp(reference):
+                at("W244", c, CLUE_SHEET, "结案日期")
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_engine_finds_what_a_plain_reading_of_the_rules_finds(tmp_path, seed):
+    from conftest import write_workbook
+
+    def book(unit, sheets):
+        write_workbook(tmp_path / "in" / f"{unit}.xlsx", sheets)
+
+    _random_ledgers(book, seed)
+    config = load_config(None)
+    reference = date(2022, 6, 30)
+    ledgers, issues = check(tmp_path / "in", config, reference)
+    engine = {
+        (i.code, i.file, i.sheet, i.row, i.column) for i in issues if i.code[:3] in ("E14", "W24")
+    }
+    plain = _plain(ledgers, config, reference)
+    assert engine == plain
+    # every rule has rows to find in each of these sets
+    assert {code for code, *_ in plain} == {rule.code for rule in CROSS_RULES}
