@@ -643,9 +643,9 @@ def _plain(ledgers, config, reference) -> set[tuple]:
         filed_on = c["立案日期"] if c is not None else None
         if m["处理方式"] in sanctions and given(filed_on) and m["处理日期"] < filed_on:
             at("E140", m, MEASURE_SHEET, "处理日期")
-        if m["形态"] == "第四种形态":
-            if not given(m["线索编号"]) or (c is not None and not given(filed_on)):
-                at("E141", m, MEASURE_SHEET, "线索编号")
+        unfiled = not given(m["线索编号"]) or (c is not None and not given(filed_on))
+        if m["形态"] == "第四种形态" and unfiled:
+            at("E141", m, MEASURE_SHEET, "线索编号")
     files: dict = {}
     for m in measures:
         if given(m["线索编号"]):
@@ -666,9 +666,9 @@ def _plain(ledgers, config, reference) -> set[tuple]:
             since = c["处置日期"] if given(c["处置日期"]) else c["受理日期"]
             if days(since) > 180:
                 at("W243", c, CLUE_SHEET, "处置方式")
-        if given(c["立案日期"]) and days(c["立案日期"]) > 365:
-            if not given(c["结案日期"]) or c["结案日期"] > pd.Timestamp(reference):
-                at("W244", c, CLUE_SHEET, "结案日期")
+        still_open = not given(c["结案日期"]) or c["结案日期"] > pd.Timestamp(reference)
+        if given(c["立案日期"]) and days(c["立案日期"]) > 365 and still_open:
+            at("W244", c, CLUE_SHEET, "结案日期")
     return out
 
 
