@@ -520,6 +520,18 @@ def test_build_says_each_code_once_and_lists_every_finding_in_the_audit(book, tm
     assert rows[4][6] == "暂存待查自 2021-03-01 至基准日 2022-06-30 已 486 天（超过 180 天）"
 
 
+def test_without_an_audit_build_points_at_validate_only(book, tmp_path):
+    _undisposed(book)
+    draft = tmp_path / "汇报.docx"
+    result = run("build", book.folder, "-p", "2022H1", "--no-audit", "-o", draft)
+    assert result.exit_code == 0, result.output
+    assert (
+        "W242 警告：1 处：受理后超过期限（默认 30 天）仍未填写处置方式（基准日 2022-06-30；"
+        "见 workreport validate 的清单）"
+    ) in result.output
+    assert not (tmp_path / "汇报.底稿.xlsx").exists()
+
+
 def test_check_counts_the_warnings_as_worth_a_look(book, tmp_path):
     draft, _ = _warned_project(book, tmp_path)
     result = run("check", draft, book.folder, "--format", "json")

@@ -124,7 +124,7 @@ class Checked:
         for i in self.issues:
             if i.code in CROSS_CODES:
                 found[i.code] = found.get(i.code, 0) + 1
-        where = "数据底稿的「交叉核对」表和 " if audited else ""
+        where = "数据底稿的「交叉核对」表和 " if audited else " "
         day = self.ledgers.reference
         said = [
             Issue(
