@@ -191,8 +191,10 @@ def test_a_default_draft_is_numbered_and_punctuated_after_gbt_9704(tmp_path):
 def test_the_document_turns_off_cjk_latin_autospace(tmp_path):
     out, _, _ = draft(tmp_path, "xx县纪委监委", "2022H1", "2022-07-05")
     defaults = docx.Document(str(out)).styles.element.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
+    normal = docx.Document(str(out)).styles["Normal"].element.find(f"{W}pPr")
     for tag in ("autoSpaceDE", "autoSpaceDN"):
         assert defaults.find(f"{W}{tag}").get(f"{W}val") == "0"
+        assert normal.find(f"{W}{tag}").get(f"{W}val") == "0"  # WPS reads the styles
 
 
 SECOND_RELEASE = (
@@ -228,3 +230,36 @@ def test_an_older_project_moves_to_the_new_set_with_a_backup(tmp_path):
     assert result.exit_code == 0, result.output
     assert "W217" not in result.output
     assert "【请填写：汇报缘由" in "\n".join(paragraphs(tmp_path / "新.docx"))
+
+
+def c324(draft_path: Path, *ledgers) -> list[str]:
+    found = json.loads(run("check", draft_path, *ledgers, "--format", "json").output)
+    return [f["place"] for f in found["warnings"] if f["code"] == "C324"]
+
+
+def test_check_names_paragraphs_still_as_the_default_set_wrote_them(tmp_path):
+    # SPEC §17: C324, worth a look.  The default set's opening paragraph of part 一 has no
+    # prompt: a fresh draft keeps it word for word, figures aside
+    out, text, _ = draft(tmp_path, "xx县纪委监委", "2022H1", "2022-07-05")
+    opening = next(p for p in paragraphs(out) if "立足职责定位" in p)
+    place = f"正文第{[p for p in paragraphs(out) if p.strip()].index(opening) + 1}段"
+    assert c324(out) == [place]
+    # new figures and period words after a refresh are still the default's words
+    config = tmp_path / "workreport.toml"
+    refreshed = run("refresh", out, tmp_path / "收文", "--config", config, "--period", "2022")
+    assert refreshed.exit_code == 0, refreshed.output
+    assert next(p for p in paragraphs(out) if "立足职责定位" in p) != opening
+    assert c324(out) == [place]
+    # a person's words are their own
+    document = docx.Document(str(out))
+    paragraph = next(p for p in document.paragraphs if "立足职责定位" in p.text)
+    run_ = next(r for r in paragraph.runs if "立足职责定位" in r.text)
+    run_.text = run_.text.replace("立足职责定位", "聚焦主责主业")
+    document.save(str(out))
+    assert c324(out) == []
+
+
+def test_the_seed_s_own_templates_are_not_the_default_set(tmp_path):
+    out = tmp_path / "汇报.docx"
+    assert run("build", SAMPLE, "-o", out).exit_code == 0
+    assert c324(out) == []

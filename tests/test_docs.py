@@ -161,7 +161,10 @@ def test_every_link_between_the_docs_pages_points_at_a_heading_that_exists():
         for name, text in pages.items()
     }
     for name, text in pages.items():
-        for target, anchor in re.findall(r"\]\(([\w.]*\.md)?#?([^)]*)\)", text):
+        for target, anchor in re.findall(r"\]\(([\w.]*\.md)?(?:#([^)]*))?\)", text):
             target = target or name
             assert target in pages, (name, target)
             assert not anchor or anchor in anchors[target], (name, f"{target}#{anchor}")
+        # and every picture a page shows is in docs/
+        for picture in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text):
+            assert (ROOT / "docs" / picture).is_file(), (name, picture)

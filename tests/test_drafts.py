@@ -395,3 +395,34 @@ def test_a_partly_deleted_tag_is_reported_by_every_refresh(tmp_path):
         result = run("refresh", draft, data, "--config", config)
         assert result.exit_code == 0
         assert "标记已在稿中被删除" in result.output
+
+
+def test_a_data_workbook_out_of_step_with_its_draft_is_noticed_and_refresh_mends_it(project):
+    # issue 24: a kill between the two renames of a build (底稿 first, draft second) leaves
+    # the new 底稿 beside the old draft.  The 底稿 names the draft it was written with
+    data, draft = project
+    old = draft.read_bytes()
+    append_activity(data / "城关镇纪委.xlsx", "走访单位", 5)
+    assert run("build", data, "-o", draft, "--force").exit_code == 0
+    draft.write_bytes(old)  # what the kill leaves: the first rename done, not the second
+
+    found = json.loads(run("check", draft, "--format", "json").output)
+    c311 = [f for f in found["must_fix"] if f["code"] == "C311"]
+    assert [f["place"] for f in c311] == ["汇报.底稿.xlsx"]
+    other = draft.with_name("另一稿.docx")
+    shutil.copy(draft, other)
+    result = run("diff", draft, other)
+    assert "W222 警告：数据底稿 汇报.底稿.xlsx 不是与稿件 汇报.docx 一起生成的" in result.output
+
+    # refresh writes both again, even though the draft's figures would not change
+    assert run("refresh", draft, data).exit_code == 0
+    found = json.loads(run("check", draft, "--format", "json").output)
+    assert not any(f["code"] == "C311" for f in found["must_fix"])
+    assert "W222" not in run("diff", draft, other).output
+
+
+def test_a_hand_edited_draft_keeps_its_data_workbook(project):
+    _, draft = project
+    edit_by_hand(draft)
+    found = json.loads(run("check", draft, "--format", "json").output)
+    assert not any(f["code"] == "C311" for f in found["must_fix"])

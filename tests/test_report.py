@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from docx.oxml.ns import qn
 
 from conftest import ROOT, SAMPLE, SEED, paragraphs, run, text_of
 from workreport import __version__
@@ -215,6 +216,36 @@ def test_appendix_has_a_row_per_unit_and_totals_equal_the_body_figures(sample_re
     # 信访室 sent only 问题线索: its other columns are "—", not 0
     xinfang = next(r for r in body if r[0] == "信访室")
     assert xinfang[4:] == ["—"] * 7
+
+
+def test_appendix_headers_break_only_between_words_and_use_fullwidth_brackets(sample_report):
+    # SPEC §17: （） and no header broken inside a word at the default widths.  A header's
+    # lines are its words (a w:br between them); each column is as wide as its widest
+    # line at 五号 (10.5 pt = 210 twips a Chinese character) inside the cell's margins
+    table = docx.Document(str(sample_report)).tables[-1]
+    header = [c.text for c in table.rows[0].cells]
+    assert header == [
+        "填报单位",
+        "受理\n线索",
+        "立案",
+        "结案",
+        "党纪\n政务\n处分\n（人）",
+        "第一种\n形态",
+        "第二种\n形态",
+        "第三种\n形态",
+        "第四种\n形态",
+        "谈话\n（人次）",
+        "文书\n（份）",
+    ]
+    assert not any(ch in "()" for text in header for ch in text)
+    widths = [int(g.get(qn("w:w"))) for g in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+    margins = 2 * 28  # w:tblCellMar left and right
+    for text, width in zip(header, widths, strict=True):
+        widest = max(len(line) for line in text.split("\n"))
+        assert widest * 210 <= width - margins, text
+    # and every unit's name of the sample stays on one line
+    names = [r.cells[0].text for r in table.rows[1:]]
+    assert max(len(n) for n in names) * 210 <= widths[0] - margins
 
 
 @pytest.mark.skipif(

@@ -10,6 +10,7 @@ persons counted by 党纪政务处分 are told apart by a neutral number.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -257,10 +258,12 @@ def audit_bytes(
     config: Config,
     *,
     checks: Sequence[Issue] | None = None,
+    pairing: str = "",
     max_rows=EXCEL_MAX_ROWS,
 ) -> bytes:
     """The 数据底稿 as an .xlsx file; ``checks``: the 案管室's findings, listed on a sheet
-    of their own after the ledgers'; ``max_rows`` (rows a sheet) is there for tests."""
+    of their own after the ledgers'; ``pairing`` names the draft written with it
+    (``Draft.pairing``); ``max_rows`` (rows a sheet) is there for tests."""
     described = {fid: (label, unit, basis) for fid, label, unit, basis in figure_ids(config)}
     summary, sheets = audit_tables(ledgers, values, period, config)
 
@@ -295,4 +298,45 @@ def audit_bytes(
         )
     if checks is not None:
         tables.append(checks_table(checks, ledgers.reference))
-    return workbook_bytes(tables, max_rows=max_rows, own_output="数据底稿")
+    return workbook_bytes(
+        tables,
+        max_rows=max_rows,
+        own_output="数据底稿",
+        properties={PAIRING_PROPERTY: pairing} if pairing else None,
+    )
+
+
+# the draft a 数据底稿 was written with (docs/drafts.md, 数据底稿与稿件)
+PAIRING_PROPERTY = "workreport-draft"
+_PAIRING = re.compile(
+    rb"""\bname\s*=\s*["']""" + PAIRING_PROPERTY.encode() + rb"""["'][^>]*>\s*"""
+    rb"<vt:lpwstr>\s*([0-9a-f]{32})\s*</vt:lpwstr>"
+)
+_MAX_PROPERTIES = 1 << 20  # bytes of docProps/custom.xml read, at most
+
+
+def recorded_pairing(path: Path) -> str | None:
+    """The draft the 数据底稿 at ``path`` says it was written with; None when it says
+    none (a 底稿 of an earlier version) or cannot be read."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("docProps/custom.xml")
+            if info.file_size > _MAX_PROPERTIES:
+                return None
+            found = _PAIRING.search(z.read(info))
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile):
+        return None
+    return found[1].decode() if found else None
+
+
+def out_of_step(draft_path: Path, pairing: str) -> Path | None:
+    """The 数据底稿 beside the draft at ``draft_path`` when it names another draft: a write
+    stopped between the two renames, or a 底稿 copied from elsewhere (docs/drafts.md,
+    数据底稿与稿件).  A 底稿 that names none (an earlier version's) cannot tell."""
+    audit = audit_path(draft_path)
+    if not audit.is_file():
+        return None
+    recorded = recorded_pairing(audit)
+    return audit if recorded is not None and recorded != pairing else None

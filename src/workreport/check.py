@@ -24,7 +24,7 @@ from .period import Period
 from .run import Request, Run
 
 MUST_FIX = frozenset(
-    {"C301", "C302", "C303", "C304", "C305", "C306", "C307", "C308", "C309", "C310"}
+    {"C301", "C302", "C303", "C304", "C305", "C306", "C307", "C308", "C309", "C310", "C311"}
 )
 
 _PLACEHOLDERS = ("【待补充", "【请填写")
@@ -105,6 +105,7 @@ def check_draft(
 
     The names are always read in clear from the ledgers, never through the cache, whose
     names are keyed hashes (cache.py): there is no way to ask for the cache here."""
+    from .audit import out_of_step
     from .draft import Draft
 
     path, paths = Path(path), [Path(p) for p in paths]
@@ -138,6 +139,16 @@ def check_draft(
         Finding("C310", place, f"有{what}，打开或转换时会访问外部地址（报送稿中将去掉）")
         for place, what in draft.external_links()
     ]
+    # a 底稿 sent with the draft must be the one written with it (docs/drafts.md)
+    if (audit := out_of_step(path, draft.pairing())) is not None:
+        findings.append(
+            Finding(
+                "C311",
+                audit.name,
+                "数据底稿不是与这份稿件一起生成的（可能生成时被中断，或从别处复制）："
+                f"请运行 workreport refresh {path.name} 收文/ 重新生成",
+            )
+        )
     texts = draft.texts()
     if revisions := draft.revisions():
         findings.append(Finding("C302", "全文", f"还有 {revisions} 处修订未接受或拒绝"))
@@ -179,6 +190,7 @@ def check_draft(
         partial = draft.stamp.partial
         accepted = set(draft.stamp.accepted) | run.config.partial_ok
     findings += _partial(draft, partial, accepted, run.labels())
+    findings += _default_text(draft)
     findings += _zeros(texts)
     findings += _signed_early(draft, period)
     order = {code: n for n, code in enumerate(sorted({f.code for f in findings}))}
@@ -292,6 +304,24 @@ def _partial(draft, partial: dict, accepted: set[str], labels: dict) -> list[Fin
                 )
                 found.append(Finding("C307", place, message))
     return found
+
+
+def _default_text(draft) -> list[Finding]:
+    """C324: paragraphs still as the shipped default set writes them, figures aside; a
+    prompt's paragraph is C301's (docs/drafts.md)."""
+    from .draft import skeleton_digest
+    from .run import text_opening
+
+    defaults = set(draft.stamp.defaults)
+    if not defaults:
+        return []  # a draft of an earlier version records none
+    return [
+        Finding(
+            "C324", place, f"「{text_opening(text)}」仍是默认模板的原文，请结合本单位实际修改或确认"
+        )
+        for place, text, skeleton in draft.skeletons()
+        if skeleton_digest(skeleton) in defaults and not any(m in text for m in _PLACEHOLDERS)
+    ]
 
 
 def _zeros(texts) -> list[Finding]:

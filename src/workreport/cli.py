@@ -555,6 +555,7 @@ def diff(a, b, config_path, fmt, with_text):
     config = _config(config_path)
     _echo_issues(config.warnings, False, what="")
     result = diff_drafts(a, b, config=config, text=with_text)
+    _echo_issues(result.issues, False, what="")
     if fmt == "json":
         click.echo(_json(result.as_json()))
         return

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .config import Config, open_config
-from .errors import UsageError
+from .errors import Issue, UsageError
 from .render.document import VALUE, Tag
 
 
@@ -61,6 +61,7 @@ class DraftDiff:
     typed: list[Typed] = field(default_factory=list)
     values: list[FigureDiff] = field(default_factory=list)  # recorded values that differ
     text: list[TextChange] | None = None  # with text=True
+    issues: list[Issue] = field(default_factory=list)  # W222: a 底稿 out of step with its draft
 
     def as_json(self) -> dict:
         out = {
@@ -74,6 +75,7 @@ class DraftDiff:
         }
         if self.text is not None:
             out["text"] = [asdict(c) for c in self.text]
+        out["warnings"] = [{"code": i.code, "message": i.message} for i in self.issues]
         return out
 
 
@@ -90,6 +92,7 @@ def diff_drafts(
 ) -> DraftDiff:
     """What differs between the drafts at ``a`` and ``b``: the figures they show, the
     figures typed by hand, inputs and periods; with ``text`` the paragraphs too."""
+    from .audit import out_of_step
     from .draft import Draft
     from .figures import figure_ids, figure_labels
 
@@ -152,6 +155,15 @@ def diff_drafts(
         typed,
         values,
         paragraph_changes(da.paragraphs(), db.paragraphs()) if text else None,
+        [
+            Issue(
+                "W222",
+                f"数据底稿 {audit.name} 不是与稿件 {path.name} 一起生成的（可能生成时被中断）："
+                "其中的来源行与稿件的数字不对应，请用 workreport refresh 重新生成",
+            )
+            for path, draft in ((Path(a), da), (Path(b), db))
+            if (audit := out_of_step(path, draft.pairing())) is not None
+        ],
     )
 
 

@@ -60,6 +60,7 @@ _FIGURE, _INPUT, _TAG = f"{_PREFIX}figure.", f"{_PREFIX}input.", f"{_PREFIX}tag.
 _APPENDIX, _EDITED, _FINGERPRINT = f"{_PREFIX}appendix", f"{_PREFIX}edited", f"{_PREFIX}fingerprint"
 _BOOKMARK = f"{_PREFIX}bookmark."
 _PARTIAL, _ACCEPTED = f"{_PREFIX}partial.", f"{_PREFIX}partial_ok#"
+_DEFAULT = f"{_PREFIX}default#"
 _APPENDIX_CAPTION = "workreport.appendix"  # the table's own name, which Word keeps
 # Word bookmark names match [A-Za-z][A-Za-z0-9_]{0,39} and are unique: generated, then
 # mapped to tags in the properties (a tag such as "forms_1 + forms_2|pct" is no name)
@@ -102,6 +103,9 @@ class Stamp:
     # those of them the analyst accepted ([figures] partial_ok): check reads them from here
     partial: dict[str, list[str]] = field(default_factory=dict)
     accepted: list[str] = field(default_factory=list)
+    # skeleton_digest of each paragraph the shipped default templates would write for these
+    # figures: a paragraph of the draft still the same is the default's text (check, C324)
+    defaults: list[str] = field(default_factory=list)
     version: str = __version__
     others: dict[str, str] = field(default_factory=dict)  # properties a person added
 
@@ -141,8 +145,14 @@ class Stamp:
             for k, v in props.items()
             if k.startswith(_ACCEPTED) and k[len(_ACCEPTED) :].isdigit()
         }
+        defaults = {
+            int(k[len(_DEFAULT) :]): v
+            for k, v in props.items()
+            if k.startswith(_DEFAULT) and k[len(_DEFAULT) :].isdigit()
+        }
         return cls(
             period=props.get(_PERIOD, ""),
+            defaults=[defaults[n] for n in sorted(defaults)],
             partial={fid: [units[n] for n in sorted(units)] for fid, units in partial.items()},
             accepted=[accepted[n] for n in sorted(accepted)],
             signed=props.get(_DATE, ""),
@@ -179,6 +189,8 @@ class Stamp:
                 props[f"{_PARTIAL}{fid}#{n}"] = unit
         for n, fid in enumerate(self.accepted, start=1):
             props[f"{_ACCEPTED}{n}"] = fid
+        for n, digest in enumerate(self.defaults, start=1):
+            props[f"{_DEFAULT}{n}"] = digest
         if self.appendix:
             props[_APPENDIX] = self.appendix
         props[_FINGERPRINT] = self.fingerprint
@@ -292,8 +304,8 @@ class Appendix:
             for i, column in enumerate(header[1:], start=1):
                 a = before[i] if before is not None and i < len(before) else ""
                 b = after[i] if after is not None and i < len(after) else ""
-                if a != b:
-                    found.append(CellChange(unit, column, a, b))
+                if a != b:  # a header's lines are one name (受理\n线索 → 受理线索)
+                    found.append(CellChange(unit, column.replace("\n", ""), a, b))
         return found
 
     @property
@@ -320,6 +332,21 @@ class Appendix:
             tr = copy.deepcopy(pattern)
             total.addprevious(tr)
             _fill(_Row(tr, self._table), values)
+
+
+def pairing_of(stamp: Stamp) -> str:
+    """What a 数据底稿 records of the draft it was written with: the fingerprint of the
+    draft's content as written, its period and its inputs.  A hand edit keeps it (the
+    draft's own record does not change); every write by the tool makes a new one
+    (docs/drafts.md, 数据底稿与稿件)."""
+    text = json.dumps([stamp.fingerprint, stamp.period, sorted(stamp.inputs.items())])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def skeleton_digest(skeleton: str) -> str:
+    """A short digest of a paragraph's skeleton (``Block.skeleton``): 64 bits tell some
+    thirty paragraphs apart, and a draft's properties stay small."""
+    return hashlib.sha256(skeleton.encode("utf-8")).hexdigest()[:16]
 
 
 def appendix_fingerprint(header, rows) -> str:
@@ -427,6 +454,31 @@ class Draft:
                 inside = any(True for _ in paragraph.iterancestors(qn("w:tc")))
                 return f"正文第{n}段{'（表格中）' if inside else ''}"
         return "正文"
+
+    def skeletons(self) -> list[tuple[str, str, str]]:
+        """(place, text, skeleton) of every paragraph of the body outside tables: the
+        skeleton shows each tag's place as one SKELETON_SLOT, as ``Block.skeleton`` does."""
+        from .render.document import SKELETON_SLOT
+
+        slot_of = {id(run): slot for slot in self.slots() for run in slot._runs}
+        found, n = [], 0
+        for paragraph in self.document.element.body.iter(qn("w:p")):
+            text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"), qn("w:delText")))
+            if not text.strip():
+                continue
+            n += 1
+            if any(True for _ in paragraph.iterancestors(qn("w:tc"))):
+                continue
+            parts, last = [], None
+            for run in paragraph.iter(qn("w:r")):
+                slot = slot_of.get(id(run))
+                if slot is None:
+                    parts.extend(t.text or "" for t in run.iter(qn("w:t")))
+                elif slot is not last:
+                    parts.append(SKELETON_SLOT)
+                last = slot
+            found.append((f"正文第{n}段", text, "".join(parts)))
+        return found
 
     def shown(self) -> dict[Tag, list[str]]:
         """Each tag → the text the draft shows for it, in document order."""
@@ -616,8 +668,12 @@ class Draft:
         buffer = io.BytesIO()
         self.document.save(buffer)
         data = buffer.getvalue()
-        stamped = replace(self.stamp, fingerprint=_fingerprint(data))
-        return _with_custom_properties(data, self._properties(stamped))
+        # the draft now records what was written: its pairing is the written one's
+        self.stamp = replace(self.stamp, fingerprint=_fingerprint(data))
+        return _with_custom_properties(data, self._properties(self.stamp))
+
+    def pairing(self) -> str:
+        return pairing_of(self.stamp)
 
     def _properties(self, stamp: Stamp) -> dict[str, str]:
         # one property per bookmark: each stays far under Word's 255 characters

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .config import Config
 from .diff import figure_like, typed_text
-from .draft import CellChange, Draft, Stamp
+from .draft import CellChange, Draft, Stamp, pairing_of
 from .errors import Issue, OutputError, UsageError, clip
 from .load import Progress
 from .period import Period
@@ -139,7 +139,7 @@ def refresh_draft(
     the configuration's; the signing date ``signed``, else ``[report] date``, else the
     draft's own (run.py, choose_period and choose_signed).
     """
-    from .audit import audit_path
+    from .audit import audit_path, out_of_step
     from .render.sections import lookup
 
     path = Path(path)
@@ -229,13 +229,17 @@ def refresh_draft(
     draft.stamp = stamp
 
     # nothing to change: the draft is not rewritten and no backup piles up (docs/drafts.md)
-    unchanged = output == path and audit_path(output).exists() == audit and _same(recorded, stamp)
+    unchanged = (
+        output == path
+        and audit_path(output).exists() == audit
+        and (not audit or out_of_step(output, pairing_of(recorded)) is None)
+        and _same(recorded, stamp)
+    )
     if unchanged:
         backup, audit_written = None, audit_path(output) if audit else None
     else:
-        audit_data = run.audit(stats) if audit else None
         backup = keep_backup(output) if output.exists() else None
-        audit_written = run.save(draft, output, audit_data, backup)
+        audit_written = run.save(draft, output, stats if audit else None, backup)
     issues = [
         *run.issues,
         *checked.notices(audit),

@@ -81,9 +81,8 @@ def build_report(
         stats, doc.tagged_texts(), appendix_fingerprint(table.header, table.rows), doc.omitted
     )
     draft = Draft.create(doc, stamp, run.config.style)
-    audit_data = run.audit(stats) if audit else None
     backup = guard_existing(output, force=force, inputs=run.paths)
-    written = run.save(draft, output, audit_data, backup)
+    written = run.save(draft, output, stats if audit else None, backup)
 
     issues = [
         *run.issues,

@@ -362,7 +362,7 @@ class Run:
     def context(self, stats: Stats) -> dict:
         """What a template sees: every figure, the period's words, the organisation and
         its level, the signing date (docs/templates.md)."""
-        from .render.sections import Fig, PeriodWords, figure_context, signing_word
+        from .render.sections import Fig, PeriodWords, figure_context, signing_word, text_in
 
         config, year = self.config, stats.period.year
         labels, groups = figure_labels(config)
@@ -370,10 +370,11 @@ class Run:
             stats.values, stats.previous, labels, groups, whole_year=stats.period.whole_year
         )
         ctx.update(
-            organisation=config.organisation,
-            level=require_level(config),
-            words=config.words,
-            title=config.title,
+            # the project's words enter the renderer as its text does (render/sections.py)
+            organisation=text_in(config.organisation),
+            level=text_in(require_level(config)),
+            words={key: text_in(word) for key, word in config.words.items()},
+            title=text_in(config.title),
             # years are tagged like figures, so a refresh for another period updates them
             year=Fig("year", year, year - 1, "年份", counted=False),
             previous_year=Fig("previous_year", year - 1, year - 2, "上一年份", counted=False),
@@ -428,6 +429,26 @@ class Run:
             appendix=appendix,
             partial={fid: list(units) for fid, units in stats.partial.items()},
             accepted=sorted(set(stats.partial) & self.config.partial_ok),
+            defaults=self.default_paragraphs(stats),
+        )
+
+    def default_paragraphs(self, stats: Stats) -> list[str]:
+        """The digests of the paragraphs the shipped default set of the preset writes for
+        these figures, headings and 【请填写】 prompts left out (check says them, C301): a
+        paragraph of the draft with the same skeleton is still the default's text (C324,
+        docs/drafts.md).  Whatever the project's templates, a paragraph a person copied
+        from the default set unchanged is one."""
+        from .draft import skeleton_digest
+        from .render.document import BODY
+        from .render.sections import render_sections
+
+        blocks, _ = render_sections(packaged_templates(self.preset), self.context(stats))
+        return sorted(
+            {
+                skeleton_digest(block.skeleton)
+                for block in blocks
+                if block.kind == BODY and not any(s.prompt for s in block.lead + block.spans)
+            }
         )
 
     def missing(self, doc: ReportDocument) -> list[Issue]:
@@ -449,17 +470,27 @@ class Run:
 
     # ---- write -------------------------------------------------------------------------
 
-    def audit(self, stats: Stats) -> bytes:
-        """数据底稿: where each number of the draft comes from (docs/rules.md)."""
+    def audit(self, stats: Stats, pairing: str = "") -> bytes:
+        """数据底稿: where each number of the draft comes from (docs/rules.md); ``pairing``
+        names the draft it goes with."""
         from .audit import audit_bytes
         from .crossrules import CROSS_CODES
 
         checked = self.checked()
         found = [i for i in checked.issues if i.code in CROSS_CODES]
-        return audit_bytes(checked.ledgers, stats.values, stats.period, self.config, checks=found)
+        return audit_bytes(
+            checked.ledgers,
+            stats.values,
+            stats.period,
+            self.config,
+            checks=found,
+            pairing=pairing,
+        )
 
-    def save(self, draft, output: Path, audit_data: bytes | None, backup: Path | None):
-        return save_with_audit(draft, output, audit_data, backup)
+    def save(self, draft, output: Path, stats: Stats | None, backup: Path | None):
+        """Write the draft and, given ``stats``, its 数据底稿 naming it (save_with_audit)."""
+        audit = None if stats is None else (lambda pairing: self.audit(stats, pairing))
+        return save_with_audit(draft, output, audit, backup)
 
 
 def require_level(config: Config) -> str:
@@ -472,17 +503,19 @@ def require_level(config: Config) -> str:
     return config.level
 
 
+# the appendix's columns: a header's lines are its words, so that no column header breaks
+# inside a word (SPEC §17; docs/rules.md, Word 稿件); the unit of each count in （）
 APPENDIX_COLUMNS = (
-    ("受理线索", "clues"),
+    ("受理\n线索", "clues"),
     ("立案", "cases_filed"),
     ("结案", "cases_closed"),
-    ("党纪政务处分(人)", "sanctioned_persons"),
-    ("第一种形态", "forms_1"),
-    ("第二种形态", "forms_2"),
-    ("第三种形态", "forms_3"),
-    ("第四种形态", "forms_4"),
-    ("谈话(人次)", "talks_total"),
-    ("文书(份)", "letters_total"),
+    ("党纪\n政务\n处分\n（人）", "sanctioned_persons"),
+    ("第一种\n形态", "forms_1"),
+    ("第二种\n形态", "forms_2"),
+    ("第三种\n形态", "forms_3"),
+    ("第四种\n形态", "forms_4"),
+    ("谈话\n（人次）", "talks_total"),
+    ("文书\n（份）", "letters_total"),
 )
 
 
@@ -506,7 +539,10 @@ def appendix_table(stats: Stats) -> Table:
         ),
         header=("填报单位", *(name for name, _ in APPENDIX_COLUMNS)),
         rows=tuple(rows),
-        note="注：“—”表示该单位未报送相应台账。党纪政务处分按人计，同一人受多项处分只计一次，故合计可能小于各单位之和。",
+        note=(
+            "注：“—”表示该单位未报送相应台账。受理线索、立案、结案以件计，“四种形态”以人次计。"
+            "党纪政务处分按人计，同一人受多项处分只计一次，故合计可能小于各单位之和。"
+        ),
     )
 
 
@@ -622,9 +658,10 @@ def text_opening(text: str, width: int = 16) -> str:
     return text if len(text) <= width else text[:width] + "…"
 
 
-def save_with_audit(draft, output: Path, audit_data: bytes | None, backup: Path | None):
-    """Write the draft and its 数据底稿 (if any) side by side; the 底稿 of the file that was
-    backed up goes with its backup.  Returns the 底稿's path, or None.
+def save_with_audit(draft, output: Path, audit, backup: Path | None):
+    """Write the draft and its 数据底稿 (``audit``: the draft's pairing → the 底稿's bytes;
+    None for none) side by side; the 底稿 of the file that was backed up goes with its
+    backup.  Returns the 底稿's path, or None.
 
     The two must never disagree (docs/rules.md, 用户的电脑): both are written to temporary
     files, then renamed 底稿 first, draft second, and a failed second rename puts the old
@@ -634,6 +671,8 @@ def save_with_audit(draft, output: Path, audit_data: bytes | None, backup: Path 
     """
     from .audit import audit_path
 
+    data = draft.to_bytes()  # first: the 底稿 names the draft as written
+    audit_data = None if audit is None else audit(draft.pairing())
     audit = audit_path(output)
     try:
         if audit_data is not None:
@@ -642,7 +681,7 @@ def save_with_audit(draft, output: Path, audit_data: bytes | None, backup: Path 
             steps = [(audit, None, audit_path(backup or backup_path(output)))]
         else:
             steps = []
-        replace_together([*steps, (output, draft.to_bytes(), backup)])
+        replace_together([*steps, (output, data, backup)])
     except OutputError:
         if backup is not None:
             drop_if_same(backup, output)

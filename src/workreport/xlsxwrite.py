@@ -71,10 +71,15 @@ class Table:
 
 
 def workbook_bytes(
-    tables: list[Table], *, max_rows: int = EXCEL_MAX_ROWS, own_output: str | None = None
+    tables: list[Table],
+    *,
+    max_rows: int = EXCEL_MAX_ROWS,
+    own_output: str | None = None,
+    properties: dict[str, str] | None = None,
 ) -> bytes:
     """The .xlsx file; a table longer than a sheet goes on in 「名（续）」, 「名（续2）」…
-    ``own_output``: what the workbook is, kept as :data:`OWN_OUTPUT_PROPERTY`."""
+    ``own_output``: what the workbook is, kept as :data:`OWN_OUTPUT_PROPERTY`, with the
+    custom ``properties`` beside it."""
     strings = SharedStrings()
     out = io.BytesIO()
     sheets: list[tuple[str, str | None]] = []  # (name, filter range)
@@ -100,7 +105,7 @@ def workbook_bytes(
             zf.writestr("_rels/.rels", ROOT_RELS)
         else:
             zf.writestr("_rels/.rels", ROOT_RELS.replace("</Relationships>", CUSTOM_REL))
-            zf.writestr("docProps/custom.xml", _custom_xml(own_output))
+            zf.writestr("docProps/custom.xml", _custom_xml(own_output, properties or {}))
     return out.getvalue()
 
 
@@ -427,13 +432,17 @@ CUSTOM_REL = (
 )
 
 
-def _custom_xml(value: str) -> str:
+def _custom_xml(value: str, properties: dict[str, str]) -> str:
     ns = "http://schemas.openxmlformats.org/officeDocument/2006"
+    items = {OWN_OUTPUT_PROPERTY: value, **properties}
     return (
         f'{XML_HEAD}<Properties xmlns="{ns}/custom-properties" xmlns:vt="{ns}/docPropsVTypes">'
-        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" '
-        f'name="{OWN_OUTPUT_PROPERTY}"><vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
-        "</Properties>"
+        + "".join(
+            '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" '
+            f'pid="{pid}" name="{escape(name)}"><vt:lpwstr>{escape(text)}</vt:lpwstr></property>'
+            for pid, (name, text) in enumerate(items.items(), start=2)
+        )
+        + "</Properties>"
     )
 
 

@@ -18,6 +18,8 @@ HEADING1, HEADING2, HEADING3, BODY = "heading1", "heading2", "heading3", "body"
 
 
 FIGURE, PERIOD, DATE = "figure", "period", "date"  # what a tag stands for
+# a tagged span in a paragraph's skeleton: a NUL never reaches a .docx (xml_safe drops it)
+SKELETON_SLOT = "\x00"
 VALUE = "value"
 
 
@@ -76,6 +78,12 @@ class Block:
     @property
     def text(self) -> str:
         return "".join(s.text for s in self.lead + self.spans)
+
+    @property
+    def skeleton(self) -> str:
+        """The text with each tagged span (a figure, a period's words) as one SKELETON_SLOT:
+        what stays the same when the figures change (check, C324)."""
+        return "".join(SKELETON_SLOT if s.tag else s.text for s in self.lead + self.spans)
 
 
 @dataclass(frozen=True)

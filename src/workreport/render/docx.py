@@ -194,6 +194,9 @@ class _Writer:
 
     def _table(self, table: Table):
         columns = len(table.header)
+        for i, cells in enumerate([table.header, *table.rows]):
+            if len(cells) != columns:
+                raise ValueError(f"table row {i} has {len(cells)} cells, the header {columns}")
         widths = _column_widths(table, _table_pt(table))
         borders = _el("w:tblBorders")
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -228,8 +231,6 @@ class _Writer:
             )
 
         for i, cells in enumerate(rows):
-            if len(cells) != columns:
-                raise ValueError(f"table row {i} has {len(cells)} cells, the header {columns}")
             header, total = i == 0, i == len(rows) - 1 and i > 0  # the last row is 合计
             trpr = _el(
                 "w:trPr", _el("w:cantSplit"), _el("w:trHeight", val=ROW_TWIPS, hRule="atLeast")
@@ -241,7 +242,13 @@ class _Writer:
                 # a copy of the column's blank cell: a thousand units' rows are made
                 # quickly (benchmarks/README.md, 读取)
                 cell = copy.deepcopy(blank_cell(width, header or total))
-                cell[-1][-1][-1].text = xml_safe(str(text))  # tc → p → r → t
+                run = cell[-1][-1]  # tc → p → r
+                first, *more = str(text).split("\n")
+                run[-1].text = xml_safe(first)
+                for line in more:  # a header's words on lines of their own
+                    run.append(_el("w:br"))
+                    run.append(_el("w:t"))
+                    run[-1].text = xml_safe(line)
                 tr.append(cell)
             tbl.append(tr)
         if self.marks is not None:
@@ -405,7 +412,13 @@ def _add_styles(document, style: StyleConfig, table_pt: float) -> None:
     for child in list(normal):
         if child.tag in (qn("w:pPr"), qn("w:rPr")):
             normal.remove(child)
-    normal.append(_ppr(None, spacing=_exact(), ind=_indent(first_line=2), jc="both"))
+    normal_ppr = _ppr(None, spacing=_exact(), ind=_indent(first_line=2), jc="both")
+    # LibreOffice reads autospace from the paragraph styles, not from pPrDefault: every
+    # style is based on Normal (the schema puts these two before w:spacing)
+    spacing = normal_ppr.find(qn("w:spacing"))
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        spacing.addprevious(_el(tag, val=0))
+    normal.append(normal_ppr)
     condensed = _el("w:spacing", val=_CONDENSE)
     normal.append(_el("w:rPr", _fonts(style.body_font, latin), condensed, *_size(BODY_PT)))
 
@@ -649,12 +662,28 @@ def _width_in_chars(text: str) -> float:
 
 
 def _column_widths(table: Table, pt: float) -> list[int]:
-    """Twips: the unit column as wide as its longest name (within limits), the rest equal."""
+    """Twips: each figure column as wide as its widest header line or value, so that a
+    header breaks only where its text has a line break (between words, SPEC §17); the unit
+    column gets the rest, as wide as its longest name where the page allows."""
     columns = len(table.header)
     if columns == 1:
         return [_TEXT_WIDTH_TWIPS]
-    names = [table.header[0], *(str(row[0]) for row in table.rows if row)]
-    need = max(_width_in_chars(n) for n in names) * pt * 20 + 2 * TABLE_MARGIN_TWIPS + 80
-    first = round(min(max(need, 4 * pt * 20), _TEXT_WIDTH_TWIPS * 0.3))
-    rest, extra = divmod(_TEXT_WIDTH_TWIPS - first, columns - 1)
-    return [first] + [rest] * (columns - 2) + [rest + extra]
+
+    def need(texts) -> int:
+        widest = max(_width_in_chars(line) for text in texts for line in str(text).split("\n"))
+        # the slack keeps a line whose width is exactly the column's from wrapping in WPS
+        return round(widest * pt * 20 + 2 * TABLE_MARGIN_TWIPS + 30)
+
+    figures = [need([table.header[i], *(row[i] for row in table.rows)]) for i in range(1, columns)]
+    first_need = need([table.header[0], *(row[0] for row in table.rows if row)])
+    room = _TEXT_WIDTH_TWIPS - sum(figures)
+    if room < 4 * pt * 20:  # figures too wide for the page: equal columns, as before
+        first = round(min(max(first_need, 4 * pt * 20), _TEXT_WIDTH_TWIPS * 0.3))
+        rest, extra = divmod(_TEXT_WIDTH_TWIPS - first, columns - 1)
+        return [first] + [rest] * (columns - 2) + [rest + extra]
+    first = min(first_need, room)
+    # what the unit column does not need is shared among the figure columns
+    share, extra = divmod(room - first, columns - 1)
+    widths = [first] + [w + share for w in figures]
+    widths[-1] += extra
+    return widths

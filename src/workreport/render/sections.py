@@ -51,18 +51,42 @@ from .document import (
 from .limits import BoundedEnvironment, LimitExceeded
 
 # A printed figure travels through Jinja's output as OPEN kind SEP id SEP format SEP
-# state SEP text CLOSE, in private-use characters no template text contains; the
-# state is v (a value), z (a value of 0), m (missing: a 【待补充】 placeholder) or n
-# (not a count: a year, a period word, the date).
-OPEN, SEP, CLOSE = "\ue000", "\ue001", "\ue002"
+# state SEP text CLOSE; the state is v (a value), z (a value of 0), m (missing: a
+# 【待补充】 placeholder) or n (not a count: a year, a period word, the date).  The marks
+# are C0 control characters: no text the renderer carries can hold one, because a .docx
+# cannot (xml_safe drops them) and text_in takes them out of everything that comes in
+# (templates, a Word template's text, the project's words).  None of them is whitespace
+# to str.strip() or a line break to str.splitlines().  Private-use characters are the
+# user's (a 造字 from U+E000 is part of a name) and pass through (docs/templates.md).
+OPEN, SEP, CLOSE = "\x01", "\x02", "\x03"
 _MARK = re.compile(
     f"{OPEN}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([^{SEP}]*){SEP}([vzmn]){SEP}([^{CLOSE}]*){CLOSE}"
 )
 # {% clause %} and {% item "一是" %} leave these around their text (see resolve_zeros)
-CLAUSE_OPEN, CLAUSE_CLOSE, ITEM_OPEN, ITEM_CLOSE = "\ue003", "\ue004", "\ue005", "\ue006"
-_DROPPED, _NUMBER = "\ue007", "\ue008"
-KNOWN_OPEN = "\ue009"  # {% known %}: closed by CLAUSE_CLOSE
-KEPT = "\ue00a"  # {% kept %}: the number of parts kept beside it (抓好“三类教育”)
+CLAUSE_OPEN, CLAUSE_CLOSE, ITEM_OPEN, ITEM_CLOSE = "\x04", "\x05", "\x06", "\x07"
+_DROPPED, _NUMBER = "\x08", "\x0e"
+KNOWN_OPEN = "\x0f"  # {% known %}: closed by CLAUSE_CLOSE
+KEPT = "\x10"  # {% kept %}: the number of parts kept beside it (抓好“三类教育”)
+# A character of planes 15 and 16 (private use) travels as ESCAPE and its code point in
+# six hex digits: those planes number a Word template's formats and paragraphs below
+ESCAPE = "\x11"
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # tab, LF and CR are text
+_HIGH_PRIVATE = re.compile("[\U000f0000-\U0010ffff]")
+_ESCAPED = re.compile(f"{ESCAPE}([0-9A-F]{{6}})")
+
+
+def text_in(text: str) -> str:
+    """Text that enters the renderer: no control characters (the marks are), and each
+    character of planes 15 and 16 escaped."""
+    text = _CONTROLS.sub("", text)
+    return _HIGH_PRIVATE.sub(lambda m: f"{ESCAPE}{ord(m[0]):06X}", text)
+
+
+def text_out(text: str) -> str:
+    """Rendered text as the draft shows it: the escaped characters back."""
+    return _ESCAPED.sub(lambda m: chr(int(m[1], 16)), text) if ESCAPE in text else text
+
+
 SECTION_GLOB = "*.j2"
 # A Word template's character formatting travels as one character of plane 15 (private
 # use) before the text it applies to: format number k is chr(FORMAT_BASE + k), 0 for none
@@ -230,7 +254,11 @@ class Fig:
 
 
 def _marker(tag: Tag, state: str, text: str) -> str:
-    return f"{OPEN}{tag.kind}{SEP}{tag.id}{SEP}{tag.format}{SEP}{state}{SEP}{text}{CLOSE}"
+    # an id or a label may hold the project's words (a unit's 造字, a control character)
+    return (
+        f"{OPEN}{tag.kind}{SEP}{text_in(tag.id)}{SEP}{tag.format}{SEP}{state}{SEP}"
+        f"{text_in(text)}{CLOSE}"
+    )
 
 
 class Word:
@@ -430,13 +458,21 @@ class ZeroExtension(Extension):
         return f"{ITEM_OPEN}{style}{SEP}"
 
 
+class _Sources(FileSystemLoader):
+    """The .j2 files of a folder, their text as the renderer carries it (text_in)."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        return text_in(source), filename, uptodate
+
+
 def make_environment(folder: Path, loader: BaseLoader | None = None) -> SandboxedEnvironment:
     """The sandbox every template runs in: the .j2 files of ``folder``, or what ``loader``
     gives (a Word template, render/word_template.py)."""
     # bounded: a template may not run past 10 s or 5 MB of text (docs/rules.md, 用户的电脑)
     env = BoundedEnvironment(
         # utf-8-sig: a template saved by Notepad starts with a BOM that is not text
-        loader=loader or FileSystemLoader(str(folder), encoding="utf-8-sig"),
+        loader=loader or _Sources(str(folder), encoding="utf-8-sig"),
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -498,7 +534,7 @@ def resolve_zeros(text: str, unknown: list[Tag] | None = None) -> tuple[str, lis
         if opened != line.count(CLAUSE_CLOSE) + line.count(ITEM_CLOSE):
             # a paragraph is the unit that is kept or left out: a part cannot span two
             plain = _MARK.sub(lambda m: m[5], line)
-            words = "".join(ch for ch in plain if ch >= " " and not "\ue000" <= ch <= "\uf8ff")
+            words = text_out("".join(ch for ch in without_formats(plain) if ch >= " "))
             raise ValueError(
                 f"「{words[:16]}…」所在段落中的 {{% clause %}}、{{% item %}} 或 {{% known %}} "
                 "没有在同一段内结束：开始和结束标记须写在同一段（同一行）中"
@@ -796,17 +832,18 @@ def to_spans(line: str, formats: Sequence[str | None] = ()) -> tuple[Span, ...]:
     pos, rpr = 0, None
     for m in _PIECE.finditer(line):
         if m.start() > pos:
-            spans.extend(_literal(line[pos : m.start()], rpr))
+            spans.extend(_literal(text_out(line[pos : m.start()]), rpr))
         pos = m.end()
         if m[0][0] != OPEN:  # a Word template's format mark
             rpr = formats[ord(m[0]) - FORMAT_BASE] if formats else None
             continue
         state = m[5]
+        tag = Tag(text_out(m[3]), m[4], m[2])
         spans.append(
-            Span(m[6], tag=Tag(m[3], m[4], m[2]), missing=state == "m", zero=state == "z", rpr=rpr)
+            Span(text_out(m[6]), tag=tag, missing=state == "m", zero=state == "z", rpr=rpr)
         )
     if pos < len(line):
-        spans.extend(_literal(line[pos:], rpr))
+        spans.extend(_literal(text_out(line[pos:]), rpr))
     return tuple(spans)
 
 

@@ -34,8 +34,8 @@ from .sections import (
     make_environment,
     render_one,
     resolve_zeros,
+    text_in,
     to_spans,
-    without_formats,
 )
 
 TITLE, SIGNATURE, NOTE = "title", "signature", "note"
@@ -250,7 +250,7 @@ def _line(para: Paragraph, formats: dict[str | None, int]) -> str:
             if marks[i] != current:
                 out.append(format_mark(marks[i]))
                 current = marks[i]
-            out.append(text[i])
+            out.append(text_in(text[i]))
 
     pos = 0
     for m in _JINJA.finditer(text):
@@ -263,7 +263,7 @@ def _line(para: Paragraph, formats: dict[str | None, int]) -> str:
             # a block tag may drop the text after it ({% clause %}, {% if %}): the text
             # that follows states its own format again
             current = -1
-        out.append(m[0].translate(_IN_TAGS))
+        out.append(text_in(m[0].translate(_IN_TAGS)))
         pos = m.end()
     literal(pos, len(text))
     return "".join(out)
@@ -308,7 +308,7 @@ def _assemble(path, paragraphs, numbers, lines, formats, omitted) -> Rendered:
     title, signature, blocks = None, None, []
     for number, line in zip(numbers, lines, strict=True):
         kind = paragraphs[number - 1].kind if number else BODY
-        plain = without_formats(to_text(line)).strip()
+        plain = to_text(line).strip()  # to_spans reads the format marks
         if not plain or kind == NOTE:
             continue
         if kind == TITLE:
