@@ -22,7 +22,15 @@ def ledgers(book):
         "案件监督管理室",
         {
             "问题线索": [
-                clue("A1", date(2022, 1, 5), top="是", filed=date(2022, 2, 1), name="张某甲"),
+                # disposed by 初步核实 and filed: no 案管室 warning (docs/rules.md, 交叉核对)
+                clue(
+                    "A1",
+                    date(2022, 1, 5),
+                    top="是",
+                    disposal="初步核实",
+                    filed=date(2022, 2, 1),
+                    name="张某甲",
+                ),
                 clue("A2", date(2022, 2, 5), name="李某乙"),
             ],
             "处分处理": [

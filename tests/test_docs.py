@@ -60,6 +60,35 @@ def test_the_handbook_lists_every_figure_id_and_every_ledger_column():
             assert f"\n| {column.name} | " in handbook, column.name
 
 
+def test_the_rules_page_lists_every_cross_ledger_rule_from_its_declaration():
+    from workreport.docs import RULES_PATH, rules_page
+    from workreport.ledgers import CROSS_RULES
+
+    committed = (ROOT / RULES_PATH).read_text(encoding="utf-8")
+    assert committed == rules_page(committed, load_config(None)), (
+        f"{RULES_PATH}'s list of the 案管室's checks is stale: run `python tools/make_docs.py`"
+    )
+    codes = re.findall(r"^\| ([EW]\d{3}) \| ", committed, flags=re.M)
+    assert (
+        codes
+        == [rule.code for rule in CROSS_RULES]
+        == [
+            "E140",
+            "E141",
+            "E142",
+            "W240",
+            "W241",
+            "W242",
+            "W243",
+            "W244",
+        ]
+    )
+    # every threshold with its default, as defaults.toml has it
+    assert "`undisposed_days` = 30 天" in committed
+    assert "`pending_days` = 180 天" in committed
+    assert "`open_case_days` = 365 天" in committed
+
+
 def test_importing_the_docs_generator_does_not_import_pandas():
     import subprocess
     import sys

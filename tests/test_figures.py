@@ -161,7 +161,8 @@ def test_a_person_with_party_and_government_sanctions_counts_once(book, config):
         measure(
             "钱某", "C2", date(2022, 4, 3), "第二种形态", "调整职务", top="是"
         ),  # not a sanction
-        measure("孙某", "C2", date(2021, 4, 3), "第二种形态", "党纪警告"),  # outside
+        # outside the period (and after C1 was filed: E140)
+        measure("孙某", "C1", date(2021, 12, 3), "第二种形态", "党纪警告"),
     ]
     book("案管室", {"问题线索": clues, "处分处理": rows})
     f = figures(book.folder, config)

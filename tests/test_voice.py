@@ -355,7 +355,9 @@ def test_problems_follow_the_files_then_the_workbooks_sheet_order_then_rows(tmp_
 
 def test_validate_and_build_count_every_file_found_the_refused_ones_too(tmp_path):
     folder = tmp_path / "收文"
-    write_workbook(folder / "城关镇纪委.xlsx", {"问题线索": [clue("A1", date(2022, 1, 5))]})
+    # disposed: no 案管室 warning at the period's end (docs/rules.md, 交叉核对)
+    one = clue("A1", date(2022, 1, 5), disposal="谈话函询")
+    write_workbook(folder / "城关镇纪委.xlsx", {"问题线索": [one]})
     (folder / "损坏.xlsx").write_bytes(b"broken")
     checked = CliRunner().invoke(cli, ["validate", str(folder)])
     built = CliRunner().invoke(

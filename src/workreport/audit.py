@@ -2,7 +2,8 @@
 
 One sheet lists every figure with its 口径, value and number of source rows;
 one sheet per ledger lists every counted row with its file, sheet and Excel
-row, and the figures it counts toward.  Personal names are not copied: a
+row, and the figures it counts toward; a last one, 交叉核对, what the 案管室's
+checks found (W240–W244).  Personal names are not copied: a
 reviewer follows file / sheet / row back to the department's own workbook, and
 persons counted by 党纪政务处分 are told apart by a neutral number.
 """
@@ -10,13 +11,16 @@ persons counted by 党纪政务处分 are told apart by a neutral number.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .config import Config
+from .errors import CODES, Issue
 from .figures import (
     FIGURES,
     PER_MEASURE,
@@ -217,16 +221,48 @@ def _show(v):
     return v
 
 
+CHECKS_SHEET = "交叉核对"
+CHECKS_HEADER = ("代码", "问题类型", "文件", "工作表", "行号", "列", "问题", "建议")
+
+
+def checks_table(findings: Sequence[Issue], reference: date | None) -> Table:
+    """The 案管室's findings (W240–W244: a build has no error) where each one is, in the
+    order validate lists them (docs/rules.md, 交叉核对)."""
+    columns = (
+        [i.code for i in findings],
+        [CODES[i.code] for i in findings],
+        [i.file for i in findings],
+        [i.sheet for i in findings],
+        [float(i.row) if i.row is not None else None for i in findings],
+        [f"{i.column_letter}（{i.column}）" if i.column_letter else i.column for i in findings],
+        [i.message for i in findings],
+        [i.suggestion for i in findings],
+    )
+    kinds = (TEXT, TEXT, TEXT, TEXT, AUTO, TEXT, TEXT, TEXT)
+    when = f"基准日 {reference}" if reference else "台账中没有日期"
+    titles = [
+        (BANNER, BANNER_STYLE),
+        (f"{CHECKS_SHEET}：案管室关注的问题（{when}，共 {len(findings)} 处）", BOLD),
+    ]
+    return Table(
+        CHECKS_SHEET,
+        titles,
+        [Column(h, v, k) for h, v, k in zip(CHECKS_HEADER, columns, kinds, strict=True)],
+    )
+
+
 def audit_bytes(
     ledgers: Ledgers,
     values: dict,
     period: Period,
     config: Config,
     *,
+    checks: Sequence[Issue] | None = None,
     pairing: str = "",
     max_rows=EXCEL_MAX_ROWS,
 ) -> bytes:
-    """The 数据底稿 as an .xlsx file; ``pairing`` names the draft written with it
+    """The 数据底稿 as an .xlsx file; ``checks``: the 案管室's findings, listed on a sheet
+    of their own after the ledgers'; ``pairing`` names the draft written with it
     (``Draft.pairing``); ``max_rows`` (rows a sheet) is there for tests."""
     described = {fid: (label, unit, basis) for fid, label, unit, basis in figure_ids(config)}
     summary, sheets = audit_tables(ledgers, values, period, config)
@@ -260,6 +296,8 @@ def audit_bytes(
                 [Column(h, v, kind) for h, (kind, v) in table.columns.items()],
             )
         )
+    if checks is not None:
+        tables.append(checks_table(checks, ledgers.reference))
     return workbook_bytes(
         tables,
         max_rows=max_rows,

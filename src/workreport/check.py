@@ -5,8 +5,9 @@ placeholder in what the draft shows, tracked changes, comments, ID numbers, mobi
 numbers and names from the ledgers anywhere in the package, figures of only some units
 not accepted, a signing date before the period's end.  Worth a look: zeros in the
 prose, figures typed by hand that differ from the ledgers, figures of only some units
-the analyst accepted.  A name is never printed: only where it is and the ledger row it
-comes from (docs/rules.md, 绝不允许).
+the analyst accepted, the number of the 案管室's warnings on the ledgers (C326).  A
+name is never printed: only where it is and the ledger row it comes from (docs/rules.md,
+绝不允许).
 """
 
 from __future__ import annotations
@@ -168,6 +169,7 @@ def check_draft(
         # names are checked in every ledger that could be read, even when some row has an
         # error; the figures only from ledgers without one (docs/drafts.md, W221)
         findings += _names(texts, run.loaded(clear_names=True).frames)
+        findings += _cross(run.validation().issues)
         try:
             stats = run.stats(clear_names=True)
         except InvalidData as e:
@@ -235,6 +237,25 @@ def _names(texts, frames) -> list[Finding]:
                 more = f" 等 {len(rows)} 处" if len(rows) > 1 else ""
                 findings.append(Finding("C306", place, "有台账中的人名", rows[0] + more))
     return findings
+
+
+def _cross(issues: list[Issue]) -> list[Finding]:
+    """C326: the number of the 案管室's warnings on the ledgers (W240–W244), worth a look
+    before the draft goes up: validate lists where each one is (docs/rules.md, 交叉核对)."""
+    from .crossrules import CROSS_CODES
+
+    counts: dict[str, int] = {}
+    for issue in issues:
+        if issue.code in CROSS_CODES and not issue.is_error:
+            counts[issue.code] = counts.get(issue.code, 0) + 1
+    if not counts:
+        return []
+    each = "、".join(f"{code} {n} 处" for code, n in sorted(counts.items()))
+    message = (
+        f"台账有 {sum(counts.values())} 处案管室交叉核对的警告（{each}），"
+        "可用 workreport validate 查看位置"
+    )
+    return [Finding("C326", "台账", message)]
 
 
 def _typed(draft, run: Run, stats) -> list[Finding]:

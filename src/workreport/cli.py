@@ -370,6 +370,7 @@ def stats(paths, period, config_path, fmt, by, list_ids, no_cache, quiet):
 
 @cli.command(name="validate")
 @PATHS
+@_period_option
 @_config_option
 @_format_option("table", "json")
 @click.option("--strict", is_flag=True, help="把警告也当作错误。")
@@ -382,13 +383,15 @@ def stats(paths, period, config_path, fmt, by, list_ids, no_cache, quiet):
 )
 @_cache_option
 @_quiet_option
-def validate_cmd(paths, config_path, fmt, strict, annotate_dir, no_cache, quiet):
+def validate_cmd(paths, period, config_path, fmt, strict, annotate_dir, no_cache, quiet):
     """检查台账，一次列出所有文件的全部问题。
 
-    有错误时退出码为 1。不需要统计期间：每一行都会检查。
+    有错误时退出码为 1。每一行都会检查；统计期间只决定案管室交叉核对的基准日
+    （期间的结束日；没有期间时取台账中最晚的日期），据此判断线索、案件是否超期。
 
     \b
     例：workreport validate 收文/
+        workreport validate 收文/ --period 2022H1
         workreport validate 收文/ --annotate 退回/
     """
     from .format import issues_summary, issues_table
@@ -397,7 +400,12 @@ def validate_cmd(paths, config_path, fmt, strict, annotate_dir, no_cache, quiet)
     config = _config(config_path, paths)
     _echo_issues(config.warnings, quiet, what="")
     result = validate_ledgers(
-        paths, config=config, cache=not no_cache, annotate=annotate_dir, progress=Progress(quiet)
+        paths,
+        config=config,
+        period=period,
+        cache=not no_cache,
+        annotate=annotate_dir,
+        progress=Progress(quiet),
     )
     issues = result.issues
     failing = issues if strict else result.errors
@@ -405,6 +413,8 @@ def validate_cmd(paths, config_path, fmt, strict, annotate_dir, no_cache, quiet)
         out = {
             "files": result.files,
             "rows": result.rows,
+            # the day the 案管室's checks counted to (docs/rules.md, 交叉核对)
+            "reference": result.reference.isoformat() if result.reference else None,
             "errors": len(result.errors),
             "warnings": len(result.warnings),
             "issues": [i.as_dict() for i in issues],
@@ -590,7 +600,7 @@ def check(draft, paths, period, config_path, fmt, quiet):
 
     必须修改：【待补充】占位、修订、批注、身份证号码、手机号码、台账里的人名
     （给出台账时检查；人名不显示，只报位置和来自台账的哪一行）。
-    值得一看：正文中的 0、与台账不符的手工数字、早于统计期间结束日的落款日期。
+    值得一看：正文中的 0、与台账不符的手工数字、台账中案管室交叉核对的警告（给出台账时）。
 
     \b
     例：workreport check 汇报.docx 收文/

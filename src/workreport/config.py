@@ -22,6 +22,9 @@ CACHE_FOLDER = ".workreport-cache"  # the parsed-workbook cache (cache.py), git-
 # (docs/figures.md): the default templates name every one of them.
 TALK_TYPES = ("谈心谈话", "廉政谈话", "提醒谈话", "诫勉谈话", "约谈")
 LETTER_TYPES = ("廉洁提醒函", "履责提醒函", "纪检监察建议书")
+# [checks]: the days after which a clue or a case is worth the 案管室's look (W242–W244,
+# docs/rules.md, 交叉核对); the same numbers are written in defaults.toml
+CHECK_DAYS = {"undisposed_days": 30, "pending_days": 180, "open_case_days": 365}
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,9 @@ class Config:
     partial_ok: frozenset[str] = frozenset()
     """``[figures] partial_ok``: figures of only some units the analyst accepts as they are:
     printed plainly, and ``check`` lists them as worth a look (docs/figures.md)."""
+    checks: dict[str, int] = field(default_factory=lambda: dict(CHECK_DAYS))
+    """``[checks]``: the days after which the 案管室's checks warn (W242–W244), by key
+    (docs/rules.md, 交叉核对)."""
     level_words: dict[str, dict[str, str]] = field(default_factory=dict)
     """``[levels.<level>]``: the words the default templates say for each level (基层 …)."""
     source: Path | None = None
@@ -115,6 +121,7 @@ _KNOWN = {
     "letters": {"add"},
     "figures": {"partial_ok"},
     "levels": None,
+    "checks": set(CHECK_DAYS),
 }
 OTHER_LEVEL = "其他"  # the [levels] row of a level the table lacks
 
@@ -302,6 +309,7 @@ def _build(data: dict, path: Path | None, warnings: tuple[Issue, ...]) -> Config
         partial_ok=frozenset(
             _str_list(data.get("figures", {}).get("partial_ok", []), "[figures] partial_ok", path)
         ),
+        checks=_check_days(data.get("checks", {}), path),
         level_words={
             str(level): {str(k): str(v) for k, v in words.items()}
             for level, words in data.get("levels", {}).items()
@@ -332,6 +340,21 @@ def organisation_level(organisation: str) -> str | None:
             before = organisation[at - 1] if at > 0 else ""
             return before if before and not before.isspace() and not before.isascii() else None
     return None
+
+
+def _check_days(value: dict, path: Path | None) -> dict[str, int]:
+    """``[checks]``: each a whole number of days, 0 or more; unknown keys were warned of."""
+    days = dict(CHECK_DAYS)
+    for key in CHECK_DAYS:
+        if key not in value:
+            continue
+        n = value[key]
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ConfigError(
+                f"[checks] {key} 应为不小于 0 的整数（天数），如 {CHECK_DAYS[key]}", path
+            )
+        days[key] = n
+    return days
 
 
 def _str_list(value, where: str, path: Path | None) -> list[str]:

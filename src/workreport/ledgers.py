@@ -322,3 +322,152 @@ def normalise_header(text: object) -> str:
     """
     s = _SPACES.sub("", str(text or "")).replace("\u3000", "")
     return _UNIT_NOTE.sub("", s)
+
+
+# ---- the 案管室's checks across ledgers and workbooks (docs/rules.md, 交叉核对) --------------
+# A rule is a line: the sheet and column a problem is marked at, the relation to another
+# sheet (joined on 线索编号) or to the reference date, the rows it is about, its code and
+# its [checks] threshold.  crossrules.py evaluates every relation a column at a time.
+
+# relations
+BEFORE = "早于"  # the column's date is before the linked row's ``other_column``
+LINKED_BLANK = "关联行没有"  # no 线索编号, or the linked clue's ``other_column`` is blank
+TWO_FILES = "出现在两个工作簿"  # one ``key`` (线索编号 + 姓名) in rows of two workbooks
+NO_ROW = "没有对应行"  # no row of ``other`` (with ``other_where``) on the row's 线索编号
+OVERDUE = "超过期限"  # more than ``threshold`` days from ``since`` to the reference date
+
+# the tests of a ``Where``
+BLANK, GIVEN, IS, IN = "为空", "已填", "为", "属于"
+SANCTIONS = "党纪政务处分"  # IN's set: [sanctions] party and government (defaults.toml)
+CLUE_KEY = "线索编号"  # what joins a 处分处理 row to its 问题线索 row
+FOURTH_FORM = "第四种形态"
+
+
+@dataclass(frozen=True)
+class Where:
+    """Which rows a rule is about: ``column`` ``test`` ``value`` (形态 为 第四种形态)."""
+
+    column: str
+    test: str
+    value: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.column}{self.test}{self.value}"
+
+
+@dataclass(frozen=True)
+class CrossRule:
+    """One check of the 案管室 across ledgers (docs/rules.md, 交叉核对).
+
+    The problem is reported at ``sheet`` / its row / ``column``.  ``message`` names the
+    row's own non-personal columns ({处理方式}, {线索编号}) and what the relation found:
+    {value} (the column's own value), {other_value} and {other_place} (the linked row),
+    {missing}, {others}, {days}, {since}, {threshold} and {reference}.  A name is
+    never a field of a message (docs/rules.md, 绝不允许).
+    """
+
+    code: str
+    sheet: str  # ledger key of the row reported
+    column: str  # the column the problem is marked at
+    relation: str
+    message: str
+    suggestion: str
+    other: str = ""  # ledger key of the other sheet
+    other_column: str = ""  # the other sheet's column the relation reads
+    where: tuple[Where, ...] = ()  # the rows of ``sheet`` the rule is about
+    other_where: tuple[Where, ...] = ()  # the rows of ``other`` that count
+    key: tuple[str, ...] = (CLUE_KEY,)  # what one person or clue is (TWO_FILES)
+    since: tuple[str, ...] = ()  # OVERDUE: the date counted from, the first one given
+    until: str = ""  # OVERDUE: a date that ends the state when it is by the reference date
+    threshold: str = ""  # OVERDUE: the [checks] key of the number of days
+
+
+CROSS_RULES = (
+    CrossRule(
+        "E140",
+        "measures",
+        "处理日期",
+        BEFORE,
+        "党纪政务处分「{处理方式}」的处理日期 {value} 早于线索「{线索编号}」的立案日期 "
+        "{other_value}（{other_place}）",
+        "党纪政务处分须在立案之后：核对处理日期，或问题线索台账中的立案日期",
+        other="clues",
+        other_column="立案日期",
+        where=(Where("处理方式", IN, SANCTIONS),),
+    ),
+    CrossRule(
+        "E141",
+        "measures",
+        CLUE_KEY,
+        LINKED_BLANK,
+        "第四种形态「{处理方式}」须对应已立案的线索，但{missing}",
+        "填写已立案线索的编号，或在问题线索台账中补填该线索的立案日期",
+        other="clues",
+        other_column="立案日期",
+        where=(Where("形态", IS, FOURTH_FORM),),
+    ),
+    CrossRule(
+        "E142",
+        "measures",
+        "姓名",
+        TWO_FILES,
+        "同一人（线索编号「{线索编号}」、姓名相同）在 {others} 也有处分处理记录，两个单位都登记会重复计入",
+        "由承办该线索的单位登记，另一单位删除重复的行；如确是两个人，请核对线索编号",
+        key=(CLUE_KEY, "姓名"),
+    ),
+    CrossRule(
+        "W240",
+        "clues",
+        "移送检察机关日期",
+        NO_ROW,
+        "移送检察机关日期为 {value}，但处分处理台账中没有这条线索的第四种形态记录",
+        "在处分处理台账中补登「移送检察机关」等第四种形态的处理，或核对移送检察机关日期",
+        other="measures",
+        other_where=(Where("形态", IS, FOURTH_FORM),),
+        where=(Where("移送检察机关日期", GIVEN),),
+    ),
+    CrossRule(
+        "W241",
+        "clues",
+        "结案日期",
+        NO_ROW,
+        "已于 {value} 结案，但处分处理台账中没有这条线索的处理记录",
+        "在处分处理台账中补登对被反映人的处理（填写此线索编号），或核对结案日期",
+        other="measures",
+        where=(Where("结案日期", GIVEN),),
+    ),
+    CrossRule(
+        "W242",
+        "clues",
+        "处置方式",
+        OVERDUE,
+        "受理日期 {since} 至基准日 {reference} 已 {days} 天仍未填写处置方式（超过 {threshold} 天）",
+        "填写处置方式（谈话函询、初步核实、暂存待查、予以了结），或督促尽快处置",
+        where=(Where("处置方式", BLANK),),
+        since=("受理日期",),
+        threshold="undisposed_days",
+    ),
+    CrossRule(
+        "W243",
+        "clues",
+        "处置方式",
+        OVERDUE,
+        "暂存待查自 {since} 至基准日 {reference} 已 {days} 天（超过 {threshold} 天）",
+        "重新研判是否具备核查条件，或按规定予以了结",
+        where=(Where("处置方式", IS, "暂存待查"),),
+        since=("处置日期", "受理日期"),
+        threshold="pending_days",
+    ),
+    CrossRule(
+        "W244",
+        "clues",
+        "结案日期",
+        OVERDUE,
+        "立案日期 {since} 至基准日 {reference} 已 {days} 天仍未结案（超过 {threshold} 天）",
+        "已结案的填写结案日期；未结案的请关注办案时限",
+        where=(Where("立案日期", GIVEN),),
+        since=("立案日期",),
+        until="结案日期",
+        threshold="open_case_days",
+    ),
+)

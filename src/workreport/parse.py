@@ -245,6 +245,36 @@ class Checker:
             )
         )
 
+    def add_rows(self, code, messages, frame, rows, column="", key="", suggestion=""):
+        """``add`` for many rows of a typed ledger at once (``rows``: positions, one
+        message each): the places are read a column at a time, not a cell at a time."""
+        places = zip(
+            frame[FILE].to_numpy(dtype=object)[rows].tolist(),
+            frame[SHEET].to_numpy(dtype=object)[rows].tolist(),
+            frame[ROW].to_numpy(dtype=np.int64)[rows].tolist(),
+            strict=True,
+        )
+        letters: dict[str, str] = {}
+        for message, (file, sheet, row) in zip(messages, places, strict=True):
+            if file not in letters:
+                source = self._sources.get(file)
+                letters[file] = source.letter(key, column) if source and column else ""
+            self.issues.append(
+                Issue(code, message, file, sheet, row, column, letters[file], suggestion)
+            )
+
+    def places(self, frame, rows) -> list[str]:
+        """``place`` of many rows of a typed ledger at once."""
+        return [
+            f"{file} / {sheet} / 第{row}行"
+            for file, sheet, row in zip(
+                frame[FILE].to_numpy(dtype=object)[rows].tolist(),
+                frame[SHEET].to_numpy(dtype=object)[rows].tolist(),
+                frame[ROW].to_numpy(dtype=np.int64)[rows].tolist(),
+                strict=True,
+            )
+        ]
+
     def has_column(self, file: str, key: str, column: str) -> bool:
         source = self._sources.get(file)
         return source is None or column in source.letters.get(key, {})

@@ -112,6 +112,12 @@ page_number_font = "宋体"
 # add = ["集体廉政谈话"]
 # [letters]
 # add = ["监察建议书"]
+
+# 案管室交叉核对的期限（天）：基准日（统计期间的结束日）时超过即警告（W242–W244）。
+# [checks]
+# undisposed_days = 30   # 受理后仍未填写处置方式
+# pending_days = 180     # 暂存待查
+# open_case_days = 365   # 立案后仍未结案
 """
 
 

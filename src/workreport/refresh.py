@@ -242,7 +242,7 @@ def refresh_draft(
         audit_written = run.save(draft, output, stats if audit else None, backup)
     issues = [
         *run.issues,
-        *checked.issues,
+        *checked.notices(audit),
         *left_alone(kept, lost, unknown, appendix),
         *stats.empty_period(),
         *run.partial_notices(shown),  # W230: a figure the draft shows counts only some units

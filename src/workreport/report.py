@@ -86,7 +86,7 @@ def build_report(
 
     issues = [
         *run.issues,
-        *checked.issues,
+        *checked.notices(audit),
         *run.missing(doc),
         *stats.empty_period(),
         *run.partial_notices(doc.figures()),  # W230: only for figures the draft shows

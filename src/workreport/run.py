@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import DEFAULT_PRESET, PRESETS, Config, open_config, packaged_templates
-from .errors import ConfigError, InvalidData, Issue, OutputError, UsageError
+from .errors import CODES, ConfigError, InvalidData, Issue, OutputError, UsageError
 from .figures import (
     PARTIAL_CAPABLE,
     compute_figures,
@@ -114,6 +114,27 @@ class Checked:
     ledgers: Ledgers
     issues: list[Issue]
 
+    def notices(self, audited: bool) -> list[Issue]:
+        """The warnings a draft's build lists: each at its place, but the 案管室's
+        findings said once per code, for ``validate`` lists them all and the 底稿 has
+        them on its 交叉核对 sheet (docs/rules.md, 交叉核对)."""
+        from .crossrules import CROSS_CODES
+
+        found: dict[str, int] = {}
+        for i in self.issues:
+            if i.code in CROSS_CODES:
+                found[i.code] = found.get(i.code, 0) + 1
+        where = "数据底稿的「交叉核对」表和 " if audited else " "
+        day = self.ledgers.reference
+        said = [
+            Issue(
+                code,
+                f"{n} 处：{CODES[code]}（基准日 {day}；见{where}workreport validate 的清单）",
+            )
+            for code, n in sorted(found.items())
+        ]
+        return [i for i in self.issues if i.code not in CROSS_CODES] + said
+
 
 @dataclass
 class Validation:
@@ -123,6 +144,7 @@ class Validation:
     files: int  # every file found, the refused ones included
     rows: int  # ledger rows read
     annotated: list[Path] = field(default_factory=list)  # ``--annotate``: the copies written
+    reference: date | None = None  # the day the 案管室's checks counted to (交叉核对)
 
     @property
     def errors(self) -> list[Issue]:
@@ -229,6 +251,12 @@ class Run:
         return require_period(self.period)
 
     @property
+    def reference(self) -> date | None:
+        """The day the 案管室's checks count to: the period's end; None leaves it to the
+        ledgers' latest date (docs/rules.md, 交叉核对)."""
+        return self.period.end if self.period is not None else None
+
+    @property
     def cache_folder(self) -> Path | None:
         """Where parsed workbooks are kept (cache.py): beside workreport.toml, else in the
         first input folder; None when the request does not use the cache."""
@@ -268,7 +296,7 @@ class Run:
         cache = None if clear_names else self.cache_folder
         if cache not in self._loaded:
             loaded = load_paths(self.paths, self.config, cache=cache, progress=self.progress)
-            ledgers, issues = validate(loaded, self.config)
+            ledgers, issues = validate(loaded, self.config, self.reference)
             self._loaded[cache] = loaded, ledgers, issues
         return self._loaded[cache]
 
@@ -278,8 +306,8 @@ class Run:
 
     def validation(self) -> Validation:
         """Every issue of every workbook; none is raised."""
-        loaded, _, issues = self._load()
-        return Validation(issues, loaded.found, loaded.rows_read)
+        loaded, ledgers, issues = self._load()
+        return Validation(issues, loaded.found, loaded.rows_read, reference=ledgers.reference)
 
     def checked(self, *, clear_names: bool = False) -> Checked:
         """load → validate, refusing to go on when there is any error (docs/rules.md, 命令行).
@@ -446,9 +474,18 @@ class Run:
         """数据底稿: where each number of the draft comes from (docs/rules.md); ``pairing``
         names the draft it goes with."""
         from .audit import audit_bytes
+        from .crossrules import CROSS_CODES
 
-        ledgers = self.checked().ledgers
-        return audit_bytes(ledgers, stats.values, stats.period, self.config, pairing=pairing)
+        checked = self.checked()
+        found = [i for i in checked.issues if i.code in CROSS_CODES]
+        return audit_bytes(
+            checked.ledgers,
+            stats.values,
+            stats.period,
+            self.config,
+            checks=found,
+            pairing=pairing,
+        )
 
     def save(self, draft, output: Path, stats: Stats | None, backup: Path | None):
         """Write the draft and, given ``stats``, its 数据底稿 naming it (save_with_audit)."""
@@ -670,14 +707,18 @@ def validate_ledgers(
     paths: list[str | Path],
     *,
     config: Config | str | Path | None = None,
+    period: str | Period | None = None,
     cache: bool = False,
     annotate: str | Path | None = None,
     progress: Progress | None = None,
 ) -> Validation:
     """``validate``: check every workbook under ``paths``; every issue comes back, none is
-    raised.  ``annotate``: a folder where each workbook with a problem is copied with its
-    cells marked and a 问题清单 (docs/rules.md, 退回修改)."""
-    run = Run.open(paths, config=config, request=Request(cache=cache), progress=progress)
+    raised.  ``period``: its end is the day the 案管室's checks count to (else the
+    project's period's, else the ledgers' latest date: docs/rules.md, 交叉核对).
+    ``annotate``: a folder where each workbook with a problem is copied with its cells
+    marked and a 问题清单 (docs/rules.md, 退回修改)."""
+    request = Request.of(period=period, cache=cache)
+    run = Run.open(paths, config=config, request=request, progress=progress)
     result = run.validation()
     if annotate is not None and result.issues:
         from .annotate import annotate_workbooks

@@ -1,4 +1,5 @@
-"""Typed ledgers → the rules across rows and workbooks, as Issues (E107–E113, E118, E119).
+"""Typed ledgers → the rules across rows and workbooks, as Issues (E107–E113, E118, E119,
+and the 案管室's checks E140–E142, W240–W244 of crossrules.py).
 
 A clue numbered twice, dates out of order, a 处分 whose clue is missing or not
 filed, a 形态 or 计量单位 that contradicts the vocabulary, a workbook sent twice:
@@ -12,11 +13,13 @@ order a person reads the workbooks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from .config import Config
+from .crossrules import check_cross, latest_date
 from .errors import Issue
 from .ledgers import FILE, LOSSES, NON_MEMBER, UNIT, SheetSpec, SourceFile, ledger_specs
 from .load import Loaded
@@ -34,6 +37,8 @@ class Ledgers:
     # (ledger key, column) → 填报单位 whose rows hold at least one non-blank cell of that
     # bulletin column (docs/figures.md, 部分单位报送的列)
     reported: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    # the day the 案管室's checks counted to (docs/rules.md, 交叉核对); None: no date at all
+    reference: date | None = None
 
     def reporting(self, key: str, column: str | None) -> set[str]:
         """The units a figure counting ``column`` of ledger ``key`` can count."""
@@ -63,8 +68,12 @@ class Ledgers:
         return sorted(units)
 
 
-def validate(loaded: Loaded, config: Config) -> tuple[Ledgers, list[Issue]]:
-    """Check the rules that span rows and workbooks; returns typed ledgers and ALL issues."""
+def validate(
+    loaded: Loaded, config: Config, reference: date | None = None
+) -> tuple[Ledgers, list[Issue]]:
+    """Check the rules that span rows and workbooks; returns typed ledgers and ALL issues.
+    ``reference``: the day the 案管室's checks count to (the period's end), else the
+    latest date in the ledgers (docs/rules.md, 交叉核对)."""
     specs = ledger_specs(config)
     check = Checker(loaded.files)
     typed = loaded.frames  # cells were parsed per workbook by the loader (parse_workbook)
@@ -81,6 +90,8 @@ def validate(loaded: Loaded, config: Config) -> tuple[Ledgers, list[Issue]]:
     _check_persons(typed["measures"], config, check)
     _check_letters(typed["letters"], check)
     _check_activities(typed["activities"], config, check)
+    reference = reference or latest_date(typed, specs)
+    check_cross(typed, specs, config, check, reference)
     present: dict[str, set[str]] = {}
     for key in specs:
         frame = typed[key]
@@ -93,7 +104,12 @@ def validate(loaded: Loaded, config: Config) -> tuple[Ledgers, list[Issue]]:
     found = loaded.issues + _check_resubmissions(loaded.files) + check.issues
     issues = in_reading_order(found, loaded.files)
     ledgers = Ledgers(
-        frames=typed, present=present, specs=specs, files=loaded.files, reported=reported
+        frames=typed,
+        present=present,
+        specs=specs,
+        files=loaded.files,
+        reported=reported,
+        reference=reference,
     )
     return ledgers, issues
 
