@@ -328,13 +328,34 @@ class Run:
         partial_ok``): highlighted in the draft, must-fix in ``check`` (SPEC §14)."""
         return set(stats.partial) - self.config.partial_ok
 
+    def title(self, period: Period) -> str:
+        """``[report] title`` for the 汇报; the 通报 has its own, naming the period and the
+        level as the bulletins do (SPEC §18)."""
+        if self.preset == DEFAULT_PRESET:
+            return self.config.title
+        return BULLETIN_TITLE.format(period=period.bulletin, level=require_level(self.config))
+
+    def pct_trailing_zero(self) -> bool:
+        """Whether ``| pct`` prints 66.0%: ``[report] pct_trailing_zero``, else the 汇报
+        does and the 通报 prints 66% (docs/templates.md, 百分比)."""
+        if self.config.pct_trailing_zero is not None:
+            return self.config.pct_trailing_zero
+        return self.preset == DEFAULT_PRESET
+
     def labels(self) -> dict[str, str]:
         return figure_labels(self.config)[0]
 
     def context(self, stats: Stats) -> dict:
         """What a template sees: every figure, the period's words, the organisation and
         its level, the signing date (docs/templates.md)."""
-        from .render.sections import Fig, PeriodWords, figure_context, signing_word
+        from .charts import chart_marker
+        from .render.sections import (
+            PCT_TRAILING_ZERO,
+            Fig,
+            PeriodWords,
+            figure_context,
+            signing_word,
+        )
 
         config, year = self.config, stats.period.year
         labels, groups = figure_labels(config)
@@ -345,7 +366,10 @@ class Run:
             organisation=config.organisation,
             level=require_level(config),
             words=config.words,
-            title=config.title,
+            title=self.title(stats.period),
+            # the settings a template may ask about: {% if report.yoy %}
+            report={"yoy": config.yoy, "charts": config.charts},
+            chart=chart_marker,
             # years are tagged like figures, so a refresh for another period updates them
             year=Fig("year", year, year - 1, "年份", counted=False),
             previous_year=Fig("previous_year", year - 1, year - 2, "上一年份", counted=False),
@@ -354,16 +378,18 @@ class Run:
             period_start=stats.period.start,
             period_end=stats.period.end,
         )
+        ctx[PCT_TRAILING_ZERO] = self.pct_trailing_zero()
         return ctx
 
     # ---- render ------------------------------------------------------------------------
 
     def document(self, stats: Stats) -> ReportDocument:
         """Figures → the report as plain data: the templates' text and the appendix."""
+        from .charts import resolve_charts
         from .render.sections import render_sections
 
         context = self.context(stats)
-        title, organisation = self.config.title, self.config.organisation
+        title, organisation = self.title(stats.period), self.config.organisation
         unknown: list[Tag] = []
         word_template = self.word_template
         if word_template is not None:
@@ -378,7 +404,7 @@ class Run:
             blocks, omitted = render_sections(self.template_folder(), context, unknown)
         return ReportDocument(
             title=title,
-            blocks=tuple(blocks),
+            blocks=tuple(resolve_charts(blocks, stats.values, self.config.charts)),
             organisation=organisation,
             date=self.signed,
             appendix=appendix_table(stats),
@@ -429,6 +455,10 @@ class Run:
 
     def save(self, draft, output: Path, audit_data: bytes | None, backup: Path | None):
         return save_with_audit(draft, output, audit_data, backup)
+
+
+# the 通报's title (SPEC §18): the period as the bulletins name it, 全 and the level
+BULLETIN_TITLE = "{period}全{level}纪检监察机关监督检查、审查调查情况"
 
 
 def require_level(config: Config) -> str:
