@@ -60,6 +60,7 @@ _FIGURE, _INPUT, _TAG = f"{_PREFIX}figure.", f"{_PREFIX}input.", f"{_PREFIX}tag.
 _APPENDIX, _EDITED, _FINGERPRINT = f"{_PREFIX}appendix", f"{_PREFIX}edited", f"{_PREFIX}fingerprint"
 _BOOKMARK = f"{_PREFIX}bookmark."
 _PARTIAL, _ACCEPTED = f"{_PREFIX}partial.", f"{_PREFIX}partial_ok#"
+_CHART = f"{_PREFIX}chart."
 _APPENDIX_CAPTION = "workreport.appendix"  # the table's own name, which Word keeps
 # Word bookmark names match [A-Za-z][A-Za-z0-9_]{0,39} and are unique: generated, then
 # mapped to tags in the properties (a tag such as "forms_1 + forms_2|pct" is no name)
@@ -102,6 +103,9 @@ class Stamp:
     # those of them the analyst accepted ([figures] partial_ok): check reads them from here
     partial: dict[str, list[str]] = field(default_factory=dict)
     accepted: list[str] = field(default_factory=list)
+    # each chart's (category, value) pairs as the tool drew them: a chart that shows
+    # others was edited by a person, and refresh leaves it alone (docs/drafts.md, 图表)
+    charts: dict[str, list[list]] = field(default_factory=dict)
     version: str = __version__
     others: dict[str, str] = field(default_factory=dict)  # properties a person added
 
@@ -146,6 +150,7 @@ class Stamp:
             partial={fid: [units[n] for n in sorted(units)] for fid, units in partial.items()},
             accepted=[accepted[n] for n in sorted(accepted)],
             signed=props.get(_DATE, ""),
+            charts={k[len(_CHART) :]: _json(v) for k, v in props.items() if k.startswith(_CHART)},
             omitted=[omitted[n] for n in sorted(omitted)],
             figures={
                 k[len(_FIGURE) :]: _json(v) for k, v in props.items() if k.startswith(_FIGURE)
@@ -179,6 +184,8 @@ class Stamp:
                 props[f"{_PARTIAL}{fid}#{n}"] = unit
         for n, fid in enumerate(self.accepted, start=1):
             props[f"{_ACCEPTED}{n}"] = fid
+        for name, points in self.charts.items():
+            props[f"{_CHART}{name}"] = json.dumps(points, ensure_ascii=False)
         if self.appendix:
             props[_APPENDIX] = self.appendix
         props[_FINGERPRINT] = self.fingerprint
@@ -328,6 +335,31 @@ def appendix_fingerprint(header, rows) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+class ChartSlot:
+    """One chart of the draft: its chart part, and the workbook embedded behind it."""
+
+    def __init__(self, name: str, part):
+        self.name = name
+        self._part = part
+
+    @property
+    def points(self) -> list[list]:
+        """[category, value] pairs as the chart shows them (its data as Word last wrote it)."""
+        from .render.chart import read_points
+
+        return [list(p) for p in read_points(self._part.blob)]
+
+    def rewrite(self, chart) -> None:
+        """Show ``chart``'s values (a ChartData), the chart's formatting kept."""
+        from .render.chart import rewrite_points
+
+        xml, workbook = rewrite_points(self._part.blob, chart)
+        self._part._blob = xml
+        for rel in self._part.rels.values():
+            if rel.reltype == RT.PACKAGE and not rel.is_external:
+                rel.target_part._blob = workbook
+
+
 class Draft:
     """A report as a Word document with its stamp: create, open, rewrite, save."""
 
@@ -472,6 +504,24 @@ class Draft:
         self.stamp.appendix = table.fingerprint
         return "updated", changes
 
+    def charts(self) -> list[ChartSlot]:
+        """The charts the tool drew, in document order, found by their drawings' names
+        (render/chart.py)."""
+        from .render.chart import NAME_PREFIX
+
+        found = []
+        for pr in self.document.element.body.iter(f"{{{_WP}}}docPr"):
+            name = pr.get("name", "")
+            if not name.startswith(NAME_PREFIX):
+                continue
+            inline = pr.getparent()
+            ref = next(inline.iter(f"{{{_C}}}chart"), None)
+            rid = ref.get(f"{{{_R}}}id") if ref is not None else None
+            part = self.document.part.related_parts.get(rid) if rid else None
+            if part is not None:
+                found.append(ChartSlot(name[len(NAME_PREFIX) :], part))
+        return found
+
     def texts(self) -> list[tuple[str, str]]:
         """(place, text) for every paragraph of every part a reader can see or find
         (body and its tables, headers, footers, comments, notes) and every document
@@ -589,6 +639,13 @@ class Draft:
         for end in list(body.iter(qn("w:bookmarkEnd"))):
             if end.get(qn("w:id")) in ids:
                 end.getparent().remove(end)
+        from .render.chart import NAME_PREFIX
+
+        for n, pr in enumerate(
+            (p for p in body.iter(f"{{{_WP}}}docPr") if p.get("name", "").startswith(NAME_PREFIX)),
+            start=1,
+        ):
+            pr.set("name", f"图表 {n}")  # Word's own name for a chart it draws
         for caption in list(body.iter(qn("w:tblCaption"))):
             if caption.get(qn("w:val")) == _APPENDIX_CAPTION:
                 caption.getparent().remove(caption)
@@ -691,6 +748,8 @@ class _Marks:
 
 
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 
 

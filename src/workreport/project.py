@@ -11,7 +11,9 @@ from pathlib import Path
 from .config import (
     CACHE_FOLDER,
     CONFIG_NAME,
+    DEFAULT_PRESET,
     PLACEHOLDER_ORGANISATION,
+    PRESETS,
     Config,
     packaged_templates,
 )
@@ -239,10 +241,15 @@ def init_project(
 
 
 def write_word_template(
-    output: str | Path, *, config: Config | str | Path | None = None, force: bool = False
+    output: str | Path,
+    *,
+    config: Config | str | Path | None = None,
+    force: bool = False,
+    preset: str | None = None,
 ) -> Written:
     """``word-template``: the default 模板.docx in the project's fonts (docs/templates.md,
-    Word 模板); an existing file is replaced only with ``force``, after a backup."""
+    Word 模板), of the 汇报 or (``preset="通报"``) of the 通报; an existing file is
+    replaced only with ``force``, after a backup."""
     from .config import open_config
     from .render.word_template import default_word_template
 
@@ -252,5 +259,9 @@ def write_word_template(
     ensure_not_open(output)
     backup = refuse_existing(output, force=force, what="可能是改过的模板")
     # the packaged templates, not a project's own: this is the default 模板.docx
-    write_atomic(output, default_word_template(packaged_templates(), config.style))
+    preset = preset or DEFAULT_PRESET
+    if preset not in PRESETS:
+        raise UsageError(f"模板集应为 {'、'.join(PRESETS)} 之一，而不是「{preset}」")
+    templates = packaged_templates(preset)
+    write_atomic(output, default_word_template(templates, config.style, preset))
     return Written(output, backup)

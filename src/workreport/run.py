@@ -241,9 +241,11 @@ class Run:
     @property
     def word_template(self) -> Path | None:
         """The Word template the draft is made from: ``--word-template``, else
-        ``[report] word_template``; never for the 通报 preset (docs/templates.md, 模板集)."""
+        ``[report] word_template``; for the 通报 only ``--word-template`` (docs/templates.md, 模板集)."""
         if self.preset != DEFAULT_PRESET:
-            return None
+            # the project's own 模板.docx is its 汇报: the 通报 takes one named on the command
+            # line only (workreport word-template --preset 通报)
+            return self.request.word_template
         return self.request.word_template or self.config.word_template
 
     def template_folder(self) -> Path:
@@ -412,7 +414,9 @@ class Run:
             unknown=tuple(dict.fromkeys(unknown)),
         ).with_partial(self.highlighted(stats))
 
-    def stamp(self, stats: Stats, written: dict[Tag, list[str]], appendix: str, omitted):
+    def stamp(
+        self, stats: Stats, written: dict[Tag, list[str]], appendix: str, omitted, charts=None
+    ):
         """What a draft records about its figures and inputs (docs/drafts.md)."""
         from .draft import Stamp
 
@@ -426,6 +430,7 @@ class Run:
             appendix=appendix,
             partial={fid: list(units) for fid, units in stats.partial.items()},
             accepted=sorted(set(stats.partial) & self.config.partial_ok),
+            charts=dict(charts or {}),
         )
 
     def missing(self, doc: ReportDocument) -> list[Issue]:

@@ -137,6 +137,10 @@ class ReportDocument:
             texts.setdefault(span.tag, []).append(span.text)
         return texts
 
+    def charts(self) -> dict[str, list[list]]:
+        """Each chart's [category, value] pairs, as a draft records them."""
+        return {b.chart.name: [list(p) for p in b.chart.points] for b in self.blocks if b.chart}
+
     def zeros(self) -> list[tuple[Tag, str]]:
         """(tag, paragraph) of every figure of 0 still in the body's prose."""
         return [(s.tag, b.text) for b in self.blocks for s in b.lead + b.spans if s.zero]
