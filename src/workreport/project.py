@@ -88,6 +88,10 @@ word_template = "{WORD_TEMPLATE}"               # 汇报稿的 Word 模板：在
 # 模板集：写 preset = "通报" 时按中央纪委国家监委通报的写法生成（用自带的通报模板，
 # 不用上面的模板），也可在命令行用 --preset 通报
 # preset = "通报"
+# 通报默认不写同比、百分比去掉末尾的 .0（66%）、画两张图表；需要时去掉行首的 # 修改
+# yoy = true
+# pct_trailing_zero = true
+# charts = false
 
 [style]
 # 公文字体（GB/T 9704-2012）。打开稿件的电脑上没有这些字体时，可改为已安装的字体名，
