@@ -48,9 +48,10 @@ def chart_data(name: str, values: dict) -> ChartData | None:
 def chart_marker(name: str) -> str:
     """What ``{{ chart("ranks") }}`` prints: the name between two CHART marks."""
     from .render.sections import CHART as MARK
+    from .render.sections import TemplateMessage
 
     if name not in CHARTS:
-        raise ValueError(
+        raise TemplateMessage(
             f"没有名为「{name}」的图表，可用：" + "、".join(f"「{n}」" for n in CHARTS)
         )
     return f"{MARK}{name}{MARK}"

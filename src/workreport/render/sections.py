@@ -721,7 +721,14 @@ def _template_line(error: BaseException, path: Path) -> int | None:
     return line
 
 
+class TemplateMessage(ValueError):
+    """A mistake in a template that the tool explains in the analyst's words (an unknown
+    chart name): said as it is."""
+
+
 def _explain(error: BaseException) -> str:
+    if isinstance(error, TemplateMessage):
+        return str(error)
     message = str(error)
     m = re.match(r"'(.+)' is undefined", message)
     if m:
