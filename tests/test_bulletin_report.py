@@ -586,3 +586,18 @@ def test_the_huibao_places_a_chart_with_a_template_tag(tmp_path):
     (own / "01.j2").write_text('{{ chart("cases") }}\n', encoding="utf-8")
     result = run("build", folder, "-o", tmp_path / "c.docx", "--config", config)
     assert "没有名为「cases」的图表，可用：「ranks」、「forms」" in result.output
+
+
+def test_refresh_finds_the_charts_of_a_draft_libreoffice_saved(tmp_path):
+    from test_office_suites import resave_in_libreoffice
+
+    folder = project(tmp_path)
+    config = tmp_path / "workreport.toml"
+    out = tmp_path / "通报.docx"
+    run("build", folder, "--preset", "通报", "-o", out, "--config", config)
+    resave_in_libreoffice(out, tmp_path=tmp_path)  # the drawings renamed Object1, Object2
+    bulletin_ledgers(folder, first_form=40)
+    result = run("refresh", out, folder, "--config", config)
+    assert result.exit_code == 0, result.output
+    values = [chart_values(xml) for xml in chart_parts(out).values()]
+    assert ("第一种形态", "40") in [v for points in values for v in points]

@@ -60,7 +60,7 @@ _FIGURE, _INPUT, _TAG = f"{_PREFIX}figure.", f"{_PREFIX}input.", f"{_PREFIX}tag.
 _APPENDIX, _EDITED, _FINGERPRINT = f"{_PREFIX}appendix", f"{_PREFIX}edited", f"{_PREFIX}fingerprint"
 _BOOKMARK = f"{_PREFIX}bookmark."
 _PARTIAL, _ACCEPTED = f"{_PREFIX}partial.", f"{_PREFIX}partial_ok#"
-_CHART = f"{_PREFIX}chart."
+_CHART = f"{_PREFIX}chart#"
 _APPENDIX_CAPTION = "workreport.appendix"  # the table's own name, which Word keeps
 # Word bookmark names match [A-Za-z][A-Za-z0-9_]{0,39} and are unique: generated, then
 # mapped to tags in the properties (a tag such as "forms_1 + forms_2|pct" is no name)
@@ -150,7 +150,7 @@ class Stamp:
             partial={fid: [units[n] for n in sorted(units)] for fid, units in partial.items()},
             accepted=[accepted[n] for n in sorted(accepted)],
             signed=props.get(_DATE, ""),
-            charts={k[len(_CHART) :]: _json(v) for k, v in props.items() if k.startswith(_CHART)},
+            charts=_charts(props),
             omitted=[omitted[n] for n in sorted(omitted)],
             figures={
                 k[len(_FIGURE) :]: _json(v) for k, v in props.items() if k.startswith(_FIGURE)
@@ -184,8 +184,9 @@ class Stamp:
                 props[f"{_PARTIAL}{fid}#{n}"] = unit
         for n, fid in enumerate(self.accepted, start=1):
             props[f"{_ACCEPTED}{n}"] = fid
-        for name, points in self.charts.items():
-            props[f"{_CHART}{name}"] = json.dumps(points, ensure_ascii=False)
+        for n, (name, points) in enumerate(self.charts.items(), start=1):
+            # numbered: the charts' order in the document is kept (Draft.charts)
+            props[f"{_CHART}{n}"] = json.dumps([name, points], ensure_ascii=False)
         if self.appendix:
             props[_APPENDIX] = self.appendix
         props[_FINGERPRINT] = self.fingerprint
@@ -333,6 +334,18 @@ def appendix_fingerprint(header, rows) -> str:
     """SHA-256 of the appendix's cell texts: tells whether a person changed the table."""
     text = "\n".join("\t".join(cells) for cells in (header, *rows))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _charts(props: dict[str, str]) -> dict[str, list[list]]:
+    """workreport.chart#<n> → [name, points], in the order the draft shows the charts."""
+    found = {}
+    for key, value in props.items():
+        n = key[len(_CHART) :]
+        if key.startswith(_CHART) and n.isdigit():
+            entry = _json(value)
+            if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str):
+                found[int(n)] = entry
+    return {found[n][0]: found[n][1] for n in sorted(found)}
 
 
 class ChartSlot:
@@ -506,21 +519,25 @@ class Draft:
 
     def charts(self) -> list[ChartSlot]:
         """The charts the tool drew, in document order, found by their drawings' names
-        (render/chart.py)."""
+        (render/chart.py); in a draft LibreOffice saved, which renames every drawing
+        (Object1 …), the charts in order stand for the charts the draft records, when
+        there are as many."""
         from .render.chart import NAME_PREFIX
 
-        found = []
+        found: list[tuple[str, object]] = []  # (our name or "", chart part)
         for pr in self.document.element.body.iter(f"{{{_WP}}}docPr"):
-            name = pr.get("name", "")
-            if not name.startswith(NAME_PREFIX):
-                continue
-            inline = pr.getparent()
-            ref = next(inline.iter(f"{{{_C}}}chart"), None)
+            ref = next(pr.getparent().iter(f"{{{_C}}}chart"), None)
             rid = ref.get(f"{{{_R}}}id") if ref is not None else None
             part = self.document.part.related_parts.get(rid) if rid else None
-            if part is not None:
-                found.append(ChartSlot(name[len(NAME_PREFIX) :], part))
-        return found
+            if part is None:
+                continue
+            name = pr.get("name", "")
+            found.append((name[len(NAME_PREFIX) :] if name.startswith(NAME_PREFIX) else "", part))
+        named = [name for name, _ in found if name]
+        left = [name for name in self.stamp.charts if name not in named]
+        if not named and len(left) == len(found):
+            return [ChartSlot(name, part) for name, (_, part) in zip(left, found, strict=True)]
+        return [ChartSlot(name, part) for name, part in found if name]
 
     def texts(self) -> list[tuple[str, str]]:
         """(place, text) for every paragraph of every part a reader can see or find
