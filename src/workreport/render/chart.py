@@ -57,16 +57,17 @@ def chart_xml(chart: ChartData, east_asia: str, latin: str) -> tuple[bytes, byte
     space = parse_xml(ChartXmlWriter(_chart_type(chart.kind), data).xml.encode("utf-8"))
     view = Chart(space, None)
     view.has_title = False
-    view.has_legend = chart.kind == "pie"
-    if view.has_legend:
-        view.legend.include_in_layout = False
+    view.has_legend = False  # each slice and column is labelled with its category
     plot = view.plots[0]
     plot.has_data_labels = True
     labels = plot.data_labels
     labels.number_format, labels.number_format_is_linked = "0", False
     labels.show_value = True
     if chart.kind == "pie":
+        from pptx.enum.chart import XL_LABEL_POSITION
+
         labels.show_category_name = True
+        labels.position = XL_LABEL_POSITION.BEST_FIT
     view.font.size = Pt(12)
     view.font.name = latin
     _east_asian_font(space, east_asia)
