@@ -98,10 +98,10 @@ def test_a_partial_figure_is_highlighted_must_be_fixed_and_stops_final(tmp_path)
     result = build_report([folder], tmp_path / "通报.docx", period="2022H1", config=toml)
 
     # only 甲 reports 处置日期: A1 and A2 are disposed of, 1 初步核实 and 1 谈话函询
+    # the 通报 names 谈话函询 alone among the methods (SPEC §18)
     assert highlighted(result.output) == {
         "clues_disposed": "2",
         "clues_disposed_by_method.谈话函询": "1",
-        "clues_disposed_by_method.初步核实": "1",
     }
     assert [i.message for i in result.issues if i.code == "W230"] == [
         "「处置日期」列只有 1 个单位报送，处置问题线索、按处置方式处置问题线索只统计了这些单位；"
@@ -164,10 +164,7 @@ def test_refresh_unhighlights_a_figure_made_complete_or_accepted(tmp_path):
     # accepted: the same text, printed plainly, and the draft records it
     toml.write_text(TOML + '[figures]\npartial_ok = ["clues_disposed"]\n', encoding="utf-8")
     refresh_draft(draft, [folder], config=toml)
-    assert highlighted(draft) == {
-        "clues_disposed_by_method.谈话函询": "1",
-        "clues_disposed_by_method.初步核实": "1",
-    }
+    assert highlighted(draft) == {"clues_disposed_by_method.谈话函询": "1"}
     assert partial_codes(draft) == ["C307", "C325"]
 
     # 乙 now reports the column (B1 予以了结): 3 disposed, nothing partial
@@ -267,17 +264,22 @@ def test_yoy_over_a_whole_year_compares_with_last_year():
 
 def test_the_bulletin_of_a_whole_year_says_the_same_as_last_year(tmp_path):
     folder = tmp_path / "in"
+    # the 通报 states 同比 only when asked (SPEC §18)
     (tmp_path / "workreport.toml").write_text(
-        TOML.replace("2022-07-05", "2023-01-10"), encoding="utf-8"
+        TOML.replace("2022-07-05", "2023-01-10") + "yoy = true\n", encoding="utf-8"
     )
-    # 2 clues received in 2022 and 2 in 2021
-    rows = [clue(f"C{year}{n}", date(year, 3, n)) for year in (2021, 2022) for n in (1, 2)]
+    # 2 clues filed in 2022 and 2 in 2021
+    rows = [
+        clue(f"C{year}{n}", date(year, 3, n), 立案日期=date(year, 4, n))
+        for year in (2021, 2022)
+        for n in (1, 2)
+    ]
     write_workbook(folder / "信访室.xlsx", {"问题线索": sheet(CLUES, rows)}, headers=False)
     result = build_report(
         [folder], tmp_path / "通报.docx", period="2022", config=tmp_path / "workreport.toml"
     )
     text = text_of(result.output)
-    assert "共受理问题线索2件，与上年持平" in text
+    assert "共立案2件，与上年持平" in text
 
 
 # ---- placeholders --------------------------------------------------------------------------

@@ -456,20 +456,27 @@ def template(output, config_path, force):
 @_output_option("输出的 .docx 文件。")
 @_config_option
 @click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")
-def word_template_command(output, config_path, force):
-    """写出默认的 Word 模板（模板.docx）：在 Word 或 WPS 中修改汇报稿的文字。
+@click.option(
+    "--preset",
+    type=click.Choice(["汇报", "通报"]),
+    help="写出哪个模板集的 Word 模板（默认 汇报）。",
+)
+def word_template_command(output, config_path, force, preset):
+    """写出默认的 Word 模板（模板.docx）：在 Word 或 WPS 中修改汇报稿或通报的文字。
 
     在 workreport.toml 的 [report] 中写 word_template = "模板.docx"（或 build 加
-    --word-template）即按它生成。已有同名文件时不覆盖（加 --force 则先备份再覆盖）。
+    --word-template）即按它生成；通报的 Word 模板用 build --preset 通报 --word-template
+    指定。已有同名文件时不覆盖（加 --force 则先备份再覆盖）。
 
     \b
     例：workreport word-template -o 模板.docx
+        workreport word-template --preset 通报 -o 通报模板.docx
     """
     from .project import write_word_template
 
     config = _config(config_path)
     _echo_issues(config.warnings, False, what="")
-    result = write_word_template(output, config=config, force=force)
+    result = write_word_template(output, config=config, force=force, preset=preset)
     if result.backup:
         click.echo(f"原文件已备份为 {result.backup.name}", err=True)
     click.echo(f"已生成 {result.output}")
@@ -519,7 +526,10 @@ def refresh(draft, paths, period, config_path, output, signed, no_audit, no_cach
             for c in result.cells
         ]
         click.echo(table(("单位", "栏目", "原数字", "新数字"), rows, max_width=_columns()))
-    if not result.changes and not result.cells:
+    for chart in result.charts:
+        click.echo(f"图表「{chart.caption}」的数据已更新：")
+        click.echo(table(("类别", "原数值", "新数值"), _chart_rows(chart), max_width=_columns()))
+    if not result.changes and not result.cells and not result.charts:
         click.echo("数字没有变化。")
     _echo_issues(result.issues, quiet)
     if result.backup:
@@ -530,6 +540,14 @@ def refresh(draft, paths, period, config_path, output, signed, no_audit, no_cach
     click.echo(
         f"已更新 {result.output}（{len(result.changes)} 处数字变化，统计期间 {result.stats.period}）"
     )
+
+
+def _chart_rows(chart) -> list[tuple[str, str, str]]:
+    """A chart's changed categories, a value it lacks shown as —."""
+    from .diff import ChartDiff
+
+    rows = ChartDiff(chart.name, chart.caption, chart.old, chart.new).rows()
+    return [(c, "—" if a is None else str(a), "—" if b is None else str(b)) for c, a, b in rows]
 
 
 @cli.command()
@@ -573,6 +591,10 @@ def diff(a, b, config_path, fmt, with_text):
         ]
         header = ("稿件", "指标", "名称", "稿中显示", "记录的数值")
         click.echo(table(header, rows, max_width=_columns()))
+    for chart in result.charts:
+        click.echo(f"图表「{chart.caption}」的数据不同：")
+        header = ("类别", a.name, b.name)
+        click.echo(table(header, _chart_rows(chart), max_width=_columns()))
     for name, old, new in result.inputs:
         state = "新增" if old is None else "移除" if new is None else "内容有变化"
         click.echo(f"台账 {name}：{state}")

@@ -72,6 +72,15 @@ class Config:
     forms_count: str = "人次"
     """``[report] forms_count``: 人次 (one person in one matter, in the heaviest form: the
     上级's rule) or 处理 (one per 处分处理 row): docs/figures.md, 四种形态."""
+    yoy: bool = False
+    """``[report] yoy``: whether the 通报 states 同比 (the bulletins carry none: SPEC §18);
+    the 汇报 states it wherever its templates print ``| yoy``."""
+    charts: bool = True
+    """``[report] charts``: whether the charts a template places ({{ chart("ranks") }}) are
+    drawn; false leaves them out with their captions (docs/templates.md, 图表)."""
+    pct_trailing_zero: bool | None = None
+    """``[report] pct_trailing_zero``: whether ``| pct`` keeps a trailing .0 (66.0%); unset,
+    the 汇报 keeps it and the 通报 drops it (66%) as the bulletins do."""
     partial_ok: frozenset[str] = frozenset()
     """``[figures] partial_ok``: figures of only some units the analyst accepts as they are:
     printed plainly, and ``check`` lists them as worth a look (docs/figures.md)."""
@@ -112,6 +121,9 @@ _KNOWN = {
         "word_template",
         "preset",
         "forms_count",
+        "yoy",
+        "charts",
+        "pct_trailing_zero",
     },
     "style": set(StyleConfig.__dataclass_fields__),
     "forms": None,  # free keys
@@ -257,6 +269,9 @@ def _build(data: dict, path: Path | None, warnings: tuple[Issue, ...]) -> Config
             f"[report] forms_count 应为 {'、'.join(FORMS_COUNTS)} 之一，而不是「{forms_count}」",
             path,
         )
+    for key in ("yoy", "charts", "pct_trailing_zero"):
+        if key in report and not isinstance(report[key], bool):
+            raise ConfigError(f"[report] {key} 应为 true 或 false（不加引号）", path)
     if period is not None and not isinstance(period, str | int):
         raise ConfigError('[report] period 应为文字，如 "2022H1"', path)
 
@@ -306,6 +321,9 @@ def _build(data: dict, path: Path | None, warnings: tuple[Issue, ...]) -> Config
         letter_types=_vocabulary(LETTER_TYPES, data.get("letters", {}).get("add", [])),
         preset=preset,
         forms_count=forms_count,
+        yoy=report.get("yoy", Config.yoy),
+        charts=report.get("charts", Config.charts),
+        pct_trailing_zero=report.get("pct_trailing_zero"),
         partial_ok=frozenset(
             _str_list(data.get("figures", {}).get("partial_ok", []), "[figures] partial_ok", path)
         ),

@@ -54,6 +54,23 @@ class TextChange:
 
 
 @dataclass
+class ChartDiff:
+    """A chart whose values differ: [category, value] pairs as A and B show them (None:
+    the draft has no such chart)."""
+
+    name: str
+    caption: str
+    old: list[list] | None
+    new: list[list] | None
+
+    def rows(self) -> list[tuple[str, object, object]]:
+        """(category, A's value, B's value) for each category whose value differs."""
+        a, b = dict(map(tuple, self.old or [])), dict(map(tuple, self.new or []))
+        cats = list(dict.fromkeys([*a, *b]))
+        return [(c, a.get(c), b.get(c)) for c in cats if a.get(c) != b.get(c)]
+
+
+@dataclass
 class DraftDiff:
     figures: list[FigureDiff]
     inputs: list[tuple[str, str | None, str | None]]  # (file, old hash, new hash)
@@ -62,6 +79,7 @@ class DraftDiff:
     values: list[FigureDiff] = field(default_factory=list)  # recorded values that differ
     text: list[TextChange] | None = None  # with text=True
     issues: list[Issue] = field(default_factory=list)  # W222: a 底稿 out of step with its draft
+    charts: list[ChartDiff] = field(default_factory=list)  # charts whose values differ
 
     def as_json(self) -> dict:
         out = {
@@ -72,6 +90,7 @@ class DraftDiff:
             "typed": [asdict(t) for t in self.typed],
             "values": [_figure_json(f) for f in self.values],
             "inputs": [{"file": n, "a": a, "b": b} for n, a, b in self.inputs],
+            "charts": [asdict(c) for c in self.charts],
         }
         if self.text is not None:
             out["text"] = [asdict(c) for c in self.text]
@@ -164,7 +183,21 @@ def diff_drafts(
             for path, draft in ((Path(a), da), (Path(b), db))
             if (audit := out_of_step(path, draft.pairing())) is not None
         ],
+        chart_changes(da, db),
     )
+
+
+def chart_changes(da, db) -> list[ChartDiff]:
+    """The charts whose values the two drafts show differently (docs/drafts.md, 图表)."""
+    from .charts import CHARTS
+
+    shown_a = {c.name: c.points for c in da.charts()}
+    shown_b = {c.name: c.points for c in db.charts()}
+    return [
+        ChartDiff(name, CHARTS.get(name, (name,))[0], shown_a.get(name), shown_b.get(name))
+        for name in dict.fromkeys([*shown_a, *shown_b])
+        if shown_a.get(name) != shown_b.get(name)
+    ]
 
 
 def typed_by_hand(draft) -> dict[tuple[Tag, int], tuple[str, str, str]]:

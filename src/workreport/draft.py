@@ -61,6 +61,7 @@ _APPENDIX, _EDITED, _FINGERPRINT = f"{_PREFIX}appendix", f"{_PREFIX}edited", f"{
 _BOOKMARK = f"{_PREFIX}bookmark."
 _PARTIAL, _ACCEPTED = f"{_PREFIX}partial.", f"{_PREFIX}partial_ok#"
 _DEFAULT = f"{_PREFIX}default#"
+_CHART = f"{_PREFIX}chart#"
 _APPENDIX_CAPTION = "workreport.appendix"  # the table's own name, which Word keeps
 # Word bookmark names match [A-Za-z][A-Za-z0-9_]{0,39} and are unique: generated, then
 # mapped to tags in the properties (a tag such as "forms_1 + forms_2|pct" is no name)
@@ -106,6 +107,9 @@ class Stamp:
     # skeleton_digest of each paragraph the shipped default templates would write for these
     # figures: a paragraph of the draft still the same is the default's text (check, C324)
     defaults: list[str] = field(default_factory=list)
+    # each chart's (category, value) pairs as the tool drew them: a chart that shows
+    # others was edited by a person, and refresh leaves it alone (docs/drafts.md, 图表)
+    charts: dict[str, list[list]] = field(default_factory=dict)
     version: str = __version__
     others: dict[str, str] = field(default_factory=dict)  # properties a person added
 
@@ -156,6 +160,7 @@ class Stamp:
             partial={fid: [units[n] for n in sorted(units)] for fid, units in partial.items()},
             accepted=[accepted[n] for n in sorted(accepted)],
             signed=props.get(_DATE, ""),
+            charts=_charts(props),
             omitted=[omitted[n] for n in sorted(omitted)],
             figures={
                 k[len(_FIGURE) :]: _json(v) for k, v in props.items() if k.startswith(_FIGURE)
@@ -191,6 +196,9 @@ class Stamp:
             props[f"{_ACCEPTED}{n}"] = fid
         for n, digest in enumerate(self.defaults, start=1):
             props[f"{_DEFAULT}{n}"] = digest
+        for n, (name, points) in enumerate(self.charts.items(), start=1):
+            # numbered: the charts' order in the document is kept (Draft.charts)
+            props[f"{_CHART}{n}"] = json.dumps([name, points], ensure_ascii=False)
         if self.appendix:
             props[_APPENDIX] = self.appendix
         props[_FINGERPRINT] = self.fingerprint
@@ -353,6 +361,43 @@ def appendix_fingerprint(header, rows) -> str:
     """SHA-256 of the appendix's cell texts: tells whether a person changed the table."""
     text = "\n".join("\t".join(cells) for cells in (header, *rows))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _charts(props: dict[str, str]) -> dict[str, list[list]]:
+    """workreport.chart#<n> → [name, points], in the order the draft shows the charts."""
+    found = {}
+    for key, value in props.items():
+        n = key[len(_CHART) :]
+        if key.startswith(_CHART) and n.isdigit():
+            entry = _json(value)
+            if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str):
+                found[int(n)] = entry
+    return {found[n][0]: found[n][1] for n in sorted(found)}
+
+
+class ChartSlot:
+    """One chart of the draft: its chart part, and the workbook embedded behind it."""
+
+    def __init__(self, name: str, part):
+        self.name = name
+        self._part = part
+
+    @property
+    def points(self) -> list[list]:
+        """[category, value] pairs as the chart shows them (its data as Word last wrote it)."""
+        from .render.chart import read_points
+
+        return [list(p) for p in read_points(self._part.blob)]
+
+    def rewrite(self, chart) -> None:
+        """Show ``chart``'s values (a ChartData), the chart's formatting kept."""
+        from .render.chart import rewrite_points
+
+        xml, workbook = rewrite_points(self._part.blob, chart)
+        self._part._blob = xml
+        for rel in self._part.rels.values():
+            if rel.reltype == RT.PACKAGE and not rel.is_external:
+                rel.target_part._blob = workbook
 
 
 class Draft:
@@ -524,6 +569,28 @@ class Draft:
         self.stamp.appendix = table.fingerprint
         return "updated", changes
 
+    def charts(self) -> list[ChartSlot]:
+        """The charts the tool drew, in document order, found by their drawings' names
+        (render/chart.py); in a draft LibreOffice saved, which renames every drawing
+        (Object1 …), the charts in order stand for the charts the draft records, when
+        there are as many."""
+        from .render.chart import NAME_PREFIX
+
+        found: list[tuple[str, object]] = []  # (our name or "", chart part)
+        for pr in self.document.element.body.iter(f"{{{_WP}}}docPr"):
+            ref = next(pr.getparent().iter(f"{{{_C}}}chart"), None)
+            rid = ref.get(f"{{{_R}}}id") if ref is not None else None
+            part = self.document.part.related_parts.get(rid) if rid else None
+            if part is None:
+                continue
+            name = pr.get("name", "")
+            found.append((name[len(NAME_PREFIX) :] if name.startswith(NAME_PREFIX) else "", part))
+        named = [name for name, _ in found if name]
+        left = [name for name in self.stamp.charts if name not in named]
+        if not named and len(left) == len(found):
+            return [ChartSlot(name, part) for name, (_, part) in zip(left, found, strict=True)]
+        return [ChartSlot(name, part) for name, part in found if name]
+
     def texts(self) -> list[tuple[str, str]]:
         """(place, text) for every paragraph of every part a reader can see or find
         (body and its tables, headers, footers, comments, notes) and every document
@@ -641,6 +708,13 @@ class Draft:
         for end in list(body.iter(qn("w:bookmarkEnd"))):
             if end.get(qn("w:id")) in ids:
                 end.getparent().remove(end)
+        from .render.chart import NAME_PREFIX
+
+        for n, pr in enumerate(
+            (p for p in body.iter(f"{{{_WP}}}docPr") if p.get("name", "").startswith(NAME_PREFIX)),
+            start=1,
+        ):
+            pr.set("name", f"图表 {n}")  # Word's own name for a chart it draws
         for caption in list(body.iter(qn("w:tblCaption"))):
             if caption.get(qn("w:val")) == _APPENDIX_CAPTION:
                 caption.getparent().remove(caption)
@@ -747,6 +821,8 @@ class _Marks:
 
 
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 
 

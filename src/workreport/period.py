@@ -83,6 +83,19 @@ class Period:
         """上半年, 一季度, 1至5月, 3月份; for an odd range the label."""
         return self._words()[1]
 
+    @property
+    def bulletin(self) -> str:
+        """The period as the bulletins name it (SPEC §18): 2023年第一季度, 2023年上半年,
+        2023年1至9月, 2023年; otherwise the label."""
+        s, e, y = self.start, self.end, self.end.year
+        if s.day == 1 and e == _month_end(e.year, e.month) and s.year == e.year:
+            m1, m2 = s.month, e.month
+            if m2 - m1 == 2 and m1 % 3 == 1:
+                return f"{y}年第{_QUARTER_WORDS[m1 // 3]}季度"
+            if (m1, m2) == (1, 9):
+                return f"{y}年1至9月"
+        return self.label
+
     def since(self, signed: date) -> str:
         """How the report opens its account of the work.
 

@@ -11,7 +11,9 @@ from pathlib import Path
 from .config import (
     CACHE_FOLDER,
     CONFIG_NAME,
+    DEFAULT_PRESET,
     PLACEHOLDER_ORGANISATION,
+    PRESETS,
     Config,
     packaged_templates,
 )
@@ -86,6 +88,10 @@ word_template = "{WORD_TEMPLATE}"               # 汇报稿的 Word 模板：在
 # 模板集：写 preset = "通报" 时按中央纪委国家监委通报的写法生成（用自带的通报模板，
 # 不用上面的模板），也可在命令行用 --preset 通报
 # preset = "通报"
+# 通报默认不写同比、百分比去掉末尾的 .0（66%）、画两张图表；需要时去掉行首的 # 修改
+# yoy = true
+# pct_trailing_zero = true
+# charts = false
 
 [style]
 # 公文字体（GB/T 9704-2012）。打开稿件的电脑上没有这些字体时，可改为已安装的字体名，
@@ -245,10 +251,15 @@ def init_project(
 
 
 def write_word_template(
-    output: str | Path, *, config: Config | str | Path | None = None, force: bool = False
+    output: str | Path,
+    *,
+    config: Config | str | Path | None = None,
+    force: bool = False,
+    preset: str | None = None,
 ) -> Written:
     """``word-template``: the default 模板.docx in the project's fonts (docs/templates.md,
-    Word 模板); an existing file is replaced only with ``force``, after a backup."""
+    Word 模板), of the 汇报 or (``preset="通报"``) of the 通报; an existing file is
+    replaced only with ``force``, after a backup."""
     from .config import open_config
     from .render.word_template import default_word_template
 
@@ -258,5 +269,9 @@ def write_word_template(
     ensure_not_open(output)
     backup = refuse_existing(output, force=force, what="可能是改过的模板")
     # the packaged templates, not a project's own: this is the default 模板.docx
-    write_atomic(output, default_word_template(packaged_templates(), config.style))
+    preset = preset or DEFAULT_PRESET
+    if preset not in PRESETS:
+        raise UsageError(f"模板集应为 {'、'.join(PRESETS)} 之一，而不是「{preset}」")
+    templates = packaged_templates(preset)
+    write_atomic(output, default_word_template(templates, config.style, preset))
     return Written(output, backup)

@@ -33,6 +33,16 @@ class Change:
     new: str
 
 
+@dataclass
+class ChartChange:
+    """A chart whose values a refresh rewrote, or left alone because a person edited it."""
+
+    name: str
+    caption: str
+    old: list[list]  # [category, value] pairs the draft showed
+    new: list[list]  # those the ledgers give
+
+
 @dataclass(kw_only=True)
 class RefreshResult:
     output: Path
@@ -42,6 +52,8 @@ class RefreshResult:
     lost: list[tuple[Tag, str]] = field(default_factory=list)  # (tag, label): tag deleted
     unknown: list[Tag] = field(default_factory=list)  # tags that name no figure any more
     appendix: str = "updated"  # what happened to the appendix table
+    charts: list[ChartChange] = field(default_factory=list)  # charts rewritten
+    charts_kept: list[ChartChange] = field(default_factory=list)  # edited by hand: left alone
     cells: list[CellChange] = field(default_factory=list)  # appendix cells changed
     backup: Path | None = None
     audit: Path | None = None
@@ -215,6 +227,7 @@ def refresh_draft(
         have = written.setdefault(tag, [])
         have.extend(texts[len(have) :])
     appendix, cells = draft.update_appendix(appendix_table(stats))
+    charts, charts_kept, drawn = refresh_charts(draft, stats.values)
 
     prose.no_longer_zero = [
         labels.get(tag.id, tag.id)
@@ -222,7 +235,7 @@ def refresh_draft(
         if (fig := lookup(context, tag)) is not None and not fig.states_zero(tag.format)
     ]
     # the prose is the template's choice until build: what it left out stays recorded
-    stamp = run.stamp(stats, written, draft.stamp.appendix, draft.stamp.omitted)
+    stamp = run.stamp(stats, written, draft.stamp.appendix, draft.stamp.omitted, drawn)
     stamp.others = draft.stamp.others  # properties the analyst added are kept
     # a draft with hand edits stays marked as such, so `build` never replaces it
     stamp.edited = was_edited
@@ -244,6 +257,7 @@ def refresh_draft(
         *run.issues,
         *checked.notices(audit),
         *left_alone(kept, lost, unknown, appendix),
+        *charts_left_alone(charts_kept),
         *stats.empty_period(),
         *run.partial_notices(shown),  # W230: a figure the draft shows counts only some units
         *run.unranked_notices(stats, shown),
@@ -259,6 +273,8 @@ def refresh_draft(
         unknown=unknown,
         appendix=appendix,
         cells=cells,
+        charts=charts,
+        charts_kept=charts_kept,
         backup=backup,
         audit=audit_written,
         signed=run.signed,
@@ -266,6 +282,50 @@ def refresh_draft(
         issues=issues,
         config=run.config,
     )
+
+
+def refresh_charts(
+    draft: Draft, values: dict
+) -> tuple[list[ChartChange], list[ChartChange], dict[str, list[list]]]:
+    """Rewrite each chart's values from ``values`` unless a person changed them since the
+    tool drew it (docs/drafts.md, 图表).  Returns the charts rewritten, those left alone,
+    and each chart's values as the draft now records them."""
+    from .charts import CHARTS, chart_data
+
+    changed, kept, drawn = [], [], {}
+    for slot in draft.charts():
+        shown, ours = slot.points, draft.stamp.charts.get(slot.name)
+        fresh = chart_data(slot.name, values) if slot.name in CHARTS else None
+        new = [list(p) for p in fresh.points] if fresh is not None else None
+        caption = CHARTS.get(slot.name, (slot.name,))[0]
+        if ours is not None and shown != ours:
+            # the person's values stay, and the tool's stay recorded: left alone every time
+            if new is not None and new != shown:
+                kept.append(ChartChange(slot.name, caption, shown, new))
+            drawn[slot.name] = ours
+            continue
+        if new is not None and new != shown:
+            slot.rewrite(fresh)
+            changed.append(ChartChange(slot.name, caption, shown, new))
+            shown = new
+        drawn[slot.name] = shown
+    return changed, kept, drawn
+
+
+def charts_left_alone(kept: list[ChartChange]) -> list[Issue]:
+    """W286: a chart whose data a person edited, left as the draft has it."""
+    return [
+        Issue(
+            "W286",
+            f"图表「{c.caption}」的数据在稿中被手工修改过，未自动更新，请人工核对："
+            f"稿中现为{_points(c.old)}，台账计算为{_points(c.new)}",
+        )
+        for c in kept
+    ]
+
+
+def _points(points: list[list]) -> str:
+    return "、".join(f"{c}{v}" for c, v in points) or "空"
 
 
 def _same(recorded: Stamp, fresh: Stamp) -> bool:

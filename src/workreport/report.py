@@ -78,7 +78,11 @@ def build_report(
     doc = run.document(stats)
     table = doc.appendix
     stamp = run.stamp(
-        stats, doc.tagged_texts(), appendix_fingerprint(table.header, table.rows), doc.omitted
+        stats,
+        doc.tagged_texts(),
+        appendix_fingerprint(table.header, table.rows),
+        doc.omitted,
+        doc.charts(),
     )
     draft = Draft.create(doc, stamp, run.config.style)
     backup = guard_existing(output, force=force, inputs=run.paths)

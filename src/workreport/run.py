@@ -269,9 +269,11 @@ class Run:
     @property
     def word_template(self) -> Path | None:
         """The Word template the draft is made from: ``--word-template``, else
-        ``[report] word_template``; never for the 通报 preset (docs/templates.md, 模板集)."""
+        ``[report] word_template``; for the 通报 only ``--word-template`` (docs/templates.md, 模板集)."""
         if self.preset != DEFAULT_PRESET:
-            return None
+            # the project's own 模板.docx is its 汇报: the 通报 takes one named on the command
+            # line only (workreport word-template --preset 通报)
+            return self.request.word_template
         return self.request.word_template or self.config.word_template
 
     def template_folder(self) -> Path:
@@ -356,13 +358,35 @@ class Run:
         partial_ok``): highlighted in the draft, must-fix in ``check`` (SPEC §14)."""
         return set(stats.partial) - self.config.partial_ok
 
+    def title(self, period: Period) -> str:
+        """``[report] title`` for the 汇报; the 通报 has its own, naming the period and the
+        level as the bulletins do (SPEC §18)."""
+        if self.preset == DEFAULT_PRESET:
+            return self.config.title
+        return BULLETIN_TITLE.format(period=period.bulletin, level=require_level(self.config))
+
+    def pct_trailing_zero(self) -> bool:
+        """Whether ``| pct`` prints 66.0%: ``[report] pct_trailing_zero``, else the 汇报
+        does and the 通报 prints 66% (docs/templates.md, 百分比)."""
+        if self.config.pct_trailing_zero is not None:
+            return self.config.pct_trailing_zero
+        return self.preset == DEFAULT_PRESET
+
     def labels(self) -> dict[str, str]:
         return figure_labels(self.config)[0]
 
     def context(self, stats: Stats) -> dict:
         """What a template sees: every figure, the period's words, the organisation and
         its level, the signing date (docs/templates.md)."""
-        from .render.sections import Fig, PeriodWords, figure_context, signing_word, text_in
+        from .charts import chart_marker
+        from .render.sections import (
+            PCT_TRAILING_ZERO,
+            Fig,
+            PeriodWords,
+            figure_context,
+            signing_word,
+            text_in,
+        )
 
         config, year = self.config, stats.period.year
         labels, groups = figure_labels(config)
@@ -374,7 +398,10 @@ class Run:
             organisation=text_in(config.organisation),
             level=text_in(require_level(config)),
             words={key: text_in(word) for key, word in config.words.items()},
-            title=text_in(config.title),
+            title=text_in(self.title(stats.period)),
+            # the settings a template may ask about: {% if report.yoy %}
+            report={"yoy": config.yoy, "charts": config.charts},
+            chart=chart_marker,
             # years are tagged like figures, so a refresh for another period updates them
             year=Fig("year", year, year - 1, "年份", counted=False),
             previous_year=Fig("previous_year", year - 1, year - 2, "上一年份", counted=False),
@@ -383,16 +410,18 @@ class Run:
             period_start=stats.period.start,
             period_end=stats.period.end,
         )
+        ctx[PCT_TRAILING_ZERO] = self.pct_trailing_zero()
         return ctx
 
     # ---- render ------------------------------------------------------------------------
 
     def document(self, stats: Stats) -> ReportDocument:
         """Figures → the report as plain data: the templates' text and the appendix."""
+        from .charts import resolve_charts
         from .render.sections import render_sections
 
         context = self.context(stats)
-        title, organisation = self.config.title, self.config.organisation
+        title, organisation = self.title(stats.period), self.config.organisation
         unknown: list[Tag] = []
         word_template = self.word_template
         if word_template is not None:
@@ -407,7 +436,7 @@ class Run:
             blocks, omitted = render_sections(self.template_folder(), context, unknown)
         return ReportDocument(
             title=title,
-            blocks=tuple(blocks),
+            blocks=tuple(resolve_charts(blocks, stats.values, self.config.charts)),
             organisation=organisation,
             date=self.signed,
             appendix=appendix_table(stats),
@@ -415,7 +444,9 @@ class Run:
             unknown=tuple(dict.fromkeys(unknown)),
         ).with_partial(self.highlighted(stats))
 
-    def stamp(self, stats: Stats, written: dict[Tag, list[str]], appendix: str, omitted):
+    def stamp(
+        self, stats: Stats, written: dict[Tag, list[str]], appendix: str, omitted, charts=None
+    ):
         """What a draft records about its figures and inputs (docs/drafts.md)."""
         from .draft import Stamp
 
@@ -429,6 +460,7 @@ class Run:
             appendix=appendix,
             partial={fid: list(units) for fid, units in stats.partial.items()},
             accepted=sorted(set(stats.partial) & self.config.partial_ok),
+            charts=dict(charts or {}),
             defaults=self.default_paragraphs(stats),
         )
 
@@ -491,6 +523,10 @@ class Run:
         """Write the draft and, given ``stats``, its 数据底稿 naming it (save_with_audit)."""
         audit = None if stats is None else (lambda pairing: self.audit(stats, pairing))
         return save_with_audit(draft, output, audit, backup)
+
+
+# the 通报's title (SPEC §18): the period as the bulletins name it, 全 and the level
+BULLETIN_TITLE = "{period}全{level}纪检监察机关监督检查、审查调查情况"
 
 
 def require_level(config: Config) -> str:

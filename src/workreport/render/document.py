@@ -15,6 +15,7 @@ from datetime import date
 from ..period import chinese_date
 
 HEADING1, HEADING2, HEADING3, BODY = "heading1", "heading2", "heading3", "body"
+CHART = "chart"  # a native Word chart and its caption (图1 …): docs/templates.md, 图表
 
 
 FIGURE, PERIOD, DATE = "figure", "period", "date"  # what a tag stands for
@@ -67,6 +68,17 @@ class Span:
 
 
 @dataclass(frozen=True)
+class ChartData:
+    """What a chart plots: integer counts by category (charts.py says which figures)."""
+
+    name: str  # ranks, forms: the chart(…) name of a template
+    caption: str  # 处分人员职级构成; numbered 图1, 图2 … in document order
+    kind: str  # pie or column
+    series: str  # the series' name: 处分人数, 人次
+    points: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
 class Block:
     """One paragraph.  ``lead`` is a run-in heading such as 「（一）持续强化政治监督。」."""
 
@@ -74,6 +86,10 @@ class Block:
     spans: tuple[Span, ...]
     lead: tuple[Span, ...] = ()
     lead_kind: str = HEADING2
+    # a CHART block: the chart's name as the template gives it, then its data; its spans
+    # are the caption beneath it
+    chart_name: str = ""
+    chart: ChartData | None = None
 
     @property
     def text(self) -> str:
@@ -128,6 +144,10 @@ class ReportDocument:
         for span in (s for s in self.spans() if s.tag):
             texts.setdefault(span.tag, []).append(span.text)
         return texts
+
+    def charts(self) -> dict[str, list[list]]:
+        """Each chart's [category, value] pairs, as a draft records them."""
+        return {b.chart.name: [list(p) for p in b.chart.points] for b in self.blocks if b.chart}
 
     def zeros(self) -> list[tuple[Tag, str]]:
         """(tag, paragraph) of every figure of 0 still in the body's prose."""

@@ -35,7 +35,18 @@ from lxml import etree
 
 from ..config import StyleConfig
 from ..period import chinese_date  # noqa: F401 - the 成文日期 form, re-exported for callers
-from .document import BODY, HEADING1, HEADING2, HEADING3, Block, ReportDocument, Span, Table, Tag
+from .document import (
+    BODY,
+    CHART,
+    HEADING1,
+    HEADING2,
+    HEADING3,
+    Block,
+    ReportDocument,
+    Span,
+    Table,
+    Tag,
+)
 
 # Page and type, GB/T 9704-2012 §5.2: A4, a 156 × 225 mm text block of
 # 22 lines × 28 characters in 三号 (16 pt).
@@ -84,7 +95,7 @@ class Marks(Protocol):
 def build_document(doc: ReportDocument, style: StyleConfig, marks: Marks | None = None):
     """The report as a python-docx Document: page, styles, text, closing, appendix."""
     document = styled_document(style, table_pt=_table_pt(doc.appendix))
-    writer = _Writer(document.element.body, style, marks)
+    writer = _Writer(document.element.body, style, marks, document.part)
     writer.paragraph(TITLE, writer.runs((Span(doc.title),), style.title_font))
     writer.paragraph(None)  # 公文 leave one blank line under the title
     for block in doc.blocks:
@@ -117,10 +128,12 @@ def render_docx(doc: ReportDocument, style: StyleConfig, marks: Marks | None = N
 class _Writer:
     """Appends paragraphs to the body; hands figures and the appendix to ``marks``."""
 
-    def __init__(self, body, style: StyleConfig, marks: Marks | None = None):
+    def __init__(self, body, style: StyleConfig, marks: Marks | None = None, part=None):
         self.body = body
         self.style = style
         self.marks = marks
+        self.part = part  # the document part, which a chart's part is related to
+        self.shapes = 0
 
     def paragraph(self, style_id: str | None, runs=(), **ppr) -> None:
         ppr_el = _ppr(style_id, **ppr)
@@ -135,6 +148,9 @@ class _Writer:
             sect.addprevious(element)
 
     def block(self, block: Block) -> None:
+        if block.kind == CHART:
+            self.chart(block)
+            return
         if block.kind not in _BLOCK_STYLE:
             raise ValueError(f"unknown block kind {block.kind!r}")
         font, bold = self._voice(block.kind)
@@ -143,6 +159,24 @@ class _Writer:
             runs += self.runs(block.lead, *self._voice(block.lead_kind))
         runs += self.runs(block.spans, font, bold)
         self.paragraph(_BLOCK_STYLE[block.kind], runs)
+
+    def chart(self, block: Block) -> None:
+        """A native chart, centred, its caption beneath it (图1 …): render/chart.py."""
+        from .chart import add_chart, inline_chart
+
+        if block.chart is None or self.part is None:
+            return
+        rid = add_chart(self.part, block.chart, self.style.body_font, self.style.latin_font)
+        self.shapes += 1
+        drawing = _el(
+            "w:r", self._rpr(self.style.body_font), inline_chart(rid, self.shapes, block.chart.name)
+        )
+
+        def centred():  # each paragraph its own elements: lxml moves a shared one
+            return {"jc": "center", "ind": _indent(0), "spacing": _single()}
+
+        self.paragraph(None, [drawing], keep_next=True, **centred())
+        self.paragraph(None, self.runs(block.spans, self.style.body_font), **centred())
 
     def runs(self, spans, east_asia: str, bold: bool = False) -> list:
         out = []

@@ -27,6 +27,7 @@ from jinja2 import (
     StrictUndefined,
     TemplateSyntaxError,
     nodes,
+    pass_context,
 )
 from jinja2 import (
     TemplateError as JinjaTemplateError,
@@ -47,6 +48,9 @@ from .document import (
     Block,
     Span,
     Tag,
+)
+from .document import (
+    CHART as CHART_BLOCK,
 )
 from .limits import BoundedEnvironment, LimitExceeded
 
@@ -87,7 +91,10 @@ def text_out(text: str) -> str:
     return _ESCAPED.sub(lambda m: chr(int(m[1], 16)), text) if ESCAPE in text else text
 
 
+CHART = "\x12"  # {{ chart("ranks") }}: a chart's name between two of these, alone on its line
 SECTION_GLOB = "*.j2"
+# context keys the tool sets for the filters: whether pct keeps a trailing .0
+PCT_TRAILING_ZERO = "pct_trailing_zero"
 # A Word template's character formatting travels as one character of plane 15 (private
 # use) before the text it applies to: format number k is chr(FORMAT_BASE + k), 0 for none
 # (render/word_template.py; docs/templates.md, Word 模板).
@@ -129,6 +136,12 @@ def pct_text(value, digits: int = 1) -> str:
     return f"{float(value):.{digits}f}%"
 
 
+def pct_trim_text(value) -> str:
+    """66.0 → 66%, 3.5 → 3.5%: the bulletins drop a trailing .0 (docs/templates.md, 百分比)."""
+    text = pct_text(value)
+    return text.replace(".0%", "%")
+
+
 def _yoy(fig) -> str | None:
     from ..figures import change_phrase
 
@@ -139,6 +152,7 @@ FORMATS = {
     "value": lambda fig: format_number(fig.value),
     "approx": lambda fig: approx_text(fig.value),
     "pct": lambda fig: pct_text(fig.value),
+    "pct_trim": lambda fig: pct_trim_text(fig.value),
     "yoy": _yoy,
 }
 
@@ -304,6 +318,7 @@ class PeriodWords:
         "phrase": "统计期间",
         "since": "统计期间（今年以来）",
         "dates": "统计期间起止日期",
+        "bulletin": "统计期间（通报写法）",
     }
 
     def __init__(self, period, signed):
@@ -314,6 +329,7 @@ class PeriodWords:
             "phrase": period.phrase,
             "since": period.since(signed),
             "dates": period.dates(),
+            "bulletin": period.bulletin,
         }
         for name, label in self.WORDS.items():
             setattr(self, name, Word(PERIOD, name, texts[name], label))
@@ -378,8 +394,11 @@ def approx(value) -> str:
     return _as_fig(value, "approx").tagged("approx")
 
 
-def pct(value) -> str:
-    return _as_fig(value, "pct").tagged("pct")
+@pass_context
+def pct(context, value) -> str:
+    # the phrasing goes into the tag, so refresh writes the same form (docs/templates.md, 百分比)
+    trim = not context.get(PCT_TRAILING_ZERO, True)
+    return _as_fig(value, "pct").tagged("pct_trim" if trim else "pct")
 
 
 def yoy(value) -> str:
@@ -510,9 +529,9 @@ def render_sections(
     for name in names:
         try:
             text, dropped = resolve_zeros(render_one(env, folder, name, context), unknown)
+            blocks.extend(parse_blocks(text))
         except ValueError as e:
             raise TemplateError(name, None, str(e)) from e
-        blocks.extend(parse_blocks(text))
         omitted.extend(dropped)
     return blocks, omitted
 
@@ -745,7 +764,14 @@ def _template_line(error: BaseException, path: Path) -> int | None:
     return line
 
 
+class TemplateMessage(ValueError):
+    """A mistake in a template that the tool explains in the analyst's words (an unknown
+    chart name): said as it is."""
+
+
 def _explain(error: BaseException) -> str:
+    if isinstance(error, TemplateMessage):
+        return str(error)
     message = str(error)
     m = re.match(r"'(.+)' is undefined", message)
     if m:
@@ -814,6 +840,11 @@ def block_of(raw: str, formats: Sequence[str | None] = ()) -> Block | None:
     plain = without_formats(_MARK.sub(lambda m: m[5], line))
     if not plain.strip():
         return None
+    if CHART in plain:
+        name = plain.strip()
+        if name.count(CHART) != 2 or not (name.startswith(CHART) and name.endswith(CHART)):
+            raise ValueError("{{ chart(…) }} 须单独成段（一行只写它，前后不加文字）")
+        return Block(CHART_BLOCK, (), chart_name=name[1:-1])
     spans = partial(to_spans, formats=formats)
     if _HEADING1.match(plain.lstrip()):
         return Block(HEADING1, spans(line))

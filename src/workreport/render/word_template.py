@@ -326,7 +326,12 @@ def _assemble(path, paragraphs, numbers, lines, formats, omitted) -> Rendered:
         elif kind in (HEADING1, HEADING2, HEADING3):
             blocks.append(Block(kind, to_spans(line.strip(), formats)))
         else:
-            blocks.append(block_of(line, formats))
+            try:
+                blocks.append(block_of(line, formats))
+            except ValueError as e:  # a {{ chart(…) }} with words beside it
+                para = paragraphs[number - 1]
+                where = f"{path.name} 第{number}段（「{para.opening()}」）"
+                raise TemplateError(where, None, str(e)) from e
     return Rendered(title, blocks, signature, omitted)
 
 
@@ -356,9 +361,10 @@ NOTES = (
 )
 
 
-def default_word_template(templates: Path, style: StyleConfig) -> bytes:
-    """The default 模板.docx: the default .j2 templates, line by line, as paragraphs in
-    the report's layout, with the 使用说明 on top (one source of truth: the .j2 files)."""
+def default_word_template(templates: Path, style: StyleConfig, preset: str = "汇报") -> bytes:
+    """The default 模板.docx of a template set (汇报 or 通报): its .j2 templates, line by
+    line, as paragraphs in the report's layout, with the 使用说明 on top (one source of
+    truth: the .j2 files)."""
     import io
 
     from .docx import styled_document, word_template_styles
@@ -385,7 +391,7 @@ def default_word_template(templates: Path, style: StyleConfig) -> bytes:
     add("")
     add("{{ organisation }}", ids["signature"])
     add("{{ signed }}", ids["signature"])
-    document.core_properties.title = "汇报稿模板"
+    document.core_properties.title = f"{preset}稿模板"
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
