@@ -171,6 +171,28 @@ def test_an_unwritable_cache_folder_is_skipped_silently(tmp_path):
     assert result.exit_code == 0 and result.output == fresh
 
 
+def test_no_profile_folder_at_all_runs_without_a_cache(tmp_path, monkeypatch):
+    # issue 26: a service account with no HOME and no passwd entry (Windows: no APPDATA
+    # nor USERPROFILE) has nowhere for the key; the figures come without a cache
+    import pwd
+
+    folder = sample(tmp_path)
+    fresh = stats_json(folder, "--no-cache")
+
+    def no_entry(uid):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.delenv("APPDATA", raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    with pytest.raises(RuntimeError):
+        Path.home()
+    result = run("stats", folder, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert result.output == fresh
+    assert not (folder / CACHE_FOLDER).exists()
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes anyway")
 def test_a_read_only_folder_is_skipped_silently(tmp_path):
     folder = sample(tmp_path)

@@ -514,3 +514,13 @@ def test_a_clause_that_spans_two_paragraphs_is_a_template_error(tmp_path):
     assert result.exit_code == 1
     assert "模板错误：01.j2" in result.output and "须写在同一段" in result.output
     assert "\ue004" not in result.output
+
+
+@pytest.mark.parametrize("text", ["0001", "0001H1", "0001-01-01..0001-12-31", "9999Q4", "1953"])
+def test_a_period_outside_the_ledgers_years_is_a_usage_error(text):
+    # issue 26: year 1 had no year before it for 同比 (exit 3); a ledger date lies in
+    # 1954–2119, so a period outside those years could count nothing
+    result = run("stats", SAMPLE, "--period", text)
+    assert result.exit_code == 2, result.output
+    assert f"统计期间「{text}」不在 1954 年至 2119 年之间" in result.output
+    assert "Traceback" not in result.output and "程序内部错误" not in result.output

@@ -175,7 +175,9 @@ class ParsedCache:
                     ]
                 ).encode()
             ).hexdigest()
-        except (OSError, ValueError):
+        except (OSError, ValueError, RuntimeError):
+            # RuntimeError: no profile folder at all (no HOME and no passwd entry, a service
+            # account; Windows without APPDATA or USERPROFILE): run without a cache
             return None
         return cls(folder, key, salt)
 

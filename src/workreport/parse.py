@@ -46,6 +46,7 @@ from .packed import (
     text_dtype,
     unpack,
 )
+from .period import FIRST_DAY, LAST_DAY
 
 
 class _Bad:
@@ -69,7 +70,7 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 # A ledger date lies in 1954–2119, whether an Excel date, a serial number or text: any
 # other is a typo or a number formatted as a date (serial 60 is Excel's phantom
 # 1900-02-29), and would fall outside every period unseen (docs/rules.md, 输入约定).
-_FIRST_DAY, _LAST_DAY = date(1954, 1, 1), date(2119, 12, 31)
+_FIRST_DAY, _LAST_DAY = FIRST_DAY, LAST_DAY
 _SERIAL_MIN = (_FIRST_DAY - _EXCEL_EPOCH).days
 _SERIAL_MAX = (_LAST_DAY - _EXCEL_EPOCH).days + 1
 _OUT_OF_RANGE = "请核对年份；如是数字被设成了日期格式，请改回数字或重新填写日期"
@@ -86,7 +87,11 @@ def _text(v) -> str:
 def _in_range(d: date):
     if _FIRST_DAY <= d <= _LAST_DAY:
         return d
-    return _Bad("E103", f"日期 {d.isoformat()} 不在 1954 年至 2119 年之间", _OUT_OF_RANGE)
+    return _Bad(
+        "E103",
+        f"日期 {d.isoformat()} 不在 {_FIRST_DAY.year} 年至 {_LAST_DAY.year} 年之间",
+        _OUT_OF_RANGE,
+    )
 
 
 def parse_date(v):

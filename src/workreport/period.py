@@ -16,6 +16,10 @@ from datetime import date
 
 from .errors import UsageError, reason
 
+# A ledger date lies in 1954–2119 (parse.py, docs/rules.md 输入约定): a period outside
+# those years counts nothing, and year 1 has no year before it for 同比
+FIRST_DAY, LAST_DAY = date(1954, 1, 1), date(2119, 12, 31)
+
 _RANGE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:\.\.|~|至)\s*(\d{4}-\d{1,2}-\d{1,2})\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
 _HALF = re.compile(r"^\s*(\d{4})\s*[Hh]([12])\s*$")
@@ -194,7 +198,16 @@ def find_period(text: str) -> Period | None:
 
 def parse_period(text: str) -> Period:
     """Parse every period form listed in docs/rules.md (命令行); a bad one is a usage error."""
-    value = str(text)
+    period = _parse_period(str(text))
+    if period.start < FIRST_DAY or period.end > LAST_DAY:
+        raise UsageError(
+            f"统计期间「{text}」不在 {FIRST_DAY.year} 年至 {LAST_DAY.year} 年之间"
+            "（台账日期只能在这些年份中），请核对年份"
+        )
+    return period
+
+
+def _parse_period(value: str) -> Period:
     try:
         if m := _RANGE.match(value):
             return Period(date.fromisoformat(_pad(m[1])), date.fromisoformat(_pad(m[2])))
