@@ -426,3 +426,38 @@ def test_a_hand_edited_draft_keeps_its_data_workbook(project):
     edit_by_hand(draft)
     found = json.loads(run("check", draft, "--format", "json").output)
     assert not any(f["code"] == "C311" for f in found["must_fix"])
+
+
+def test_thousands_of_unclosed_figure_bookmarks_cost_nothing(project, tmp_path):
+    # issue 26: a hostile draft's 10,000 open wr_ bookmarks, each before a run, made every
+    # run join every open bookmark (refresh, check and diff: minutes and a gigabyte)
+    import re
+    import tracemalloc
+    import zipfile
+
+    _, draft = project
+    good = len(Draft.open(draft).slots())
+    hostile = tmp_path / "恶意.docx"
+    with zipfile.ZipFile(draft) as z, zipfile.ZipFile(hostile, "w") as out:
+        for info in z.infolist():
+            data = z.read(info)
+            if info.filename == "word/document.xml":
+                xml = data.decode()
+                names = re.findall(r'w:name="(wr_\d+)"', xml)
+                junk = "".join(
+                    f'<w:bookmarkStart w:id="{90000 + k}" w:name="{names[k % len(names)]}"/>'
+                    "<w:r><w:t>字</w:t></w:r>"
+                    for k in range(10_000)
+                )
+                data = xml.replace("<w:body>", f"<w:body><w:p>{junk}</w:p>", 1).encode()
+            out.writestr(info, data)
+
+    tracemalloc.start()
+    try:
+        assert len(Draft.open(hostile).slots()) == good  # the real figures, no others
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 1024**2
+    assert run("check", hostile).exit_code == 1  # its placeholders must be fixed
+    assert run("diff", hostile, draft).exit_code == 0

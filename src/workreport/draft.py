@@ -61,6 +61,9 @@ _APPENDIX, _EDITED, _FINGERPRINT = f"{_PREFIX}appendix", f"{_PREFIX}edited", f"{
 _BOOKMARK = f"{_PREFIX}bookmark."
 _PARTIAL, _ACCEPTED = f"{_PREFIX}partial.", f"{_PREFIX}partial_ok#"
 _DEFAULT = f"{_PREFIX}default#"
+# a figure's text is a run or a few (Word and WPS split runs at proofing marks): a
+# bookmark around more is a person's or a hostile draft's, never a figure's
+MAX_FIGURE_RUNS = 64
 _CHART = f"{_PREFIX}chart#"
 _APPENDIX_CAPTION = "workreport.appendix"  # the table's own name, which Word keeps
 # Word bookmark names match [A-Za-z][A-Za-z0-9_]{0,39} and are unique: generated, then
@@ -452,30 +455,48 @@ class Draft:
         return [slot for slot, _ in self._places()]
 
     def _places(self) -> list[tuple[Slot, bool]]:
-        """(slot, whether it carries our bookmark), in document order."""
+        """(slot, whether it carries our bookmark), in document order.
+
+        A figure's bookmark ends in its own paragraph, around a few runs: one that never
+        ends, ends in another paragraph or spans more than MAX_FIGURE_RUNS runs is not a
+        figure's (a hostile draft's thousands of open bookmarks would otherwise make this
+        quadratic)."""
         body = self.document.element.body
-        w_sdt, w_start, w_end, w_r = (
-            qn(t) for t in ("w:sdt", "w:bookmarkStart", "w:bookmarkEnd", "w:r")
+        w_p, w_sdt, w_start, w_end, w_r = (
+            qn(t) for t in ("w:p", "w:sdt", "w:bookmarkStart", "w:bookmarkEnd", "w:r")
         )
+        ends = {e.get(qn("w:id")) for e in body.iter(w_end)}
         found: list[list] = []  # [slot, whether it carries one of our bookmarks]
         controls: dict = {}  # content control that keeps its tag → its entry in found
-        open_: dict[str, Slot] = {}  # bookmark id → slot whose runs are being collected
-        for el in body.iter(w_sdt, w_start, w_end, w_r):
-            if el.tag == w_r:
-                for slot in open_.values():
+        open_: dict[str, tuple[Slot, object]] = {}  # bookmark id → (slot, its paragraph)
+        dropped: set[int] = set()  # id() of the slots that turned out not to be figures
+
+        def drop(key: str) -> None:
+            dropped.add(id(open_.pop(key)[0]))
+
+        for el in body.iter(w_p, w_sdt, w_start, w_end, w_r):
+            if el.tag == w_p:
+                if open_:
+                    within = set(el.iterancestors(w_p))
+                    for key in [k for k, (_, p) in open_.items() if p not in within]:
+                        drop(key)
+            elif el.tag == w_r:
+                for key, (slot, _) in list(open_.items()):
                     slot._runs.append(el)
+                    if len(slot._runs) > MAX_FIGURE_RUNS:
+                        drop(key)
             elif el.tag == w_end:
                 open_.pop(el.get(qn("w:id")), None)
             elif el.tag == w_start:
                 value = self._bookmarks.get(el.get(qn("w:name"), ""))
-                if value is None:
+                if value is None or el.get(qn("w:id")) not in ends:
                     continue
                 control = next((a for a in el.iterancestors(w_sdt) if a in controls), None)
                 if control is not None:
                     controls[control][1] = True  # the control's own bookmark: one figure
                 else:
                     slot = Slot(_read_tag(value), [], el, inside=False)
-                    open_[el.get(qn("w:id"))] = slot
+                    open_[el.get(qn("w:id"))] = (slot, next(el.iterancestors(w_p), None))
                     found.append([slot, True])
             else:
                 tag = el.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
@@ -485,7 +506,9 @@ class Draft:
                     slot = Slot(_read_tag(value), list(content.iter(w_r)), content, inside=True)
                     controls[el] = [slot, False]
                     found.append(controls[el])
-        return [(slot, marked) for slot, marked in found]
+        for key in list(open_):
+            drop(key)  # still open at the end of the body
+        return [(slot, marked) for slot, marked in found if id(slot) not in dropped]
 
     def place(self, slot: Slot) -> str:
         """Where ``slot`` stands, as ``check`` says it: «正文第N段» (docs/drafts.md)."""
