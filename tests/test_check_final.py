@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import zipfile
+from pathlib import Path
 
 import docx
 import lxml.etree
@@ -548,3 +550,50 @@ def test_check_still_checks_names_when_a_ledger_has_an_error(draft, tmp_path):
     assert result.exit_code == 1, result.output
     assert "W221" in result.output and "C306" in result.output
     assert NAME not in result.output
+
+
+def _running_with(text: str) -> list[int]:
+    """Processes whose command line mentions ``text`` (Linux: /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc (Linux)")
+def test_final_pdf_terminated_leaves_no_libreoffice_and_no_temporary_folder(draft, tmp_path):
+    # issue 26: SIGTERM during the conversion left soffice.bin running and the PDF in a
+    # temporary folder forever.  The installed command, terminated as a desktop does
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    libreoffice()
+    temp = tmp_path / "临时"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "TEMP": str(temp), "TMP": str(temp)}
+    sent = tmp_path / "报送稿.docx"
+    command = [sys.executable, "-m", "workreport", "final", str(draft), "-o", str(sent), "--pdf"]
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not _running_with(str(temp)) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until LibreOffice runs in its profile under our temporary folder
+    assert _running_with(str(temp)), "LibreOffice never started"
+    time.sleep(0.5)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+
+    assert process.returncode == 143, err
+    assert "已停止" in err and "Traceback" not in err
+    deadline = time.monotonic() + 10
+    while _running_with(str(temp)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _running_with(str(temp)) == []
+    assert list(temp.iterdir()) == []
+    assert not sent.with_suffix(".pdf").exists()

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__, click_zh
-from .errors import InvalidData, WorkreportError, reason
+from .errors import InvalidData, Terminated, WorkreportError, reason
 
 # Click's own words (usage errors, --help) in Chinese: docs/rules.md, 命令行
 click_zh.install()
@@ -198,6 +198,9 @@ class _Group(click_zh.ZhGroup):
             ctx.exit(e.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
+        except Terminated:
+            click.echo("已停止：收到终止信号，LibreOffice 已关闭，未生成 PDF。", err=True)
+            ctx.exit(143)
         except OSError as e:  # the system refused (a permission, a full disk): say why in Chinese
             if (ctx.obj or {}).get("debug"):
                 raise

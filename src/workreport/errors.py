@@ -277,3 +277,9 @@ def reason(error: BaseException) -> str:
     if isinstance(error, MemoryError):
         return "内存不足"
     return "格式无法识别"
+
+
+class Terminated(Exception):
+    """SIGTERM or SIGHUP while LibreOffice converts (final --pdf): raised so that the
+    conversion's clean-up runs (its processes, its temporary folder) before the program
+    ends; the command line exits 143, as a terminated program does."""

@@ -12,11 +12,12 @@ import os
 import shutil
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import Finding, check_draft
-from .errors import OutputError, UsageError, reason
+from .errors import OutputError, Terminated, UsageError, reason
 from .write import ensure_not_open, refuse_existing, write_atomic
 
 # where LibreOffice installs itself on Windows, which puts nothing on PATH
@@ -126,11 +127,14 @@ def to_pdf(docx: Path) -> tuple[Path | None, str]:
         )
     target = docx.with_suffix(".pdf")
     ensure_not_open(target)
-    with tempfile.TemporaryDirectory(prefix="workreport-pdf-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="workreport-pdf-") as tmp, _stopped_on_terminate():
         try:
             # its own profile: a running LibreOffice is not disturbed, and nothing is fetched
             profile = offline_profile(Path(tmp, "profile"))
-            subprocess.run(
+            # LibreOffice's own temporary files go inside ours: removed with it, whatever
+            scratch = Path(tmp, "tmp")
+            scratch.mkdir()
+            _convert(
                 [
                     soffice,
                     f"-env:UserInstallation={profile}",
@@ -141,9 +145,7 @@ def to_pdf(docx: Path) -> tuple[Path | None, str]:
                     tmp,
                     str(docx),
                 ],
-                check=True,
-                capture_output=True,
-                timeout=300,
+                {**os.environ, "TMPDIR": str(scratch), "TEMP": str(scratch), "TMP": str(scratch)},
             )
             made = Path(tmp, docx.with_suffix(".pdf").name)
             data = made.read_bytes()
@@ -151,3 +153,70 @@ def to_pdf(docx: Path) -> tuple[Path | None, str]:
             return None, f"LibreOffice 转换 PDF 失败，未生成 PDF：{reason(e)}"
     write_atomic(target, data)
     return target, ""
+
+
+CONVERT_SECONDS = 300
+
+
+def _convert(command: list[str], env: dict[str, str]) -> None:
+    """Run LibreOffice in a process group of its own and, however this ends (done, failed,
+    timed out, interrupted, terminated), leave none of its processes behind: soffice starts
+    soffice.bin, which outlives a plain kill of soffice (docs/drafts.md, 报送稿)."""
+    if os.name == "nt":
+        options = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    else:
+        options = {"start_new_session": True}
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        **options,
+    )
+    try:
+        _, err = process.communicate(timeout=CONVERT_SECONDS)
+    finally:
+        _kill_group(process)
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, command, stderr=err)
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    if os.name == "nt":
+        # the tree of soffice.exe, soffice.bin included
+        subprocess.run(
+            ["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False
+        )
+    else:
+        import signal
+
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass  # all gone already
+    process.kill()
+    process.wait()
+
+
+@contextmanager
+def _stopped_on_terminate():
+    """SIGTERM and SIGHUP become :class:`Terminated` while inside (main thread only:
+    elsewhere Python cannot set a handler, and the default stays)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    kinds = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+
+    def stop(number, frame):
+        raise Terminated(signal.Signals(number).name)
+
+    before = {kind: signal.signal(kind, stop) for kind in kinds}
+    try:
+        yield
+    finally:
+        for kind, handler in before.items():
+            signal.signal(kind, handler)
