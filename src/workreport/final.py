@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,10 +191,8 @@ def _kill_group(process: subprocess.Popen) -> None:
     else:
         import signal
 
-        try:
+        with suppress(ProcessLookupError, PermissionError):  # all gone already
             os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass  # all gone already
     process.kill()
     process.wait()
 
