@@ -597,3 +597,24 @@ def test_final_pdf_terminated_leaves_no_libreoffice_and_no_temporary_folder(draf
     assert _running_with(str(temp)) == []
     assert list(temp.iterdir()) == []
     assert not sent.with_suffix(".pdf").exists()
+
+
+def test_every_character_of_the_draft_is_in_its_pdf(draft, tmp_path):
+    # issue 26: LibreOffice hung a 、，。 that ended a full line and its PDF dropped it
+    import collections
+    import subprocess
+
+    libreoffice()
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    sent = tmp_path / "报送稿.docx"
+    assert run("final", draft, "-o", sent, "--pdf").exit_code == 0
+    document = docx.Document(str(sent))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    text = "".join([*(p.text for p in document.paragraphs), *cells])
+    pdf = subprocess.run(
+        ["pdftotext", str(sent.with_suffix(".pdf")), "-"], capture_output=True, text=True
+    ).stdout
+    want, got = collections.Counter(text), collections.Counter(pdf)
+    missing = {ch: n - got[ch] for ch, n in want.items() if not ch.isspace() and got[ch] < n}
+    assert missing == {}

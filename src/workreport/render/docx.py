@@ -447,9 +447,13 @@ def _add_styles(document, style: StyleConfig, table_pt: float) -> None:
         if child.tag in (qn("w:pPr"), qn("w:rPr")):
             normal.remove(child)
     normal_ppr = _ppr(None, spacing=_exact(), ind=_indent(first_line=2), jc="both")
-    # LibreOffice reads autospace from the paragraph styles, not from pPrDefault: every
-    # style is based on Normal (the schema puts these two before w:spacing)
+    # every style is based on Normal (the schema puts these before w:spacing):
+    # - overflowPunct written out as Word's default (1): LibreOffice reads a missing one as
+    #   hanging punctuation, and its PDF drops a 、，。 that ends a full line (docs/rules.md,
+    #   Word 稿件);
+    # - autospace off, which WPS reads from the styles (LibreOffice ignores it).
     spacing = normal_ppr.find(qn("w:spacing"))
+    spacing.addprevious(_el("w:overflowPunct", val=1))
     for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
         spacing.addprevious(_el(tag, val=0))
     normal.append(normal_ppr)
