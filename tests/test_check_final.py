@@ -618,3 +618,25 @@ def test_every_character_of_the_draft_is_in_its_pdf(draft, tmp_path):
     want, got = collections.Counter(text), collections.Counter(pdf)
     missing = {ch: n - got[ch] for ch, n in want.items() if not ch.isspace() and got[ch] < n}
     assert missing == {}
+
+
+def test_the_copy_that_is_sent_has_our_own_application_properties(draft, tmp_path):
+    # issue 26: python-docx's docProps/app.xml («Microsoft Macintosh Word», Normal.dotm)
+    # went out with the 报送稿, and so would the company of the PC that saved the draft
+    with zipfile.ZipFile(draft) as z:
+        items = [(info, z.read(info)) for info in z.infolist()]
+    with zipfile.ZipFile(draft, "w") as z:
+        for info, data in items:
+            if info.filename == "docProps/app.xml":
+                data = data.replace(
+                    b"</Properties>", "<Company>某某公司</Company></Properties>".encode()
+                )
+            z.writestr(info, data)
+    sent = tmp_path / "报送稿.docx"
+    assert run("final", draft, "-o", sent).exit_code == 0
+    for path in (draft, sent):
+        app = zipfile.ZipFile(path).read("docProps/app.xml").decode()
+        if path == sent:
+            assert "<Application>workreport</Application>" in app
+            assert "某某公司" not in app
+        assert "Microsoft" not in app and "Normal.dotm" not in app

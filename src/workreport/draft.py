@@ -743,6 +743,9 @@ class Draft:
                 caption.getparent().remove(caption)
         self._bookmarks = {}
         _set_custom_properties(self.document, dict(self.stamp.others))
+        from .render.docx import set_app_properties
+
+        set_app_properties(self.document)
         buffer = io.BytesIO()
         self.document.save(buffer)
         # the copy that is sent, and the one LibreOffice converts, can fetch nothing

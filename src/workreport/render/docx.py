@@ -589,6 +589,27 @@ def _set_properties(document, doc: ReportDocument) -> None:
     core.revision = 1
     # The 成文日期, not the clock: the same inputs give the same document.
     core.created = core.modified = datetime.combine(doc.date, time())
+    set_app_properties(document)
+
+
+_EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+# ours: python-docx's template says «Microsoft Macintosh Word» and Normal.dotm, and a draft
+# saved by Word or WPS carries the company and manager of the PC it was saved on
+APP_PROPERTIES = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    f'<Properties xmlns="{_EXTENDED}" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>workreport</Application><DocSecurity>0</DocSecurity>"
+    "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+    "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+).encode()
+
+
+def set_app_properties(document) -> None:
+    """The document's docProps/app.xml is ours (docs/drafts.md, 报送稿)."""
+    for part in document.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = APP_PROPERTIES  # a plain Part: its bytes are what is saved
 
 
 # --- WordprocessingML helpers ----------------------------------------------------------
