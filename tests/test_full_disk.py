@@ -60,6 +60,10 @@ def built_once(tmp_path_factory) -> Path:
     return out
 
 
+# another 成文日期 than the sample's: a build that changes nothing writes nothing at all
+OTHER_DAY = "2022-07-09"
+
+
 @pytest.fixture
 def built(built_once, tmp_path) -> Path:
     """d.docx and d.底稿.xlsx in the test's own folder: copies of the module's build."""
@@ -76,7 +80,7 @@ def test_build_force_on_a_full_disk_changes_nothing(built, monkeypatch, n):
     calls = disk_full_at(monkeypatch, n)
 
     with pytest.raises(OutputError) as e:
-        build_report([SAMPLE], built, period="2022H1", force=True)
+        build_report([SAMPLE], built, period="2022H1", signed=OTHER_DAY, force=True)
 
     assert "磁盘空间不足" in str(e.value)
     assert len(calls) == n
@@ -106,7 +110,7 @@ def test_every_write_of_a_rebuild_fails_in_turn_and_each_file_stays_whole(built,
     for n in range(1, 6):
         calls = disk_full_at(monkeypatch, n)
         with contextlib.suppress(OutputError):
-            build_report([SAMPLE], built, period="2022H1", force=True)
+            build_report([SAMPLE], built, period="2022H1", signed=OTHER_DAY, force=True)
         monkeypatch.undo()
         assert_old_or_new(built.parent, before)
         if len(calls) < n:  # the run needed fewer writes: it succeeded

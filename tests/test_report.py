@@ -170,10 +170,26 @@ def test_rebuilding_replaces_an_unedited_draft_after_a_backup(tmp_path):
     out = tmp_path / "汇报.docx"
     assert run("build", SAMPLE, "-o", out).exit_code == 0
     first = out.read_bytes()
-    result = run("build", SAMPLE, "-o", out)
+    result = run("build", SAMPLE, "-o", out, "--date", "2022-07-06")  # another 成文日期
     assert result.exit_code == 0, result.output
     assert (tmp_path / "汇报.v1.docx").read_bytes() == first
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_rebuild_that_changes_nothing_writes_nothing(tmp_path):
+    # issue 26: every identical rebuild piled up a .v1, .v2 … of the same draft
+    out = tmp_path / "汇报.docx"
+    assert run("build", SAMPLE, "-o", out).exit_code == 0
+    files = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    for extra in ((), ("--force",)):
+        again = run("build", SAMPLE, "-o", out, *extra)
+        assert again.exit_code == 0, again.output
+        assert "稿件已是最新，未改写" in again.output and "备份" in again.output
+        assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == files
+    # a 底稿 that went missing is written again, and so the draft with it
+    (tmp_path / "汇报.底稿.xlsx").unlink()
+    assert "已生成" in run("build", SAMPLE, "-o", out).output
+    assert (tmp_path / "汇报.底稿.xlsx").exists()
 
 
 def test_an_edited_draft_is_never_overwritten(tmp_path):
@@ -310,6 +326,10 @@ def test_rebuilding_says_which_figures_changed(tmp_path):
     shutil.copytree(SAMPLE, data)
     out = tmp_path / "汇报.docx"
     assert run("build", data, "-o", out).exit_code == 0
+    config = data / "workreport.toml"  # the organisation's name filled in: no figure changes
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("xx市纪委监委", "甲市纪委监委"), "utf-8"
+    )
     again = run("build", data, "-o", out)
     assert "与上一稿相比，数字没有变化。" in again.output
     from test_drafts import append_activity

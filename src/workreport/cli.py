@@ -311,7 +311,13 @@ def build(
             _echo_changes(result)
     where = result.config.source
     source = f"，配置 {where}" if where else "，未找到 workreport.toml，使用默认配置"
-    click.echo(f"已生成 {result.output}（统计期间 {result.stats.period}{source}）")
+    if result.unchanged:
+        click.echo(
+            f"稿件已是最新，未改写 {result.output}，也没有新增备份"
+            f"（统计期间 {result.stats.period}{source}）。"
+        )
+    else:
+        click.echo(f"已生成 {result.output}（统计期间 {result.stats.period}{source}）")
     if result.audit:
         click.echo(f"数据底稿：{result.audit}")
 

@@ -26,6 +26,7 @@ class BuildResult:
     missing: list[str]  # the figures the draft marks 【待补充】
     audit: Path | None = None
     config: Config | None = None  # the project the run read
+    unchanged: bool = False  # the file already was this draft: nothing written, no backup
 
     def changes(self) -> list | None:
         """The figures that differ from the draft this build replaced (FigureDiff records,
@@ -85,8 +86,12 @@ def build_report(
         doc.charts(),
     )
     draft = Draft.create(doc, stamp, run.config.style)
-    backup = guard_existing(output, force=force, inputs=run.paths)
-    written = run.save(draft, output, stats if audit else None, backup)
+    unchanged = already_written(output, draft, (lambda p: run.audit(stats, p)) if audit else None)
+    if unchanged:  # a rebuild that changes nothing writes nothing (docs/drafts.md)
+        backup, written = None, audit_path(output) if audit else None
+    else:
+        backup = guard_existing(output, force=force, inputs=run.paths)
+        written = run.save(draft, output, stats if audit else None, backup)
 
     issues = [
         *run.issues,
@@ -106,7 +111,33 @@ def build_report(
         doc.placeholders(),
         written,
         run.config,
+        unchanged,
     )
+
+
+def already_written(output: Path, draft, audit) -> bool:
+    """Whether ``output`` already is ``draft`` as the tool wrote it (untouched, the same
+    record) with the same 数据底稿 beside it (``audit``: pairing → its bytes), or none when
+    none is asked for."""
+    from .audit import audit_path
+    from .draft import Draft
+    from .write import same_package
+
+    if not output.is_file():
+        return False
+    try:
+        old = Draft.open(output)
+    except Exception:  # noqa: BLE001 - not a draft of ours: guard_existing decides
+        return False
+    if old.edited:
+        return False
+    draft.to_bytes()  # the fingerprint of the content as it would be written
+    if old.stamp != draft.stamp:
+        return False
+    beside = audit_path(output)
+    if audit is None:
+        return not beside.exists()
+    return beside.is_file() and same_package(beside.read_bytes(), audit(draft.pairing()))
 
 
 def guard_existing(output: Path, *, force: bool, inputs: list[Path] = ()) -> Path | None:

@@ -253,3 +253,17 @@ def drop_if_same(backup: Path, original: Path) -> None:
     with contextlib.suppress(OSError):
         if backup.exists() and original.exists() and backup.read_bytes() == original.read_bytes():
             backup.unlink()
+
+
+def same_package(a: bytes, b: bytes) -> bool:
+    """Whether two zip packages (.xlsx, .docx) hold the same parts with the same bytes,
+    whatever their zip entries' dates."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(a)) as za, zipfile.ZipFile(io.BytesIO(b)) as zb:
+            names = za.namelist()
+            return names == zb.namelist() and all(za.read(n) == zb.read(n) for n in names)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
