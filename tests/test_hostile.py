@@ -150,6 +150,87 @@ def write_ods(path: Path, *, prolog: str = "") -> Path:
     return path
 
 
+# --- hand-written XLSB (binary records in a zip; MS-XLSB) --------------------------------
+
+
+def xlsb_record(kind: int, body: bytes = b"") -> bytes:
+    """A record: its type and length in 7-bit groups, then its body."""
+    head = bytes([kind]) if kind < 0x80 else bytes([kind & 0x7F | 0x80, kind >> 7])
+    length, size = bytearray(), len(body)
+    while True:
+        length.append(size & 0x7F | (0x80 if size >= 0x80 else 0))
+        size >>= 7
+        if not size:
+            break
+    return head + bytes(length) + body
+
+
+def wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def xlsb_sheet(rows: dict[int, list[tuple[int, object]]]) -> bytes:
+    """A sheet part: 0-based row → [(0-based column, text or number)]."""
+    cells = b""
+    for r, values in rows.items():
+        cells += xlsb_record(0x0000, struct.pack("<IIHHB", r, 0, 300, 0, 0))  # BrtRowHdr
+        for c, value in values:
+            cell = struct.pack("<II", c, 0)
+            if isinstance(value, str):
+                cells += xlsb_record(0x0006, cell + wide(value))  # BrtCellSt
+            else:
+                cells += xlsb_record(0x0005, cell + struct.pack("<d", value))  # BrtCellReal
+    last_row = max(rows, default=0)
+    last_col = max((c for values in rows.values() for c, _ in values), default=0)
+    return b"".join(
+        [
+            xlsb_record(0x0081),  # BrtBeginSheet
+            xlsb_record(0x0094, struct.pack("<IIII", 0, last_row, 0, last_col)),  # BrtWsDim
+            xlsb_record(0x0091),  # BrtBeginSheetData
+            cells,
+            xlsb_record(0x0092),  # BrtEndSheetData
+            xlsb_record(0x0082),  # BrtEndSheet
+        ]
+    )
+
+
+def write_xlsb(path: Path, sheets: dict[str, bytes], **parts: bytes | str) -> Path:
+    """An .xlsb of ``sheets`` (name → sheet part from :func:`xlsb_sheet`), as Excel lays it out."""
+    bundles, rels = b"", ""
+    for i, name in enumerate(sheets, 1):
+        bundles += xlsb_record(0x009C, struct.pack("<II", 0, i) + wide(f"rId{i}") + wide(name))
+        rels += (
+            f'<Relationship Id="rId{i}" Target="worksheets/sheet{i}.bin" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+        )
+    workbook = b"".join(
+        [
+            xlsb_record(0x0083),  # BrtBeginBook
+            xlsb_record(0x008F),  # BrtBeginBundleShs
+            bundles,
+            xlsb_record(0x0090),  # BrtEndBundleShs
+            xlsb_record(0x009D, bytes(12)),  # BrtCalcProp
+            xlsb_record(0x0084),  # BrtEndBook
+        ]
+    )
+    package_rels = PACKAGE_RELS.replace("xl/workbook.xml", "xl/workbook.bin")
+    members: dict[str, bytes | str] = {
+        "[Content_Types].xml": CONTENT_TYPES.replace("workbook.xml", "workbook.bin"),
+        "_rels/.rels": package_rels,
+        "xl/workbook.bin": workbook,
+        "xl/_rels/workbook.bin.rels": (
+            f"{DECLARATION}<Relationships xmlns="
+            f'"http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>'
+        ),
+        **{f"xl/worksheets/sheet{i}.bin": part for i, part in enumerate(sheets.values(), 1)},
+        **parts,
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
 # --- hand-written OLE2 (Compound File Binary) -----------------------------------------
 
 END_OF_CHAIN, FREE, FAT_SECTOR, NO_STREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
