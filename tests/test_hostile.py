@@ -541,6 +541,86 @@ def _prefixed_far_cell(path: Path) -> None:
     )
 
 
+def stored_copy(path: Path) -> None:
+    """Rewrite a zip with every member stored (not deflated), so its bytes can be edited."""
+    with zipfile.ZipFile(path) as zf:
+        members = [(info.filename, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+
+
+def flip_byte(path: Path, member: str, text: bytes) -> None:
+    """Change one byte of a stored member's data, in the middle of ``text``: its CRC no
+    longer matches, what a download or a copy cut short or garbled leaves."""
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(member)
+    data = bytearray(path.read_bytes())
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_len + extra_len
+    at = data.index(text, start, start + info.compress_size) + len(text) // 2
+    data[at] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def _bad_crc_in_workbook_part(path: Path) -> None:
+    # the part that names the sheets, read before any other: was an exit 3 (BadZipFile)
+    write_xlsx(path, sheet_xml(LEDGER_ROWS))
+    stored_copy(path)
+    flip_byte(path, "xl/workbook.xml", b"sheetId")
+
+
+ODS_ENCRYPTED_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    'manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml" '
+    'manifest:size="1800"><manifest:encryption-data '
+    'manifest:checksum-type="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0#sha256-1k" '
+    'manifest:checksum="c2hhMjU2"><manifest:algorithm '
+    'manifest:algorithm-name="http://www.w3.org/2001/04/xmlenc#aes256-cbc" '
+    'manifest:initialisation-vector="aXYxMjM0NTY3ODkwMTI="/>'
+    '<manifest:key-derivation manifest:key-derivation-name="PBKDF2" manifest:key-size="32" '
+    'manifest:iteration-count="100000" manifest:salt="c2FsdHNhbHRzYWx0"/>'
+    "</manifest:encryption-data></manifest:file-entry></manifest:manifest>"
+)
+
+
+def _encrypted_ods(path: Path) -> None:
+    # LibreOffice's «save with password»: the zip is not encrypted, each part is, and the
+    # manifest says so; content.xml is then no XML at all (was an exit 3: ParseError)
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("META-INF/manifest.xml", ODS_ENCRYPTED_MANIFEST, zipfile.ZIP_DEFLATED)
+        zf.writestr("content.xml", bytes((i * 151 + 7) % 256 for i in range(1800)))
+
+
+def _xlsb_far_corner(path: Path) -> None:
+    # the .xlsx far corner in binary records: the reader builds the same 512 GiB grid
+    write_xlsb(path, {"问题线索": xlsb_sheet({0: [(0, "线索编号")], 1048575: [(16383, "x")]})})
+
+
+def _xlsb_bomb_ratio(path: Path) -> None:
+    write_xlsb(path, {"问题线索": xlsb_sheet({0: [(0, "线索编号")]})})
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/media/image1.png", bytes(20 * MB))
+
+
+def _xlsb_sheet_without_relationship(path: Path) -> None:
+    # the workbook names a sheet by a relationship that does not exist: python-calamine
+    # panics on it (pyo3's PanicException, no Exception); refused before it is opened
+    write_xlsb(path, {"问题线索": xlsb_sheet({0: [(0, "线索编号")]})})
+    with zipfile.ZipFile(path) as zf:
+        members = {info.filename: zf.read(info) for info in zf.infolist()}
+    rels = "xl/_rels/workbook.bin.rels"
+    members[rels] = members[rels].replace(b'Id="rId1"', b'Id="rId7"')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
 HOSTILE: dict[str, tuple[str, Callable[[Path], None]]] = {
     "empty.xlsx": ("E001", _empty),
     "csv_renamed.xlsx": ("E001", _csv_renamed),
@@ -569,6 +649,11 @@ HOSTILE: dict[str, tuple[str, Callable[[Path], None]]] = {
     "duplicate_ref.xlsx": ("E007", _duplicate_ref),
     "prefixed_far_cell.xlsx": ("E007", _prefixed_far_cell),
     "far_column.xls": ("E007", _xls_far_column),
+    "bad_crc_workbook.xlsx": ("E001", _bad_crc_in_workbook_part),
+    "encrypted.ods": ("E002", _encrypted_ods),
+    "far_corner.xlsb": ("E007", _xlsb_far_corner),
+    "bomb_ratio.xlsb": ("E003", _xlsb_bomb_ratio),
+    "sheet_without_relationship.xlsb": ("E001", _xlsb_sheet_without_relationship),
 }
 HOSTILE_CODES = {name: code for name, (code, _) in HOSTILE.items()}
 # cells placed far enough to make python-calamine abort the process when the sheet is opened
@@ -578,6 +663,7 @@ ABORTS_CALAMINE = (
     "far_cell_without_refs.xlsx",
     "prefixed_far_cell.xlsx",
     "far_column.xls",
+    "far_corner.xlsb",
 )
 
 
