@@ -343,8 +343,11 @@ BIFF_EOF = biff_record(0x000A)
 BIFF_FILEPASS = biff_record(0x002F, struct.pack("<HHH", 1, 1, 1) + b"\x5a" * 48)
 
 
-def xls_workbook(cells: list[tuple[int, int, float]], *, encrypted: bool = False) -> bytes:
-    """A BIFF8 .xls with one sheet 「问题线索」 of NUMBER cells at 0-based (row, col)."""
+def xls_workbook(
+    cells: list[tuple[int, int, float]], *, encrypted: bool = False, stream: str = "Workbook"
+) -> bytes:
+    """A BIFF8 .xls with one sheet 「问题线索」 of NUMBER cells at 0-based (row, col), in
+    the stream named ``stream``."""
     name = "问题线索".encode("utf-16-le")
     boundsheet_len = 4 + 8 + len(name)
     head = biff_bof(0x0005) + (BIFF_FILEPASS if encrypted else b"")
@@ -353,8 +356,8 @@ def xls_workbook(cells: list[tuple[int, int, float]], *, encrypted: bool = False
         0x0085, struct.pack("<IBBBB", sheet_at, 0, 0, len(name) // 2, 1) + name
     )
     numbers = b"".join(biff_record(0x0203, struct.pack("<HHHd", r, c, 0, v)) for r, c, v in cells)
-    stream = head + boundsheet + BIFF_EOF + biff_bof(0x0010) + numbers + BIFF_EOF
-    return ole_file({"Workbook": stream})
+    data = head + boundsheet + BIFF_EOF + biff_bof(0x0010) + numbers + BIFF_EOF
+    return ole_file({stream: data})
 
 
 # --- zip surgery ---------------------------------------------------------------------

@@ -108,9 +108,9 @@ def inspect_workbook(
     except OSError as e:
         why = reason(e)
         issues = [Issue("E001", f"文件无法打开：{why}", suggestion="请确认文件存在且有读取权限")]
-    except _DAMAGE as e:
+    except _DAMAGE:
         # damage a check met before it was looked for: refused all the same, never raised
-        r = _damaged(type(e).__name__)
+        r = _damaged("文件结构异常")
         issues = [Issue(r.code, r.message, suggestion=r.suggestion)]
     found = (
         None
