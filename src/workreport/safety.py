@@ -94,7 +94,7 @@ def inspect_workbook(
 
     E001 empty, truncated, damaged, or not the kind of file its extension says;
     E002 encrypted; E003 zip bomb or a DTD in an XML part; E007 a value cell
-    beyond :data:`MAX_ROWS` × :data:`MAX_COLUMNS` (one issue per sheet, .xlsx/.xlsm/.xls).
+    beyond :data:`MAX_ROWS` × :data:`MAX_COLUMNS` (one issue per sheet, .xlsx/.xlsm/.xlsb/.xls).
 
     Reads headers, zip indexes and the parts in bounded chunks, inflating each
     part once and never past its declared size nor ``max_unpacked`` in total.
