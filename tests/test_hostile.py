@@ -171,15 +171,16 @@ def wide(text: str) -> bytes:
 
 def xlsb_sheet(rows: dict[int, list[tuple[int, object]]]) -> bytes:
     """A sheet part: 0-based row → [(0-based column, text or number)]."""
-    cells = b""
+    records = []
     for r, values in rows.items():
-        cells += xlsb_record(0x0000, struct.pack("<IIHHB", r, 0, 300, 0, 0))  # BrtRowHdr
+        records.append(xlsb_record(0x0000, struct.pack("<IIHHB", r, 0, 300, 0, 0)))  # BrtRowHdr
         for c, value in values:
             cell = struct.pack("<II", c, 0)
             if isinstance(value, str):
-                cells += xlsb_record(0x0006, cell + wide(value))  # BrtCellSt
+                records.append(xlsb_record(0x0006, cell + wide(value)))  # BrtCellSt
             else:
-                cells += xlsb_record(0x0005, cell + struct.pack("<d", value))  # BrtCellReal
+                records.append(xlsb_record(0x0005, cell + struct.pack("<d", value)))  # BrtCellReal
+    cells = b"".join(records)
     last_row = max(rows, default=0)
     last_col = max((c for values in rows.values() for c, _ in values), default=0)
     return b"".join(
