@@ -99,6 +99,15 @@ def test_an_xlsb_ledger_is_read_like_any_other(tmp_path):
     assert (exit_code, report["files"], report["rows"], report["errors"]) == (0, 1, 2, 0)
 
 
+def test_an_error_value_in_an_xlsb_is_an_error_at_its_cell(tmp_path):
+    # #N/A reads as a blank cell, where a default would stand in (E117, as in an .xlsx)
+    path = xlsb_ledger(tmp_path / "城关镇纪委.xlsb", [clue("XS-001", b"\x2a")])
+    loaded = load_paths([path], load_config(None))
+    assert [(i.code, i.sheet, i.row, i.column) for i in loaded.issues if i.code == "E117"] == [
+        ("E117", "问题线索", 2, "受理日期")
+    ]
+
+
 def test_an_xlsb_that_makes_the_reader_panic_is_refused_and_the_folder_still_read(tmp_path):
     # a shared string index with no shared strings: python-calamine panics (pyo3's
     # PanicException, a BaseException that «except Exception» let through: exit 3)

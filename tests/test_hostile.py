@@ -170,7 +170,7 @@ def wide(text: str) -> bytes:
 
 
 def xlsb_sheet(rows: dict[int, list[tuple[int, object]]]) -> bytes:
-    """A sheet part: 0-based row → [(0-based column, text or number)]."""
+    """A sheet part: 0-based row → [(0-based column, text, number or error code)]."""
     records = []
     for r, values in rows.items():
         records.append(xlsb_record(0x0000, struct.pack("<IIHHB", r, 0, 300, 0, 0)))  # BrtRowHdr
@@ -178,6 +178,8 @@ def xlsb_sheet(rows: dict[int, list[tuple[int, object]]]) -> bytes:
             cell = struct.pack("<II", c, 0)
             if isinstance(value, str):
                 records.append(xlsb_record(0x0006, cell + wide(value)))  # BrtCellSt
+            elif isinstance(value, bytes):  # an error value's code: b"\x2a" is #N/A
+                records.append(xlsb_record(0x0003, cell + value))  # BrtCellError
             else:
                 records.append(xlsb_record(0x0005, cell + struct.pack("<d", value)))  # BrtCellReal
     cells = b"".join(records)

@@ -114,7 +114,7 @@ def inspect_workbook(
         issues = [Issue(r.code, r.message, suggestion=r.suggestion)]
     found = (
         None
-        if formulas is None or path.suffix.lower() not in (".xlsx", ".xlsm")
+        if formulas is None or path.suffix.lower() not in (".xlsx", ".xlsm", ".xlsb")
         else frozenset(formulas)
     )
     return [replace(i, file=path.name) for i in issues], found
@@ -419,7 +419,7 @@ def _check_zip(f: BinaryIO, suffix: str, max_unpacked: int, formulas: set[str]) 
         if ref:
             beyond.append((info.filename, ref))
     if suffix == ".xlsb":
-        return _xlsb_extent(f, zf, names)
+        return _xlsb_extent(f, zf, names, formulas)
     sheets = {} if suffix == ".ods" else _sheet_parts(zf)
     issues = [_too_big(sheets.get(part), part, ref) for part, ref in beyond]
     if suffix == ".ods" and "content.xml" in names:
@@ -462,14 +462,19 @@ def _check_ods_manifest(f: BinaryIO, zf: zipfile.ZipFile, names: dict[str, str])
 XLSB_RELS = "xl/_rels/workbook.bin.rels"
 _XLSB_ROW = 0x0000  # BrtRowHdr: the row of the cells that follow
 _XLSB_CELLS = frozenset(range(0x0002, 0x000B))  # the values the reader keeps (RK … BrtFmlaBool)
+_XLSB_ERROR = 0x0003  # BrtCellError
+_XLSB_FORMULA_ERROR = 0x000B  # BrtFmlaError: a formula whose result is an error value
 _XLSB_SHEET = 0x009C  # BrtBundleSh: a sheet's name and relationship
 _XLSB_END_SHEETS = 0x0090  # BrtEndBundleShs
 _XLSB_NAME_BYTES = 64 * 1024  # of a BrtBundleSh: far more than a name needs
 
 
-def _xlsb_extent(f: BinaryIO, zf: zipfile.ZipFile, names: dict[str, str]) -> list[Issue]:
+def _xlsb_extent(
+    f: BinaryIO, zf: zipfile.ZipFile, names: dict[str, str], flagged: set[str]
+) -> list[Issue]:
     """E007 for an .xlsb sheet with a value beyond the limits: the reader builds the same
-    dense grid from a sheet's binary records as from an .xlsx sheet's XML.
+    dense grid from a sheet's binary records as from an .xlsx sheet's XML.  The sheet
+    parts that hold an error value are added to ``flagged`` (for :func:`error_cells`).
 
     The parts looked at are the workbook's sheets and, should the workbook be misread,
     every part under xl/worksheets/ (never other binary parts, such as a VBA project,
@@ -481,9 +486,12 @@ def _xlsb_extent(f: BinaryIO, zf: zipfile.ZipFile, names: dict[str, str]) -> lis
     }
     issues = []
     for part in sorted(parts & names.keys()):
-        ref = _xlsb_beyond(_member_chunks(f, zf.getinfo(names[part])))
+        errors: list[str] = []
+        ref = _xlsb_beyond(_member_chunks(f, zf.getinfo(names[part])), errors)
         if ref:
             issues.append(_too_big(sheets.get(part), names[part], ref))
+        if errors:
+            flagged.add(names[part])
     return issues
 
 
@@ -529,22 +537,26 @@ def _wide_str(data: bytes) -> str:
     return data[4 : 4 + 2 * n].decode("utf-16-le", "replace")
 
 
-def _xlsb_beyond(chunks: Iterator[bytes]) -> str:
-    """The first value cell of a sheet part beyond the limits, or ''.
+def _xlsb_beyond(chunks: Iterator[bytes], errors: list[str] | None = None) -> str:
+    """The first value cell of a sheet part beyond the limits, or ''; the refs of its
+    error values (#N/A …, which the reader gives as blank) are added to ``errors``.
 
     Placed as the reader places it: the row of the last BrtRowHdr, the column the cell
     record names.  Stricter than the reader where it gives up (a row past 1,048,576 ends
     its reading; here the cells after it are still looked at).
     """
     row = 0
-    keep = dict.fromkeys((_XLSB_ROW, *_XLSB_CELLS), 4)
+    keep = dict.fromkeys((_XLSB_ROW, *_XLSB_CELLS, _XLSB_FORMULA_ERROR), 4)
     for kind, body in _xlsb_records(chunks, keep):
         if len(body) < 4:
             continue
         (value,) = struct.unpack_from("<I", body)
         if kind == _XLSB_ROW:
             row = value
-        elif row >= MAX_ROWS or value >= MAX_COLUMNS:
+            continue
+        if errors is not None and kind in (_XLSB_ERROR, _XLSB_FORMULA_ERROR):
+            errors.append(f"{_column_name(value + 1)}{row + 1}")
+        if kind in _XLSB_CELLS and (row >= MAX_ROWS or value >= MAX_COLUMNS):
             return f"{_column_name(value + 1)}{row + 1}"
     return ""
 
@@ -1114,6 +1126,8 @@ def error_cells(path: Path, parts: frozenset[str]) -> dict[str, list[str]]:
     The reader gives such a cell as blank, which would let a default stand in
     for it; only the ``parts`` :func:`inspect_workbook` flagged are read.
     """
+    if Path(path).suffix.lower() == ".xlsb":
+        return _xlsb_error_cells(Path(path), parts)
     found: dict[str, list[str]] = {}
     with zipfile.ZipFile(path) as zf:
         for part, sheet in _sheet_parts(zf).items():
@@ -1124,6 +1138,21 @@ def error_cells(path: Path, parts: frozenset[str]) -> dict[str, list[str]]:
                 for attrs in _ERROR_CELL.findall(zf.read(part))
                 if (ref := _CELL_REF.search(attrs))
             ]
+            if refs:
+                found[sheet] = refs
+    return found
+
+
+def _xlsb_error_cells(path: Path, parts: frozenset[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    with path.open("rb") as f:
+        zf = zipfile.ZipFile(f)
+        names = _member_names(zf.infolist())
+        for part, sheet in _xlsb_sheets(f, zf, names).items():
+            if names.get(part) not in parts:
+                continue
+            refs: list[str] = []
+            _xlsb_beyond(_member_chunks(f, zf.getinfo(names[part])), refs)
             if refs:
                 found[sheet] = refs
     return found
