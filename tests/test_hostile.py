@@ -627,6 +627,17 @@ def _xlsb_sheet_without_relationship(path: Path) -> None:
             zf.writestr(name, data)
 
 
+def _xlsb_shared_string_out_of_range(path: Path) -> None:
+    # a cell names shared string 99 of none: python-calamine panics on it when the sheet is
+    # read, and writes a Rust backtrace to the terminal; refused before it is opened
+    sheet = xlsb_sheet({0: [(0, "线索编号")]})
+    end = xlsb_record(0x0092)  # BrtEndSheetData
+    write_xlsb(
+        path,
+        {"问题线索": sheet.replace(end, xlsb_record(0x0007, struct.pack("<III", 1, 0, 99)) + end)},
+    )
+
+
 HOSTILE: dict[str, tuple[str, Callable[[Path], None]]] = {
     "empty.xlsx": ("E001", _empty),
     "csv_renamed.xlsx": ("E001", _csv_renamed),
@@ -660,6 +671,7 @@ HOSTILE: dict[str, tuple[str, Callable[[Path], None]]] = {
     "far_corner.xlsb": ("E007", _xlsb_far_corner),
     "bomb_ratio.xlsb": ("E003", _xlsb_bomb_ratio),
     "sheet_without_relationship.xlsb": ("E001", _xlsb_sheet_without_relationship),
+    "shared_string_out_of_range.xlsb": ("E001", _xlsb_shared_string_out_of_range),
 }
 HOSTILE_CODES = {name: code for name, (code, _) in HOSTILE.items()}
 # cells placed far enough to make python-calamine abort the process when the sheet is opened

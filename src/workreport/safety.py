@@ -463,6 +463,11 @@ XLSB_RELS = "xl/_rels/workbook.bin.rels"
 _XLSB_ROW = 0x0000  # BrtRowHdr: the row of the cells that follow
 _XLSB_CELLS = frozenset(range(0x0002, 0x000B))  # the values the reader keeps (RK … BrtFmlaBool)
 _XLSB_ERROR = 0x0003  # BrtCellError
+_XLSB_SHARED_STRING = 0x0007  # BrtCellIsst: an index into the shared strings
+_XLSB_BEGIN_SST = 0x009F  # BrtBeginSst: how many shared strings there are
+# the body a cell record needs for the reader to take its value without panicking
+_XLSB_CELL_SIZE = {0x0000: 4, 0x0002: 12, 0x0003: 9, 0x0004: 9, 0x0005: 16, 0x0006: 12}
+_XLSB_CELL_SIZE |= {0x0007: 12, 0x0008: 12, 0x0009: 16, 0x000A: 9}
 _XLSB_FORMULA_ERROR = 0x000B  # BrtFmlaError: a formula whose result is an error value
 _XLSB_SHEET = 0x009C  # BrtBundleSh: a sheet's name and relationship
 _XLSB_END_SHEETS = 0x0090  # BrtEndBundleShs
@@ -484,10 +489,11 @@ def _xlsb_extent(
     parts = set(sheets) | {
         n for n in names if n.startswith("xl/worksheets/") and n.lower().endswith(".bin")
     }
+    strings = _xlsb_strings(f, zf, names)
     issues = []
     for part in sorted(parts & names.keys()):
         errors: list[str] = []
-        ref = _xlsb_beyond(_member_chunks(f, zf.getinfo(names[part])), errors)
+        ref = _xlsb_beyond(_member_chunks(f, zf.getinfo(names[part])), errors, strings)
         if ref:
             issues.append(_too_big(sheets.get(part), names[part], ref))
         if errors:
@@ -511,11 +517,13 @@ def _xlsb_sheets(f: BinaryIO, zf: zipfile.ZipFile, names: dict[str, str]) -> dic
     sheets: dict[str, str] = {}
     chunks = _member_chunks(f, zf.getinfo(names["xl/workbook.bin"]))
     keep = {_XLSB_SHEET: _XLSB_NAME_BYTES}
-    for kind, body in _xlsb_records(chunks, keep):
+    for kind, body, _ in _xlsb_records(chunks, keep):
         if kind == _XLSB_END_SHEETS:
             break
-        if kind != _XLSB_SHEET or len(body) < 12:
+        if kind != _XLSB_SHEET:
             continue
+        if len(body) < 12:
+            raise _damaged("工作表记录不完整")  # the reader would panic on it
         (rel_len,) = struct.unpack_from("<I", body, 8)
         if rel_len == 0xFFFFFFFF or 12 + 2 * rel_len > len(body):
             continue
@@ -537,17 +545,26 @@ def _wide_str(data: bytes) -> str:
     return data[4 : 4 + 2 * n].decode("utf-16-le", "replace")
 
 
-def _xlsb_beyond(chunks: Iterator[bytes], errors: list[str] | None = None) -> str:
+def _xlsb_beyond(
+    chunks: Iterator[bytes], errors: list[str] | None = None, strings: int | None = None
+) -> str:
     """The first value cell of a sheet part beyond the limits, or ''; the refs of its
     error values (#N/A …, which the reader gives as blank) are added to ``errors``.
 
     Placed as the reader places it: the row of the last BrtRowHdr, the column the cell
     record names.  Stricter than the reader where it gives up (a row past 1,048,576 ends
-    its reading; here the cells after it are still looked at).
+    its reading; here the cells after it are still looked at).  With ``strings`` (the
+    number of shared strings), a cell record too short for its value or a shared string
+    that does not exist is damage: the reader would panic on it (E001).
     """
     row = 0
-    keep = dict.fromkeys((_XLSB_ROW, *_XLSB_CELLS, _XLSB_FORMULA_ERROR), 4)
-    for kind, body in _xlsb_records(chunks, keep):
+    keep = dict.fromkeys((_XLSB_ROW, *_XLSB_CELLS, _XLSB_FORMULA_ERROR), 12)
+    for kind, body, length in _xlsb_records(chunks, keep):
+        if strings is not None and (
+            length < _XLSB_CELL_SIZE.get(kind, 0)
+            or (kind == _XLSB_SHARED_STRING and struct.unpack_from("<I", body, 8)[0] >= strings)
+        ):
+            raise _damaged("单元格记录不完整")
         if len(body) < 4:
             continue
         (value,) = struct.unpack_from("<I", body)
@@ -561,8 +578,23 @@ def _xlsb_beyond(chunks: Iterator[bytes], errors: list[str] | None = None) -> st
     return ""
 
 
-def _xlsb_records(chunks: Iterator[bytes], keep: dict[int, int]) -> Iterator[tuple[int, bytes]]:
-    """(type, the first ``keep[type]`` bytes of its body) of every record of a part.
+def _xlsb_strings(f: BinaryIO, zf: zipfile.ZipFile, names: dict[str, str]) -> int:
+    """How many shared strings the reader holds: the count BrtBeginSst declares (the
+    reader reads that many, or fails)."""
+    name = names.get("xl/sharedStrings.bin")
+    if name is None:
+        return 0
+    chunks = _member_chunks(f, zf.getinfo(name))
+    for kind, body, _ in _xlsb_records(chunks, {_XLSB_BEGIN_SST: 8}):
+        if kind == _XLSB_BEGIN_SST:
+            return struct.unpack_from("<I", body, 4)[0] if len(body) >= 8 else 0
+    return 0
+
+
+def _xlsb_records(
+    chunks: Iterator[bytes], keep: dict[int, int]
+) -> Iterator[tuple[int, bytes, int]]:
+    """(type, the first ``keep[type]`` bytes of its body, its length) of every record.
 
     Read as the reader reads them: a type of one or two bytes, a length of one to four
     (seven bits each); the bodies not kept are skipped without being held.  A record cut
@@ -605,7 +637,7 @@ def _xlsb_records(chunks: Iterator[bytes], keep: dict[int, int]) -> Iterator[tup
         body = data[pos : pos + wanted]
         skip = length - wanted
         pos += wanted
-        yield kind, body
+        yield kind, body, length
         while skip > len(data) - pos:  # a long body: dropped chunk by chunk
             skip -= len(data) - pos
             data, pos = next(source, None), 0
