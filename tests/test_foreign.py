@@ -28,6 +28,7 @@ from test_hostile import (
     write_xlsb,
     xls_workbook,
     xlsb_record,
+    xlsb_shared_strings,
     xlsb_sheet,
 )
 from workreport import write_ledger_template
@@ -77,25 +78,30 @@ def test_a_damaged_part_and_an_encrypted_ods_do_not_stop_the_folder(tmp_path):
 # --- .xlsb --------------------------------------------------------------------------------
 
 
-def xlsb_ledger(path: Path, rows: list[list]) -> Path:
-    """An .xlsb with the 问题线索 sheet: its header, then ``rows`` (None is a blank cell)."""
+def xlsb_ledger(path: Path, rows: list[list], *, shared: bool = False) -> Path:
+    """An .xlsb with the 问题线索 sheet: its header, then ``rows`` (None is a blank cell);
+    with ``shared``, its texts in the shared strings part, as Excel writes them."""
     cells = {
         r: [(c, v) for c, v in enumerate(values) if v is not None]
         for r, values in enumerate([HEADERS["问题线索"], *rows])
     }
-    return write_xlsb(path, {"问题线索": xlsb_sheet(cells)})
+    strings: list[str] | None = [] if shared else None
+    sheet = xlsb_sheet(cells, strings)
+    parts = {"xl/sharedStrings.bin": xlsb_shared_strings(strings)} if strings else {}
+    return write_xlsb(path, {"问题线索": sheet}, **parts)
 
 
 def test_an_xlsb_ledger_is_read_like_any_other(tmp_path):
     folder = tmp_path / "收文"
     folder.mkdir()
     xlsb_ledger(folder / "城关镇纪委.xlsb", [clue("XS-001", "2022-03-05"), clue("XS-002", 44630.0)])
+    xlsb_ledger(folder / "东城乡纪委.xlsb", [clue("XS-101", "2022-04-01")], shared=True)
     loaded = load_paths([folder], load_config(None))
-    assert [f.name for f in loaded.files] == ["城关镇纪委.xlsb"]
-    assert loaded.rows_read == 2
+    assert [f.name for f in loaded.files] == ["东城乡纪委.xlsb", "城关镇纪委.xlsb"]
+    assert loaded.rows_read == 3
     assert not [i for i in loaded.issues if i.severity == "错误"]
     exit_code, report = validate_json(folder)
-    assert (exit_code, report["files"], report["rows"], report["errors"]) == (0, 1, 2, 0)
+    assert (exit_code, report["files"], report["rows"], report["errors"]) == (0, 2, 3, 0)
 
 
 def test_an_error_value_in_an_xlsb_is_an_error_at_its_cell(tmp_path):

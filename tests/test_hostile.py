@@ -169,14 +169,19 @@ def wide(text: str) -> bytes:
     return struct.pack("<I", len(text)) + text.encode("utf-16-le")
 
 
-def xlsb_sheet(rows: dict[int, list[tuple[int, object]]]) -> bytes:
-    """A sheet part: 0-based row → [(0-based column, text, number or error code)]."""
+def xlsb_sheet(rows: dict[int, list[tuple[int, object]]], shared: list[str] | None = None) -> bytes:
+    """A sheet part: 0-based row → [(0-based column, text, number or error code)]; with
+    ``shared``, texts go there and the cells name them, as Excel writes them."""
     records = []
     for r, values in rows.items():
         records.append(xlsb_record(0x0000, struct.pack("<IIHHB", r, 0, 300, 0, 0)))  # BrtRowHdr
         for c, value in values:
             cell = struct.pack("<II", c, 0)
-            if isinstance(value, str):
+            if isinstance(value, str) and shared is not None:
+                shared.append(value)
+                isst = struct.pack("<I", len(shared) - 1)
+                records.append(xlsb_record(0x0007, cell + isst))  # BrtCellIsst
+            elif isinstance(value, str):
                 records.append(xlsb_record(0x0006, cell + wide(value)))  # BrtCellSt
             elif isinstance(value, bytes):  # an error value's code: b"\x2a" is #N/A
                 records.append(xlsb_record(0x0003, cell + value))  # BrtCellError
@@ -195,6 +200,13 @@ def xlsb_sheet(rows: dict[int, list[tuple[int, object]]]) -> bytes:
             xlsb_record(0x0082),  # BrtEndSheet
         ]
     )
+
+
+def xlsb_shared_strings(strings: list[str]) -> bytes:
+    """The shared strings part: BrtBeginSst (total, unique), a BrtSSTItem each, BrtEndSst."""
+    items = b"".join(xlsb_record(0x0013, b"\0" + wide(text)) for text in strings)
+    count = struct.pack("<II", len(strings), len(strings))
+    return xlsb_record(0x009F, count) + items + xlsb_record(0x00A0)
 
 
 def write_xlsb(path: Path, sheets: dict[str, bytes], **parts: bytes | str) -> Path:
