@@ -150,6 +150,102 @@ def write_ods(path: Path, *, prolog: str = "") -> Path:
     return path
 
 
+# --- hand-written XLSB (binary records in a zip; MS-XLSB) --------------------------------
+
+
+def xlsb_record(kind: int, body: bytes = b"") -> bytes:
+    """A record: its type and length in 7-bit groups, then its body."""
+    head = bytes([kind]) if kind < 0x80 else bytes([kind & 0x7F | 0x80, kind >> 7])
+    length, size = bytearray(), len(body)
+    while True:
+        length.append(size & 0x7F | (0x80 if size >= 0x80 else 0))
+        size >>= 7
+        if not size:
+            break
+    return head + bytes(length) + body
+
+
+def wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def xlsb_sheet(rows: dict[int, list[tuple[int, object]]], shared: list[str] | None = None) -> bytes:
+    """A sheet part: 0-based row → [(0-based column, text, number or error code)]; with
+    ``shared``, texts go there and the cells name them, as Excel writes them."""
+    records = []
+    for r, values in rows.items():
+        records.append(xlsb_record(0x0000, struct.pack("<IIHHB", r, 0, 300, 0, 0)))  # BrtRowHdr
+        for c, value in values:
+            cell = struct.pack("<II", c, 0)
+            if isinstance(value, str) and shared is not None:
+                shared.append(value)
+                isst = struct.pack("<I", len(shared) - 1)
+                records.append(xlsb_record(0x0007, cell + isst))  # BrtCellIsst
+            elif isinstance(value, str):
+                records.append(xlsb_record(0x0006, cell + wide(value)))  # BrtCellSt
+            elif isinstance(value, bytes):  # an error value's code: b"\x2a" is #N/A
+                records.append(xlsb_record(0x0003, cell + value))  # BrtCellError
+            else:
+                records.append(xlsb_record(0x0005, cell + struct.pack("<d", value)))  # BrtCellReal
+    cells = b"".join(records)
+    last_row = max(rows, default=0)
+    last_col = max((c for values in rows.values() for c, _ in values), default=0)
+    return b"".join(
+        [
+            xlsb_record(0x0081),  # BrtBeginSheet
+            xlsb_record(0x0094, struct.pack("<IIII", 0, last_row, 0, last_col)),  # BrtWsDim
+            xlsb_record(0x0091),  # BrtBeginSheetData
+            cells,
+            xlsb_record(0x0092),  # BrtEndSheetData
+            xlsb_record(0x0082),  # BrtEndSheet
+        ]
+    )
+
+
+def xlsb_shared_strings(strings: list[str]) -> bytes:
+    """The shared strings part: BrtBeginSst (total, unique), a BrtSSTItem each, BrtEndSst."""
+    items = b"".join(xlsb_record(0x0013, b"\0" + wide(text)) for text in strings)
+    count = struct.pack("<II", len(strings), len(strings))
+    return xlsb_record(0x009F, count) + items + xlsb_record(0x00A0)
+
+
+def write_xlsb(path: Path, sheets: dict[str, bytes], **parts: bytes | str) -> Path:
+    """An .xlsb of ``sheets`` (name → sheet part from :func:`xlsb_sheet`), as Excel lays it out."""
+    bundles, rels = b"", ""
+    for i, name in enumerate(sheets, 1):
+        bundles += xlsb_record(0x009C, struct.pack("<II", 0, i) + wide(f"rId{i}") + wide(name))
+        rels += (
+            f'<Relationship Id="rId{i}" Target="worksheets/sheet{i}.bin" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+        )
+    workbook = b"".join(
+        [
+            xlsb_record(0x0083),  # BrtBeginBook
+            xlsb_record(0x008F),  # BrtBeginBundleShs
+            bundles,
+            xlsb_record(0x0090),  # BrtEndBundleShs
+            xlsb_record(0x009D, bytes(12)),  # BrtCalcProp
+            xlsb_record(0x0084),  # BrtEndBook
+        ]
+    )
+    package_rels = PACKAGE_RELS.replace("xl/workbook.xml", "xl/workbook.bin")
+    members: dict[str, bytes | str] = {
+        "[Content_Types].xml": CONTENT_TYPES.replace("workbook.xml", "workbook.bin"),
+        "_rels/.rels": package_rels,
+        "xl/workbook.bin": workbook,
+        "xl/_rels/workbook.bin.rels": (
+            f"{DECLARATION}<Relationships xmlns="
+            f'"http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>'
+        ),
+        **{f"xl/worksheets/sheet{i}.bin": part for i, part in enumerate(sheets.values(), 1)},
+        **parts,
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
 # --- hand-written OLE2 (Compound File Binary) -----------------------------------------
 
 END_OF_CHAIN, FREE, FAT_SECTOR, NO_STREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
@@ -262,8 +358,11 @@ BIFF_EOF = biff_record(0x000A)
 BIFF_FILEPASS = biff_record(0x002F, struct.pack("<HHH", 1, 1, 1) + b"\x5a" * 48)
 
 
-def xls_workbook(cells: list[tuple[int, int, float]], *, encrypted: bool = False) -> bytes:
-    """A BIFF8 .xls with one sheet 「问题线索」 of NUMBER cells at 0-based (row, col)."""
+def xls_workbook(
+    cells: list[tuple[int, int, float]], *, encrypted: bool = False, stream: str = "Workbook"
+) -> bytes:
+    """A BIFF8 .xls with one sheet 「问题线索」 of NUMBER cells at 0-based (row, col), in
+    the stream named ``stream``."""
     name = "问题线索".encode("utf-16-le")
     boundsheet_len = 4 + 8 + len(name)
     head = biff_bof(0x0005) + (BIFF_FILEPASS if encrypted else b"")
@@ -272,8 +371,8 @@ def xls_workbook(cells: list[tuple[int, int, float]], *, encrypted: bool = False
         0x0085, struct.pack("<IBBBB", sheet_at, 0, 0, len(name) // 2, 1) + name
     )
     numbers = b"".join(biff_record(0x0203, struct.pack("<HHHd", r, c, 0, v)) for r, c, v in cells)
-    stream = head + boundsheet + BIFF_EOF + biff_bof(0x0010) + numbers + BIFF_EOF
-    return ole_file({"Workbook": stream})
+    data = head + boundsheet + BIFF_EOF + biff_bof(0x0010) + numbers + BIFF_EOF
+    return ole_file({stream: data})
 
 
 # --- zip surgery ---------------------------------------------------------------------
@@ -460,6 +559,97 @@ def _prefixed_far_cell(path: Path) -> None:
     )
 
 
+def stored_copy(path: Path) -> None:
+    """Rewrite a zip with every member stored (not deflated), so its bytes can be edited."""
+    with zipfile.ZipFile(path) as zf:
+        members = [(info.filename, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+
+
+def flip_byte(path: Path, member: str, text: bytes) -> None:
+    """Change one byte of a stored member's data, in the middle of ``text``: its CRC no
+    longer matches, what a download or a copy cut short or garbled leaves."""
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(member)
+    data = bytearray(path.read_bytes())
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_len + extra_len
+    at = data.index(text, start, start + info.compress_size) + len(text) // 2
+    data[at] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def _bad_crc_in_workbook_part(path: Path) -> None:
+    # the part that names the sheets, read before any other: was an exit 3 (BadZipFile)
+    write_xlsx(path, sheet_xml(LEDGER_ROWS))
+    stored_copy(path)
+    flip_byte(path, "xl/workbook.xml", b"sheetId")
+
+
+ODS_ENCRYPTED_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    'manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml" '
+    'manifest:size="1800"><manifest:encryption-data '
+    'manifest:checksum-type="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0#sha256-1k" '
+    'manifest:checksum="c2hhMjU2"><manifest:algorithm '
+    'manifest:algorithm-name="http://www.w3.org/2001/04/xmlenc#aes256-cbc" '
+    'manifest:initialisation-vector="aXYxMjM0NTY3ODkwMTI="/>'
+    '<manifest:key-derivation manifest:key-derivation-name="PBKDF2" manifest:key-size="32" '
+    'manifest:iteration-count="100000" manifest:salt="c2FsdHNhbHRzYWx0"/>'
+    "</manifest:encryption-data></manifest:file-entry></manifest:manifest>"
+)
+
+
+def _encrypted_ods(path: Path) -> None:
+    # LibreOffice's «save with password»: the zip is not encrypted, each part is, and the
+    # manifest says so; content.xml is then no XML at all (was an exit 3: ParseError)
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("META-INF/manifest.xml", ODS_ENCRYPTED_MANIFEST, zipfile.ZIP_DEFLATED)
+        zf.writestr("content.xml", bytes((i * 151 + 7) % 256 for i in range(1800)))
+
+
+def _xlsb_far_corner(path: Path) -> None:
+    # the .xlsx far corner in binary records: the reader builds the same 512 GiB grid
+    write_xlsb(path, {"问题线索": xlsb_sheet({0: [(0, "线索编号")], 1048575: [(16383, "x")]})})
+
+
+def _xlsb_bomb_ratio(path: Path) -> None:
+    write_xlsb(path, {"问题线索": xlsb_sheet({0: [(0, "线索编号")]})})
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/media/image1.png", bytes(20 * MB))
+
+
+def _xlsb_sheet_without_relationship(path: Path) -> None:
+    # the workbook names a sheet by a relationship that does not exist: python-calamine
+    # panics on it (pyo3's PanicException, no Exception); refused before it is opened
+    write_xlsb(path, {"问题线索": xlsb_sheet({0: [(0, "线索编号")]})})
+    with zipfile.ZipFile(path) as zf:
+        members = {info.filename: zf.read(info) for info in zf.infolist()}
+    rels = "xl/_rels/workbook.bin.rels"
+    members[rels] = members[rels].replace(b'Id="rId1"', b'Id="rId7"')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def _xlsb_shared_string_out_of_range(path: Path) -> None:
+    # a cell names shared string 99 of none: python-calamine panics on it when the sheet is
+    # read, and writes a Rust backtrace to the terminal; refused before it is opened
+    sheet = xlsb_sheet({0: [(0, "线索编号")]})
+    end = xlsb_record(0x0092)  # BrtEndSheetData
+    write_xlsb(
+        path,
+        {"问题线索": sheet.replace(end, xlsb_record(0x0007, struct.pack("<III", 1, 0, 99)) + end)},
+    )
+
+
 HOSTILE: dict[str, tuple[str, Callable[[Path], None]]] = {
     "empty.xlsx": ("E001", _empty),
     "csv_renamed.xlsx": ("E001", _csv_renamed),
@@ -488,6 +678,12 @@ HOSTILE: dict[str, tuple[str, Callable[[Path], None]]] = {
     "duplicate_ref.xlsx": ("E007", _duplicate_ref),
     "prefixed_far_cell.xlsx": ("E007", _prefixed_far_cell),
     "far_column.xls": ("E007", _xls_far_column),
+    "bad_crc_workbook.xlsx": ("E001", _bad_crc_in_workbook_part),
+    "encrypted.ods": ("E002", _encrypted_ods),
+    "far_corner.xlsb": ("E007", _xlsb_far_corner),
+    "bomb_ratio.xlsb": ("E003", _xlsb_bomb_ratio),
+    "sheet_without_relationship.xlsb": ("E001", _xlsb_sheet_without_relationship),
+    "shared_string_out_of_range.xlsb": ("E001", _xlsb_shared_string_out_of_range),
 }
 HOSTILE_CODES = {name: code for name, (code, _) in HOSTILE.items()}
 # cells placed far enough to make python-calamine abort the process when the sheet is opened
@@ -497,6 +693,7 @@ ABORTS_CALAMINE = (
     "far_cell_without_refs.xlsx",
     "prefixed_far_cell.xlsx",
     "far_column.xls",
+    "far_corner.xlsb",
 )
 
 

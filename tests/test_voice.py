@@ -374,7 +374,8 @@ def test_no_workbook_found_names_where_it_looked(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["validate", "空", "也空"])
     assert result.exit_code == 1
     assert (
-        "E004 错误：在 空、也空 中没有找到任何台账工作簿（.xlsx/.xlsm/.xls/.ods）" in result.output
+        "E004 错误：在 空、也空 中没有找到任何台账工作簿（.xlsx/.xlsm/.xlsb/.xls/.ods）"
+        in result.output
     )
 
 

@@ -77,6 +77,7 @@ CODES: dict[str, str] = {
     "W220": "以 ~$ 开头的文件其实是工作簿（不是锁文件），已跳过",
     "W221": "check：台账有错误，人名已检查，手工数字和部分单位的指标未按台账核对",
     "W222": "数据底稿与稿件不同步：底稿不是与这份稿件一起生成的",
+    "W223": "工作簿的台账工作表中没有任何数据行（未填写的空白台账模板？）",
     "W229": "[report] level 与单位名称中的层级不一致",
     "W230": "只有部分单位报送了某一列，相应指标只统计了这些单位",
     "W231": "挽回经济损失填在未结案的行上，不计入统计",
@@ -118,7 +119,8 @@ CODES: dict[str, str] = {
 # Warnings said even under --quiet: each changes what a number of the draft means, or
 # says that the tool left a number of the draft as it was (docs/rules.md, 命令行).
 SHOWN_WHEN_QUIET = frozenset(
-    {"W204", "W208", "W221", "W210", "W213", "W214", "W215", "W219", "W230", "W232", "W233", "W285"}
+    {"W204", "W208", "W221", "W210", "W213", "W214", "W215", "W219", "W223", "W230", "W232", "W233"}
+    | {"W285"}
     | {f"W28{n}" for n in (0, 1, 2, 3, 4, 6)}
 )
 

@@ -32,7 +32,7 @@ import pandas as pd
 
 from .cache import ParsedCache
 from .config import Config
-from .errors import Issue, reason
+from .errors import ERROR, Issue, reason
 from .ledgers import (
     EXTRA_COLUMNS,
     UNIT_COLUMN,
@@ -51,7 +51,8 @@ from .xlsxwrite import OWN_OUTPUT_PROPERTY
 # not depend on whether pyarrow happens to be installed (benchmarks/README.md, pyarrow)
 pd.set_option("mode.string_storage", "python")
 
-SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+KINDS = ".xlsx/.xlsm/.xlsb/.xls/.ods"  # as messages list them
 HEADER_SCAN_ROWS = 10  # the header is within the first 10 rows (docs/rules.md, 输入约定)
 TOTAL_WORDS = {"合计", "总计", "小计"}
 TOTAL_MARK = "计"  # in every total word: the cheap test before the exact one
@@ -147,6 +148,34 @@ def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[
     return unique, issues
 
 
+def _nothing_found(paths: list[Path], skipped: list[Issue]) -> Issue:
+    """E004: where it looked, so that a wrong folder is seen at once, and what it saw
+    there but did not read (files of other types, the blank template, a 底稿)."""
+    where = "、".join(str(p) if p.name else str(p.resolve()) for p in paths)
+    others = sorted(
+        p.name
+        for given in paths
+        if given.is_dir()
+        for p in given.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() not in SUFFIXES
+        and not any(part.startswith((".", "~$")) for part in p.relative_to(given).parts)
+    )
+    seen = []
+    if others:
+        named = "、".join(others[:3]) + ("等" if len(others) > 3 else "")
+        seen.append(f"其他类型的文件 {len(others)} 个（{named}），未读取")
+    for issue in skipped:
+        if issue.code == "W203":
+            what = "空白台账模板" if Path(issue.file).name == BLANK_TEMPLATE else "本工具生成的文件"
+            seen.append(f"{issue.file} 是{what}，不作为台账读取")
+    return Issue(
+        "E004",
+        f"在 {where} 中没有找到任何台账工作簿（{KINDS}）" + "".join(f"；{t}" for t in seen),
+        suggestion="请把各单位填报的台账工作簿放进这个文件夹，或指定正确的文件夹",
+    )
+
+
 def _not_a_lock_file(path: Path, name: str) -> list[Issue]:
     """W220 for a skipped ``~$`` file that is a workbook: Office's lock files are a few
     hundred bytes of user name, never a zip or OLE file (docs/rules.md, 用户的电脑)."""
@@ -181,12 +210,10 @@ def load_paths(
     paths = list(paths)
     workbooks, issues = find_workbooks(paths)
     specs = ledger_specs(config)
-    if not workbooks and not issues:
-        # where it looked, so that a wrong folder is seen at once
-        where = "、".join(str(p) for p in paths)
-        issues.append(
-            Issue("E004", f"在 {where} 中没有找到任何台账工作簿（.xlsx/.xlsm/.xls/.ods）")
-        )
+    if not workbooks and not any(i.severity == ERROR for i in issues):
+        # nothing to read, though perhaps a blank 台账模板.xlsx or a 底稿 was skipped (W203):
+        # a draft of placeholders would be built from nothing
+        issues.append(_nothing_found(paths, issues))
     found = len(workbooks) + sum(1 for i in issues if i.code == "E001" and i.message != MISSING)
     if progress is not None:
         progress.start(len(workbooks))
@@ -366,7 +393,9 @@ def read_workbook(
     try:
         digest = _sha256(path)
         wb = _open(path)
-    except Exception as e:  # noqa: BLE001 - any reader failure is a refused file
+    except BaseException as e:  # noqa: BLE001 - any reader failure is a refused file
+        if not _reader_failed(e):
+            raise
         return None, {}, [_unreadable(name, e)]
 
     issues: list[Issue] = []
@@ -430,13 +459,25 @@ def read_workbook(
                 frame, letters[key], sheet_issues = read_sheet(
                     sheet, specs[key], name, sheet_name, unit, ods_merges.get(sheet_name)
                 )
-            except Exception as e:  # noqa: BLE001 - a damaged sheet must not stop the others
+            except BaseException as e:  # noqa: BLE001 - a damaged sheet must not stop the others
+                if not _reader_failed(e):
+                    raise
                 issues.append(_unreadable(name, e, sheet=sheet_name))
                 continue
             issues.extend(sheet_issues)
             if frame is not None:
                 issues.extend(_unreadable_cells(unreadable, frame, letters[key], name, sheet_name))
                 frames[key] = frame
+        if frames and not any(len(frame.rows) for frame in frames.values()):
+            # a blank 台账模板.xlsx renamed after a unit, sent back as it was
+            issues.append(
+                Issue(
+                    "W223",
+                    "工作簿的台账工作表中没有任何数据行（只有表头），像是未填写的空白台账模板",
+                    file=name,
+                    suggestion="如该单位本期确实没有任何记录，可忽略；否则请填写后重新报送",
+                )
+            )
         source = SourceFile(
             path=path,
             name=name,
@@ -448,7 +489,9 @@ def read_workbook(
             all_sheets=tuple(sheet_names),
         )
         return source, frames, issues
-    except Exception as e:  # noqa: BLE001 - an odd file is refused, and every other file still read
+    except BaseException as e:  # noqa: BLE001 - an odd file is refused, and every other file still read
+        if not _reader_failed(e):
+            raise
         return None, {}, [*issues, _unreadable(name, e)]
     finally:
         wb.close()
@@ -476,6 +519,14 @@ def _unreadable_cells(found: dict, frame: RawSheet, letters: dict[str, str], fil
                 yield Issue(
                     code, f"单元格 {ref} {what}", file, sheet, row, columns[letter], letter, fix
                 )
+
+
+def _reader_failed(error: BaseException) -> bool:
+    """Whether ``error`` is the reader failing on a file (refused, the other files still
+    read) rather than Ctrl+C or an exit.  python-calamine turns a panic of its Rust code
+    into pyo3's PanicException, which is no ``Exception``: a file that makes the reader
+    panic is refused all the same."""
+    return isinstance(error, Exception) or type(error).__name__ == "PanicException"
 
 
 def _open(path: Path):

@@ -41,7 +41,7 @@ MAX_COLUMNS = 200  # per sheet, counted from column A (GR)
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+ZIP_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
 SUFFIXES = (*ZIP_SUFFIXES, ".xls")
 
 CHUNK = 1 << 20
@@ -51,6 +51,10 @@ CHECK_SOURCE = "请确认文件来源；如确为台账，请用 Excel 打开后
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+# what reading a damaged zip or XML part raises
+_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, struct.error, ValueError, SafeET.ParseError)
 
 
 class _Refused(Exception):
@@ -90,7 +94,7 @@ def inspect_workbook(
 
     E001 empty, truncated, damaged, or not the kind of file its extension says;
     E002 encrypted; E003 zip bomb or a DTD in an XML part; E007 a value cell
-    beyond :data:`MAX_ROWS` × :data:`MAX_COLUMNS` (one issue per sheet, .xlsx/.xlsm/.xls).
+    beyond :data:`MAX_ROWS` × :data:`MAX_COLUMNS` (one issue per sheet, .xlsx/.xlsm/.xlsb/.xls).
 
     Reads headers, zip indexes and the parts in bounded chunks, inflating each
     part once and never past its declared size nor ``max_unpacked`` in total.
@@ -104,9 +108,13 @@ def inspect_workbook(
     except OSError as e:
         why = reason(e)
         issues = [Issue("E001", f"文件无法打开：{why}", suggestion="请确认文件存在且有读取权限")]
+    except _DAMAGE:
+        # damage a check met before it was looked for: refused all the same, never raised
+        r = _damaged("文件结构异常")
+        issues = [Issue(r.code, r.message, suggestion=r.suggestion)]
     found = (
         None
-        if formulas is None or path.suffix.lower() not in (".xlsx", ".xlsm")
+        if formulas is None or path.suffix.lower() not in (".xlsx", ".xlsm", ".xlsb")
         else frozenset(formulas)
     )
     return [replace(i, file=path.name) for i in issues], found
@@ -187,7 +195,9 @@ def _check_ole(f: BinaryIO, suffix: str) -> list[Issue]:
     names = ole.names()
     if "EncryptionInfo" in names or "EncryptedPackage" in names:
         raise _encrypted()
-    book = next((n for n in ("Workbook", "Book") if n in names), None)  # BIFF8, BIFF5
+    # BIFF8, BIFF5; the reader also finds them spelt in capitals (WORKBOOK)
+    books = [n for n in ("Workbook", "WORKBOOK", "Book", "BOOK") if n in names]
+    book = books[0] if books else None
     if book and suffix != ".xls":
         raise _Refused(
             "E001",
@@ -197,7 +207,13 @@ def _check_ole(f: BinaryIO, suffix: str) -> list[Issue]:
     if not book:
         kind = " Word 文档" if "WordDocument" in names else "其他 Office 文件"
         raise _Refused("E001", f"不是 Excel 工作簿，而是{kind}，只是扩展名为 {suffix}", RESAVE)
-    stream = ole.stream(book)
+    issues: list[Issue] = []
+    for name in books:  # each one the reader might pick: none may be hostile
+        issues += _check_biff(ole.stream(name))
+    return issues
+
+
+def _check_biff(stream: bytes) -> list[Issue]:
     globals_ = list(_biff_records(stream, 0))
     if any(kind == 0x002F for kind, _, _ in globals_):  # FILEPASS
         raise _encrypted()
@@ -386,33 +402,269 @@ def _check_zip(f: BinaryIO, suffix: str, max_unpacked: int, formulas: set[str]) 
     _check_sizes(infos, max_unpacked)
     if any(i.flag_bits & 0x1 for i in infos):
         raise _Refused("E002", "文件已加密（压缩包设置了密码）", "请另存一份未加密的副本后再提交")
-    _check_kind({i.filename for i in infos}, suffix)
-    sheets = {} if suffix == ".ods" else _sheet_parts(zf)
-    issues: list[Issue] = []
+    names = _member_names(infos)
+    _check_kind(set(names), suffix)
+    if suffix == ".ods":
+        _check_ods_manifest(f, zf, names)
     # every member, not only the parts the index names: the reader follows
-    # relationships we might misread, so nothing it could open goes unchecked
+    # relationships we might misread, so nothing it could open goes unchecked.  Each is
+    # inflated once and its CRC checked before anything parses it (a damaged part is
+    # E001 here, never a parser's exception)
+    beyond: list[tuple[str, str]] = []
     for info in infos:
-        ref, has_formula = _scan_member(f, info, cells=suffix != ".ods")
+        binary = suffix == ".xlsb" and _normal(info.filename).lower().endswith(".bin")
+        ref, has_formula = _scan_member(f, info, cells=suffix in (".xlsx", ".xlsm"), xml=not binary)
         if has_formula:
             formulas.add(info.filename)
         if ref:
-            issues.append(_too_big(sheets.get(info.filename), info.filename, ref))
-    if suffix == ".ods" and "content.xml" in {i.filename for i in infos}:
-        issues.extend(_ods_extent(zf))
+            beyond.append((info.filename, ref))
+    if suffix == ".xlsb":
+        return _xlsb_extent(f, zf, names, formulas)
+    sheets = {} if suffix == ".ods" else _sheet_parts(zf)
+    issues = [_too_big(sheets.get(part), part, ref) for part, ref in beyond]
+    if suffix == ".ods" and "content.xml" in names:
+        issues.extend(_ods_extent(zf, names["content.xml"]))
     return issues
+
+
+def _normal(name: str) -> str:
+    """A member's name as the reader looks it up: some writers put backslashes in paths."""
+    return name.replace("\\", "/")
+
+
+def _member_names(infos: list[zipfile.ZipInfo]) -> dict[str, str]:
+    """Normalised name → the member's name in the zip (the last of a name wins, as in
+    :mod:`zipfile`)."""
+    return {_normal(i.filename): i.filename for i in infos}
+
+
+_MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
+
+
+def _check_ods_manifest(f: BinaryIO, zf: zipfile.ZipFile, names: dict[str, str]) -> None:
+    """E002 for an .ods saved with a password: its parts are encrypted one by one (the zip
+    itself is not), and its manifest says so with ``manifest:encryption-data``."""
+    name = names.get("META-INF/manifest.xml")
+    if name is None:
+        return
+    info = zf.getinfo(name)
+    _scan_member(f, info, cells=False)  # CRC and DTD first
+    try:
+        manifest = _parse_small(zf, name)
+    except (SafeET.ParseError, ValueError) as e:
+        raise _damaged("清单文件损坏") from e
+    if any(el.tag == f"{_MANIFEST}encryption-data" for el in manifest.iter()):
+        raise _encrypted()
+
+
+# --- .xlsb: binary records in a zip -------------------------------------------------
+
+XLSB_RELS = "xl/_rels/workbook.bin.rels"
+_XLSB_ROW = 0x0000  # BrtRowHdr: the row of the cells that follow
+_XLSB_CELLS = frozenset(range(0x0002, 0x000B))  # the values the reader keeps (RK … BrtFmlaBool)
+_XLSB_ERROR = 0x0003  # BrtCellError
+_XLSB_SHARED_STRING = 0x0007  # BrtCellIsst: an index into the shared strings
+_XLSB_BEGIN_SST = 0x009F  # BrtBeginSst: how many shared strings there are
+# the body a cell record needs for the reader to take its value without panicking
+_XLSB_CELL_SIZE = {0x0000: 4, 0x0002: 12, 0x0003: 9, 0x0004: 9, 0x0005: 16, 0x0006: 12}
+_XLSB_CELL_SIZE |= {0x0007: 12, 0x0008: 12, 0x0009: 16, 0x000A: 9}
+_XLSB_FORMULA_ERROR = 0x000B  # BrtFmlaError: a formula whose result is an error value
+_XLSB_SHEET = 0x009C  # BrtBundleSh: a sheet's name and relationship
+_XLSB_END_SHEETS = 0x0090  # BrtEndBundleShs
+_XLSB_NAME_BYTES = 64 * 1024  # of a BrtBundleSh: far more than a name needs
+
+
+def _xlsb_extent(
+    f: BinaryIO, zf: zipfile.ZipFile, names: dict[str, str], flagged: set[str]
+) -> list[Issue]:
+    """E007 for an .xlsb sheet with a value beyond the limits: the reader builds the same
+    dense grid from a sheet's binary records as from an .xlsx sheet's XML.  The sheet
+    parts that hold an error value are added to ``flagged`` (for :func:`error_cells`).
+
+    The parts looked at are the workbook's sheets and, should the workbook be misread,
+    every part under xl/worksheets/ (never other binary parts, such as a VBA project,
+    whose bytes are no records).
+    """
+    sheets = _xlsb_sheets(f, zf, names)
+    parts = set(sheets) | {
+        n for n in names if n.startswith("xl/worksheets/") and n.lower().endswith(".bin")
+    }
+    strings = _xlsb_strings(f, zf, names)
+    issues = []
+    for part in sorted(parts & names.keys()):
+        errors: list[str] = []
+        ref = _xlsb_beyond(_member_chunks(f, zf.getinfo(names[part])), errors, strings)
+        if ref:
+            issues.append(_too_big(sheets.get(part), names[part], ref))
+        if errors:
+            flagged.add(names[part])
+    return issues
+
+
+def _xlsb_sheets(f: BinaryIO, zf: zipfile.ZipFile, names: dict[str, str]) -> dict[str, str]:
+    """Normalised sheet part → sheet name, from xl/workbook.bin and its relationships."""
+    try:
+        rels = _parse_small(zf, names[XLSB_RELS]) if XLSB_RELS in names else None
+    except _UNREADABLE_PART:
+        return {}  # the reader fails on it too, before any sheet
+    targets: dict[str, set[str]] = {}
+    for rel in rels.iter() if rels is not None else ():
+        if rel.tag.rsplit("}", 1)[-1] == "Relationship":
+            target = _normal(rel.get("Target", ""))
+            # the reader looks up xl/ + target as written; a resolved path as well, to be sure
+            found = {"xl/" + target, _resolve("xl/workbook.bin", target)}
+            targets.setdefault(rel.get("Id", ""), set()).update(found)
+    sheets: dict[str, str] = {}
+    chunks = _member_chunks(f, zf.getinfo(names["xl/workbook.bin"]))
+    keep = {_XLSB_SHEET: _XLSB_NAME_BYTES}
+    for kind, body, _ in _xlsb_records(chunks, keep):
+        if kind == _XLSB_END_SHEETS:
+            break
+        if kind != _XLSB_SHEET:
+            continue
+        if len(body) < 12:
+            raise _damaged("工作表记录不完整")  # the reader would panic on it
+        (rel_len,) = struct.unpack_from("<I", body, 8)
+        if rel_len == 0xFFFFFFFF or 12 + 2 * rel_len > len(body):
+            continue
+        rel_id = body[12 : 12 + 2 * rel_len].decode("utf-16-le", "replace")
+        name = _wide_str(body[12 + 2 * rel_len :])
+        if rel_id not in targets:
+            # the reader looks the relationship up without asking whether it is there, and
+            # panics: refused here, before it is opened
+            raise _damaged(f"工作表「{name}」的关系缺失")
+        for part in targets[rel_id]:
+            sheets[part] = name
+    return sheets
+
+
+def _wide_str(data: bytes) -> str:
+    if len(data) < 4:
+        return ""
+    (n,) = struct.unpack_from("<I", data)
+    return data[4 : 4 + 2 * n].decode("utf-16-le", "replace")
+
+
+def _xlsb_beyond(
+    chunks: Iterator[bytes], errors: list[str] | None = None, strings: int | None = None
+) -> str:
+    """The first value cell of a sheet part beyond the limits, or ''; the refs of its
+    error values (#N/A …, which the reader gives as blank) are added to ``errors``.
+
+    Placed as the reader places it: the row of the last BrtRowHdr, the column the cell
+    record names.  Stricter than the reader where it gives up (a row past 1,048,576 ends
+    its reading; here the cells after it are still looked at).  With ``strings`` (the
+    number of shared strings), a cell record too short for its value or a shared string
+    that does not exist is damage: the reader would panic on it (E001).
+    """
+    row = 0
+    keep = dict.fromkeys((_XLSB_ROW, *_XLSB_CELLS, _XLSB_FORMULA_ERROR), 12)
+    for kind, body, length in _xlsb_records(chunks, keep):
+        if strings is not None and (
+            length < _XLSB_CELL_SIZE.get(kind, 0)
+            or (kind == _XLSB_SHARED_STRING and struct.unpack_from("<I", body, 8)[0] >= strings)
+        ):
+            raise _damaged("单元格记录不完整")
+        if len(body) < 4:
+            continue
+        (value,) = struct.unpack_from("<I", body)
+        if kind == _XLSB_ROW:
+            row = value
+            continue
+        if errors is not None and kind in (_XLSB_ERROR, _XLSB_FORMULA_ERROR):
+            errors.append(f"{_column_name(value + 1)}{row + 1}")
+        if kind in _XLSB_CELLS and (row >= MAX_ROWS or value >= MAX_COLUMNS):
+            return f"{_column_name(value + 1)}{row + 1}"
+    return ""
+
+
+def _xlsb_strings(f: BinaryIO, zf: zipfile.ZipFile, names: dict[str, str]) -> int:
+    """How many shared strings the reader holds: the count BrtBeginSst declares (the
+    reader reads that many, or fails)."""
+    name = names.get("xl/sharedStrings.bin")
+    if name is None:
+        return 0
+    chunks = _member_chunks(f, zf.getinfo(name))
+    for kind, body, _ in _xlsb_records(chunks, {_XLSB_BEGIN_SST: 8}):
+        if kind == _XLSB_BEGIN_SST:
+            return struct.unpack_from("<I", body, 4)[0] if len(body) >= 8 else 0
+    return 0
+
+
+def _xlsb_records(
+    chunks: Iterator[bytes], keep: dict[int, int]
+) -> Iterator[tuple[int, bytes, int]]:
+    """(type, the first ``keep[type]`` bytes of its body, its length) of every record.
+
+    Read as the reader reads them: a type of one or two bytes, a length of one to four
+    (seven bits each); the bodies not kept are skipped without being held.  A record cut
+    short ends the walk (the reader fails there, without allocating).
+    """
+    data, pos = b"", 0
+    source = iter(chunks)
+
+    def have(n: int) -> bool:
+        nonlocal data, pos
+        while len(data) - pos < n:
+            chunk = next(source, None)
+            if chunk is None:
+                return False
+            data, pos = data[pos:] + chunk, 0
+        return True
+
+    while have(1):
+        kind = data[pos]
+        if kind & 0x80:
+            if not have(2):
+                return
+            kind = (kind & 0x7F) + ((data[pos + 1] & 0x7F) << 7)
+            pos += 2
+        else:
+            pos += 1
+        length, shift = 0, 0
+        for _ in range(4):
+            if not have(1):
+                return
+            byte = data[pos]
+            pos += 1
+            length += (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        wanted = min(keep.get(kind, 0), length)
+        if not have(wanted):
+            return
+        body = data[pos : pos + wanted]
+        skip = length - wanted
+        pos += wanted
+        yield kind, body, length
+        while skip > len(data) - pos:  # a long body: dropped chunk by chunk
+            skip -= len(data) - pos
+            data, pos = next(source, None), 0
+            if data is None:
+                return
+        pos += skip
 
 
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
-def _ods_extent(zf: zipfile.ZipFile) -> list[Issue]:
+def _ods_extent(zf: zipfile.ZipFile, content: str = "content.xml") -> list[Issue]:
     """E007 for an .ods table whose repeated rows or columns spread a value beyond the
     limits: `number-rows-repeated` / `number-columns-repeated` make a million cells
     cost a few bytes, and the reader would build every one of them."""
+    try:
+        return _ods_tables(zf, content)
+    except SafeET.ParseError as e:
+        # what the reader would fail on too: an encrypted part, or XML cut short
+        raise _damaged("表格内容无法解析") from e
+
+
+def _ods_tables(zf: zipfile.ZipFile, content: str) -> list[Issue]:
     t = _ODS_TABLE
     name, row, col, width = "", 0, 0, 0
-    with zf.open("content.xml") as fh:
+    with zf.open(content) as fh:
         for event, el in SafeET.iterparse(fh, events=("start", "end")):
             if event == "start":
                 if el.tag == f"{t}table":
@@ -495,20 +747,44 @@ def _mb(n: int) -> str:
 
 
 def _check_kind(names: set[str], suffix: str) -> None:
-    """The zip holds the kind of workbook its extension promises."""
+    """The zip holds the kind of workbook its extension promises.
+
+    No stricter than the reader: a package without ``[Content_Types].xml`` or with
+    backslashes in its paths is read by it, so it passes here (``names`` normalised).
+    """
     is_ods = "content.xml" in names and "mimetype" in names
-    is_ooxml = "[Content_Types].xml" in names
-    if suffix == ".ods" and is_ooxml:
-        raise _Refused("E001", "这是 .xlsx 工作簿，扩展名却是 .ods", "请把扩展名改为 .xlsx")
+    is_xlsb = "xl/workbook.bin" in names
+    is_ooxml = "[Content_Types].xml" in names or "xl/workbook.xml" in names
+    if suffix == ".ods" and (is_ooxml or is_xlsb):
+        real = ".xlsb" if is_xlsb and not is_ooxml else ".xlsx"
+        raise _Refused("E001", f"这是 {real} 工作簿，扩展名却是 .ods", f"请把扩展名改为 {real}")
     if suffix == ".ods" and not is_ods:
         raise _Refused("E001", "不是 ODS 表格（压缩包中没有表格内容）", RESAVE)
     if suffix == ".xls":
-        real = ".ods" if is_ods else ".xlsx"
+        real = ".ods" if is_ods else ".xlsb" if is_xlsb else ".xlsx"
         raise _Refused("E001", f"这是 {real} 工作簿，扩展名却是 .xls", f"请把扩展名改为 {real}")
+    if suffix == ".xlsb" and not is_xlsb:
+        if is_ods or "xl/workbook.xml" in names:
+            real = ".ods" if is_ods else ".xlsx"
+            raise _Refused(
+                "E001", f"这是 {real} 工作簿，扩展名却是 .xlsb", f"请把扩展名改为 {real}"
+            )
+        kind = " Word 文档" if "word/document.xml" in names else "其他 Office 文件"
+        raise _Refused("E001", f"不是 Excel 工作簿，而是{kind}，只是扩展名为 .xlsb", RESAVE)
+    if suffix in (".xlsx", ".xlsm") and is_xlsb and "xl/workbook.xml" not in names:
+        raise _Refused(
+            "E001",
+            f"这是 Excel 二进制工作簿（.xlsb），扩展名却是 {suffix}",
+            "请把扩展名改为 .xlsb",
+        )
     if suffix in (".xlsx", ".xlsm") and not is_ooxml:
         if is_ods:
             raise _Refused(
                 "E001", f"这是 ODS 表格（.ods），扩展名却是 {suffix}", "请把扩展名改为 .ods"
+            )
+        if "word/document.xml" in names:
+            raise _Refused(
+                "E001", f"不是 Excel 工作簿，而是 Word 文档，只是扩展名为 {suffix}", RESAVE
             )
         raise _Refused(
             "E001", f"不是 Excel 工作簿（压缩包中没有工作簿内容），只是扩展名为 {suffix}", RESAVE
@@ -568,10 +844,15 @@ def _member_chunks(f: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise _damaged("校验失败")
 
 
-def _scan_member(f: BinaryIO, info: zipfile.ZipInfo, *, cells: bool) -> tuple[str, bool]:
+def _scan_member(
+    f: BinaryIO, info: zipfile.ZipInfo, *, cells: bool, xml: bool = True
+) -> tuple[str, bool]:
     """Inflate one member once: refuse a DTD; with ``cells``, the first cell beyond
-    limits, and whether the part holds a formula tag."""
-    chunks = _checked_prolog(_member_chunks(f, info), info.filename)
+    limits, and whether the part holds a formula tag.  ``xml=False``: a binary part
+    (an .xlsb's records), only inflated and its CRC checked."""
+    chunks = _member_chunks(f, info)
+    if xml:
+        chunks = _checked_prolog(chunks, info.filename)
     if not cells:
         for _ in chunks:
             pass
@@ -799,17 +1080,20 @@ def check_sheet_size(height: int, width: int, *, file: str = "", sheet: str = ""
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part name → sheet name, from workbook.xml and its relationships."""
-    workbook = _main_part(zf)
+    """Worksheet part name (as in the zip) → sheet name, from workbook.xml and its
+    relationships.  Paths are compared with backslashes read as slashes, as the reader
+    compares them."""
+    names = _member_names(zf.infolist())
+    workbook = _main_part(zf, names)
     if workbook is None:
         return {}
     rels_name = posixpath.join(
         posixpath.dirname(workbook), "_rels", posixpath.basename(workbook) + ".rels"
     )
     try:
-        rels = _parse_small(zf, rels_name)
-        book = _parse_small(zf, workbook)
-    except (KeyError, SafeET.ParseError, ValueError):
+        rels = _parse_small(zf, names[rels_name])
+        book = _parse_small(zf, names[workbook])
+    except _UNREADABLE_PART:
         return {}  # the reader will fail on it too, without allocating
     targets = {
         rel.get("Id"): _resolve(workbook, rel.get("Target", ""))
@@ -818,16 +1102,29 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     parts = {}
     for sheet in book.iter(f"{MAIN_NS}sheet"):
         target = targets.get(sheet.get(f"{REL_NS}id"))
-        if target:
-            parts[target] = sheet.get("name", "")
+        if target and target in names:
+            parts[names[target]] = sheet.get("name", "")
     return parts
 
 
-def _main_part(zf: zipfile.ZipFile) -> str | None:
+# a part that cannot be parsed: missing, damaged, not XML (a DTD was refused before)
+_UNREADABLE_PART = (
+    KeyError,
+    SafeET.ParseError,
+    ValueError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+)
+
+
+def _main_part(zf: zipfile.ZipFile, names: dict[str, str]) -> str | None:
+    """The workbook part's normalised name."""
     try:
-        rels = _parse_small(zf, "_rels/.rels")
-    except (KeyError, SafeET.ParseError, ValueError):
-        return "xl/workbook.xml" if "xl/workbook.xml" in zf.NameToInfo else None
+        rels = _parse_small(zf, names["_rels/.rels"])
+    except _UNREADABLE_PART:
+        return "xl/workbook.xml" if "xl/workbook.xml" in names else None
     for rel in rels.iter(f"{PKG_REL_NS}Relationship"):
         if rel.get("Type", "").endswith("/officeDocument"):
             return _resolve("", rel.get("Target", ""))
@@ -835,6 +1132,7 @@ def _main_part(zf: zipfile.ZipFile) -> str | None:
 
 
 def _resolve(source: str, target: str) -> str:
+    target = _normal(target)
     if target.startswith("/"):
         return posixpath.normpath(target.lstrip("/"))
     return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
@@ -860,6 +1158,8 @@ def error_cells(path: Path, parts: frozenset[str]) -> dict[str, list[str]]:
     The reader gives such a cell as blank, which would let a default stand in
     for it; only the ``parts`` :func:`inspect_workbook` flagged are read.
     """
+    if Path(path).suffix.lower() == ".xlsb":
+        return _xlsb_error_cells(Path(path), parts)
     found: dict[str, list[str]] = {}
     with zipfile.ZipFile(path) as zf:
         for part, sheet in _sheet_parts(zf).items():
@@ -870,6 +1170,21 @@ def error_cells(path: Path, parts: frozenset[str]) -> dict[str, list[str]]:
                 for attrs in _ERROR_CELL.findall(zf.read(part))
                 if (ref := _CELL_REF.search(attrs))
             ]
+            if refs:
+                found[sheet] = refs
+    return found
+
+
+def _xlsb_error_cells(path: Path, parts: frozenset[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    with path.open("rb") as f:
+        zf = zipfile.ZipFile(f)
+        names = _member_names(zf.infolist())
+        for part, sheet in _xlsb_sheets(f, zf, names).items():
+            if names.get(part) not in parts:
+                continue
+            refs: list[str] = []
+            _xlsb_beyond(_member_chunks(f, zf.getinfo(names[part])), refs)
             if refs:
                 found[sheet] = refs
     return found
