@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE, clue, write_workbook
+from conftest import SAMPLE, clue, run, write_workbook
 from workreport.cli import cli
 from workreport.config import load_config
 from workreport.figures import figure_ids
@@ -124,13 +124,13 @@ def place(inputs, tmp_path):
 CASES = [
     ("help", ["--help"], 0, "显示本帮助并退出。"),
     ("version", ["--version"], 0, "workreport 版本 "),
-    ("no command", [], 2, "用法：workreport [OPTIONS] COMMAND [ARGS]..."),
+    ("no command", [], 2, "用法：workreport [选项] 命令 [参数]..."),
     ("unknown command", ["bulid"], 2, "错误：没有命令 bulid。"),
     ("unknown option", ["validate", "--strcit", "收文"], 2, "错误：没有选项 --strcit。"),
     ("extra argument", ["template", "-o", "a.xlsx", "b"], 2, "错误：多余的参数（b）"),
     ("option without value", ["build", "样例", "-o"], 2, "错误：选项 -o 需要一个值。"),
     ("build help", ["build", "--help"], 0, "[必填]"),
-    ("build missing paths", ["build"], 2, "错误：缺少参数 'PATHS...'"),
+    ("build missing paths", ["build"], 2, "错误：缺少参数 '路径...'"),
     ("build missing output", ["build", "样例"], 2, "错误：缺少选项 '--output' / '-o'."),
     (
         "build into a folder",
@@ -142,7 +142,7 @@ CASES = [
         "build missing path",
         ["build", "没有这个文件夹", "-o", "x.docx"],
         2,
-        "错误：'PATHS...' 的值无效：路径「没有这个文件夹」不存在。",
+        "错误：'路径...' 的值无效：路径「没有这个文件夹」不存在。",
     ),
     ("build invalid data", ["build", "收文", "-p", "2022H1", "-o", "x.docx"], 1, "E108"),
     ("build sample", ["build", "样例", "-o", "另一稿.docx"], 0, "已生成 另一稿.docx"),
@@ -150,7 +150,7 @@ CASES = [
         "template syntax error",
         ["build", "样例", "--config", "坏模板/workreport.toml", "-o", "y.docx"],
         1,
-        "错误：模板错误：01_opening.j2 第1行：语法错误：多余或写错的「}}」",
+        "模板错误：01_opening.j2 第1行：语法错误：多余或写错的「}}」",
     ),
     (
         "bad period",
@@ -177,7 +177,7 @@ CASES = [
         "validate missing path",
         ["validate", "/没有/这里"],
         2,
-        "错误：'PATHS...' 的值无效：路径「/没有/这里」不存在。",
+        "错误：'路径...' 的值无效：路径「/没有/这里」不存在。",
     ),
     ("template", ["template", "-o", "台账.xlsx"], 0, "已生成 台账.xlsx"),
     ("template wrong suffix", ["template", "-o", "台账.docx"], 2, "台账模板应以 .xlsx 结尾"),
@@ -193,7 +193,7 @@ CASES = [
         "refresh missing draft",
         ["refresh", "无.docx", "样例"],
         2,
-        "错误：'DRAFT' 的值无效：文件「无.docx」不存在。",
+        "错误：'稿件' 的值无效：文件「无.docx」不存在。",
     ),
     ("diff", ["diff", "汇报.docx", "新稿.docx"], 0, "两份稿件"),
     (
@@ -219,7 +219,7 @@ if hasattr(os, "mkfifo"):
             "pipe as input",
             ["validate", "管道.xlsx"],
             2,
-            "错误：'PATHS...' 的值无效：「管道.xlsx」不是普通文件（可能是管道或设备），无法读取。",
+            "错误：'路径...' 的值无效：「管道.xlsx」不是普通文件（可能是管道或设备），无法读取。",
         )
     )
 
@@ -532,9 +532,7 @@ def test_python_m_workreport_speaks_the_same():
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
     assert done.returncode == 2
-    assert "错误：'PATHS...' 的值无效：路径「没有这个文件夹」不存在。" in done.stderr.decode(
-        "utf-8"
-    )
+    assert "错误：'路径...' 的值无效：路径「没有这个文件夹」不存在。" in done.stderr.decode("utf-8")
 
 
 def test_the_systems_reasons_are_said_in_chinese():
@@ -551,3 +549,45 @@ def test_the_systems_reasons_are_said_in_chinese():
     )
     assert reason(ValueError("month must be in 1..12")) == "月份应为 1 至 12"
     assert disallowed_latin(reason(OSError(errno.ECHILD, "No child processes")), set()) == []
+
+
+def test_usage_lines_read_chinese_and_an_error_says_its_kind_once(tmp_path):
+    # issue 26: «[OPTIONS]» and «PATHS...» in the usage lines; «错误：模板错误：» doubled
+    for command, usage in [
+        ("build", "用法：workreport build [选项] 路径..."),
+        ("check", "用法：workreport check [选项] 稿件 [路径]..."),
+        ("diff", "用法：workreport diff [选项] 稿件A 稿件B"),
+        ("init", "用法：workreport init [选项] 文件夹"),
+    ]:
+        assert run(command, "--help").output.splitlines()[0] == usage.replace("workreport", "cli")
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "01.j2").write_text("{{ clues }\n", encoding="utf-8")
+    config = tmp_path / "workreport.toml"
+    config.write_text('[report]\nperiod = "2022H1"\ntemplates = "tpl"\n', encoding="utf-8")
+    result = run("build", SAMPLE, "--config", config, "-o", tmp_path / "x.docx")
+    assert result.exit_code == 1
+    assert "模板错误：01.j2 第1行：" in result.output
+    assert "错误：模板错误" not in result.output and "docs/" not in result.output
+
+
+def test_a_draft_saved_as_odt_gets_told_to_save_it_as_docx(tmp_path):
+    # issue 26: WPS and LibreOffice save .odt; the analyst was told only «格式无法识别»
+    import zipfile
+
+    odt = tmp_path / "汇报.odt"
+    with zipfile.ZipFile(odt, "w") as z:
+        z.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text"
+        )  # stored, first: ODF 1.2 §3.3
+        z.writestr("content.xml", "<office:document-content/>")
+        z.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
+    for args in (
+        ["check", odt],
+        ["refresh", odt, SAMPLE],
+        ["final", odt, "-o", tmp_path / "报送稿.docx"],
+    ):
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert "这是 OpenDocument 文本（.odt），不是 Word 文档" in result.output
+        assert "另存为" in result.output and "（.docx）" in result.output

@@ -233,7 +233,7 @@ def test_a_misspelt_placeholder_names_the_paragraph(template, tmp_path):
 
     assert result.exit_code == 1
     assert result.output == (
-        f"错误：模板错误：模板.docx 第{number}段（「按照总结会要求，现将{{{{ org…」）："
+        f"模板错误：模板.docx 第{number}段（「按照总结会要求，现将{{{{ org…」）："
         "未定义的名称「organisaton」（指标名写错了吗？用 workreport stats --list 查看全部指标）\n"
     )
 

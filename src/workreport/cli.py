@@ -33,7 +33,7 @@ class _Input(click.Path):
         return path
 
 
-PATHS = click.argument("paths", nargs=-1, required=True, type=_Input())
+PATHS = click.argument("paths", nargs=-1, required=True, type=_Input(), cls=click_zh.ZhArgument)
 
 
 def _columns(err: bool = False) -> int | None:
@@ -194,7 +194,7 @@ class _Group(click_zh.ZhGroup):
         except WorkreportError as e:
             if (ctx.obj or {}).get("debug"):
                 raise
-            click.echo(f"错误：{e}", err=True)
+            click.echo(e.shown, err=True)
             ctx.exit(e.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
@@ -323,7 +323,7 @@ def build(
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=_Input())
+@click.argument("paths", nargs=-1, type=_Input(), cls=click_zh.ZhArgument)
 @_period_option
 @_config_option
 @_format_option("table", "json", "csv")
@@ -492,7 +492,7 @@ def word_template_command(output, config_path, force, preset):
 
 
 @cli.command()
-@click.argument("draft", type=_Input(dir_okay=False))
+@click.argument("draft", type=_Input(dir_okay=False), cls=click_zh.ZhArgument)
 @PATHS
 @_period_option
 @_config_option
@@ -560,8 +560,8 @@ def _chart_rows(chart) -> list[tuple[str, str, str]]:
 
 
 @cli.command()
-@click.argument("a", type=_Input(dir_okay=False))
-@click.argument("b", type=_Input(dir_okay=False))
+@click.argument("a", type=_Input(dir_okay=False), cls=click_zh.ZhArgument)
+@click.argument("b", type=_Input(dir_okay=False), cls=click_zh.ZhArgument)
 @_config_option
 @_format_option("table", "json")
 @click.option("--text", "with_text", is_flag=True, help="同时列出增加、删除和改动的段落。")
@@ -620,8 +620,8 @@ def diff(a, b, config_path, fmt, with_text):
 
 
 @cli.command()
-@click.argument("draft", type=_Input(dir_okay=False))
-@click.argument("paths", nargs=-1, type=_Input())
+@click.argument("draft", type=_Input(dir_okay=False), cls=click_zh.ZhArgument)
+@click.argument("paths", nargs=-1, type=_Input(), cls=click_zh.ZhArgument)
 @_period_option
 @_config_option
 @_format_option("table", "json")
@@ -665,7 +665,7 @@ def check(draft, paths, period, config_path, fmt, quiet):
 
 
 @cli.command()
-@click.argument("draft", type=_Input(dir_okay=False))
+@click.argument("draft", type=_Input(dir_okay=False), cls=click_zh.ZhArgument)
 @_output_option("报送稿（.docx）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转出 PDF（同名 .pdf）。")
 @click.option("--force", is_flag=True, help="有必须修改的问题时也生成（列出这些问题）。")
@@ -702,7 +702,7 @@ def final(draft, output, pdf, force, overwrite):
 
 
 @cli.command("cache")
-@click.argument("paths", nargs=-1, type=_Input())
+@click.argument("paths", nargs=-1, type=_Input(), cls=click_zh.ZhArgument)
 @_config_option
 @click.option("--clear", is_flag=True, help="删除缓存。")
 def cache_cmd(paths, config_path, clear):
@@ -727,7 +727,9 @@ def cache_cmd(paths, config_path, clear):
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.argument(
+    "directory", type=click.Path(path_type=Path, file_okay=False), cls=click_zh.ZhArgument
+)
 @click.option(
     "--update-templates",
     is_flag=True,

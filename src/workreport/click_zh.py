@@ -179,10 +179,39 @@ class ZhContext(click.Context):
     formatter_class = ZhHelpFormatter
 
 
+# the usage line in Chinese too: «用法：workreport build [选项] 路径...»
+OPTIONS_METAVAR = "[选项]"
+ARGUMENT_NAMES = {
+    "PATHS": "路径",
+    "DRAFT": "稿件",
+    "A": "稿件A",
+    "B": "稿件B",
+    "DIRECTORY": "文件夹",
+}
+
+
+class ZhArgument(click.Argument):
+    """An argument whose metavar is Chinese (路径..., [路径]...), brackets and dots Click's."""
+
+    def make_metavar(self, *args, **kwargs) -> str:
+        text = super().make_metavar(*args, **kwargs)
+        name = (self.name or "").upper()
+        return text.replace(name, ARGUMENT_NAMES.get(name, name), 1) if name else text
+
+
 class ZhCommand(click.Command):
     context_class = ZhContext
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
+        super().__init__(*args, **kwargs)
 
 
 class ZhGroup(click.Group):
     context_class = ZhContext
     command_class = ZhCommand
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)

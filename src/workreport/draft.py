@@ -1133,9 +1133,19 @@ def _open(source: bytes, path: Path):
             )
         return Document(io.BytesIO(source))
     except _UNREADABLE as e:
+        if _opendocument(source):
+            raise WorkreportError(
+                f"{path}：这是 OpenDocument 文本（.odt），不是 Word 文档：请在 WPS 或 LibreOffice "
+                "中用「另存为」保存为 Word 文档（.docx）后再试"
+            ) from e
         raise WorkreportError(
             f"{path}：无法读取，不是有效的 Word 文档（.docx）：{reason(e)}"
         ) from e
+
+
+def _opendocument(source: bytes) -> bool:
+    """An ODF package starts with its stored «mimetype» member (ODF 1.2 §3.3)."""
+    return source[30:38] == b"mimetype" and b"application/vnd.oasis.opendocument" in source[:200]
 
 
 def _read_properties(document, path: Path) -> dict[str, str]:

@@ -180,6 +180,12 @@ class WorkreportError(Exception):
 
     exit_code = 1
 
+    @property
+    def shown(self) -> str:
+        """The line the command line prints: «错误：» and the message, unless the message
+        already says what kind of error it is (模板错误：…)."""
+        return f"错误：{self}"
+
 
 class UsageError(WorkreportError):
     """Bad options or configuration (exit code 2)."""
@@ -212,6 +218,10 @@ class TemplateError(WorkreportError):
         self.line = line
         where = f"{template} 第{line}行" if line else template
         super().__init__(f"模板错误：{where}：{message}")
+
+    @property
+    def shown(self) -> str:
+        return str(self)  # not «错误：模板错误：…»
 
 
 class OutputError(WorkreportError):

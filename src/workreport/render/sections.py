@@ -818,7 +818,12 @@ def _syntax(message: str) -> str:
     for pattern, text in _SYNTAX:
         if m := pattern.search(message):
             return text.format(*(_TOKEN_NAMES.get(g, g) for g in m.groups()))
-    return "写法不对，请对照 docs/templates.md 检查这一行"
+    # the rule itself: an offline install has no docs/ folder to point at
+    return (
+        "写法不对：{{ }} 中只写指标名、运算或过滤器（如 {{ clues }}、{{ talks.廉政谈话 | approx }}），"
+        "{% %} 中写 if、for、clause 等标记，且每个 {% if %}、{% for %}、{% clause %} 都要有对应的结束标记；"
+        "请检查这一行的括号和标记"
+    )
 
 
 _HEADING1 = re.compile(r"^[一二三四五六七八九十]+、")
