@@ -68,6 +68,7 @@ def chart_xml(chart: ChartData, east_asia: str, latin: str) -> tuple[bytes, byte
 
         labels.show_category_name = True
         labels.position = XL_LABEL_POSITION.BEST_FIT
+        _label_separator(labels._element, "：")  # «县处级：1», not Word's «县处级; 1»
     view.font.size = Pt(12)
     view.font.name = latin
     _east_asian_font(space, east_asia)
@@ -75,6 +76,22 @@ def chart_xml(chart: ChartData, east_asia: str, latin: str) -> tuple[bytes, byte
     return etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True), (
         data.xlsx_blob
     )
+
+
+def _label_separator(dlbls, text: str) -> None:
+    """``c:separator`` in its place in ``c:dLbls`` (after the show* flags, before the
+    leader lines: CT_DLbls's sequence)."""
+    flags = ("showVal", "showCatName", "showSerName", "showPercent", "showBubbleSize")
+    separator = etree.Element(f"{{{C_NS}}}separator")
+    separator.text = text
+    last = None
+    for child in dlbls:
+        if etree.QName(child).localname in flags:
+            last = child
+    if last is not None:
+        last.addnext(separator)
+    else:
+        dlbls.append(separator)
 
 
 def _east_asian_font(space, east_asia: str) -> None:
