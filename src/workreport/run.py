@@ -218,6 +218,8 @@ class Run:
             )
         # by cache folder: names in clear (no cache) are never served from a keyed-hash load
         self._loaded: dict[Path | None, tuple[Loaded, Ledgers, list[Issue]]] = {}
+        # template folder and period → its blocks, rendered once a run (document, stamp)
+        self._rendered: dict[tuple[Path, str], tuple[list, list]] = {}
 
     @classmethod
     def open(
@@ -434,6 +436,7 @@ class Run:
             title, organisation = rendered.title or title, rendered.signature or organisation
         else:
             blocks, omitted = render_sections(self.template_folder(), context, unknown)
+            self._rendered[(self.template_folder(), str(stats.period))] = (blocks, omitted)
         return ReportDocument(
             title=title,
             blocks=tuple(resolve_charts(blocks, stats.values, self.config.charts)),
@@ -474,7 +477,11 @@ class Run:
         from .render.document import BODY
         from .render.sections import render_sections
 
-        blocks, _ = render_sections(packaged_templates(self.preset), self.context(stats))
+        folder = packaged_templates(self.preset)
+        # a project without templates of its own has just rendered this very set
+        blocks, _ = self._rendered.get((folder, str(stats.period))) or render_sections(
+            folder, self.context(stats)
+        )
         return sorted(
             {
                 skeleton_digest(block.skeleton)
