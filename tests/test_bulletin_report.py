@@ -601,3 +601,24 @@ def test_refresh_finds_the_charts_of_a_draft_libreoffice_saved(tmp_path):
     assert result.exit_code == 0, result.output
     values = [chart_values(xml) for xml in chart_parts(out).values()]
     assert ("第一种形态", "40") in [v for points in values for v in points]
+
+
+def test_the_long_title_breaks_between_words(tmp_path):
+    # GB/T 9704 §7.3.3: a title that does not fit one line breaks where the words allow,
+    # not inside 监督检查 as Word's own line breaking did
+    from docx.oxml.ns import qn
+
+    from workreport.render.docx import title_lines
+
+    folder = project(tmp_path)
+    out = tmp_path / "通报.docx"
+    config = tmp_path / "workreport.toml"
+    assert run("build", folder, "--preset", "通报", "-o", out, "--config", config).exit_code == 0
+    title = docx.Document(str(out)).paragraphs[0]
+    lines = ["".join(t.text for t in r.iter(qn("w:t"))) for r in title._p.iter(qn("w:r"))]
+    assert "".join(lines) == TITLE
+    assert len(list(title._p.iter(qn("w:br")))) == 1
+    assert title_lines(TITLE, 20) == ["2023年第一季度全市纪检监察机关", "监督检查、审查调查情况"]
+    assert title_lines("重点工作推进情况和下步工作打算", 20) == ["重点工作推进情况和下步工作打算"]
+    # no break point that fits: one line, and Word breaks it
+    assert title_lines("一" * 30, 20) == ["一" * 30]

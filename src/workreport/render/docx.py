@@ -96,7 +96,8 @@ def build_document(doc: ReportDocument, style: StyleConfig, marks: Marks | None 
     """The report as a python-docx Document: page, styles, text, closing, appendix."""
     document = styled_document(style, table_pt=_table_pt(doc.appendix))
     writer = _Writer(document.element.body, style, marks, document.part)
-    writer.paragraph(TITLE, writer.runs((Span(doc.title),), style.title_font))
+    title = title_lines(doc.title, _TEXT_WIDTH_TWIPS / (TITLE_PT * 20))
+    writer.paragraph(TITLE, writer.runs((Span("\n".join(title)),), style.title_font))
     writer.paragraph(None)  # 公文 leave one blank line under the title
     for block in doc.blocks:
         writer.block(block)
@@ -690,7 +691,37 @@ def _size(pt: float) -> list:
 
 
 def _run(text: str, rpr):
-    return _el("w:r", rpr, _text(text))
+    first, *more = text.split("\n")
+    run = _el("w:r", rpr, _text(first))
+    for line in more:  # a title's second line (title_lines), a header's word
+        run.append(_el("w:br"))
+        run.append(_text(line))
+    return run
+
+
+# where a title may break (GB/T 9704 §7.3.3: 回行时词意完整): after these words and marks
+_TITLE_BREAKS = ("机关", "工作", "情况", "关于", "、", "，", "和")
+
+
+def title_lines(title: str, per_line: float) -> list[str]:
+    """A title too long for one line, broken where the words allow and the lines are
+    most alike in length, the first no longer than a line; one line when it fits or no
+    break point fits (then Word breaks it)."""
+    if _width_in_chars(title) <= per_line:
+        return [title]
+    best = None
+    for word in _TITLE_BREAKS:
+        at = title.find(word)
+        while at >= 0:
+            cut = at + len(word)
+            head, tail = title[:cut], title[cut:]
+            widths = (_width_in_chars(head), _width_in_chars(tail))
+            if tail and max(widths) <= per_line:
+                score = abs(widths[0] - widths[1])
+                if best is None or score < best[0]:
+                    best = (score, [head, tail])
+            at = title.find(word, at + 1)
+    return best[1] if best else [title]
 
 
 def _text(text: str, instr: bool = False):
