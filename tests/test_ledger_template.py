@@ -83,6 +83,12 @@ def fill_template_with_valid_rows(path: Path) -> Path:
             "数量": 5,
             "计量单位": config.activities[activity],
         },
+        "petitions": {
+            "收到日期": datetime(2022, 1, 12),
+            "信访形式": "来信",
+            "信访类别": "检举控告类",
+            "是否重复件": "否",
+        },
     }
     wb = load_workbook(path)
     for key, values in rows.items():

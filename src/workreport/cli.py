@@ -444,7 +444,7 @@ def validate_cmd(paths, period, config_path, fmt, strict, annotate_dir, no_cache
 @_config_option
 @click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")
 def template(output, config_path, force):
-    """写出空白台账模板（五张台账表、表头说明、下拉选项），发给各部门填报。
+    """写出空白台账模板（各张台账表、表头说明、下拉选项），发给各部门填报。
 
     已有同名文件时不覆盖（加 --force 则先备份再覆盖）。
 

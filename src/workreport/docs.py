@@ -48,7 +48,7 @@ def figure_handbook(config: Config) -> str:
         "",
         "# 指标与台账手册 · Figure handbook",
         "",
-        "本手册列出全部指标（标识、名称、单位、口径）和五张台账的全部列，内容取自程序本身"
+        "本手册列出全部指标（标识、名称、单位、口径）和各张台账的全部列，内容取自程序本身"
         "（指标登记表 `FIGURES`、台账定义 `ledger_specs` 和默认配置 `defaults.toml`），"
         "与 `workreport stats --list`、`workreport template` 生成的空白台账一致。"
         "计数规则（按行自身日期、首尾两天都算、缺少数据不是 0、同比）见 [rules.md](rules.md)；"

@@ -20,11 +20,14 @@ import pandas as pd
 
 from .config import FORM_NAMES, Config
 from .ledgers import (
+    ACCUSATIONS,
     CLUE_SOURCES,
     DISPOSALS,
     FILE,
     LOSSES,
     NON_MEMBER,
+    PETITION_CATEGORIES,
+    PETITION_FORMS,
     RANKS,
     UNDISPOSED,
     UNIT,
@@ -310,6 +313,12 @@ def _top_leader_talks(frame: pd.DataFrame, config: Config) -> np.ndarray:
     return (frame["对象类别"] == "一把手").to_numpy(dtype=bool)
 
 
+def _new_accusations(frame: pd.DataFrame, config: Config) -> np.ndarray:
+    # 检举控告类, a repeated one (是否重复件) counted once: the 件 of the 信访 statistics
+    accusation = (frame["信访类别"] == ACCUSATIONS).to_numpy(dtype=bool)
+    return accusation & ~frame["是否重复件"].to_numpy(dtype=bool)
+
+
 def _non_member(frame: pd.DataFrame, config: Config) -> np.ndarray:
     return (frame["政治面貌"] == NON_MEMBER).to_numpy(dtype=bool)
 
@@ -509,6 +518,40 @@ FIGURES: tuple[Figure, ...] = (
         "印发日期在统计期间内的文书所列督促整改问题数之和",
         "letters",
         agg=("sum", "督促整改问题数"),
+    ),
+    # 信访举报 (SPEC §16): an optional sheet; no workbook sending it, the figures are missing
+    Figure(
+        "petitions",
+        "接收信访举报",
+        "件次",
+        "收到日期在统计期间内的信访举报（每行一件次，重复件也计）",
+        "petitions",
+    ),
+    Figure(
+        "petitions_by_form",
+        "信访举报按信访形式",
+        "件次",
+        "收到日期在统计期间内的信访举报，按信访形式计数",
+        "petitions",
+        by="信访形式",
+        categories=lambda config: PETITION_FORMS,
+    ),
+    Figure(
+        "petitions_by_category",
+        "信访举报按信访类别",
+        "件次",
+        "收到日期在统计期间内的信访举报，按信访类别计数",
+        "petitions",
+        by="信访类别",
+        categories=lambda config: PETITION_CATEGORIES,
+    ),
+    Figure(
+        "petitions_accusations",
+        "检举控告类信访举报",
+        "件",
+        "收到日期在统计期间内、信访类别为检举控告类且不是重复件的信访举报",
+        "petitions",
+        where=_new_accusations,
     ),
     Figure(
         "activities",

@@ -1,4 +1,4 @@
-"""The five ledger sheets' contracts (docs/rules.md, 输入约定): columns, types, enums, aliases.
+"""The ledger sheets' contracts (docs/rules.md, 输入约定): columns, types, enums, aliases.
 
 The loader, the parser, the validator and the blank ledger workbook
 (``workreport template``) all read these definitions, so a dropdown and the rule
@@ -21,6 +21,10 @@ TEXT, DATE, ENUM, BOOL, INT, NUMBER = "text", "date", "enum", "bool", "int", "nu
 CLUE_SOURCES = ("信访举报", "巡视巡察移交", "监督检查发现", "审计移交", "审查调查发现", "其他")
 DISPOSALS = ("谈话函询", "初步核实", "暂存待查", "予以了结")
 TALK_TARGETS = ("一把手", "领导班子成员", "年轻干部", "一般干部", "其他")
+# 信访举报 (SPEC §16): the forms and categories the 信访 statistics use
+PETITION_FORMS = ("来信", "来访", "网络举报", "电话举报", "上级转办", "其他")
+PETITION_CATEGORIES = ("检举控告类", "申诉类", "意见建议类", "其他")
+ACCUSATIONS = "检举控告类"
 UNDISPOSED = "未处置"  # the key for clues with a blank 处置方式 (docs/rules.md, 统计口径)
 RANKS = ("省部级", "厅局级", "县处级", "乡科级", "一般干部", "其他人员")
 UNRANKED = "未填"  # the key for a sanctioned person with no 职级 (docs/figures.md)
@@ -294,6 +298,30 @@ def _ledger_specs(
             ),
             "印发日期",
             "两函一书等文书，一行一份",
+        ),
+        SheetSpec(
+            "petitions",
+            "信访举报",
+            (
+                Column(
+                    "收到日期",
+                    DATE,
+                    True,
+                    note="日期，如 2022-03-05",
+                    aliases=("收件日期", "受理日期", "来信来访日期"),
+                ),
+                Column("信访形式", ENUM, True, PETITION_FORMS, note="从下拉列表中选择"),
+                Column("信访类别", ENUM, True, PETITION_CATEGORIES, note="从下拉列表中选择"),
+                Column(
+                    "是否重复件",
+                    BOOL,
+                    default=False,
+                    note="同一事项再次反映的填 是；空白视为 否",
+                    aliases=("重复件",),
+                ),
+            ),
+            "收到日期",
+            "收到的信访举报，一件一行（件次）",
         ),
         SheetSpec(
             "activities",

@@ -1,0 +1,140 @@
+"""信访举报: the sixth ledger sheet and its figures (SPEC §16; issue «The families every
+report quotes», its first part).  Hand-made ledgers; every expected value worked out by
+hand in the test."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+
+from conftest import HEADERS, clue, run, write_workbook
+
+
+def petition(received, form, category, repeated=None) -> list:
+    return [received, form, category, repeated]
+
+
+def stats(*paths, period="2022H1") -> dict:
+    result = run("stats", *paths, "--period", period, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["figures"]
+
+
+def test_the_sheet_has_the_four_columns_of_the_spec():
+    assert HEADERS["信访举报"] == ["收到日期", "信访形式", "信访类别", "是否重复件"]
+
+
+def test_petitions_are_counted_by_form_and_category_and_accusations_once(tmp_path):
+    write_workbook(
+        tmp_path / "信访室.xlsx",
+        {
+            "信访举报": [
+                petition(date(2022, 1, 5), "来信", "检举控告类"),  # 1: in, accusation
+                petition(date(2022, 2, 9), "来访", "检举控告类", "是"),  # 2: in, repeated
+                petition(date(2022, 3, 1), "网络举报", "申诉类"),  # 3: in
+                petition(date(2022, 6, 30), "网络举报", "检举控告类", "否"),  # 4: in, last day
+                petition(date(2022, 7, 1), "来信", "检举控告类"),  # out: the day after
+                petition(date(2021, 12, 31), "电话举报", "意见建议类"),  # out: before
+            ]
+        },
+    )
+    figures = stats(tmp_path)
+    # rows 1–4 are in 2022H1: 4 件次, each counted, a repeated one too
+    assert figures["petitions"] == 4
+    assert figures["petitions_by_form"] == {
+        "来信": 1,
+        "来访": 1,
+        "网络举报": 2,
+        "电话举报": 0,
+        "上级转办": 0,
+        "其他": 0,
+    }
+    assert figures["petitions_by_category"] == {
+        "检举控告类": 3,  # rows 1, 2, 4
+        "申诉类": 1,
+        "意见建议类": 0,
+        "其他": 0,
+    }
+    # 检举控告类 not repeated: rows 1 and 4 (row 2 is a 重复件)
+    assert figures["petitions_accusations"] == 2
+
+
+def test_a_project_without_the_sheet_has_the_figures_missing_not_zero(tmp_path):
+    write_workbook(tmp_path / "案管室.xlsx", {"问题线索": [clue("A1", date(2022, 3, 1))]})
+    figures = stats(tmp_path)
+    assert figures["clues"] == 1
+    assert figures["petitions"] is None and figures["petitions_accusations"] is None
+
+
+def test_a_bad_form_is_an_error_with_the_closest_name(tmp_path):
+    write_workbook(
+        tmp_path / "信访室.xlsx",
+        {"信访举报": [petition(date(2022, 1, 5), "网上举报", "检举控告类")]},
+    )
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1
+    assert "信访形式" in result.output and "网络举报" in result.output
+
+
+def test_the_blank_template_has_the_sheet_with_its_dropdowns(tmp_path):
+    out = tmp_path / "台账模板.xlsx"
+    assert run("template", "-o", out).exit_code == 0
+    ws = openpyxl.load_workbook(out)["信访举报"]
+    assert [c.value for c in ws[1]][:4] == ["收到日期", "信访形式", "信访类别", "是否重复件"]
+    lists = {v.formula1 for v in ws.data_validations.dataValidation if v.type == "list"}
+    assert '"来信,来访,网络举报,电话举报,上级转办,其他"' in lists
+    assert '"检举控告类,申诉类,意见建议类,其他"' in lists
+
+
+def test_the_data_workbook_lists_the_petitions_counted(tmp_path):
+    data = tmp_path / "收文"
+    write_workbook(data / "案管室.xlsx", {"问题线索": [clue("A1", date(2022, 3, 1))]})
+    write_workbook(
+        data / "信访室.xlsx",
+        {
+            "信访举报": [
+                petition(date(2022, 1, 5), "来信", "检举控告类"),
+                petition(date(2022, 8, 5), "来信", "检举控告类"),  # outside 2022H1
+            ]
+        },
+    )
+    out = tmp_path / "汇报.docx"
+    result = run("build", data, "--period", "2022H1", "-o", out)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(Path(str(out).replace(".docx", ".底稿.xlsx")), read_only=True)
+    assert "信访举报" in book.sheetnames
+    rows = [r for r in book["信访举报"].iter_rows(values_only=True) if any(r)]
+    assert sum(1 for r in rows if "2022-01-05" in " ".join(map(str, r))) == 1
+    assert not any("2022-08-05" in " ".join(map(str, r)) for r in rows)
+
+
+def test_the_bulletin_opens_with_the_petitions_received_when_a_workbook_sends_them(tmp_path):
+    # SPEC §18: «…全市纪检监察机关共接收信访举报X件次，处置问题线索X件…»; no sheet, no clause
+    from conftest import SAMPLE, paragraphs
+
+    data = tmp_path / "收文"
+    data.mkdir()
+    for path in SAMPLE.glob("*.xlsx"):
+        (data / path.name).write_bytes(path.read_bytes())
+    (data / "workreport.toml").write_bytes((SAMPLE / "workreport.toml").read_bytes())
+    without = tmp_path / "无.docx"
+    assert run("build", data, "--preset", "通报", "-o", without).exit_code == 0
+    opening = next(p for p in paragraphs(without) if "纪检监察机关共" in p)
+    assert "信访举报" not in opening and "共处置问题线索" in opening
+    write_workbook(
+        data / "信访室信访.xlsx",
+        {
+            "信访举报": [
+                petition(date(2022, 1, 5), "来信", "检举控告类"),
+                petition(date(2022, 2, 5), "来访", "申诉类", "是"),
+                petition(date(2022, 9, 5), "来访", "申诉类"),  # outside 2022H1
+            ]
+        },
+    )
+    with_sheet = tmp_path / "有.docx"
+    assert run("build", data, "--preset", "通报", "-o", with_sheet).exit_code == 0
+    opening = next(p for p in paragraphs(with_sheet) if "纪检监察机关共" in p)
+    assert "共接收信访举报2件次，处置问题线索" in opening
