@@ -89,6 +89,12 @@ def fill_template_with_valid_rows(path: Path) -> Path:
             "信访类别": "检举控告类",
             "是否重复件": "否",
         },
+        "accountability": {
+            "问责日期": datetime(2022, 3, 18),
+            "问责对象": "党员领导干部",
+            "数量": 2,
+            "问责方式": "诫勉",
+        },
     }
     wb = load_workbook(path)
     for key, values in rows.items():
@@ -246,7 +252,7 @@ def test_number_columns_accept_numbers_from_their_minimum(template_book):
                 assert float(dv.formula1) == col.minimum
                 checked.append(col.name)
 
-    assert checked == ["挽回经济损失（万元）", "人数", "督促整改问题数", "数量"]
+    assert checked == ["挽回经济损失（万元）", "人数", "督促整改问题数", "数量", "数量"]
 
 
 def test_each_header_carries_a_note_on_meaning_and_format(template_book):

@@ -24,8 +24,10 @@ from .ledgers import (
     CLUE_SOURCES,
     DISPOSALS,
     FILE,
+    LEADERS,
     LOSSES,
     NON_MEMBER,
+    ORGANISATIONS,
     PETITION_CATEGORIES,
     PETITION_FORMS,
     RANKS,
@@ -319,6 +321,14 @@ def _new_accusations(frame: pd.DataFrame, config: Config) -> np.ndarray:
     return accusation & ~frame["是否重复件"].to_numpy(dtype=bool)
 
 
+def _accountable(whom: str) -> Callable[[pd.DataFrame, Config], np.ndarray]:
+    def rows(frame: pd.DataFrame, config: Config) -> np.ndarray:
+        return (frame["问责对象"] == whom).to_numpy(dtype=bool)
+
+    rows.__name__ = f"_accountable_{whom}"
+    return rows
+
+
 def _non_member(frame: pd.DataFrame, config: Config) -> np.ndarray:
     return (frame["政治面貌"] == NON_MEMBER).to_numpy(dtype=bool)
 
@@ -552,6 +562,25 @@ FIGURES: tuple[Figure, ...] = (
         "收到日期在统计期间内、信访类别为检举控告类且不是重复件的信访举报",
         "petitions",
         where=_new_accusations,
+    ),
+    # 问责 (SPEC §16): an optional sheet, like 信访举报
+    Figure(
+        "accountability_orgs",
+        "问责党组织",
+        "个",
+        "问责日期在统计期间内、问责对象为党组织的问责，数量之和",
+        "accountability",
+        where=_accountable(ORGANISATIONS),
+        agg=("sum", "数量"),
+    ),
+    Figure(
+        "accountability_persons",
+        "问责党员领导干部",
+        "人",
+        "问责日期在统计期间内、问责对象为党员领导干部的问责，数量之和",
+        "accountability",
+        where=_accountable(LEADERS),
+        agg=("sum", "数量"),
     ),
     Figure(
         "activities",

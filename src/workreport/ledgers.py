@@ -25,6 +25,9 @@ TALK_TARGETS = ("一把手", "领导班子成员", "年轻干部", "一般干部
 PETITION_FORMS = ("来信", "来访", "网络举报", "电话举报", "上级转办", "其他")
 PETITION_CATEGORIES = ("检举控告类", "申诉类", "意见建议类", "其他")
 ACCUSATIONS = "检举控告类"
+# 问责 (SPEC §16): whom an accountability decision is about
+ACCOUNTABLE = ("党组织", "党员领导干部")
+ORGANISATIONS, LEADERS = ACCOUNTABLE
 UNDISPOSED = "未处置"  # the key for clues with a blank 处置方式 (docs/rules.md, 统计口径)
 RANKS = ("省部级", "厅局级", "县处级", "乡科级", "一般干部", "其他人员")
 UNRANKED = "未填"  # the key for a sanctioned person with no 职级 (docs/figures.md)
@@ -322,6 +325,26 @@ def _ledger_specs(
             ),
             "收到日期",
             "收到的信访举报，一件一行（件次）",
+        ),
+        SheetSpec(
+            "accountability",
+            "问责",
+            (
+                Column("问责日期", DATE, True, note="日期，如 2022-03-05", aliases=("问责时间",)),
+                Column("问责对象", ENUM, True, ACCOUNTABLE, note="从下拉列表中选择"),
+                Column(
+                    "数量",
+                    INT,
+                    True,
+                    minimum=1,
+                    maximum=MAX_COUNT,
+                    note="整数：问责的党组织个数或党员领导干部人数",
+                    aliases=("个数", "人数"),
+                ),
+                Column("问责方式", TEXT, note="如 通报问责、诫勉、组织调整", counted=False),
+            ),
+            "问责日期",
+            "问责决定，一次问责一行（同一决定问责多人可合为一行，数量填人数）",
         ),
         SheetSpec(
             "activities",

@@ -1,6 +1,5 @@
-"""信访举报: the sixth ledger sheet and its figures (SPEC §16; issue «The families every
-report quotes», its first part).  Hand-made ledgers; every expected value worked out by
-hand in the test."""
+"""The families every report quotes (SPEC §16): the 信访举报 and 问责 sheets and their
+figures.  Hand-made ledgers; every expected value worked out by hand in the test."""
 
 from __future__ import annotations
 
@@ -138,3 +137,29 @@ def test_the_bulletin_opens_with_the_petitions_received_when_a_workbook_sends_th
     assert run("build", data, "--preset", "通报", "-o", with_sheet).exit_code == 0
     opening = next(p for p in paragraphs(with_sheet) if "纪检监察机关共" in p)
     assert "共接收信访举报2件次，处置问题线索" in opening
+
+
+def test_accountability_counts_organisations_and_leaders_by_their_numbers(tmp_path):
+    write_workbook(
+        tmp_path / "党风室.xlsx",
+        {
+            "问责": [
+                [date(2022, 2, 1), "党组织", 1, "通报问责"],
+                [date(2022, 3, 1), "党员领导干部", 3, "诫勉"],  # one decision, three leaders
+                [date(2022, 6, 30), "党员领导干部", 1, None],  # the last day counts
+                [date(2022, 7, 1), "党组织", 2, None],  # outside 2022H1
+            ]
+        },
+    )
+    figures = stats(tmp_path)
+    assert figures["accountability_orgs"] == 1
+    assert figures["accountability_persons"] == 3 + 1
+    assert HEADERS["问责"] == ["问责日期", "问责对象", "数量", "问责方式"]
+
+
+def test_accountability_without_the_sheet_is_missing_and_a_zero_count_is_an_error(tmp_path):
+    write_workbook(tmp_path / "案管室.xlsx", {"问题线索": [clue("A1", date(2022, 3, 1))]})
+    assert stats(tmp_path)["accountability_persons"] is None
+    write_workbook(tmp_path / "党风室.xlsx", {"问责": [[date(2022, 2, 1), "党组织", 0, None]]})
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1 and "数量" in result.output
