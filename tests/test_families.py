@@ -163,3 +163,59 @@ def test_accountability_without_the_sheet_is_missing_and_a_zero_count_is_an_erro
     write_workbook(tmp_path / "党风室.xlsx", {"问责": [[date(2022, 2, 1), "党组织", 0, None]]})
     result = run("validate", tmp_path)
     assert result.exit_code == 1 and "数量" in result.output
+
+
+def categorised(cid, received, filed, category) -> list:
+    # the canonical header's columns, 问题类别 last (conftest.HEADERS)
+    return [*clue(cid, received, filed=filed), None, None, None, None, category]
+
+
+def test_cases_filed_by_category_count_only_the_units_that_report_the_column(tmp_path):
+    write_workbook(
+        tmp_path / "甲室.xlsx",
+        {
+            "问题线索": [
+                categorised("A1", date(2022, 1, 3), date(2022, 2, 1), "违反中央八项规定精神"),
+                categorised("A2", date(2022, 1, 3), date(2022, 3, 1), None),  # 未填
+                categorised("A3", date(2022, 1, 3), date(2022, 4, 1), "形式主义官僚主义"),
+                categorised("A4", date(2022, 1, 3), date(2022, 8, 1), "违反廉洁纪律"),  # out
+            ]
+        },
+    )
+    # 乙室 keeps no 问题类别 (the column is blank): its case is not in the breakdown
+    write_workbook(
+        tmp_path / "乙室.xlsx",
+        {"问题线索": [categorised("B1", date(2022, 1, 3), date(2022, 3, 1), None)]},
+    )
+    result = run("stats", tmp_path, "--period", "2022H1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)["figures"]
+    assert figures["cases_filed"] == 4  # A1, A2, A3 and B1
+    by_category = figures["cases_filed_by_category"]
+    assert by_category["违反中央八项规定精神"] == 1
+    assert by_category["形式主义官僚主义"] == 1
+    assert by_category["未填"] == 1  # A2
+    assert sum(by_category.values()) == 3  # 乙室's B1 is not counted: partial
+    assert by_category["违反廉洁纪律"] == 0  # A4 was filed in August
+
+
+def test_an_unknown_category_suggests_the_closest_and_a_project_names_its_own(tmp_path):
+    write_workbook(
+        tmp_path / "甲室.xlsx",
+        {"问题线索": [categorised("A1", date(2022, 1, 3), date(2022, 2, 1), "违反八项规定精神")]},
+    )
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1 and "违反中央八项规定精神" in result.output
+    (tmp_path / "workreport.toml").write_text(
+        '[categories]\nnames = ["违反八项规定精神", "其他"]\neight_rules = ["违反八项规定精神"]\n',
+        encoding="utf-8",
+    )
+    assert run("validate", tmp_path).exit_code == 0
+    (tmp_path / "workreport.toml").write_text(
+        '[categories]\nnames = ["其他"]\neight_rules = ["违反八项规定精神"]\n', encoding="utf-8"
+    )
+    result = run("validate", tmp_path)
+    assert (
+        result.exit_code == 2
+        and "eight_rules 中的「违反八项规定精神」不在 names 中" in result.output
+    )

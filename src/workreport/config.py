@@ -67,6 +67,10 @@ class Config:
     """谈话类型: the defaults, then ``[talks] add``."""
     letter_types: tuple[str, ...] = LETTER_TYPES
     """文书类型: the defaults, then ``[letters] add``."""
+    categories: tuple[str, ...] = ()
+    """``[categories] names``: the 问题类别 a clue may have (SPEC §16)."""
+    eight_rules: tuple[str, ...] = ()
+    """``[categories] eight_rules``: the 问题类别 the 八项规定 figures add up."""
     preset: str = "汇报"
     """``[report] preset``, the built-in template set: 汇报 or 通报 (``build --preset``)."""
     forms_count: str = "人次"
@@ -134,6 +138,7 @@ _KNOWN = {
     "figures": {"partial_ok"},
     "levels": None,
     "checks": set(CHECK_DAYS),
+    "categories": {"names", "eight_rules"},
 }
 OTHER_LEVEL = "其他"  # the [levels] row of a level the table lacks
 
@@ -328,6 +333,7 @@ def _build(data: dict, path: Path | None, warnings: tuple[Issue, ...]) -> Config
             _str_list(data.get("figures", {}).get("partial_ok", []), "[figures] partial_ok", path)
         ),
         checks=_check_days(data.get("checks", {}), path),
+        **_categories(data.get("categories", {}), path),
         level_words={
             str(level): {str(k): str(v) for k, v in words.items()}
             for level, words in data.get("levels", {}).items()
@@ -340,6 +346,20 @@ def _build(data: dict, path: Path | None, warnings: tuple[Issue, ...]) -> Config
 FORM_NAMES = ("第一种形态", "第二种形态", "第三种形态", "第四种形态")
 # 人次: one person in one matter (the 上级's bulletins); 处理: one per row (docs/figures.md)
 FORMS_COUNTS = ("人次", "处理")
+
+
+def _categories(section: dict, path: Path | None) -> dict[str, tuple[str, ...]]:
+    """``[categories]``: the 问题类别 names, and those of them the 八项规定 figures add up."""
+    names = tuple(
+        dict.fromkeys(
+            n.strip() for n in _str_list(section.get("names", []), "[categories] names", path)
+        )
+    )
+    eight = tuple(_str_list(section.get("eight_rules", []), "[categories] eight_rules", path))
+    for name in eight:
+        if name not in names:
+            raise ConfigError(f"[categories] eight_rules 中的「{name}」不在 names 中", path)
+    return {"categories": names, "eight_rules": eight}
 
 
 def _vocabulary(defaults: tuple[str, ...], added: list[str]) -> tuple[str, ...]:

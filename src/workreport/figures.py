@@ -383,6 +383,19 @@ FIGURES: tuple[Figure, ...] = (
         date_column="立案日期",
     ),
     Figure(
+        "cases_filed_by_category",
+        "立案按问题类别",
+        "件",
+        "立案日期在统计期间内的线索条数，按问题类别分类，未填问题类别的计入「未填」"
+        "（只计报送问题类别列的单位）",
+        "clues",
+        date_column="立案日期",
+        by="问题类别",
+        categories=lambda config: (*config.categories, UNRANKED),
+        blank=UNRANKED,
+        column="问题类别",
+    ),
+    Figure(
         "cases_closed",
         "结案",
         "件",

@@ -119,6 +119,7 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
             tuple(config.activities),
             tuple(config.talk_types),
             tuple(config.letter_types),
+            tuple(config.categories),
         )
     )
 
@@ -129,6 +130,7 @@ def _ledger_specs(
     activities: tuple[str, ...],
     talk_types: tuple[str, ...] = TALK_TYPES,
     letter_types: tuple[str, ...] = LETTER_TYPES,
+    categories: tuple[str, ...] = (),
 ) -> dict[str, SheetSpec]:
     yes_no = "从下拉列表选择 是 或 否"
     # a column that only some departments keep: blank cells count for nothing
@@ -200,6 +202,14 @@ def _ledger_specs(
                     aliases=("挽回经济损失",),
                     partial=True,
                     unit_note="万元",
+                ),
+                Column(
+                    "问题类别",
+                    ENUM,
+                    choices=categories,
+                    note=f"从下拉列表中选择；空白计为「未填」；{partial}",
+                    aliases=("问题性质", "违纪类别"),
+                    partial=True,
                 ),
             ),
             "受理日期",
