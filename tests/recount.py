@@ -294,6 +294,12 @@ def bulletin(ledgers: Ledgers, rows, unit: str | None) -> dict:
         }
         counted = Counter(rank.get(p) or "未填" for p in sanctioned(ms))
         out["sanctioned_by_rank"] = {k: counted[k] for k in (*choices("处分处理", "职级"), "未填")}
+        # the same, of the persons with a 政务处分 (SPEC §16)
+        gov = {(r["线索编号"], r["姓名"]) for r in ms if r["处理方式"] in GOV}
+        counted = Counter(rank.get(p) or "未填" for p in gov)
+        out["gov_sanctioned_by_rank"] = {
+            k: counted[k] for k in (*choices("处分处理", "职级"), "未填")
+        }
     if (ms := of("处分处理", "政治面貌", "处理日期")) is not None:
         out["sanctioned_non_party_persons"] = len(
             sanctioned([r for r in ms if r["政治面貌"] == "非中共党员"])

@@ -546,7 +546,7 @@ def test_bulletin_text_with_last_years_data_and_yoy(tmp_path):
     ]
     # 留置, 移送, 主动投案 and 挽回经济损失: no unit reports their columns
     assert [n.message for n in notices if n.code == "W232"] == [
-        "以下指标缺少数据，稿中省略了相应的表述：留置、移送检察机关、主动投案、挽回经济损失"
+        "以下指标缺少数据，稿中省略了相应的表述：接收信访举报、留置、移送检察机关、主动投案、挽回经济损失"
     ]
 
 
@@ -603,7 +603,10 @@ def test_preset_chooses_the_bulletin_over_a_projects_own_report_templates(tmp_pa
     assert again.exit_code == 0, again.output
     assert paragraphs(tmp_path / "通报2.docx")[2] == paragraphs(tmp_path / "通报.docx")[2]
     # a missing figure is named even with -q
-    assert "W232 警告：以下指标缺少数据，稿中省略了相应的表述：留置、移送检察机关" in again.output
+    assert (
+        "W232 警告：以下指标缺少数据，稿中省略了相应的表述：接收信访举报、留置、移送检察机关"
+        in again.output
+    )
 
 
 def test_the_blank_ledger_offers_the_bulletin_columns_with_dropdowns_and_notes(tmp_path):
@@ -626,7 +629,8 @@ def test_the_blank_ledger_offers_the_bulletin_columns_with_dropdowns_and_notes(t
         == '"省部级,厅局级,县处级,乡科级,一般干部,其他人员"'
     )
     clues = [c.value for c in load_workbook(path)["问题线索"][1]]
-    assert clues[-4:] == ["处置日期", "留置日期", "移送检察机关日期", "挽回经济损失（万元）"]
+    assert clues[-6:-2] == ["处置日期", "留置日期", "移送检察机关日期", "挽回经济损失（万元）"]
+    assert clues[-2:] == ["职级", "问题类别"]  # SPEC §16's optional columns
 
 
 def test_annotate_marks_a_conflicting_rank(tmp_path):

@@ -165,9 +165,18 @@ def test_accountability_without_the_sheet_is_missing_and_a_zero_count_is_an_erro
     assert result.exit_code == 1 and "数量" in result.output
 
 
+def clue_row(cid, received, filed, **cells) -> list:
+    """A 问题线索 row in the canonical header's order (conftest.HEADERS), optional cells
+    by their column's name."""
+    header = HEADERS["问题线索"]
+    row = clue(cid, received, filed=filed) + [None] * (len(header) - 9)
+    for name, value in cells.items():
+        row[header.index(name)] = value
+    return row
+
+
 def categorised(cid, received, filed, category) -> list:
-    # the canonical header's columns, 问题类别 last (conftest.HEADERS)
-    return [*clue(cid, received, filed=filed), None, None, None, None, category]
+    return clue_row(cid, received, filed, 问题类别=category)
 
 
 def test_cases_filed_by_category_count_only_the_units_that_report_the_column(tmp_path):
@@ -219,3 +228,44 @@ def test_an_unknown_category_suggests_the_closest_and_a_project_names_its_own(tm
         result.exit_code == 2
         and "eight_rules 中的「违反八项规定精神」不在 names 中" in result.output
     )
+
+
+def test_cases_filed_and_government_sanctions_by_rank(tmp_path):
+    header = HEADERS["处分处理"]
+
+    def sanction(name, cid, when, kind, rank) -> list:
+        row = [name, cid, None, None, when, None, kind] + [None] * (len(header) - 7)
+        row[header.index("职级")] = rank
+        row[header.index("形态")] = "第三种形态" if kind == "降级" else "第二种形态"
+        return row
+
+    write_workbook(
+        tmp_path / "甲室.xlsx",
+        {
+            "问题线索": [
+                clue_row("A1", date(2022, 1, 3), date(2022, 2, 1), 职级="县处级"),
+                clue_row("A2", date(2022, 1, 3), date(2022, 3, 1), 职级="科级"),  # read 乡科级
+                clue_row("A3", date(2022, 1, 3), date(2022, 4, 1)),  # 未填
+            ],
+            "处分处理": [
+                sanction("甲某", "A1", date(2022, 5, 1), "政务警告", "县处级"),
+                sanction("甲某", "A1", date(2022, 5, 2), "记过", "县处级"),  # same person
+                sanction("乙某", "A2", date(2022, 5, 3), "降级", "乡科级"),
+                sanction("丙某", "A3", date(2022, 5, 4), "党纪警告", "一般干部"),  # not 政务
+            ],
+        },
+    )
+    figures = stats(tmp_path)
+    assert figures["cases_filed_by_rank"] == {
+        "省部级": 0,
+        "厅局级": 0,
+        "县处级": 1,
+        "乡科级": 1,
+        "一般干部": 0,
+        "其他人员": 0,
+        "未填": 1,
+    }
+    # 甲某 once (two 政务处分 on one clue), 乙某; 丙某's 党纪警告 is no 政务处分
+    assert figures["gov_sanctioned_by_rank"]["县处级"] == 1
+    assert figures["gov_sanctioned_by_rank"]["乡科级"] == 1
+    assert sum(figures["gov_sanctioned_by_rank"].values()) == 2

@@ -204,6 +204,14 @@ def _ledger_specs(
                     unit_note="万元",
                 ),
                 Column(
+                    "职级",
+                    ENUM,
+                    choices=RANKS,
+                    note=f"被反映人的职级，从下拉列表中选择（也可写厅级、处级、科级）；{partial}",
+                    readings=RANK_READINGS,
+                    partial=True,
+                ),
+                Column(
                     "问题类别",
                     ENUM,
                     choices=categories,
