@@ -31,7 +31,8 @@ EXCEL_EPOCH = np.datetime64("1899-12-30", "D")  # Excel's day 0 (with the 1900 l
 CHUNK = 20_000  # rows turned into XML at a time: bounds memory
 
 # cellXfs indices of STYLES
-PLAIN, BOLD, BANNER, DATE = 0, 1, 2, 3
+PLAIN, BOLD, BANNER, DATE, BOLD_WRAP = 0, 1, 2, 3, 4
+WRAPPED_HEADER_WIDTH = 13  # a wrapping header's share of its column's width: 5 CJK a line
 
 TEXT, NUMBER, DATETIME, AUTO = "text", "number", "date", "auto"
 
@@ -52,6 +53,7 @@ class Column:
     header: str
     values: Sequence | np.ndarray | pd.Series
     kind: str = TEXT
+    wrap: bool = False  # a long header wraps rather than widen a column of short values
 
 
 @dataclass
@@ -190,6 +192,8 @@ class _Encoded:
 def _encode(column: Column, start: int, stop: int, strings: SharedStrings) -> _Encoded:
     values = column.values[start:stop]
     widest = display_width(column.header) + 3  # room for the filter button
+    if column.wrap:
+        widest = min(widest, WRAPPED_HEADER_WIDTH)
     if column.kind == TEXT:
         codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
         texts = [str(u) for u in uniques]
@@ -246,6 +250,8 @@ def _write_sheet(fh, table: Table, start: int, stop: int, strings: SharedStrings
     encoded = [_encode(c, start, stop, strings) for c in cols]
     parts = [
         f'{XML_HEAD}<worksheet xmlns="{NS}" xmlns:r="{NS_R}">',
+        # printed as a report: every column on the page's width (docs/rules.md, 数据底稿)
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
         f'<dimension ref="A1:{last}{last_row}"/>',
         '<sheetViews><sheetView workbookViewId="0">'
         f'<pane ySplit="{head}" topLeftCell="A{head + 1}" activePane="bottomLeft" state="frozen"/>'
@@ -266,7 +272,8 @@ def _write_sheet(fh, table: Table, start: int, stop: int, strings: SharedStrings
     for r, (text, style) in enumerate(table.titles, 1):
         parts.append(f'<row r="{r}"><c r="A{r}" s="{style}"{_text_cell(text, strings)}</row>')
     header = "".join(
-        f'<c r="{letters[j]}{head}" s="{BOLD}"{_text_cell(c.header, strings)}'
+        f'<c r="{letters[j]}{head}" s="{BOLD_WRAP if c.wrap else BOLD}"'
+        f"{_text_cell(c.header, strings)}"
         for j, c in enumerate(cols)
     )
     parts.append(f'<row r="{head}">{header}</row>')
@@ -281,8 +288,8 @@ def _write_sheet(fh, table: Table, start: int, stop: int, strings: SharedStrings
         tail += f'<autoFilter ref="{ref}"/>'
     fh.write(
         (
-            tail + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
-            'header="0.3" footer="0.3"/></worksheet>'
+            tail + '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" '
+            'header="0.3" footer="0.3"/>' + PAGE_SETUP + "</worksheet>"
         ).encode()
     )
     return ref
@@ -342,6 +349,14 @@ class _Deflating:
             self.pool.shutdown()
 
 
+# A4 landscape, all columns on a page's width, as many pages down as it takes; the
+# title rows and the header repeat on every page (_xlnm.Print_Titles in workbook.xml)
+PAGE_SETUP = (
+    '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+    "<headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>"
+)
+
+
 def _text_cell(text: str, strings: SharedStrings) -> str:
     return f' t="s"><v>{strings.ids([text])[0]}</v></c>'
 
@@ -370,11 +385,13 @@ STYLES = (
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4">'
+    '<cellXfs count="5">'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" '
+    'applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>'
     "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
@@ -397,6 +414,11 @@ def _workbook_xml(sheets: list[tuple[str, str | None]]) -> str:
         f"{escape(_absolute(name, ref))}</definedName>"
         for i, (name, ref) in enumerate(sheets)
         if ref
+    ) + "".join(  # the title rows and the header printed on every page
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+        f"{escape(_title_rows(name, ref))}</definedName>"
+        for i, (name, ref) in enumerate(sheets)
+        if ref
     )
     return (
         f'{XML_HEAD}<workbook xmlns="{NS}" xmlns:r="{NS_R}">'
@@ -404,6 +426,13 @@ def _workbook_xml(sheets: list[tuple[str, str | None]]) -> str:
         + (f"<definedNames>{names}</definedNames>" if names else "")
         + "</workbook>"
     )
+
+
+def _title_rows(sheet: str, ref: str) -> str:
+    """Rows 1 to the header's (the first of ``ref``), absolute: 'name'!$1:$3."""
+    head = re.match(r"[A-Z]+(\d+)", ref)[1]
+    quoted = sheet.replace("'", "''")
+    return f"'{quoted}'!$1:${head}"
 
 
 def _absolute(sheet: str, ref: str) -> str:
