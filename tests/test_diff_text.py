@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -141,3 +142,14 @@ def test_a_huge_rewritten_paragraph_is_compared_quickly():
     segments, excerpt = inline_changes(a, b)
     assert time.perf_counter() - start < 5
     assert len(excerpt) < 300
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_the_installed_command_on_an_80_column_terminal_wraps_every_line(drafts):
+    from test_voice import run_in_terminal
+
+    first, second = drafts
+    folder = first.parent.parent
+    shown = run_in_terminal(["diff", "一稿/汇报.docx", "二稿/汇报.docx", "--text"], 80, folder)
+    assert "市直部门【55→60】个" in shown.replace("\n  ", "")
+    assert max(width(line) for line in shown.splitlines()) <= 80

@@ -390,7 +390,6 @@ def inline_changes(a: str, b: str) -> tuple[list[dict], str]:
     ]
     ops.append(("equal", len(pa) - tail, len(pa), len(pb) - tail, len(pb)))
     segments, parts = [], []
-    at = 0  # characters of b before the piece
     offsets = [0]
     for piece in pb:
         offsets.append(offsets[-1] + len(piece))
