@@ -401,8 +401,8 @@ def inline_changes(a: str, b: str) -> tuple[list[dict], str]:
             text = "".join(pb[j1:j2])
             if not text:
                 continue
-            first = not any(c < k for c in changed)
-            last = not any(c > k for c in changed)
+            first = not changed or k < changed[0]
+            last = not changed or k > changed[-1]
             if first and last:
                 continue  # no change at all
             if first:
