@@ -13,7 +13,14 @@ import pytest
 from conftest import H1_2022, SAMPLE
 from workreport.audit import audit_bytes, audit_tables
 from workreport.config import load_config
-from workreport.figures import compute_figures
+from workreport.figures import (
+    FIGURES,
+    compute_figures,
+    figure_ids,
+    figure_labels,
+    flatten,
+)
+from workreport.ledgers import ledger_specs
 from workreport.load import load_paths
 from workreport.validate import validate
 from workreport.xlsxwrite import AUTO, DATETIME, NUMBER, Column, Table, workbook_bytes
@@ -74,12 +81,87 @@ def test_the_layout_is_for_reading_in_excel(sample):
         assert all(c.font.b for c in ws[3])
         for c in ws[3]:  # every column at least as wide as its header (CJK counts two)
             width = ws.column_dimensions[c.column_letter].width
-            assert width >= 2 * len(c.value), (ws.title, c.value)
+            if c.value.startswith("计入："):  # a figure's long label wraps over its cells
+                assert c.alignment.wrap_text and width >= 10, (ws.title, c.value)
+            else:
+                assert width >= 2 * len(c.value), (ws.title, c.value)
     ws = book["问题线索"]
     header = [c.value for c in ws[3]]
     received = ws.cell(4, header.index("受理日期") + 1)
     assert isinstance(received.value, datetime) and received.number_format == "yyyy-mm-dd"
-    assert ws.column_dimensions["E"].width <= 60  # 计入指标 can be long: capped
+    assert all(ws.column_dimensions[c.column_letter].width <= 60 for c in ws[3])  # capped
+
+
+def test_a_filter_on_one_value_selects_exactly_one_figures_rows(sample):
+    """计入指标 held English ids joined in one cell: a filter «包含 clues» gave 88 rows for a
+    figure of 86 (top_clues, clues_by_source… matched too).  Now a column per figure,
+    headed by its Chinese label, holds one exact value: 是, or the category counted."""
+    ledgers, values, config = sample
+    book = read(audit_bytes(ledgers, values, H1_2022, config))
+    labels, groups = figure_labels(config)
+    flat = flatten(values)
+    ids = {fid for fid, *_ in figure_ids(config)}
+    checked = 0
+    for name in ("问题线索", "处分处理", "谈话", "文书", "监督活动"):
+        rows = list(book[name].iter_rows(min_row=3, values_only=True))
+        header, body = rows[0], rows[1:]
+        assert "计入指标" not in header
+        for figure in (f for f in FIGURES if f.sheet == ledger_key(name)):
+            j = header.index(f"计入：{labels[figure.id]}")
+            cells = [r[j] for r in body]
+            assert not any(fid in str(c) for c in cells for fid in ids if c is not None)
+            wanted = (
+                [(figure.id, "是")]
+                if not figure.grouped
+                else [(f"{figure.id}.{cat}", cat) for cat in groups[figure.id]]
+            )
+            for fid, value in wanted:
+                n = sum(c == value for c in cells)
+                if fid in COUNTED_BY_ROW and flat.get(fid) is not None:
+                    assert n == flat[fid], (fid, n, flat[fid])
+                    checked += 1
+    assert checked >= 8
+    clues = [r for r in book["问题线索"].iter_rows(min_row=4, values_only=True)]
+    column = [c.value for c in book["问题线索"][3]].index("计入：受理问题线索")
+    assert sum(r[column] == "是" for r in clues) == flat["clues"] > 0
+
+
+# figures whose value is their number of rows (one row, one clue or case)
+COUNTED_BY_ROW = {
+    "clues",
+    "cases_filed",
+    "cases_closed",
+    "top_clues",
+    "top_cases_filed",
+    "clues_disposed",
+    *(f"clues_by_source.{c}" for c in ("信访举报", "巡视巡察移交", "监督检查发现", "其他")),
+    *(f"clues_by_disposal.{c}" for c in ("谈话函询", "初步核实", "暂存待查", "予以了结")),
+}
+
+
+def ledger_key(sheet: str) -> str:
+    return next(k for k, s in ledger_specs(load_config(None)).items() if s.name == sheet)
+
+
+def test_every_sheet_prints_as_a_report(sample):
+    """Not 62 pages of split columns: A4 landscape, every column on the page's width, the
+    title rows and header repeated on each page, the filter kept."""
+    ledgers, values, config = sample
+    data = audit_bytes(ledgers, values, H1_2022, config, checks=[])
+    book = read(data)
+    assert book.sheetnames[-1] == "交叉核对"
+    for ws in book.worksheets:
+        setup = ws.page_setup
+        assert (setup.orientation, setup.paperSize) == ("landscape", 9)
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$1:$3"
+        assert ws.auto_filter.ref.startswith("A3:")
+        assert "&P" in ws.oddFooter.center.text
+    # and the file stays one Excel opens: re-saved by openpyxl and read again
+    again = io.BytesIO()
+    book.save(again)
+    assert read(again.getvalue())["问题线索"].print_title_rows == "$1:$3"
 
 
 def test_a_list_longer_than_a_sheet_goes_on_on_further_sheets(sample):

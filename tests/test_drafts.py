@@ -158,6 +158,19 @@ def test_diff_lists_exactly_the_changed_figures(project, tmp_path):
     assert "走访单位" in table and "城关镇纪委.xlsx：内容有变化" in table
 
 
+def counted_in(record: dict) -> list[str]:
+    """The figure ids a 底稿 row counts toward, from its 计入：<label> columns."""
+    from workreport.figures import FIGURES
+
+    by_label = {f.label: f.id for f in FIGURES}
+    out = []
+    for header, value in record.items():
+        if header.startswith("计入：") and value is not None:
+            fid = by_label[header.removeprefix("计入：")]
+            out.append(fid if value == "是" else f"{fid}.{value}")
+    return out
+
+
 def test_every_figure_traces_to_audit_rows_that_add_up(project):
     _, draft = project
     book = openpyxl.load_workbook(draft.with_name("汇报.底稿.xlsx"), read_only=True)
@@ -173,7 +186,7 @@ def test_every_figure_traces_to_audit_rows_that_add_up(project):
         header = rows[0]
         for r in rows[1:]:
             record = dict(zip(header, [*r, *[None] * (len(header) - len(r))], strict=True))
-            for fid in record["计入指标"].split("，"):
+            for fid in counted_in(record):
                 sources.setdefault(fid, []).append(record)
     checked = 0
     for row in summary:

@@ -49,7 +49,14 @@ from .xlsxwrite import BANNER as BANNER_STYLE
 
 BANNER = "内部资料 注意保密"
 PERSON_KEY = "人员序号"
+FIGURE_PREFIX = "计入："  # the header of a figure's column: 计入：受理问题线索
+YES = "是"  # a row counted toward an ungrouped figure
 PERSON_TIME_KEY = "人次序号"  # the 人次 a 处分处理 row is counted in (docs/figures.md, 四种形态)
+
+
+def figure_column(label: str) -> str:
+    """The header of the 底稿 column telling which rows count toward the figure ``label``."""
+    return f"{FIGURE_PREFIX}{label}"
 
 
 def audit_path(draft: Path) -> Path:
@@ -105,10 +112,11 @@ def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config)
         frame = ledgers.frames[key]
         if not ledgers.present.get(key):
             continue
-        # 计入指标 of each row: the ids it counts toward, in registry order, as a code per
-        # figure; each distinct combination is written out once (benchmarks/README.md, 底稿)
-        names: list[str] = []  # every id of this ledger; a code indexes it
-        per_figure = []
+        # 计入指标: a column per figure, headed by its label; a cell holds 是 (or, for a grouped
+        # figure, the category the row counts toward): an Excel filter on one value of one
+        # column selects exactly the rows of one figure (docs/rules.md, 数据底稿)
+        counted_in: dict[str, np.ndarray] = {}
+        listed = np.zeros(len(frame), dtype=bool)
         for figure in (f for f in FIGURES if f.sheet == key):
             # a bulletin figure counts only the units that report its column (docs/figures.md)
             reporting = None
@@ -116,17 +124,16 @@ def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config)
                 units = ledgers.reporting(key, figure.column)
                 reporting = frame[UNIT].isin(units).to_numpy()
             at, codes, ids = figure_rows(figure, frame, period, config, reporting)
-            column = np.full(len(frame), -1, dtype=np.int64)
-            column[at] = codes + len(names)
-            per_figure.append(column)
+            shown = [YES] if not figure.grouped else [i.partition(".")[2] for i in ids]
+            cells = np.full(len(frame), None, dtype=object)
+            cells[at] = np.array(shown + [None], dtype=object)[codes]
+            counted_in[figure_column(figure.label)] = cells
+            listed[at] = True
             for fid, n in zip(ids, np.bincount(codes, minlength=len(ids)), strict=True):
                 if n:
                     counts[fid] = counts.get(fid, 0) + int(n)
-            names += ids
             if not figure.grouped:
                 counts.setdefault(figure.id, 0)
-        hits = _joined_ids(per_figure, names, len(frame))
-        listed = hits != ""
         if key == "measures":
             # every row of a 人次 is listed, the ones merged into it too (docs/figures.md)
             times = person_time_numbers(ledgers, period, config)
@@ -138,8 +145,8 @@ def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config)
             "文件": (TEXT, rows[FILE].to_numpy(dtype=object)),
             "工作表": (TEXT, rows[SHEET].to_numpy(dtype=object)),
             "行号": (NUMBER, rows[ROW].to_numpy(dtype=float)),
-            "计入指标": (TEXT, hits[counted]),
         }
+        columns.update((h, (TEXT, cells[counted])) for h, cells in counted_in.items())
         for col in spec.columns:
             if not col.personal:  # names never leave the ledgers (docs/rules.md, 绝不允许)
                 columns[col.name] = _typed(rows[col.name])
@@ -166,35 +173,6 @@ def audit_tables(ledgers: Ledgers, values: dict, period: Period, config: Config)
             n = counts.get(fid, 0 if value is not None else None)
         summary.append((fid, value, n))
     return summary, sheets
-
-
-def _joined_ids(per_figure: list[np.ndarray], names: list[str], rows: int) -> np.ndarray:
-    """For each row, the ids its figures' codes name, joined by 「，」 ("" for none).
-
-    A row's codes, one per figure, are folded into one integer (each figure has few
-    ids), so the combinations are found by one hash pass and each is written once."""
-    bases = [int(column.max(initial=-1)) + 2 for column in per_figure]  # codes -1 … max
-    if np.prod(bases, dtype=float) >= 2.0**62:  # too many combinations to fold: row by row
-        return np.array([_ids_text(row, names) for row in np.stack(per_figure, 1).tolist()])
-    key = np.zeros(rows, dtype=np.int64)
-    radix = 1
-    for column, base in zip(per_figure, bases, strict=True):
-        key += (column + 1) * radix
-        radix *= base
-    inverse, keys = pd.factorize(key)
-    patterns = []
-    for k in keys.tolist():
-        codes = []
-        for base in bases:
-            codes.append(k % base - 1)
-            k //= base
-        patterns.append(_ids_text(codes, names))
-    texts = np.array(patterns + [""], dtype=object)
-    return texts[inverse]
-
-
-def _ids_text(codes, names: list[str]) -> str:
-    return "，".join(names[c] for c in codes if c >= 0)
 
 
 def _typed(column: pd.Series) -> tuple[str, object]:
@@ -293,7 +271,10 @@ def audit_bytes(
             Table(
                 name,
                 titles(f"{name}：计入指标的行"),
-                [Column(h, v, kind) for h, (kind, v) in table.columns.items()],
+                [
+                    Column(h, v, kind, wrap=h.startswith(FIGURE_PREFIX))
+                    for h, (kind, v) in table.columns.items()
+                ],
             )
         )
     if checks is not None:

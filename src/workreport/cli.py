@@ -577,7 +577,7 @@ def diff(a, b, config_path, fmt, with_text):
     """
     from .diff import diff_drafts
     from .errors import clip
-    from .format import figure_changes_table, table
+    from .format import figure_changes_table, table, text_change_lines
 
     config = _config(config_path)
     _echo_issues(config.warnings, False, what="")
@@ -588,13 +588,14 @@ def diff(a, b, config_path, fmt, with_text):
         return
     if result.periods:
         click.echo(f"统计期间不同：{result.periods[0]} → {result.periods[1]}")
+    first, second = result.names  # 一稿/汇报.docx, 二稿/汇报.docx when the names are the same
     if result.figures:
-        click.echo(figure_changes_table(result.figures, a.name, b.name, _columns()))
+        click.echo(figure_changes_table(result.figures, first, second, _columns()))
     else:
         click.echo("两份稿件显示的数字相同。")
     if result.typed:
         click.echo(f"以下 {len(result.typed)} 个数字是手工输入的（与稿件记录的数值不符）：")
-        names = {"a": a.name, "b": b.name}
+        names = {"a": first, "b": second}
         rows = [
             (names[t.draft], t.id, t.label, clip(t.shown), clip(t.expected)) for t in result.typed
         ]
@@ -602,7 +603,7 @@ def diff(a, b, config_path, fmt, with_text):
         click.echo(table(header, rows, max_width=_columns()))
     for chart in result.charts:
         click.echo(f"图表「{chart.caption}」的数据不同：")
-        header = ("类别", a.name, b.name)
+        header = ("类别", first, second)
         click.echo(table(header, _chart_rows(chart), max_width=_columns()))
     for name, old, new in result.inputs:
         state = "新增" if old is None else "移除" if new is None else "内容有变化"
@@ -610,13 +611,9 @@ def diff(a, b, config_path, fmt, with_text):
     if result.text is not None:
         if not result.text:
             click.echo("两份稿件的段落相同。")
-        kinds = {"added": "增加", "removed": "删除", "changed": "改动"}
-        for change in result.text:
-            click.echo(f"【{kinds[change.kind]}】")
-            if change.a is not None:
-                click.echo(f"  {a.name}：{change.a}")
-            if change.b is not None:
-                click.echo(f"  {b.name}：{change.b}")
+        else:
+            click.echo(f"段落的增删改（{first} → {second}）：")
+            click.echo("\n".join(text_change_lines(result.text, _columns())))
 
 
 @cli.command()

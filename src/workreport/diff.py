@@ -48,9 +48,31 @@ class Typed:
 
 @dataclass
 class TextChange:
+    """A paragraph added, removed or changed, or a cell of the appendix table changed.
+
+    ``a``/``b``: the whole text in A and in B (None: not there).  A changed paragraph also
+    has its ``segments`` (what A and B say there, and where in B's text: ``at``) and an
+    ``excerpt``: its opening and each change inside the sentence, «…立案【23→25】件，结案…».
+    A cell of the appendix table has ``place`` 附件表格 and its ``unit`` and ``column``."""
+
     kind: str  # "added", "removed", "changed"
     a: str | None
     b: str | None
+    segments: list[dict] = field(default_factory=list)
+    excerpt: str = ""
+    place: str = "正文"  # or APPENDIX
+    unit: str | None = None
+    column: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How a person finds it: «附件表格 城关镇纪委 · 立案»; a paragraph: ""."""
+        if self.place != APPENDIX:
+            return ""
+        return f"{APPENDIX} {self.unit} · {self.column}"
+
+
+APPENDIX = "附件表格"
 
 
 @dataclass
@@ -80,6 +102,7 @@ class DraftDiff:
     text: list[TextChange] | None = None  # with text=True
     issues: list[Issue] = field(default_factory=list)  # W222: a 底稿 out of step with its draft
     charts: list[ChartDiff] = field(default_factory=list)  # charts whose values differ
+    names: tuple[str, str] = ("A", "B")  # the drafts as messages name them (draft_names)
 
     def as_json(self) -> dict:
         out = {
@@ -94,6 +117,7 @@ class DraftDiff:
         }
         if self.text is not None:
             out["text"] = [asdict(c) for c in self.text]
+        out["drafts"] = {"a": self.names[0], "b": self.names[1]}
         out["warnings"] = [{"code": i.code, "message": i.message} for i in self.issues]
         return out
 
@@ -116,6 +140,7 @@ def diff_drafts(
     from .figures import figure_ids, figure_labels
 
     config = open_config(config)
+    called = draft_names(Path(a), Path(b))
     drafts = []
     for path in (Path(a), Path(b)):
         if not path.is_file():
@@ -173,18 +198,35 @@ def diff_drafts(
         None if sa.period == sb.period else (sa.period, sb.period),
         typed,
         values,
-        paragraph_changes(da.paragraphs(), db.paragraphs()) if text else None,
+        paragraph_changes(da.paragraphs(appendix=False), db.paragraphs(appendix=False))
+        + appendix_changes(da, db)
+        if text
+        else None,
         [
             Issue(
                 "W222",
-                f"数据底稿 {audit.name} 不是与稿件 {path.name} 一起生成的（可能生成时被中断）："
+                f"数据底稿 {audit.name} 不是与稿件 {name} 一起生成的（可能生成时被中断）："
                 "其中的来源行与稿件的数字不对应，请用 workreport refresh 重新生成",
             )
-            for path, draft in ((Path(a), da), (Path(b), db))
+            for path, draft, name in ((Path(a), da, called[0]), (Path(b), db, called[1]))
             if (audit := out_of_step(path, draft.pairing())) is not None
         ],
         chart_changes(da, db),
+        called,
     )
+
+
+def draft_names(a: Path, b: Path) -> tuple[str, str]:
+    """The two drafts as messages name them: their file names, or, when those are the
+    same, as much of their paths as tells them apart (一稿/汇报.docx, 二稿/汇报.docx)."""
+    if a.name != b.name:
+        return a.name, b.name
+    pa, pb = a.absolute().parts, b.absolute().parts
+    for n in range(2, max(len(pa), len(pb)) + 1):
+        na, nb = "/".join(pa[-n:]), "/".join(pb[-n:])
+        if na != nb:
+            return na, nb
+    return str(a), str(b)  # the same file twice
 
 
 def chart_changes(da, db) -> list[ChartDiff]:
@@ -276,7 +318,8 @@ def expected_texts(stamp):
 
 
 def paragraph_changes(a: list[str], b: list[str]) -> list[TextChange]:
-    """The paragraphs added, removed and changed from ``a`` to ``b``, in order."""
+    """The paragraphs added, removed and changed from ``a`` to ``b``, in order; a changed
+    one with the changes inside it (:func:`inline_changes`)."""
     changes = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -284,7 +327,116 @@ def paragraph_changes(a: list[str], b: list[str]) -> list[TextChange]:
             continue
         old, new = a[i1:i2], b[j1:j2]
         paired = min(len(old), len(new)) if op == "replace" else 0
-        changes += [TextChange("changed", x, y) for x, y in zip(old, new, strict=False)][:paired]
+        for x, y in list(zip(old, new, strict=False))[:paired]:
+            segments, excerpt = inline_changes(x, y)
+            changes.append(TextChange("changed", x, y, segments, excerpt))
         changes += [TextChange("removed", x, None) for x in old[paired:]]
         changes += [TextChange("added", None, y) for y in new[paired:]]
     return changes
+
+
+def appendix_changes(da, db) -> list[TextChange]:
+    """The cells of the appendix table that differ, by unit (the first column) and column
+    (its header, a header's lines joined: 受理\n线索 → 受理线索)."""
+
+    def cells(draft) -> dict[tuple[str, str], str]:
+        table = draft.appendix()
+        rows = table.cells() if table is not None else []
+        if not rows:
+            return {}
+        header = [h.replace("\n", "").replace("\r", "").strip() for h in rows[0]]
+        return {
+            (row[0].strip(), column): value.strip()
+            for row in rows[1:]
+            for column, value in zip(header[1:], row[1:], strict=False)
+        }
+
+    old, new = cells(da), cells(db)
+    changes = []
+    for unit, column in dict.fromkeys([*old, *new]):
+        x, y = old.get((unit, column)), new.get((unit, column))
+        if x != y:
+            kind = "added" if x is None else "removed" if y is None else "changed"
+            changes.append(TextChange(kind, x, y, place=APPENDIX, unit=unit, column=column))
+    return changes
+
+
+# the pieces a paragraph is compared in: a number whole (23, 1,234.5, 12%), else a character
+_PIECE = re.compile(r"\d+(?:[.,．]\d+)*[%％]?|\s+|.", re.S)
+OPENING = 12  # characters of a changed paragraph's opening shown before its changes
+CONTEXT = 10  # characters shown on either side of a change
+_MAX_SHOWN = 80  # characters of one side of a change shown, at most
+_MAX_MATCH = 4_000_000  # pieces × pieces compared, at most; beyond, the middle is one change
+
+
+def inline_changes(a: str, b: str) -> tuple[list[dict], str]:
+    """What changed inside a paragraph: the segments ({"a", "b", "at": where in ``b``})
+    and the excerpt a person reads, «一、主要工作…立案【23→25】件，结案…»: the opening,
+    each change marked 【A→B】 (【增：B】, 【删：A】) with a little context."""
+    pa, pb = _PIECE.findall(a), _PIECE.findall(b)
+    head = 0
+    while head < min(len(pa), len(pb)) and pa[head] == pb[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(pa), len(pb)) - head and pa[-1 - tail] == pb[-1 - tail]:
+        tail += 1
+    ma, mb = pa[head : len(pa) - tail], pb[head : len(pb) - tail]
+    if len(ma) * len(mb) <= _MAX_MATCH:
+        ops = difflib.SequenceMatcher(None, ma, mb, autojunk=False).get_opcodes()
+    else:  # a huge rewrite: one change
+        ops = [("replace", 0, len(ma), 0, len(mb))]
+    ops = [("equal", 0, head, 0, head)] + [
+        (op, i1 + head, i2 + head, j1 + head, j2 + head) for op, i1, i2, j1, j2 in ops
+    ]
+    ops.append(("equal", len(pa) - tail, len(pa), len(pb) - tail, len(pb)))
+    segments, parts = [], []
+    offsets = [0]
+    for piece in pb:
+        offsets.append(offsets[-1] + len(piece))
+    changed = [
+        k for k, op in enumerate(ops) if op[0] != "equal" and (op[2] > op[1] or op[4] > op[3])
+    ]
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
+        if op == "equal":
+            text = "".join(pb[j1:j2])
+            if not text:
+                continue
+            first = not changed or k < changed[0]
+            last = not changed or k > changed[-1]
+            if first and last:
+                continue  # no change at all
+            if first:
+                shown = (
+                    text
+                    if len(text) <= OPENING + CONTEXT + 1
+                    else (f"{text[:OPENING]}…{text[-CONTEXT:]}")
+                )
+            elif last:
+                shown = text if len(text) <= CONTEXT + 1 else f"{text[:CONTEXT]}…"
+            else:
+                shown = (
+                    text
+                    if len(text) <= 2 * CONTEXT + 1
+                    else (f"{text[:CONTEXT]}…{text[-CONTEXT:]}")
+                )
+            parts.append(shown)
+            continue
+        old, new = "".join(pa[i1:i2]), "".join(pb[j1:j2])
+        if not old and not new:
+            continue
+        at = offsets[j1]
+        segments.append({"a": old, "b": new, "at": at})
+        if not old:
+            parts.append(f"【增：{_clipped(new)}】")
+        elif not new:
+            parts.append(f"【删：{_clipped(old)}】")
+        else:
+            parts.append(f"【{_clipped(old)}→{_clipped(new)}】")
+    return segments, "".join(parts)
+
+
+def _clipped(text: str) -> str:
+    if len(text) <= _MAX_SHOWN:
+        return text
+    half = _MAX_SHOWN // 2
+    return f"{text[:half]}…{text[-half:]}"

@@ -555,12 +555,17 @@ class Draft:
             shown.setdefault(slot.tag, []).append(slot.text)
         return shown
 
-    def paragraphs(self) -> list[str]:
+    def paragraphs(self, appendix: bool = True) -> list[str]:
         """The text of every non-empty paragraph of the body, tables included, in order
-        (text deleted under tracked changes left out)."""
+        (text deleted under tracked changes left out); the appendix table's cells left
+        out when not ``appendix`` (``diff`` compares those cell by cell)."""
+        skip = set()
+        if not appendix and (table := self.appendix()) is not None:
+            skip = set(table._table._tbl.iter(qn("w:p")))
         texts = (
             "".join(t.text or "" for t in p.iter(qn("w:t")))
             for p in self.document.element.body.iter(qn("w:p"))
+            if p not in skip
         )
         return [text for text in texts if text.strip()]
 

@@ -205,3 +205,27 @@ def figure_changes_table(changes, before: str, after: str, max_width: int | None
     """The figures that differ between two drafts (FigureDiff records)."""
     rows = [(f.id, f.label, f.unit, show_value(f.old), show_value(f.new)) for f in changes]
     return table(("指标", "名称", "单位", before, after), rows, numeric=(3, 4), max_width=max_width)
+
+
+def text_change_lines(changes, max_width: int | None = None) -> list[str]:
+    """``diff --text``: a line per change (TextChange records), each shown once: a changed
+    paragraph as its opening and the changes inside it («…立案【23→25】件，结案…»), a cell
+    of the appendix table as «附件表格 城关镇纪委 · 立案：3 → 4».  With ``max_width`` (a
+    terminal's width) long lines wrap, indented under their mark."""
+    kinds = {"added": "【增加】", "removed": "【删除】", "changed": "【改动】"}
+    lines = []
+    for change in changes:
+        if change.label:  # a cell of the appendix table
+            old = "（无）" if change.a is None else change.a or "（空）"
+            new = "（无）" if change.b is None else change.b or "（空）"
+            text = f"{change.label}：{old} → {new}"
+        elif change.kind == "changed":
+            text = kinds["changed"] + change.excerpt
+        else:
+            text = kinds[change.kind] + (change.b if change.kind == "added" else change.a)
+        if max_width is None or width(text) <= max_width:
+            lines.append(text)
+            continue
+        wrapped = wrap(text, max(max_width - 2, 10))
+        lines += [wrapped[0], *(f"  {line}" for line in wrapped[1:])]
+    return lines

@@ -31,7 +31,8 @@ EXCEL_EPOCH = np.datetime64("1899-12-30", "D")  # Excel's day 0 (with the 1900 l
 CHUNK = 20_000  # rows turned into XML at a time: bounds memory
 
 # cellXfs indices of STYLES
-PLAIN, BOLD, BANNER, DATE = 0, 1, 2, 3
+PLAIN, BOLD, BANNER, DATE, BOLD_WRAP = 0, 1, 2, 3, 4
+WRAPPED_HEADER_WIDTH = 13  # a wrapping header's share of its column's width: 5 CJK a line
 
 TEXT, NUMBER, DATETIME, AUTO = "text", "number", "date", "auto"
 
@@ -52,6 +53,7 @@ class Column:
     header: str
     values: Sequence | np.ndarray | pd.Series
     kind: str = TEXT
+    wrap: bool = False  # a long header wraps rather than widen a column of short values
 
 
 @dataclass
@@ -190,6 +192,8 @@ class _Encoded:
 def _encode(column: Column, start: int, stop: int, strings: SharedStrings) -> _Encoded:
     values = column.values[start:stop]
     widest = display_width(column.header) + 3  # room for the filter button
+    if column.wrap:
+        widest = min(widest, WRAPPED_HEADER_WIDTH)
     if column.kind == TEXT:
         codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
         texts = [str(u) for u in uniques]
@@ -246,6 +250,8 @@ def _write_sheet(fh, table: Table, start: int, stop: int, strings: SharedStrings
     encoded = [_encode(c, start, stop, strings) for c in cols]
     parts = [
         f'{XML_HEAD}<worksheet xmlns="{NS}" xmlns:r="{NS_R}">',
+        # printed as a report: every column on the page's width (docs/rules.md, 数据底稿)
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
         f'<dimension ref="A1:{last}{last_row}"/>',
         '<sheetViews><sheetView workbookViewId="0">'
         f'<pane ySplit="{head}" topLeftCell="A{head + 1}" activePane="bottomLeft" state="frozen"/>'
@@ -266,7 +272,8 @@ def _write_sheet(fh, table: Table, start: int, stop: int, strings: SharedStrings
     for r, (text, style) in enumerate(table.titles, 1):
         parts.append(f'<row r="{r}"><c r="A{r}" s="{style}"{_text_cell(text, strings)}</row>')
     header = "".join(
-        f'<c r="{letters[j]}{head}" s="{BOLD}"{_text_cell(c.header, strings)}'
+        f'<c r="{letters[j]}{head}" s="{BOLD_WRAP if c.wrap else BOLD}"'
+        f"{_text_cell(c.header, strings)}"
         for j, c in enumerate(cols)
     )
     parts.append(f'<row r="{head}">{header}</row>')
@@ -281,8 +288,8 @@ def _write_sheet(fh, table: Table, start: int, stop: int, strings: SharedStrings
         tail += f'<autoFilter ref="{ref}"/>'
     fh.write(
         (
-            tail + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
-            'header="0.3" footer="0.3"/></worksheet>'
+            tail + '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" '
+            'header="0.3" footer="0.3"/>' + PAGE_SETUP + "</worksheet>"
         ).encode()
     )
     return ref
@@ -294,22 +301,48 @@ def _rows_xml(encoded: list[_Encoded], letters, first: int, lo: int, hi: int) ->
     Each row is laid out as pieces in one object array — ``<row r="``, its number,
     ``">``, then per cell ``<c r="B``, the number, the cell's tail — and the whole chunk
     is joined once: CPython builds no string per cell (benchmarks/README.md, 底稿).
-    An empty cell's three pieces are empty strings.
+    An empty cell's three pieces are empty strings.  Columns mostly empty (the 底稿's
+    计入 columns: a row counts toward few figures) share one piece a row, built only
+    for the cells that hold something: a row's empty cells cost nothing.
     """
-    numbers = np.arange(first, first + hi - lo).astype(str).astype(object)
-    pieces = np.empty((hi - lo, 3 * len(encoded) + 4), dtype=object)
+    n = hi - lo
+    numbers = np.arange(first, first + n).astype(str).astype(object)
+    slots: list[tuple[int, ...] | int] = []  # a dense column's index, or a run of sparse ones
+    for j, column in enumerate(encoded):
+        if np.count_nonzero(column.codes[lo:hi] >= 0) * 2 < n:
+            if slots and isinstance(slots[-1], tuple):
+                slots[-1] += (j,)
+            else:
+                slots.append((j,))
+        else:
+            slots.append(j)
+    width = 3 + sum(1 if isinstance(slot, tuple) else 3 for slot in slots) + 1
+    pieces = np.empty((n, width), dtype=object)
     pieces[:, 0] = '<row r="'
     pieces[:, 1] = numbers
     pieces[:, 2] = '">'
-    for j, column in enumerate(encoded):
+    at = 3
+    for slot in slots:
+        if isinstance(slot, tuple):  # sparse: the text of the cells that hold something
+            run = np.full(n, "", dtype=object)
+            for j in slot:
+                codes = encoded[j].codes[lo:hi]
+                held = np.flatnonzero(codes >= 0)
+                if len(held):
+                    cells = f'<c r="{letters[j]}' + numbers[held] + encoded[j].tails[codes[held]]
+                    run[held] = run[held] + cells
+            pieces[:, at] = run
+            at += 1
+            continue
+        column = encoded[slot]
         codes = column.codes[lo:hi]
-        at = 3 + 3 * j
-        pieces[:, at] = f'<c r="{letters[j]}'
+        pieces[:, at] = f'<c r="{letters[slot]}'
         pieces[:, at + 1] = numbers
         pieces[:, at + 2] = column.tails[codes]
         empty = codes < 0
         if empty.any():
             pieces[empty, at : at + 3] = ""
+        at += 3
     pieces[:, -1] = "</row>"
     return "".join(pieces.ravel().tolist()).encode()
 
@@ -342,6 +375,14 @@ class _Deflating:
             self.pool.shutdown()
 
 
+# A4 landscape, all columns on a page's width, as many pages down as it takes; the
+# title rows and the header repeat on every page (_xlnm.Print_Titles in workbook.xml)
+PAGE_SETUP = (
+    '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+    "<headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>"
+)
+
+
 def _text_cell(text: str, strings: SharedStrings) -> str:
     return f' t="s"><v>{strings.ids([text])[0]}</v></c>'
 
@@ -370,11 +411,13 @@ STYLES = (
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4">'
+    '<cellXfs count="5">'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" '
+    'applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>'
     "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
@@ -397,6 +440,11 @@ def _workbook_xml(sheets: list[tuple[str, str | None]]) -> str:
         f"{escape(_absolute(name, ref))}</definedName>"
         for i, (name, ref) in enumerate(sheets)
         if ref
+    ) + "".join(  # the title rows and the header printed on every page
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+        f"{escape(_title_rows(name, ref))}</definedName>"
+        for i, (name, ref) in enumerate(sheets)
+        if ref
     )
     return (
         f'{XML_HEAD}<workbook xmlns="{NS}" xmlns:r="{NS_R}">'
@@ -404,6 +452,13 @@ def _workbook_xml(sheets: list[tuple[str, str | None]]) -> str:
         + (f"<definedNames>{names}</definedNames>" if names else "")
         + "</workbook>"
     )
+
+
+def _title_rows(sheet: str, ref: str) -> str:
+    """Rows 1 to the header's (the first of ``ref``), absolute: 'name'!$1:$3."""
+    head = re.match(r"[A-Z]+(\d+)", ref)[1]
+    quoted = sheet.replace("'", "''")
+    return f"'{quoted}'!$1:${head}"
 
 
 def _absolute(sheet: str, ref: str) -> str:
