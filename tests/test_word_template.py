@@ -8,6 +8,7 @@ real.  Every template is built into a draft and the draft read back.
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 from pathlib import Path
@@ -409,6 +410,92 @@ def test_a_refresh_rewrites_a_figure_in_a_table_cell(template, tmp_path):
     assert result.exit_code == 0, result.output
     assert tables_of(out)[0] == [["走访单位", "60个"]]
     assert stats_json(data)["activities"]["走访单位"] == 60
+
+
+def test_a_row_is_kept_or_left_out_by_an_if_in_its_first_and_last_cell(template, tmp_path):
+    add_table(
+        template,
+        [
+            ["{% if clues > 1000 %}很多线索", "{{ clues }}{% endif %}"],
+            ["{% if clues > 0 %}受理问题线索", "{{ clues }}件{% endif %}"],
+        ],
+    )
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    assert tables_of(out)[0] == [["受理问题线索", "86件"]]
+
+
+def test_a_table_between_an_if_paragraph_pair_goes_with_it(template, tmp_path):
+    add_table(template, [["受理", "{{ clues }}件"]])
+    document = docx.Document(str(template))
+    table = document.tables[0]._tbl
+    table.addprevious(document.add_paragraph("{% if clues > 1000 %}")._p)
+    table.addnext(document.add_paragraph("{% endif %}")._p)
+    document.save(str(template))
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    assert len(tables_of(out)) == 1  # the appendix only
+    assert "{%" not in text_of(out)
+
+
+def test_a_table_style_the_draft_lacks_comes_with_the_table(template, tmp_path):
+    add_table(template, [["受理", "{{ clues }}件"]])
+    document = docx.Document(str(template))
+    styles = document.styles.element
+    grid = next(
+        s for s in styles.iterchildren(qn("w:style")) if s.get(qn("w:styleId")) == "TableGrid"
+    )
+    own = copy.deepcopy(grid)
+    own.set(qn("w:styleId"), "WrOwnTable")
+    own.find(qn("w:name")).set(qn("w:val"), "本单位表格")
+    styles.append(own)
+    document.tables[0]._tbl.tblPr.find(qn("w:tblStyle")).set(qn("w:val"), "WrOwnTable")
+    document.save(str(template))
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    draft = docx.Document(str(out))
+    assert draft.tables[0].style.name == "本单位表格"
+    borders = draft.tables[0].style.element.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}")
+    assert borders is not None  # its borders: the table looks as in the template
+
+
+def test_a_table_template_resaved_in_libreoffice_builds_the_same_table(template, tmp_path):
+    add_table(
+        template,
+        [
+            ["谈话类型", "人次"],
+            ["{% for name in talks %}{{ name }}", "{{ talks[name] }}{% endfor %}"],
+        ],
+    )
+    resave_in_libreoffice(template, tmp_path=tmp_path)
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    talks = stats_json()["talks"]
+    assert tables_of(out)[0] == [["谈话类型", "人次"], *([k, str(v)] for k, v in talks.items())]
+
+
+def test_a_nested_table_is_an_error_naming_its_cell(template, tmp_path):
+    add_table(template, [["受理", "{{ clues }}件"]])
+    document = docx.Document(str(template))
+    document.tables[0].cell(0, 1).add_table(rows=1, cols=1)
+    document.save(str(template))
+
+    result = build(template, tmp_path / "汇报.docx")
+
+    assert result.exit_code == 1
+    assert "模板.docx 表格1第1行第2列：单元格中又有一个表格（嵌套表格）" in result.output
 
 
 @pytest.mark.parametrize(

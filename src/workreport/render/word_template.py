@@ -270,8 +270,14 @@ class _Reader:
         texts = ["\n".join(self.paragraphs[n - 1].text for n in numbers) for _, numbers in cells]
         if not cells or all(not any(_balance(t).values()) for t in texts):
             return
-        first = texts[0].lstrip()
-        m = _ROW_OPEN.match(first)
+        # the first paragraph of the first cell opens with it
+        first_cell = cells[0][1]
+        m = (
+            _ROW_OPEN.match(self.paragraphs[first_cell[0] - 1].text.lstrip())
+            if first_cell
+            else None
+        )
+        first = texts[0]
         kind = m[1] if m else ""
         closes = re.search(rf"\{{%-?\s*end{kind}\s*-?%\}}$", texts[-1].rstrip()) if kind else None
         inner = texts[1:-1]
