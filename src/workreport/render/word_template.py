@@ -10,6 +10,14 @@ joined before Jinja sees the text, and a change of formatting outside ``{{ }}`` 
 ``{% %}`` becomes a format mark (sections.format_mark) that the rendered text
 carries to the spans of the draft.  Everything after that is the .j2 path: the
 same sandbox, context, zero construct and figure tags.
+
+A table's cell paragraphs are lines of the same source, numbered after the body's
+paragraphs before them; the first paragraph of each row starts with a ROW mark, put
+after the row's own ``{% for %}`` (first cell) when ``{% endfor %}`` ends its last cell,
+so a row repeats once per item.  The rendered cells go into a TABLE block with the
+template's table, row and cell properties.  What a template cannot hold (a mail-merge
+field, full-width braces, hidden text, customXml, altChunk, a nested table) is an error
+that says where it is and what to do: never copied, run or dropped in silence.
 """
 
 from __future__ import annotations
@@ -678,11 +686,13 @@ NOTES = (
     "3. {% clause %}……{% endclause %} 之间的文字，在其中的数字全为 0 时连同一个相邻的标点一起省略；"
     '{% item "一是" %}……{% enditem %} 是自动编号的一项（一是、二是……，省略的项不占编号）。',
     "4. 某几段只在满足条件时保留：在它们前后各加一段，前一段只写 {% if activities.走访单位 > 0 %}，"
-    "后一段只写 {% endif %}。",
+    "后一段只写 {% endif %}。表格的单元格中同样可以写占位符；表格的一行按每一项重复时，"
+    "在这一行第一列的开头写 {% for name in talks %}，最后一列的末尾写 {% endfor %}。",
     "5. 段落样式：汇报稿标题用「标题」，一、二、……用「标题 1」，（一）（二）……单独成行的小标题用「标题 2」，"
     "其余用「正文」（以“（一）……。”开头的正文段，句号前的文字自动成为楷体小标题）；"
     "落款用「落款」样式，其下的成文日期由程序写入。",
-    "6. 出错时，提示会指出第几段（从文件开头数起，空段也算）和该段开头的文字。",
+    "6. 出错时，提示会指出第几段（从文件开头数起，空段也算，表格中的段落不算）和该段开头的文字；"
+    "表格中的段落指出第几个表格第几行第几列。",
 )
 
 
