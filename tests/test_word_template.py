@@ -486,6 +486,23 @@ def test_a_table_template_resaved_in_libreoffice_builds_the_same_table(template,
     assert tables_of(out)[0] == [["谈话类型", "人次"], *([k, str(v)] for k, v in talks.items())]
 
 
+def test_a_row_deleted_under_tracked_changes_is_left_out(template, tmp_path):
+    add_table(template, [["受理", "{{ clues }}件"], ["已删除的一行", "{{ clus }}"]])
+    document = docx.Document(str(template))
+    row = document.tables[0].rows[1]._tr
+    deleted = OxmlElement("w:del")
+    for name, value in (("w:id", "7"), ("w:author", "审核人"), ("w:date", "2022-07-01T00:00:00Z")):
+        deleted.set(qn(name), value)
+    row.get_or_add_trPr().append(deleted)
+    document.save(str(template))
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    assert tables_of(out)[0] == [["受理", "86件"]]
+
+
 def test_a_nested_table_is_an_error_naming_its_cell(template, tmp_path):
     add_table(template, [["受理", "{{ clues }}件"]])
     document = docx.Document(str(template))
@@ -594,10 +611,19 @@ def test_a_mail_merge_field_is_an_error_naming_the_paragraph(template, tmp_path,
     assert "请删除这个域" in result.output
 
 
-def test_full_width_braces_are_an_error_saying_to_type_half_width(template, tmp_path):
+@pytest.mark.parametrize(
+    "typed, shown",
+    [
+        ("｛｛ clues ｝｝", "｛｛"),
+        ("{{ clues ｝｝", "｝｝"),
+        ("{％ if clues %}", "{％"),
+        ("{{ clues }｝", "}｝"),
+    ],
+)
+def test_full_width_braces_are_an_error_saying_to_type_half_width(template, tmp_path, typed, shown):
     document = docx.Document(str(template))
     paragraph = find(document, "按照总结会要求")
-    paragraph.add_run("本期受理线索｛｛ clues ｝｝件。")
+    paragraph.add_run(f"本期受理线索{typed}件。")
     number = _paragraph_number(document, paragraph)
     document.save(str(template))
 
@@ -606,7 +632,7 @@ def test_full_width_braces_are_an_error_saying_to_type_half_width(template, tmp_
     assert result.exit_code == 1
     assert f"第{number}段（「按照总结会要求" in result.output
     assert (
-        "「｛｛」是全角括号或百分号（中文输入法输入的）：占位符和标记须用半角的 {{ }}"
+        f"「{shown}」是全角括号或百分号（中文输入法输入的）：占位符和标记须用半角的 {{{{ }}}}"
         in result.output
     )
 

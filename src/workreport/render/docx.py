@@ -203,22 +203,26 @@ class _Writer:
         if table is None:
             raise ValueError("a table block without its table")
         self._add_table_styles(table.styles)
-        tblpr = _xml(table.tblpr) if table.tblpr else _el("w:tblPr")
-        tbl = _el("w:tbl", tblpr, _xml(table.grid) if table.grid else None)
+        tblpr = _template_xml(table.tblpr) if table.tblpr else _el("w:tblPr")
+        for caption in tblpr.findall(qn("w:tblCaption")):
+            if caption.get(qn("w:val"), "").startswith("workreport."):
+                tblpr.remove(caption)  # a draft's appendix pasted into the template: not ours
+        tbl = _el("w:tbl", tblpr, _template_xml(table.grid) if table.grid else None)
         at = 0
         for row in table.rows:
-            tr = _el("w:tr", _xml(row.trpr) if row.trpr else None)
+            tr = _el("w:tr", _template_xml(row.trpr) if row.trpr else None)
             for cell in row.cells:
-                tc = _el("w:tc", _xml(cell.tcpr) if cell.tcpr else None)
+                tc = _el("w:tc", _template_xml(cell.tcpr) if cell.tcpr else None)
                 for para in cell.paragraphs:
                     spans = block.spans[at : at + para.count]
                     at += para.count
-                    ppr = _xml(para.ppr) if para.ppr else _el("w:pPr")
-                    for old in ppr.findall(qn("w:pStyle")):
-                        ppr.remove(old)  # the template's style ids are not the draft's
+                    ppr = _template_xml(para.ppr) if para.ppr else _el("w:pPr")
+                    # the template's style ids, list numbering and paragraph mark are not
+                    # the draft's: its table text style instead
+                    for old in ppr.findall("*"):
+                        if old.tag in (qn("w:pStyle"), qn("w:numPr"), qn("w:rPr")):
+                            ppr.remove(old)
                     ppr.insert(0, _el("w:pStyle", val=TABLE_TEXT))
-                    for old in ppr.findall(qn("w:rPr")):  # the paragraph mark's, Word's own
-                        ppr.remove(old)
                     tc.append(_el("w:p", ppr, *self.runs(spans, self.style.body_font)))
                 tr.append(tc)
             tbl.append(tr)
@@ -684,6 +688,19 @@ def _xml(text: str):
     """An element from the XML a template gave (render/word_template.py), parsed by
     python-docx's parser (no entities resolved)."""
     return parse_xml(text)
+
+
+# tracked changes of formatting, rows or cells: the template's history, not its look
+_REVISED = {qn(f"w:{name}") for name in ("pPrChange", "tcPrChange", "trPrChange", "tblPrChange")}
+_REVISED |= {qn(f"w:{name}") for name in ("ins", "del", "cellIns", "cellDel", "cellMerge")}
+
+
+def _template_xml(text: str):
+    """A template's w:tblPr, w:trPr, w:tcPr or w:pPr without its tracked changes."""
+    el = _xml(text)
+    for old in [c for c in el.iter() if c.tag in _REVISED]:
+        old.getparent().remove(old)
+    return el
 
 
 def _make(tag: str):

@@ -259,7 +259,10 @@ class _Reader:
         tblpr, grid = tbl.find(qn("w:tblPr")), tbl.find(qn("w:tblGrid"))
         table = TemplateTable(t + 1, _xml(tblpr), _xml(grid), self._table_styles(tblpr), [])
         self.tables.append(table)
-        for r, tr in enumerate(_children(tbl, _W["tr"], self, f"表格{t + 1}")):
+        rows = _children(tbl, _W["tr"], self, f"表格{t + 1}")
+        # a row deleted under tracked changes is not the template's, as deleted text is not
+        rows = (tr for tr in rows if tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is None)
+        for r, tr in enumerate(rows):
             cells = []
             for c, tc in enumerate(_children(tr, _W["tc"], self, f"表格{t + 1}第{r + 1}行")):
                 where = f"表格{t + 1}第{r + 1}行第{c + 1}列"
@@ -378,7 +381,7 @@ def _balance(text: str) -> dict[str, int]:
 
 
 _MERGE = re.compile(r"MERGEFIELD\s+(?:\"([^\"]*)\"|(\S+))", re.I)
-_FULL_WIDTH = re.compile("[｛{][｛％%]|[｛][{]|[％%][｝}]|[}][｝]|[｝]{2}")
+_FULL_WIDTH = re.compile("[｛{][｛％%]|｛{|[％%][｝}]|}｝|｝[｝}]")
 _FULL_WIDTH_CHARS = set("｛｝％")
 
 
