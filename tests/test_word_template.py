@@ -380,13 +380,20 @@ def test_a_row_repeats_once_per_item_of_a_for(template, tmp_path):
             ["合计", "{{ talks_total }}"],
         ],
     )
+    add_table(
+        template,
+        [["{% for k in talks_top_leaders %}{{ k }}", "{{ talks_top_leaders[k] }}{% endfor %}"]],
+    )
     out = tmp_path / "汇报.docx"
 
     result = build(template, out)
 
     assert result.exit_code == 0, result.output
+    leaders = stats_json()["talks_top_leaders"]
+    assert 0 in leaders.values() and tables_of(out)[0] == [[k, str(v)] for k, v in leaders.items()]
+    assert "W211" not in result.output  # a table shows its zeros: not prose to reconsider
     talks = stats_json()["talks"]
-    rows = tables_of(out)[0]
+    rows = tables_of(out)[1]  # the second added is the first in the draft
     assert rows == [
         ["谈话类型", "人次"],
         *([name, str(n)] for name, n in talks.items()),

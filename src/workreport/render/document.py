@@ -185,8 +185,10 @@ class ReportDocument:
         return {b.chart.name: [list(p) for p in b.chart.points] for b in self.blocks if b.chart}
 
     def zeros(self) -> list[tuple[Tag, str]]:
-        """(tag, paragraph) of every figure of 0 still in the body's prose."""
-        return [(s.tag, b.text) for b in self.blocks for s in b.lead + b.spans if s.zero]
+        """(tag, paragraph) of every figure of 0 still in the body's prose (a table of a
+        Word template shows its zeros as any statistics table does)."""
+        prose = (b for b in self.blocks if b.kind != TABLE)
+        return [(s.tag, b.text) for b in prose for s in b.lead + b.spans if s.zero]
 
     def figures(self) -> set[str]:
         """Every figure the draft shows (``Tag.figures``)."""
