@@ -8,6 +8,8 @@ real.  Every template is built into a draft and the draft read back.
 
 from __future__ import annotations
 
+import copy
+import json
 import shutil
 from pathlib import Path
 
@@ -298,18 +300,427 @@ def test_the_zero_construct_works_inline_in_a_word_template(template, tmp_path):
     assert "W212" in result.output
 
 
-def test_a_table_in_the_template_is_an_error_naming_where(template, tmp_path):
+# --- tables ---------------------------------------------------------------------------
+
+
+def add_table(template: Path, rows: list[list[str]], style: str | None = "Table Grid") -> None:
+    """A table after the paragraph «按照总结会要求…», its cells typed as given (a cell's
+    «\\n» starts a new paragraph in it)."""
     document = docx.Document(str(template))
-    paragraph = find(document, "按照总结会要求")
-    table = document.add_table(rows=1, cols=1)
-    paragraph._p.addnext(table._tbl)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    if style:
+        table.style = document.styles[style]
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            first, *more = text.split("\n")
+            cell.paragraphs[0].add_run(first)
+            for line in more:
+                cell.add_paragraph(line)
+    find(document, "按照总结会要求")._p.addnext(table._tbl)
+    document.save(str(template))
+
+
+def tables_of(path: Path) -> list[list[list[str]]]:
+    """Each table's cells, their paragraphs' text on lines (a figure's content control too:
+    python-docx's ``cell.text`` leaves it out)."""
+
+    def text(cell) -> str:
+        return "\n".join(
+            "".join(t.text or "" for t in p.iter(qn("w:t"))) for p in cell._tc.iter(qn("w:p"))
+        )
+
+    document = docx.Document(str(path))
+    return [[[text(c) for c in row.cells] for row in t.rows] for t in document.tables]
+
+
+def stats_json(data: Path = SAMPLE) -> dict:
+    result = run("stats", data, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["figures"]
+
+
+def test_a_table_with_placeholders_becomes_a_table_of_the_draft(template, tmp_path):
+    add_table(
+        template,
+        [
+            ["指标", "数量"],
+            ["受理问题线索", "{{ clues }}件"],
+            ["走访单位", "{% if activities.走访单位 > 0 %}{{ activities.走访单位 }}个{% endif %}"],
+            ["立案\n（{{ period.label }}）", "{{ cases_filed | approx }}"],
+        ],
+    )
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    figures = stats_json()
+    first, *_ = tables_of(out)  # the body's table comes before the appendix
+    assert first == [
+        ["指标", "数量"],
+        ["受理问题线索", f"{figures['clues']}件"],
+        ["走访单位", f"{figures['activities']['走访单位']}个"],
+        ["立案\n（2022年上半年）", "20余"],
+    ]
+    table = docx.Document(str(out)).tables[0]
+    assert table.style.name == "Table Grid"  # its look kept: borders
+    assert len(docx.Document(str(out)).tables) == 2  # and the appendix
+    shown = Draft.open(out).shown()  # figures in cells are tagged, so refresh finds them
+    assert shown[next(t for t in shown if t.id == "clues")][0] == str(figures["clues"])
+    assert "cases_filed" in {t.id for t in shown}
+    assert "{{" not in text_of(out) and "{%" not in text_of(out)
+
+
+def test_a_row_repeats_once_per_item_of_a_for(template, tmp_path):
+    add_table(
+        template,
+        [
+            ["谈话类型", "人次"],
+            ["{% for name in talks %}{{ name }}", "{{ talks[name] }}{% endfor %}"],
+            ["合计", "{{ talks_total }}"],
+        ],
+    )
+    add_table(
+        template,
+        [["{% for k in talks_top_leaders %}{{ k }}", "{{ talks_top_leaders[k] }}{% endfor %}"]],
+    )
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    leaders = stats_json()["talks_top_leaders"]
+    assert 0 in leaders.values() and tables_of(out)[0] == [[k, str(v)] for k, v in leaders.items()]
+    assert "W211" not in result.output  # a table shows its zeros: not prose to reconsider
+    talks = stats_json()["talks"]
+    rows = tables_of(out)[1]  # the second added is the first in the draft
+    assert rows == [
+        ["谈话类型", "人次"],
+        *([name, str(n)] for name, n in talks.items()),
+        ["合计", str(stats_json()["talks_total"])],
+    ]
+    shown = Draft.open(out).shown()
+    assert {t.id for t in shown} >= {f"talks.{name}" for name in talks}
+
+
+def test_a_refresh_rewrites_a_figure_in_a_table_cell(template, tmp_path):
+    add_table(template, [["走访单位", "{{ activities.走访单位 }}个"]])
+    data = tmp_path / "收文"
+    shutil.copytree(SAMPLE, data)
+    out = tmp_path / "汇报.docx"
+    assert build(template, out, data).exit_code == 0
+    assert tables_of(out)[0] == [["走访单位", "55个"]]
+    append_activity(data / "城关镇纪委.xlsx", "走访单位", 5)
+
+    result = run("refresh", out, data)
+
+    assert result.exit_code == 0, result.output
+    assert tables_of(out)[0] == [["走访单位", "60个"]]
+    assert stats_json(data)["activities"]["走访单位"] == 60
+
+
+def test_a_row_is_kept_or_left_out_by_an_if_in_its_first_and_last_cell(template, tmp_path):
+    add_table(
+        template,
+        [
+            ["{% if clues > 1000 %}很多线索", "{{ clues }}{% endif %}"],
+            ["{% if clues > 0 %}受理问题线索", "{{ clues }}件{% endif %}"],
+        ],
+    )
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    assert tables_of(out)[0] == [["受理问题线索", "86件"]]
+
+
+def test_a_table_between_an_if_paragraph_pair_goes_with_it(template, tmp_path):
+    add_table(template, [["受理", "{{ clues }}件"]])
+    document = docx.Document(str(template))
+    table = document.tables[0]._tbl
+    table.addprevious(document.add_paragraph("{% if clues > 1000 %}")._p)
+    table.addnext(document.add_paragraph("{% endif %}")._p)
+    document.save(str(template))
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    assert len(tables_of(out)) == 1  # the appendix only
+    assert "{%" not in text_of(out)
+
+
+def test_a_table_style_the_draft_lacks_comes_with_the_table(template, tmp_path):
+    add_table(template, [["受理", "{{ clues }}件"]])
+    document = docx.Document(str(template))
+    styles = document.styles.element
+    grid = next(
+        s for s in styles.iterchildren(qn("w:style")) if s.get(qn("w:styleId")) == "TableGrid"
+    )
+    own = copy.deepcopy(grid)
+    own.set(qn("w:styleId"), "WrOwnTable")
+    own.find(qn("w:name")).set(qn("w:val"), "本单位表格")
+    styles.append(own)
+    document.tables[0]._tbl.tblPr.find(qn("w:tblStyle")).set(qn("w:val"), "WrOwnTable")
+    document.save(str(template))
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    draft = docx.Document(str(out))
+    assert draft.tables[0].style.name == "本单位表格"
+    borders = draft.tables[0].style.element.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}")
+    assert borders is not None  # its borders: the table looks as in the template
+
+
+def test_a_table_template_resaved_in_libreoffice_builds_the_same_table(template, tmp_path):
+    add_table(
+        template,
+        [
+            ["谈话类型", "人次"],
+            ["{% for name in talks %}{{ name }}", "{{ talks[name] }}{% endfor %}"],
+        ],
+    )
+    resave_in_libreoffice(template, tmp_path=tmp_path)
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    talks = stats_json()["talks"]
+    assert tables_of(out)[0] == [["谈话类型", "人次"], *([k, str(v)] for k, v in talks.items())]
+
+
+def test_a_row_deleted_under_tracked_changes_is_left_out(template, tmp_path):
+    add_table(template, [["受理", "{{ clues }}件"], ["已删除的一行", "{{ clus }}"]])
+    document = docx.Document(str(template))
+    row = document.tables[0].rows[1]._tr
+    deleted = OxmlElement("w:del")
+    for name, value in (("w:id", "7"), ("w:author", "审核人"), ("w:date", "2022-07-01T00:00:00Z")):
+        deleted.set(qn(name), value)
+    row.get_or_add_trPr().append(deleted)
+    document.save(str(template))
+    out = tmp_path / "汇报.docx"
+
+    result = build(template, out)
+
+    assert result.exit_code == 0, result.output
+    assert tables_of(out)[0] == [["受理", "86件"]]
+
+
+def test_a_nested_table_is_an_error_naming_its_cell(template, tmp_path):
+    add_table(template, [["受理", "{{ clues }}件"]])
+    document = docx.Document(str(template))
+    document.tables[0].cell(0, 1).add_table(rows=1, cols=1)
     document.save(str(template))
 
     result = build(template, tmp_path / "汇报.docx")
 
     assert result.exit_code == 1
-    assert "之后有一个表格：Word 模板中不能放表格" in result.output
-    assert "（「按照总结会要求，现将{{ org…」）" in result.output
+    assert "模板.docx 表格1第1行第2列：单元格中又有一个表格（嵌套表格）" in result.output
+
+
+@pytest.mark.parametrize(
+    "rows, where, what",
+    [
+        (
+            [["{% for name in talks %}{{ name }}", "{{ talks[name] }}"]],
+            "表格1第1行第1列（「{% for name in t…」）",
+            "这一格中的 {% for %} 没有在同一格内结束。要整行重复",
+        ),
+        (
+            [["甲", "乙"], ["{% if clues > 0 %}{{ clues }}", "{% endif %}{{ clues }}"]],
+            "表格1第2行第1列（「{% if clues > 0 …」）",
+            "这一格中的 {% if %} 没有在同一格内结束",
+        ),
+        (
+            [["受理", "{{ clues }}件{% endfor %}"]],
+            "表格1第1行第2列（「{{ clues }}件{% e…」）",
+            "这一格中的 {% for %} 没有在同一格内结束",
+        ),
+    ],
+)
+def test_a_badly_written_row_loop_names_its_table_row_and_cell(
+    template, tmp_path, rows, where, what
+):
+    add_table(template, rows)
+
+    result = build(template, tmp_path / "汇报.docx")
+
+    assert result.exit_code == 1
+    assert f"模板.docx {where}：{what}" in result.output
+
+
+def test_a_misspelt_placeholder_in_a_cell_names_the_cell(template, tmp_path):
+    add_table(template, [["受理", "{{ clus }}件"]])
+
+    result = build(template, tmp_path / "汇报.docx")
+
+    assert result.exit_code == 1
+    assert "模板.docx 表格1第1行第2列（「{{ clus }}件」）：未定义的名称「clus」" in result.output
+
+
+# --- what a Word template cannot hold: reported, never copied, run or dropped -------
+
+
+def _paragraph_number(document, paragraph) -> int:
+    return next(i for i, p in enumerate(document.paragraphs, 1) if p._p is paragraph._p)
+
+
+def _merge_field(paragraph, simple: bool) -> None:
+    """A mail-merge field «姓名» as Word writes it: w:fldSimple, or a complex field."""
+    if simple:
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), " MERGEFIELD 姓名 ")
+        run_ = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.text = "«姓名»"
+        run_.append(t)
+        field.append(run_)
+        paragraph._p.append(field)
+        return
+    for kind, text in (("begin", None), (None, " MERGEFIELD  姓名 "), ("separate", None)):
+        run_ = OxmlElement("w:r")
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run_.append(char)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.text = text
+            run_.append(instr)
+        paragraph._p.append(run_)
+    paragraph.add_run("«姓名»")
+    end = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), "end")
+    end.append(char)
+    paragraph._p.append(end)
+
+
+@pytest.mark.parametrize("simple", [True, False])
+def test_a_mail_merge_field_is_an_error_naming_the_paragraph(template, tmp_path, simple):
+    document = docx.Document(str(template))
+    paragraph = find(document, "按照总结会要求")
+    _merge_field(paragraph, simple)
+    number = _paragraph_number(document, paragraph)
+    document.save(str(template))
+
+    result = build(template, tmp_path / "汇报.docx")
+
+    assert result.exit_code == 1
+    assert (
+        f"模板.docx 第{number}段（「按照总结会要求，现将{{{{ org…」）：有邮件合并域「«姓名»」"
+        in (result.output)
+    )
+    assert "请删除这个域" in result.output
+
+
+@pytest.mark.parametrize(
+    "typed, shown",
+    [
+        ("｛｛ clues ｝｝", "｛｛"),
+        ("{{ clues ｝｝", "｝｝"),
+        ("{％ if clues %}", "{％"),
+        ("{{ clues }｝", "}｝"),
+    ],
+)
+def test_full_width_braces_are_an_error_saying_to_type_half_width(template, tmp_path, typed, shown):
+    document = docx.Document(str(template))
+    paragraph = find(document, "按照总结会要求")
+    paragraph.add_run(f"本期受理线索{typed}件。")
+    number = _paragraph_number(document, paragraph)
+    document.save(str(template))
+
+    result = build(template, tmp_path / "汇报.docx")
+
+    assert result.exit_code == 1
+    assert f"第{number}段（「按照总结会要求" in result.output
+    assert (
+        f"「{shown}」是全角括号或百分号（中文输入法输入的）：占位符和标记须用半角的 {{{{ }}}}"
+        in result.output
+    )
+
+
+def test_full_width_braces_in_a_cell_name_the_cell(template, tmp_path):
+    add_table(template, [["受理", "｛｛clues}}件"]])
+
+    result = build(template, tmp_path / "汇报.docx")
+
+    assert result.exit_code == 1
+    assert "模板.docx 表格1第1行第2列（「｛｛clues}}件」）：「｛｛」是全角括号" in result.output
+
+
+def test_hidden_text_is_an_error_naming_the_paragraph(template, tmp_path):
+    document = docx.Document(str(template))
+    paragraph = find(document, "按照总结会要求")
+    paragraph.add_run("内部备注：不要外传").font.hidden = True
+    number = _paragraph_number(document, paragraph)
+    document.save(str(template))
+
+    result = build(template, tmp_path / "汇报.docx")
+
+    assert result.exit_code == 1
+    assert (
+        f"第{number}段（「按照总结会要求，现将{{{{ org…」）：有隐藏文字「内部备注：不要外传」"
+        in (result.output)
+    )
+    assert "取消“隐藏”" in result.output
+
+
+def test_custom_xml_is_an_error_naming_where(template, tmp_path):
+    document = docx.Document(str(template))
+    paragraph = find(document, "按照总结会要求")
+    custom = OxmlElement("w:customXml")
+    custom.set(qn("w:element"), "invoice")
+    run_ = paragraph.runs[-1]._r
+    run_.addprevious(custom)
+    custom.append(run_)  # Word 2007's custom XML markup around a run
+    number = _paragraph_number(document, paragraph)
+    document.save(str(template))
+
+    result = build(template, tmp_path / "汇报.docx")
+
+    assert result.exit_code == 1
+    assert f"模板.docx 第{number}段（「按照总结会要求" in result.output
+    assert "有自定义 XML 标记（customXml" in result.output
+
+
+def test_custom_xml_around_paragraphs_is_an_error_not_dropped(template, tmp_path):
+    document = docx.Document(str(template))
+    paragraph = find(document, "按照总结会要求")
+    before = _paragraph_number(document, paragraph) - 1
+    custom = OxmlElement("w:customXml")
+    custom.set(qn("w:element"), "opening")
+    paragraph._p.addprevious(custom)
+    custom.append(paragraph._p)
+    document.save(str(template))
+
+    result = build(template, tmp_path / "汇报.docx")
+
+    assert result.exit_code == 1
+    assert f"模板.docx 第{before}段（「" in result.output
+    assert "）之后：有自定义 XML 标记（customXml" in result.output
+
+
+def test_an_alt_chunk_is_an_error_naming_where(template, tmp_path):
+    document = docx.Document(str(template))
+    paragraph = find(document, "按照总结会要求")
+    number = _paragraph_number(document, paragraph)
+    chunk = OxmlElement("w:altChunk")
+    chunk.set(qn("r:id"), "rId999")
+    paragraph._p.addnext(chunk)
+    document.save(str(template))
+
+    result = build(template, tmp_path / "汇报.docx")
+
+    assert result.exit_code == 1
+    assert (
+        f"模板.docx 第{number}段（「按照总结会要求，现将{{{{ org…」）之后：有一段嵌入的外部内容（altChunk"
+        in (result.output)
+    )
 
 
 def test_a_hostile_template_is_refused_before_it_is_unpacked(tmp_path, monkeypatch):

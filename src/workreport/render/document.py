@@ -16,6 +16,7 @@ from ..period import chinese_date
 
 HEADING1, HEADING2, HEADING3, BODY = "heading1", "heading2", "heading3", "body"
 CHART = "chart"  # a native Word chart and its caption (图1 …): docs/templates.md, 图表
+TABLE = "table"  # a table of a Word template, its cells rendered (docs/templates.md, Word 模板)
 
 
 FIGURE, PERIOD, DATE = "figure", "period", "date"  # what a tag stands for
@@ -79,6 +80,39 @@ class ChartData:
 
 
 @dataclass(frozen=True)
+class CellParagraph:
+    """A paragraph of a table cell: its w:pPr as the template has it, and how many of the
+    table block's spans it holds (the next ``count`` after the paragraphs before it)."""
+
+    ppr: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class Cell:
+    tcpr: str | None  # the cell's w:tcPr XML: width, merge, shading, borders
+    paragraphs: tuple[CellParagraph, ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    trpr: str | None
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class BodyTable:
+    """A table of a Word template as the draft shows it: the template's look (w:tblPr,
+    w:tblGrid, its table style) around the rendered cells.  The text of every cell is
+    the block's spans, in document order, so figures in cells are tagged like any."""
+
+    tblpr: str | None
+    grid: str | None
+    rows: tuple[Row, ...]
+    styles: tuple[str, ...] = ()  # the w:style XML of its table style and those it is based on
+
+
+@dataclass(frozen=True)
 class Block:
     """One paragraph.  ``lead`` is a run-in heading such as 「（一）持续强化政治监督。」."""
 
@@ -90,6 +124,7 @@ class Block:
     # are the caption beneath it
     chart_name: str = ""
     chart: ChartData | None = None
+    table: BodyTable | None = None  # a TABLE block: its spans are the cells' text
 
     @property
     def text(self) -> str:
@@ -150,8 +185,10 @@ class ReportDocument:
         return {b.chart.name: [list(p) for p in b.chart.points] for b in self.blocks if b.chart}
 
     def zeros(self) -> list[tuple[Tag, str]]:
-        """(tag, paragraph) of every figure of 0 still in the body's prose."""
-        return [(s.tag, b.text) for b in self.blocks for s in b.lead + b.spans if s.zero]
+        """(tag, paragraph) of every figure of 0 still in the body's prose (a table of a
+        Word template shows its zeros as any statistics table does)."""
+        prose = (b for b in self.blocks if b.kind != TABLE)
+        return [(s.tag, b.text) for b in prose for s in b.lead + b.spans if s.zero]
 
     def figures(self) -> set[str]:
         """Every figure the draft shows (``Tag.figures``)."""

@@ -28,7 +28,7 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
@@ -41,6 +41,7 @@ from .document import (
     HEADING1,
     HEADING2,
     HEADING3,
+    TABLE,
     Block,
     ReportDocument,
     Span,
@@ -131,6 +132,7 @@ class _Writer:
 
     def __init__(self, body, style: StyleConfig, marks: Marks | None = None, part=None):
         self.body = body
+        self.styles = part.styles.element if part is not None else None
         self.style = style
         self.marks = marks
         self.part = part  # the document part, which a chart's part is related to
@@ -151,6 +153,9 @@ class _Writer:
     def block(self, block: Block) -> None:
         if block.kind == CHART:
             self.chart(block)
+            return
+        if block.kind == TABLE:
+            self._append(self.body_table(block))
             return
         if block.kind not in _BLOCK_STYLE:
             raise ValueError(f"unknown block kind {block.kind!r}")
@@ -190,6 +195,53 @@ class _Writer:
                 run = self.marks.figure(run, span.tag)
             out.append(run)
         return out
+
+    def body_table(self, block: Block):
+        """A table of a Word template: its w:tblPr, grid, rows' and cells' properties as
+        the template has them; each cell paragraph's text written like a body paragraph's,
+        figures tagged (docs/templates.md, Word 模板中的表格)."""
+        table = block.table
+        if table is None:
+            raise ValueError("a table block without its table")
+        self._add_table_styles(table.styles)
+        tblpr = _template_xml(table.tblpr) if table.tblpr else _el("w:tblPr")
+        for caption in tblpr.findall(qn("w:tblCaption")):
+            if caption.get(qn("w:val"), "").startswith("workreport."):
+                tblpr.remove(caption)  # a draft's appendix pasted into the template: not ours
+        tbl = _el("w:tbl", tblpr, _template_xml(table.grid) if table.grid else None)
+        at = 0
+        for row in table.rows:
+            tr = _el("w:tr", _template_xml(row.trpr) if row.trpr else None)
+            for cell in row.cells:
+                tc = _el("w:tc", _template_xml(cell.tcpr) if cell.tcpr else None)
+                for para in cell.paragraphs:
+                    spans = block.spans[at : at + para.count]
+                    at += para.count
+                    ppr = _template_xml(para.ppr) if para.ppr else _el("w:pPr")
+                    # the template's style ids, list numbering and paragraph mark are not
+                    # the draft's: its table text style instead
+                    for old in ppr.findall("*"):
+                        if old.tag in (qn("w:pStyle"), qn("w:numPr"), qn("w:rPr")):
+                            ppr.remove(old)
+                    ppr.insert(0, _el("w:pStyle", val=TABLE_TEXT))
+                    tc.append(_el("w:p", ppr, *self.runs(spans, self.style.body_font)))
+                tr.append(tc)
+            tbl.append(tr)
+        return tbl
+
+    def _add_table_styles(self, styles) -> None:
+        """The template's table style (borders, shading) where the draft has none of its id."""
+        if self.styles is None:
+            return
+        have = {el.get(qn("w:styleId")) for el in self.styles.iterchildren(qn("w:style"))}
+        for xml in styles:
+            style = _xml(xml)
+            if style.get(qn("w:styleId")) in have:
+                continue
+            for fonts in list(style.iter(qn("w:rFonts"))):  # theme fonts: Japanese, Calibri
+                fonts.getparent().remove(fonts)
+            self.styles.append(style)
+            have.add(style.get(qn("w:styleId")))
 
     def closing(self, organisation: str, signed: Span) -> None:
         """署名 and 成文日期 of an unsealed document (GB/T 9704 §7.3.5.2).
@@ -631,6 +683,25 @@ def _maker(tag: str):
     of a thousand units makes 100,000 elements (benchmarks/README.md, 读取)."""
     example = OxmlElement(tag)
     return partial(example.makeelement, example.tag, nsmap=example.nsmap)
+
+
+def _xml(text: str):
+    """An element from the XML a template gave (render/word_template.py), parsed by
+    python-docx's parser (no entities resolved)."""
+    return parse_xml(text)
+
+
+# tracked changes of formatting, rows or cells: the template's history, not its look
+_REVISED = {qn(f"w:{name}") for name in ("pPrChange", "tcPrChange", "trPrChange", "tblPrChange")}
+_REVISED |= {qn(f"w:{name}") for name in ("ins", "del", "cellIns", "cellDel", "cellMerge")}
+
+
+def _template_xml(text: str):
+    """A template's w:tblPr, w:trPr, w:tcPr or w:pPr without its tracked changes."""
+    el = _xml(text)
+    for old in [c for c in el.iter() if c.tag in _REVISED]:
+        old.getparent().remove(old)
+    return el
 
 
 def _make(tag: str):

@@ -91,6 +91,7 @@ def text_out(text: str) -> str:
     return _ESCAPED.sub(lambda m: chr(int(m[1], 16)), text) if ESCAPE in text else text
 
 
+# "\x13" starts a row of a Word template's table (render/word_template.py, ROW)
 CHART = "\x12"  # {{ chart("ranks") }}: a chart's name between two of these, alone on its line
 SECTION_GLOB = "*.j2"
 # context keys the tool sets for the filters: whether pct keeps a trailing .0

@@ -10,13 +10,21 @@ joined before Jinja sees the text, and a change of formatting outside ``{{ }}`` 
 ``{% %}`` becomes a format mark (sections.format_mark) that the rendered text
 carries to the spans of the draft.  Everything after that is the .j2 path: the
 same sandbox, context, zero construct and figure tags.
+
+A table's cell paragraphs are lines of the same source, numbered after the body's
+paragraphs before them; the first paragraph of each row starts with a ROW mark, put
+after the row's own ``{% for %}`` (first cell) when ``{% endfor %}`` ends its last cell,
+so a row repeats once per item.  The rendered cells go into a TABLE block with the
+template's table, row and cell properties.  What a template cannot hold (a mail-merge
+field, full-width braces, hidden text, customXml, altChunk, a nested table) is an error
+that says where it is and what to do: never copied, run or dropped in silence.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docx.oxml import OxmlElement
@@ -26,8 +34,21 @@ from lxml import etree
 
 from ..config import StyleConfig
 from ..errors import TemplateError
-from .document import BODY, HEADING1, HEADING2, HEADING3, Block, Tag
+from .document import (
+    BODY,
+    HEADING1,
+    HEADING2,
+    HEADING3,
+    Block,
+    BodyTable,
+    Cell,
+    CellParagraph,
+    Row,
+    Tag,
+)
+from .document import TABLE as TABLE_BLOCK
 from .sections import (
+    CHART,
     SECTION_GLOB,
     block_of,
     format_mark,
@@ -36,6 +57,7 @@ from .sections import (
     resolve_zeros,
     text_in,
     to_spans,
+    without_formats,
 )
 
 TITLE, SIGNATURE, NOTE = "title", "signature", "note"
@@ -102,9 +124,13 @@ _PARAGRAPH = re.compile("[\U00100000-\U0010fffd]")
 
 @dataclass(frozen=True)
 class Paragraph:
-    number: int  # 1-based, among the paragraphs of the body
+    number: int  # 1-based, among all the paragraphs, those in table cells included
     kind: str
     pieces: tuple[tuple[str, str | None], ...]  # (text, the run's kept w:rPr as XML)
+    where: str = ""  # 第N段 (the body's paragraphs counted) or 表格N第R行第C列
+    cell: tuple[int, int, int] | None = None  # a table cell's: (table, row, column), 0-based
+    ppr: str | None = None  # a table cell's: its w:pPr as XML
+    row: str = ""  # the first of a table row: ROW_PLAIN, or ROW_TAG when it repeats
 
     @property
     def text(self) -> str:
@@ -114,6 +140,27 @@ class Paragraph:
         """The first words, to say which paragraph an error is in."""
         text = self.text.strip()
         return text if len(text) <= width else text[:width] + "…"
+
+    def place(self, name: str) -> str:
+        """«模板.docx 第3段（「按照……」）»: where an error is."""
+        return f"{name} {self.where}（「{self.opening()}」）"
+
+
+ROW_PLAIN, ROW_TAG = "row", "tag"  # the row starts here; after its {% for %} / {% if %}
+# A row of a table starts at this mark: a row that repeats starts again after the last
+# cell of the one before it, on the same line of the rendered text
+ROW = "\x13"
+
+
+@dataclass
+class TemplateTable:
+    """A table of the template: its look as XML, and each cell's paragraphs (numbers)."""
+
+    number: int  # 1-based, in document order
+    tblpr: str | None
+    grid: str | None
+    styles: tuple[str, ...]
+    rows: list[tuple[str | None, list[tuple[str | None, list[int]]]]]
 
 
 @dataclass(frozen=True)
@@ -126,37 +173,263 @@ class Rendered:
     omitted: list[Tag]
 
 
-def read_template(path: Path) -> list[Paragraph]:
-    """The body's paragraphs, under the zip limits of every .docx the tool opens."""
+def read_template(path: Path) -> tuple[list[Paragraph], list[TemplateTable]]:
+    """The body's paragraphs and tables, under the zip limits of every .docx the tool opens."""
     from ..draft import read_docx
 
     document = read_docx(path, "（Word 模板）")
-    kinds = _style_kinds(document.styles.element)
-    paragraphs: list[Paragraph] = []
-    for p in _body_paragraphs(document.element.body, path, paragraphs):
+    reader = _Reader(path, _style_kinds(document.styles.element), document.styles.element)
+    reader.walk(document.element.body)
+    return reader.paragraphs, reader.tables
+
+
+_W = {name: qn(f"w:{name}") for name in ("p", "sdt", "sdtContent", "tbl", "tr", "tc")}
+_CUSTOM_XML, _ALT_CHUNK = qn("w:customXml"), qn("w:altChunk")
+
+
+class _Reader:
+    """Walks the body: paragraphs, tables, and what a template cannot hold (an error that
+    says where and what to do, never silently copied or dropped)."""
+
+    def __init__(self, path: Path, kinds: dict[str, str], styles):
+        self.path, self.kinds, self.styles = path, kinds, styles
+        self.paragraphs: list[Paragraph] = []
+        self.tables: list[TemplateTable] = []
+        self.body_count = 0
+
+    def error(self, where: str, message: str) -> TemplateError:
+        return TemplateError(f"{self.path.name} {where}", None, message)
+
+    def here(self) -> str:
+        """Where the walk is, for what has no paragraph of its own."""
+        last = next((p for p in reversed(self.paragraphs) if p.cell is None), None)
+        if last is None:
+            return "开头"
+        return f"第{self.body_count}段（「{last.opening()}」）之后"
+
+    def walk(self, container, cell: tuple[int, int, int] | None = None, where: str = ""):
+        numbers = []
+        for child in _through_controls(container):
+            if child.tag == _W["p"]:
+                numbers.append(self.paragraph(child, cell, where))
+            elif child.tag == _W["tbl"]:
+                if cell is not None:
+                    raise self.error(
+                        where, "单元格中又有一个表格（嵌套表格）：Word 模板不支持，请把它移到表格外"
+                    )
+                self.table(child)
+            elif child.tag == _CUSTOM_XML:
+                raise self.error(where or self.here(), _CUSTOM_XML_TEXT)
+            elif child.tag == _ALT_CHUNK:
+                raise self.error(
+                    where or self.here(),
+                    "有一段嵌入的外部内容（altChunk：从网页或其他文档导入、Word 打开时才转换的内容），"
+                    "程序不会执行或复制它：请在 Word 中打开模板，把这段内容复制、"
+                    "“只保留文本”粘贴后另存为，或删除它",
+                )
+        return numbers
+
+    def paragraph(self, p, cell, where: str) -> int:
+        if cell is None:
+            self.body_count += 1
+            where = f"第{self.body_count}段"
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        kind = kinds.get(style.get(qn("w:val")), BODY) if style is not None else BODY
-        paragraphs.append(Paragraph(len(paragraphs) + 1, kind, tuple(_pieces(p))))
-        if len(paragraphs) > _MAX_PARAGRAPHS:
-            raise TemplateError(path.name, None, f"段落超过 {_MAX_PARAGRAPHS} 段，不像是汇报模板")
-    return paragraphs
-
-
-def _body_paragraphs(body, path: Path, seen: list[Paragraph]):
-    for child in body:
-        if child.tag == qn("w:p"):
-            yield child
-        elif child.tag == qn("w:sdt"):  # a content control around whole paragraphs
-            content = child.find(qn("w:sdtContent"))
-            if content is not None:
-                yield from _body_paragraphs(content, path, seen)
-        elif child.tag == qn("w:tbl"):
-            after = f"第{seen[-1].number}段（「{seen[-1].opening()}」）之后" if seen else "开头"
+        kind = self.kinds.get(style.get(qn("w:val")), BODY) if style is not None else BODY
+        ppr = p.find(qn("w:pPr"))
+        para = Paragraph(
+            len(self.paragraphs) + 1,
+            kind if cell is None else BODY,
+            tuple(_pieces(p)),
+            where,
+            cell,
+            etree.tostring(ppr, encoding="unicode")
+            if cell is not None and ppr is not None
+            else None,
+        )
+        _refuse_in(p, para, self.path.name)
+        self.paragraphs.append(para)
+        if len(self.paragraphs) > _MAX_PARAGRAPHS:
             raise TemplateError(
-                path.name,
-                None,
-                f"{after}有一个表格：Word 模板中不能放表格（附表由程序生成），请删除或改为文字",
+                self.path.name, None, f"段落超过 {_MAX_PARAGRAPHS} 段，不像是汇报模板"
             )
+        return para.number
+
+    def table(self, tbl) -> None:
+        t = len(self.tables)
+        tblpr, grid = tbl.find(qn("w:tblPr")), tbl.find(qn("w:tblGrid"))
+        table = TemplateTable(t + 1, _xml(tblpr), _xml(grid), self._table_styles(tblpr), [])
+        self.tables.append(table)
+        rows = _children(tbl, _W["tr"], self, f"表格{t + 1}")
+        # a row deleted under tracked changes is not the template's, as deleted text is not
+        rows = (tr for tr in rows if tr.find(f"{qn('w:trPr')}/{qn('w:del')}") is None)
+        for r, tr in enumerate(rows):
+            cells = []
+            for c, tc in enumerate(_children(tr, _W["tc"], self, f"表格{t + 1}第{r + 1}行")):
+                where = f"表格{t + 1}第{r + 1}行第{c + 1}列"
+                numbers = self.walk(tc, (t, r, c), where)
+                if c == 0 and numbers:  # the row starts with its first paragraph
+                    first = self.paragraphs[numbers[0] - 1]
+                    self.paragraphs[numbers[0] - 1] = replace(first, row=ROW_PLAIN)
+                cells.append((_xml(tc.find(qn("w:tcPr"))), numbers))
+            table.rows.append((_xml(tr.find(qn("w:trPr"))), cells))
+            self._check_row(table, r)
+
+    def _check_row(self, table: TemplateTable, r: int) -> None:
+        """A {% for %} or {% if %} that is not closed in its own cell is the whole row's:
+        it opens the first cell and the last cell closes it (docs/templates.md)."""
+        cells = table.rows[r][1]
+        texts = ["\n".join(self.paragraphs[n - 1].text for n in numbers) for _, numbers in cells]
+        if not cells or all(not any(_balance(t).values()) for t in texts):
+            return
+        # the first paragraph of the first cell opens with it
+        first_cell = cells[0][1]
+        m = (
+            _ROW_OPEN.match(self.paragraphs[first_cell[0] - 1].text.lstrip())
+            if first_cell
+            else None
+        )
+        first = texts[0]
+        kind = m[1] if m else ""
+        closes = re.search(rf"\{{%-?\s*end{kind}\s*-?%\}}$", texts[-1].rstrip()) if kind else None
+        inner = texts[1:-1]
+        if (
+            m
+            and len(cells) > 1
+            and closes
+            and _balance(first) == {**_ZERO, kind: 1}
+            and _balance(texts[-1]) == {**_ZERO, kind: -1}
+            and all(not any(_balance(t).values()) for t in inner)
+        ):
+            numbers = cells[0][1]
+            para = self.paragraphs[numbers[0] - 1]
+            self.paragraphs[numbers[0] - 1] = replace(para, row=ROW_TAG)
+            return
+        c = next(i for i, t in enumerate(texts) if any(_balance(t).values()))
+        found = next(k for k, v in _balance(texts[c]).items() if v)
+        numbers = cells[c][1]
+        where = f"表格{table.number}第{r + 1}行第{c + 1}列"
+        para = self.paragraphs[numbers[0] - 1] if numbers else None
+        raise self.error(
+            para.place("")[1:] if para else where,
+            f"这一格中的 {{% {found} %}} 没有在同一格内结束。要整行重复，把 {{% for … in … %}} "
+            "写在这一行第一列的开头、{% endfor %} 写在最后一列的末尾"
+            "（按条件保留整行时用 {% if … %}…{% endif %}，写法相同）；"
+            "其他的 {% for %}、{% if %} 须在同一格内结束",
+        )
+
+    def _table_styles(self, tblpr) -> tuple[str, ...]:
+        """The table's style and those it is based on, as XML (the draft lacks them)."""
+        found: list[str] = []
+        style = None if tblpr is None else tblpr.find(qn("w:tblStyle"))
+        style_id = None if style is None else style.get(qn("w:val"))
+        while style_id and len(found) < 10:
+            el = next(
+                (
+                    el
+                    for el in self.styles.iterchildren(qn("w:style"))
+                    if el.get(qn("w:styleId")) == style_id and el.get(qn("w:type")) == "table"
+                ),
+                None,
+            )
+            if el is None:
+                break
+            found.append(etree.tostring(el, encoding="unicode"))
+            based = el.find(qn("w:basedOn"))
+            style_id = None if based is None else based.get(qn("w:val"))
+        return tuple(reversed(found))
+
+
+def _xml(el) -> str | None:
+    return None if el is None else etree.tostring(el, encoding="unicode")
+
+
+def _through_controls(container):
+    """The children of ``container``, those of a content control's content in its place."""
+    for child in container:
+        if child.tag == _W["sdt"]:
+            content = child.find(_W["sdtContent"])
+            if content is not None:
+                yield from _through_controls(content)
+        else:
+            yield child
+
+
+def _children(parent, tag: str, reader: _Reader, where: str):
+    for child in _through_controls(parent):
+        if child.tag == tag:
+            yield child
+        elif child.tag == _CUSTOM_XML:
+            raise reader.error(where, _CUSTOM_XML_TEXT)
+
+
+_CUSTOM_XML_TEXT = (
+    "有自定义 XML 标记（customXml，Word 2010 起已不再支持），程序不会复制它：请在 Word 中打开模板，"
+    "全选复制到一个新文档后另存为，再用新文档作模板"
+)
+_ROW_OPEN = re.compile(r"\{%-?\s*(for|if)\b")
+_BLOCK_TAG = re.compile(r"\{%-?\s*(for|endfor|if|endif)\b")
+_ZERO = {"for": 0, "if": 0}
+
+
+def _balance(text: str) -> dict[str, int]:
+    """How many {% for %} and {% if %} the text opens and does not close."""
+    found = dict(_ZERO)
+    for m in _BLOCK_TAG.finditer(text):
+        kind = m[1].removeprefix("end")
+        found[kind] += -1 if m[1].startswith("end") else 1
+    return found
+
+
+_MERGE = re.compile(r"MERGEFIELD\s+(?:\"([^\"]*)\"|(\S+))", re.I)
+_FULL_WIDTH = re.compile("[｛{][｛％%]|｛{|[％%][｝}]|}｝|｝[｝}]")
+_FULL_WIDTH_CHARS = set("｛｝％")
+
+
+def _refuse_in(p, para: Paragraph, name: str) -> None:
+    """A mail-merge field, hidden text, custom XML or full-width braces in the paragraph:
+    an error that says where and what to do (docs/templates.md, Word 模板)."""
+    where = para.place(name)
+    if any(True for _ in p.iter(_CUSTOM_XML)):
+        raise TemplateError(where, None, _CUSTOM_XML_TEXT)
+    codes = [f.get(qn("w:instr"), "") for f in p.iter(qn("w:fldSimple"))]
+    codes += ["".join(t.text or "" for t in p.iter(qn("w:instrText")))]
+    for code in codes:
+        if m := _MERGE.search(code):
+            raise TemplateError(
+                where,
+                None,
+                f"有邮件合并域「«{m[1] or m[2]}»」：Word 模板不用邮件合并，程序不会执行它；"
+                "请删除这个域（选中后按 Delete），在原处写占位符，如 {{ clues }}"
+                "（全部名称用 workreport stats --list 查看）",
+            )
+    hidden = "".join(
+        t.text or ""
+        for run in p.iter(qn("w:r"))
+        if _shown_in(run, p) and _vanished(run)
+        for t in run.iter(qn("w:t"))
+    )
+    if hidden.strip():
+        words = hidden.strip()
+        words = words if len(words) <= 16 else words[:16] + "…"
+        raise TemplateError(
+            where,
+            None,
+            f"有隐藏文字「{words}」：汇报稿不会带上隐藏文字，也不会悄悄删去；"
+            "请选中后在“字体”中取消“隐藏”，或删除这些文字",
+        )
+    for m in _FULL_WIDTH.finditer(para.text):
+        if _FULL_WIDTH_CHARS & set(m[0]):
+            raise TemplateError(
+                where,
+                None,
+                f"「{m[0]}」是全角括号或百分号（中文输入法输入的）：占位符和标记须用半角的 "
+                "{{ }} 和 {% %}，请切换到英文输入法重新输入",
+            )
+
+
+def _vanished(run) -> bool:
+    vanish = run.find(f"{qn('w:rPr')}/{qn('w:vanish')}")
+    return vanish is not None and vanish.get(qn("w:val"), "true") not in ("0", "false", "off")
 
 
 def _style_kinds(styles) -> dict[str, str]:
@@ -241,7 +514,10 @@ def template_source(paragraphs: list[Paragraph]) -> tuple[str, list[str | None]]
 def _line(para: Paragraph, formats: dict[str | None, int]) -> str:
     text = para.text
     marks = [formats.setdefault(fmt, len(formats)) for piece, fmt in para.pieces for _ in piece]
-    out = [chr(_PARAGRAPH_BASE + para.number)]
+    head = chr(_PARAGRAPH_BASE + para.number)
+    if para.row:  # a table row starts: after the {% for %} or {% if %} that repeats it
+        head = ROW + head
+    out = [] if para.row == ROW_TAG else [head]
     current = -1  # not known: the first text says its format
 
     def literal(start: int, end: int) -> None:
@@ -254,6 +530,10 @@ def _line(para: Paragraph, formats: dict[str | None, int]) -> str:
 
     pos = 0
     for m in _JINJA.finditer(text):
+        if not out:  # the row's own {% for %}: what is before it is blank
+            out.extend([text_in(m[0].translate(_IN_TAGS)), head])
+            pos = m.end()
+            continue
         literal(pos, m.start())
         if m[0].startswith("{{"):  # what it prints takes the format given to it
             if marks[m.start()] != current:
@@ -271,9 +551,9 @@ def _line(para: Paragraph, formats: dict[str | None, int]) -> str:
 
 def render_word_template(path: Path, context: dict) -> Rendered:
     """Render a Word template like the .j2 section templates; an error names the
-    paragraph (number and first words) and what is wrong."""
+    paragraph (number and first words, or its table cell) and what is wrong."""
     path = Path(path)
-    paragraphs = read_template(path)
+    paragraphs, tables = read_template(path)
     source, formats = template_source(paragraphs)
     env = make_environment(
         path.parent,
@@ -286,8 +566,9 @@ def render_word_template(path: Path, context: dict) -> Rendered:
             raise
         para = paragraphs[e.line - 1]
         message = str(e).split("：", 2)[-1]
-        where = f"{path.name} 第{para.number}段（「{para.opening()}」）"
-        raise TemplateError(where, None, message) from e
+        raise TemplateError(para.place(path.name), None, message) from e
+    # a row repeated by its {% for %} starts where the one before it ends
+    text = re.sub(f"(?<!\n){ROW}", "\n" + ROW, text)
     numbers, lines = [], []
     number = 0
     for line in text.split("\n"):
@@ -295,27 +576,42 @@ def render_word_template(path: Path, context: dict) -> Rendered:
         if found:
             number = ord(found[-1]) - _PARAGRAPH_BASE
             line = _PARAGRAPH.sub("", line)
-        numbers.append(number)
-        lines.append(line)
+        # (paragraph, whether it has a mark of its own, whether a table row starts)
+        numbers.append((number, bool(found), line.startswith(ROW)))
+        lines.append(line.replace(ROW, ""))
     try:
         resolved, omitted = resolve_zeros("\n".join(lines))
     except ValueError as e:
         raise TemplateError(path.name, None, str(e)) from e
-    return _assemble(path, paragraphs, numbers, resolved.split("\n"), formats, omitted)
+    return _assemble(path, paragraphs, tables, numbers, resolved.split("\n"), formats, omitted)
 
 
-def _assemble(path, paragraphs, numbers, lines, formats, omitted) -> Rendered:
+def _assemble(path, paragraphs, tables, numbers, lines, formats, omitted) -> Rendered:
     title, signature, blocks = None, None, []
-    for number, line in zip(numbers, lines, strict=True):
-        kind = paragraphs[number - 1].kind if number else BODY
+    table: _TableOut | None = None
+    for (number, own, row_starts), line in zip(numbers, lines, strict=True):
+        para = paragraphs[number - 1] if number else None
+        if para is not None and para.cell is not None:
+            if not own and not to_text(line).strip():
+                continue  # the line break after a tag
+            t, r, c = para.cell
+            if table is None or table.source is not tables[t]:
+                if table is not None:
+                    blocks.append(table.block())
+                table = _TableOut(tables[t], paragraphs, formats, path.name)
+            table.add(r, c, para, line, row_starts)
+            continue
+        if table is not None:
+            blocks.append(table.block())
+            table = None
+        kind = para.kind if para else BODY
         plain = to_text(line).strip()  # to_spans reads the format marks
         if not plain or kind == NOTE:
             continue
         if kind == TITLE:
             if title is not None:
-                para = paragraphs[number - 1]
                 raise TemplateError(
-                    f"{path.name} 第{number}段（「{para.opening()}」）",
+                    para.place(path.name),
                     None,
                     "只能有一段用「标题」样式（汇报稿的标题）；其他段落请改用「标题 1」「标题 2」或「正文」",
                 )
@@ -329,10 +625,50 @@ def _assemble(path, paragraphs, numbers, lines, formats, omitted) -> Rendered:
             try:
                 blocks.append(block_of(line, formats))
             except ValueError as e:  # a {{ chart(…) }} with words beside it
-                para = paragraphs[number - 1]
-                where = f"{path.name} 第{number}段（「{para.opening()}」）"
-                raise TemplateError(where, None, str(e)) from e
+                raise TemplateError(para.place(path.name), None, str(e)) from e
+    if table is not None:
+        blocks.append(table.block())
     return Rendered(title, blocks, signature, omitted)
+
+
+class _TableOut:
+    """A table of the template as rendered: its rows (a row repeated once per item)."""
+
+    def __init__(self, source: TemplateTable, paragraphs, formats, name: str):
+        self.source, self.paragraphs, self.formats, self.name = source, paragraphs, formats, name
+        self.rows: list[tuple[int, list[list[tuple[Paragraph, str]]]]] = []
+
+    def add(self, r: int, c: int, para: Paragraph, line: str, row_starts: bool) -> None:
+        if row_starts or not self.rows or self.rows[-1][0] != r:
+            self.rows.append((r, [[] for _ in self.source.rows[r][1]]))
+        self.rows[-1][1][c].append((para, line))
+
+    def block(self) -> Block:
+        spans: list = []
+        rows = []
+        for r, cells in self.rows:
+            trpr, shapes = self.source.rows[r]
+            out_cells = []
+            for (tcpr, numbers), found in zip(shapes, cells, strict=True):
+                out = []
+                for para, line in found:
+                    plain = to_text(line).strip()
+                    if not plain and para.text.strip():
+                        continue  # a paragraph of tags only: {% if … %}
+                    if CHART in without_formats(line):
+                        raise TemplateError(
+                            para.place(self.name), None, "{{ chart(…) }} 不能放在表格中，请单独成段"
+                        )
+                    cell_spans = to_spans(line.strip(), self.formats)
+                    spans.extend(cell_spans)
+                    out.append(CellParagraph(para.ppr, len(cell_spans)))
+                if not out:  # a cell holds at least one paragraph
+                    first = self.paragraphs[numbers[0] - 1].ppr if numbers else None
+                    out.append(CellParagraph(first, 0))
+                out_cells.append(Cell(tcpr, tuple(out)))
+            rows.append(Row(trpr, tuple(out_cells)))
+        table = BodyTable(self.source.tblpr, self.source.grid, tuple(rows), self.source.styles)
+        return Block(TABLE_BLOCK, tuple(spans), table=table)
 
 
 def to_text(line: str) -> str:
@@ -353,11 +689,13 @@ NOTES = (
     "3. {% clause %}……{% endclause %} 之间的文字，在其中的数字全为 0 时连同一个相邻的标点一起省略；"
     '{% item "一是" %}……{% enditem %} 是自动编号的一项（一是、二是……，省略的项不占编号）。',
     "4. 某几段只在满足条件时保留：在它们前后各加一段，前一段只写 {% if activities.走访单位 > 0 %}，"
-    "后一段只写 {% endif %}。",
+    "后一段只写 {% endif %}。表格的单元格中同样可以写占位符；表格的一行按每一项重复时，"
+    "在这一行第一列的开头写 {% for name in talks %}，最后一列的末尾写 {% endfor %}。",
     "5. 段落样式：汇报稿标题用「标题」，一、二、……用「标题 1」，（一）（二）……单独成行的小标题用「标题 2」，"
     "其余用「正文」（以“（一）……。”开头的正文段，句号前的文字自动成为楷体小标题）；"
     "落款用「落款」样式，其下的成文日期由程序写入。",
-    "6. 出错时，提示会指出第几段（从文件开头数起，空段也算）和该段开头的文字。",
+    "6. 出错时，提示会指出第几段（从文件开头数起，空段也算，表格中的段落不算）和该段开头的文字；"
+    "表格中的段落指出第几个表格第几行第几列。",
 )
 
 
