@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import traceback
 from collections.abc import Mapping, Sequence
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 from jinja2 import (
@@ -511,6 +511,21 @@ def make_environment(folder: Path, loader: BaseLoader | None = None) -> Sandboxe
     return env
 
 
+def _shipped(folder: Path) -> bool:
+    """Whether ``folder`` is one of the template sets inside the package: they never change
+    while the program runs, so their compiled templates are kept (a build renders the
+    default set twice: the project's, and the stamp's C324 digests)."""
+    from importlib import resources
+
+    shipped = Path(str(resources.files("workreport.templates")))
+    return folder == shipped or shipped in folder.parents
+
+
+@cache
+def _shipped_environment(folder: Path) -> SandboxedEnvironment:
+    return make_environment(folder)
+
+
 def section_names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.glob(SECTION_GLOB))
 
@@ -521,7 +536,7 @@ def render_sections(
     """Render every section template in file-name order into blocks; also returns the
     tags of the figures left out because they were 0.  The tags of missing figures
     that a ``{% known %}`` left out are added to ``unknown``."""
-    env = make_environment(folder)
+    env = _shipped_environment(folder) if _shipped(folder) else make_environment(folder)
     names = section_names(folder)
     if not names:
         raise TemplateError(str(folder), None, "模板文件夹中没有 .j2 模板")
