@@ -526,6 +526,23 @@ def _shipped_environment(folder: Path) -> SandboxedEnvironment:
     return make_environment(folder)
 
 
+_FOLDER_ENVIRONMENTS: dict[tuple, SandboxedEnvironment] = {}
+
+
+def _folder_environment(folder: Path) -> SandboxedEnvironment:
+    """A project's folder of templates, compiled once a process for as long as its files
+    say the same (their names and bytes: never a stale template, whatever the clock)."""
+    try:
+        key = (folder, *((p.name, p.read_bytes()) for p in sorted(folder.glob(SECTION_GLOB))))
+    except OSError:
+        return make_environment(folder)  # unreadable: render_one says which and why
+    if key not in _FOLDER_ENVIRONMENTS:
+        if len(_FOLDER_ENVIRONMENTS) >= 16:  # a long-lived process: the oldest goes
+            _FOLDER_ENVIRONMENTS.pop(next(iter(_FOLDER_ENVIRONMENTS)))
+        _FOLDER_ENVIRONMENTS[key] = make_environment(folder)
+    return _FOLDER_ENVIRONMENTS[key]
+
+
 def section_names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.glob(SECTION_GLOB))
 
@@ -536,7 +553,7 @@ def render_sections(
     """Render every section template in file-name order into blocks; also returns the
     tags of the figures left out because they were 0.  The tags of missing figures
     that a ``{% known %}`` left out are added to ``unknown``."""
-    env = _shipped_environment(folder) if _shipped(folder) else make_environment(folder)
+    env = _shipped_environment(folder) if _shipped(folder) else _folder_environment(folder)
     names = section_names(folder)
     if not names:
         raise TemplateError(str(folder), None, "模板文件夹中没有 .j2 模板")
