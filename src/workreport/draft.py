@@ -34,12 +34,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import count
 from pathlib import Path
-from zipfile import BadZipFile
 
-from docx import Document
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
@@ -48,6 +45,7 @@ from lxml import etree
 
 from . import __version__
 from .config import StyleConfig
+from .docxfile import open_docx
 from .errors import OutputError, UsageError, WorkreportError, clip, reason
 from .period import Period, parse_period
 from .render.document import DATE, FIGURE, PERIOD, VALUE, ReportDocument, Table, Tag
@@ -77,14 +75,6 @@ _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one fmtid Office uses
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 _MAX_PART = 64 * 1024 * 1024
-_UNREADABLE = (
-    PackageNotFoundError,
-    BadZipFile,
-    etree.XMLSyntaxError,
-    KeyError,
-    ValueError,
-    OSError,
-)
 
 
 @dataclass
@@ -429,9 +419,7 @@ class Draft:
     @classmethod
     def open(cls, path: Path, *, purpose: str = "") -> Draft:
         """A draft written by this tool; anything else is an error (``purpose`` ends it)."""
-        refuse_hostile(path, purpose)
-        source = Path(path).read_bytes()
-        document = _open(source, path)
+        document, source = open_docx(path, purpose)
         props = _read_properties(document, path)
         stamp = Stamp.from_properties(props)
         if not stamp.version:
@@ -1108,49 +1096,6 @@ def _unlinked(blob: bytes, ids: set[str]) -> bytes:
     if not changed:
         return blob
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def refuse_hostile(path: Path, purpose: str = "") -> None:
-    """Every .docx the tool opens gets the workbook's zip limits before it is unpacked
-    (docs/rules.md, 用户的电脑)."""
-    from .safety import check_document
-
-    reason = check_document(path)
-    if reason:
-        raise WorkreportError(f"E121 {Path(path).name}：{reason}{purpose}。")
-
-
-def read_docx(path: Path, purpose: str = ""):
-    """Any .docx the tool reads (a Word template too), after the zip limits."""
-    refuse_hostile(path, purpose)
-    return _open(Path(path).read_bytes(), path)
-
-
-def _open(source: bytes, path: Path):
-    from .safety import MAX_MEMBERS, MAX_UNPACKED
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(source)) as z:
-            infos = z.infolist()
-        if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNPACKED:
-            raise WorkreportError(
-                f"{path}：文档解压后过大或部件过多，可能是恶意构造的文件，已拒绝。"
-            )
-        return Document(io.BytesIO(source))
-    except _UNREADABLE as e:
-        if _opendocument(source):
-            raise WorkreportError(
-                f"{path}：这是 OpenDocument 文本（.odt），不是 Word 文档：请在 WPS 或 LibreOffice "
-                "中用「另存为」保存为 Word 文档（.docx）后再试"
-            ) from e
-        raise WorkreportError(
-            f"{path}：无法读取，不是有效的 Word 文档（.docx）：{reason(e)}"
-        ) from e
-
-
-def _opendocument(source: bytes) -> bool:
-    """An ODF package starts with its stored «mimetype» member (ODF 1.2 §3.3)."""
-    return source[30:38] == b"mimetype" and b"application/vnd.oasis.opendocument" in source[:200]
 
 
 def _read_properties(document, path: Path) -> dict[str, str]:

@@ -175,7 +175,7 @@ class Rendered:
 
 def read_template(path: Path) -> tuple[list[Paragraph], list[TemplateTable]]:
     """The body's paragraphs and tables, under the zip limits of every .docx the tool opens."""
-    from ..draft import read_docx
+    from ..docxfile import read_docx
 
     document = read_docx(path, "（Word 模板）")
     reader = _Reader(path, _style_kinds(document.styles.element), document.styles.element)
