@@ -31,6 +31,15 @@ def forms(values) -> tuple:
     return tuple(values[k] for k in ("forms_total", "forms_1", "forms_2", "forms_3", "forms_4"))
 
 
+def both_rules(book, config) -> tuple[dict, dict]:
+    """The 2022H1 figures of ``book`` under the 上级's 人次 rule and one per row (处理)."""
+    ledgers = ledgers_of(book.folder, config)
+    return (
+        compute_figures(ledgers, H1_2022, config),
+        compute_figures(ledgers, H1_2022, replace(config, forms_count="处理")),
+    )
+
+
 def case(cid):
     return clue(cid, date(2022, 1, 5), disposal="初步核实", filed=FILED)
 
@@ -46,10 +55,7 @@ def test_two_measures_on_one_matter_are_one_person_time(book, config):
             ],
         },
     )
-    ledgers = ledgers_of(book.folder, config)
-
-    by_person = compute_figures(ledgers, H1_2022, config)
-    by_row = compute_figures(ledgers, H1_2022, replace(config, forms_count="处理"))
+    by_person, by_row = both_rules(book, config)
 
     # one person, one clue: 1 人次 of the 第二种形态 (the bulletins' 不重不漏)
     assert forms(by_person) == (1, 0, 1, 0, 0)
@@ -70,10 +76,7 @@ def test_three_measures_across_two_forms_count_once_in_the_heaviest(book, config
             ],
         },
     )
-    ledgers = ledgers_of(book.folder, config)
-
-    by_person = compute_figures(ledgers, H1_2022, config)
-    by_row = compute_figures(ledgers, H1_2022, replace(config, forms_count="处理"))
+    by_person, by_row = both_rules(book, config)
 
     # 第四种 > 第三种: one 人次 of the 第四种形态, shares 0 / 0 / 0 / 100
     assert forms(by_person) == (1, 0, 0, 0, 1)
@@ -145,10 +148,7 @@ def test_a_person_time_is_top_when_any_of_its_rows_says_so(book, config):
             ],
         },
     )
-    ledgers = ledgers_of(book.folder, config)
-
-    by_person = compute_figures(ledgers, H1_2022, config)
-    by_row = compute_figures(ledgers, H1_2022, replace(config, forms_count="处理"))
+    by_person, by_row = both_rules(book, config)
 
     assert forms(by_person) == (2, 1, 1, 0, 0) and by_person["top_forms_1"] == 1
     # per row: 孙某己's 批评教育 and 周某庚's 谈话提醒 are both marked: 2

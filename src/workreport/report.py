@@ -6,7 +6,7 @@ read top to bottom in :func:`build_report`; every stage is the run's (run.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import Config
@@ -129,8 +129,8 @@ def already_written(output: Path, draft, audit) -> bool:
         old = Draft.open(output)
     except Exception:  # noqa: BLE001 - not a draft of ours: guard_existing decides
         return False
-    if old.edited:
-        return False
+    if old.edited or replace(old.stamp, fingerprint="") != replace(draft.stamp, fingerprint=""):
+        return False  # told apart without writing the draft's bytes a first time
     draft.to_bytes()  # the fingerprint of the content as it would be written
     if old.stamp != draft.stamp:
         return False
