@@ -269,3 +269,73 @@ def test_cases_filed_and_government_sanctions_by_rank(tmp_path):
     assert figures["gov_sanctioned_by_rank"]["县处级"] == 1
     assert figures["gov_sanctioned_by_rank"]["乡科级"] == 1
     assert sum(figures["gov_sanctioned_by_rank"].values()) == 2
+
+
+def test_the_eight_rules_trio_counts_clues_persons_and_sanctions_by_the_clue_s_category(tmp_path):
+    from conftest import measure
+
+    eight, style, honesty = "违反中央八项规定精神", "形式主义官僚主义", "违反廉洁纪律"
+    write_workbook(
+        tmp_path / "甲室.xlsx",
+        {
+            "问题线索": [
+                categorised("A1", date(2021, 11, 3), date(2022, 1, 10), eight),
+                categorised("A2", date(2022, 1, 3), date(2022, 2, 1), style),
+                categorised("A3", date(2022, 1, 3), date(2022, 2, 1), honesty),  # not 八项规定
+                categorised("A4", date(2022, 1, 3), None, eight),  # not filed: a 谈话 only
+                categorised("A5", date(2022, 1, 3), date(2022, 2, 1), eight),  # measure in July
+            ],
+            "处分处理": [
+                measure("甲某", "A1", date(2022, 3, 1), "第二种形态", "党纪警告"),
+                measure("甲某", "A1", date(2022, 3, 2), "第二种形态", "政务警告"),  # same person
+                measure("乙某", "A1", date(2022, 3, 3), "第一种形态", "批评教育"),
+                measure("丙某", "A2", date(2022, 4, 1), "第一种形态", "谈话提醒"),
+                measure("丁某", "A3", date(2022, 4, 1), "第二种形态", "党纪警告"),  # 廉洁纪律
+                measure("戊某", "A4", date(2022, 5, 1), "第一种形态", "批评教育"),
+                measure("己某", "A5", date(2022, 7, 1), "第二种形态", "党纪警告"),  # outside
+                measure("庚某", None, date(2022, 5, 1), "第一种形态", "批评教育"),  # no clue
+            ],
+        },
+    )
+    figures = stats(tmp_path)
+    # clues with a measure in 2022H1 whose category is 八项规定 or 形式主义官僚主义:
+    # A1 (three measures, one 起), A2 and A4; not A3 (廉洁纪律), not A5 (its measure is July)
+    assert figures["eight_rules_problems"] == 3
+    # persons on them: 甲某 and 乙某 (A1), 丙某 (A2), 戊某 (A4)
+    assert figures["eight_rules_persons"] == 4
+    # of them with a 党纪 or 政务处分: 甲某 only (twice, one person)
+    assert figures["eight_rules_sanctioned"] == 1
+
+
+def test_the_eight_rules_trio_is_missing_without_the_column_and_partial_with_some_units(
+    tmp_path,
+):
+    from conftest import measure
+
+    write_workbook(
+        tmp_path / "甲室.xlsx",
+        {
+            "问题线索": [clue("A1", date(2022, 1, 3), filed=date(2022, 2, 1))],
+            "处分处理": [measure("甲某", "A1", date(2022, 3, 1), "第二种形态", "党纪警告")],
+        },
+    )
+    figures = stats(tmp_path)
+    # no unit keeps 问题类别: missing, not 0 (SPEC §3.4)
+    assert figures["eight_rules_problems"] is None and figures["eight_rules_sanctioned"] is None
+    write_workbook(
+        tmp_path / "乙室.xlsx",
+        {
+            "问题线索": [
+                categorised("B1", date(2022, 1, 3), date(2022, 2, 1), "违反中央八项规定精神")
+            ],
+            "处分处理": [measure("乙某", "B1", date(2022, 3, 1), "第二种形态", "政务警告")],
+        },
+    )
+    result = run("stats", tmp_path, "--period", "2022H1", "--format", "json")
+    figures = json.loads(result.output)["figures"]
+    # only 乙室 reports the column: its one clue, one person, one sanction; 甲室 left out
+    assert figures["eight_rules_problems"] == 1
+    assert figures["eight_rules_persons"] == 1 and figures["eight_rules_sanctioned"] == 1
+    warned = run("stats", tmp_path, "--period", "2022H1")
+    assert "W230" in warned.output and "甲室" in warned.output
+    assert "「问题类别」列只有 1 个单位报送" in warned.output and "查处八项规定问题" in warned.output

@@ -21,9 +21,12 @@ import pandas as pd
 from .config import FORM_NAMES, Config
 from .ledgers import (
     ACCUSATIONS,
+    CLUE_CATEGORY,
+    CLUE_KEY,
     CLUE_SOURCES,
     DISPOSALS,
     FILE,
+    JOINED_COLUMNS,
     LEADERS,
     LOSSES,
     NON_MEMBER,
@@ -330,6 +333,11 @@ def _accountable(whom: str) -> Callable[[pd.DataFrame, Config], np.ndarray]:
     return rows
 
 
+def _eight_rules(frame: pd.DataFrame, config: Config) -> np.ndarray:
+    # the clue's 问题类别 among [categories] eight_rules (SPEC §16)
+    return frame[CLUE_CATEGORY].isin(config.eight_rules).to_numpy(dtype=bool)
+
+
 def _non_member(frame: pd.DataFrame, config: Config) -> np.ndarray:
     return (frame["政治面貌"] == NON_MEMBER).to_numpy(dtype=bool)
 
@@ -589,6 +597,41 @@ FIGURES: tuple[Figure, ...] = (
         "收到日期在统计期间内、信访类别为检举控告类且不是重复件的信访举报",
         "petitions",
         where=_new_accusations,
+    ),
+    # 八项规定 (SPEC §16): 处分处理 rows by their clue's 问题类别, as the CCDI's monthly
+    # figures add 违反中央八项规定精神 and 形式主义官僚主义 ([categories] eight_rules)
+    Figure(
+        "eight_rules_problems",
+        "查处八项规定问题",
+        "起",
+        "处理日期在统计期间内的处分处理所涉线索中，问题类别属于八项规定类别（[categories] "
+        "eight_rules）的线索数，一条线索计一起（只计报送问题类别列的单位）",
+        "measures",
+        where=_eight_rules,
+        agg=("distinct", CLUE_KEY),
+        column=CLUE_CATEGORY,
+    ),
+    Figure(
+        "eight_rules_persons",
+        "八项规定问题批评教育帮助和处理",
+        "人",
+        "处理日期在统计期间内、线索的问题类别属于八项规定类别的处分处理人数，"
+        "同一人（线索编号＋姓名）只计一次（只计报送问题类别列的单位）",
+        "measures",
+        where=_eight_rules,
+        agg=PERSONS,
+        column=CLUE_CATEGORY,
+    ),
+    Figure(
+        "eight_rules_sanctioned",
+        "八项规定问题党纪政务处分",
+        "人",
+        "处理日期在统计期间内、线索的问题类别属于八项规定类别的党纪政务处分人数，"
+        "同一人只计一次（只计报送问题类别列的单位）",
+        "measures",
+        where=_both(_eight_rules, _measure_in("any")),
+        agg=PERSONS,
+        column=CLUE_CATEGORY,
     ),
     # 问责 (SPEC §16): an optional sheet, like 信访举报
     Figure(
@@ -913,24 +956,29 @@ def partial_notices(ledgers: Ledgers, config: Config, shown: set[str] | None = N
     figures a draft shows are named (build, refresh); None: every one (stats)."""
     from .errors import Issue
 
+    def filled_in(f: Figure) -> tuple[str, str]:
+        # a joined column (八项规定's clue category) is filled in on the ledger it comes from
+        return JOINED_COLUMNS.get(f.column, (f.sheet, f.column))
+
     labels: dict[str, list[str]] = {}
     for f in FIGURES:
         if f.column is not None and (shown is None or f.id in shown):
-            labels.setdefault(f.column, []).append(f.label)
+            labels.setdefault(filled_in(f)[1], []).append(f.label)
     notices = []
     for f in FIGURES:
-        if f.column is None or f.column not in labels:
+        if f.column is None or filled_in(f)[1] not in labels:
             continue
+        sheet, column = filled_in(f)
         reporting = ledgers.reporting(f.sheet, f.column)
         silent = sorted(ledgers.present.get(f.sheet, set()) - reporting)
-        figures = "、".join(labels.pop(f.column))
+        figures = "、".join(labels.pop(column))
         if reporting and silent:
             notices.append(
                 Issue(
                     "W230",
-                    f"「{f.column}」列只有 {len(reporting)} 个单位报送，{figures}只统计了这些单位；"
+                    f"「{column}」列只有 {len(reporting)} 个单位报送，{figures}只统计了这些单位；"
                     f"未报送的单位：{'、'.join(silent)}",
-                    suggestion=f"请这些单位在「{ledgers.specs[f.sheet].name}」台账中补填「{f.column}」列",
+                    suggestion=f"请这些单位在「{ledgers.specs[sheet].name}」台账中补填「{column}」列",
                 )
             )
     return notices

@@ -409,6 +409,11 @@ OVERDUE = "超过期限"  # more than ``threshold`` days from ``since`` to the r
 BLANK, GIVEN, IS, IN = "为空", "已填", "为", "属于"
 SANCTIONS = "党纪政务处分"  # IN's set: [sanctions] party and government (defaults.toml)
 CLUE_KEY = "线索编号"  # what joins a 处分处理 row to its 问题线索 row
+# a 处分处理 row's clue's 问题类别, joined on 线索编号 when the ledgers are validated: the
+# 八项规定 figures count measures by the category of the clue they close (SPEC §16)
+CLUE_CATEGORY = "线索问题类别"
+# a joined column → the ledger and column a unit fills in to report it (W230's advice)
+JOINED_COLUMNS = {CLUE_CATEGORY: ("clues", "问题类别")}
 FOURTH_FORM = "第四种形态"
 
 
