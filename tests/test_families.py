@@ -23,7 +23,7 @@ def stats(*paths, period="2022H1") -> dict:
 
 
 def test_the_sheet_has_the_four_columns_of_the_spec():
-    assert HEADERS["信访举报"] == ["收到日期", "信访形式", "信访类别", "是否重复件"]
+    assert HEADERS["信访举报"] == ["收到日期", "信访形式", "信访类别", "是否重复件", "专项"]
 
 
 def test_petitions_are_counted_by_form_and_category_and_accusations_once(tmp_path):
@@ -154,7 +154,7 @@ def test_accountability_counts_organisations_and_leaders_by_their_numbers(tmp_pa
     figures = stats(tmp_path)
     assert figures["accountability_orgs"] == 1
     assert figures["accountability_persons"] == 3 + 1
-    assert HEADERS["问责"] == ["问责日期", "问责对象", "数量", "问责方式"]
+    assert HEADERS["问责"] == ["问责日期", "问责对象", "数量", "问责方式", "专项"]
 
 
 def test_accountability_without_the_sheet_is_missing_and_a_zero_count_is_an_error(tmp_path):
@@ -338,4 +338,125 @@ def test_the_eight_rules_trio_is_missing_without_the_column_and_partial_with_som
     assert figures["eight_rules_persons"] == 1 and figures["eight_rules_sanctioned"] == 1
     warned = run("stats", tmp_path, "--period", "2022H1")
     assert "W230" in warned.output and "甲室" in warned.output
-    assert "「问题类别」列只有 1 个单位报送" in warned.output and "查处八项规定问题" in warned.output
+    assert (
+        "「问题类别」列只有 1 个单位报送" in warned.output and "查处八项规定问题" in warned.output
+    )
+
+
+SPECIAL_TOML = '[special]\nnames = ["群众身边不正之风和腐败问题集中整治", "乡村振兴领域专项监督"]\n'
+MASSES, VILLAGES = "群众身边不正之风和腐败问题集中整治", "乡村振兴领域专项监督"
+
+
+def special_row(header: list[str], row: list, special) -> list:
+    """``row`` padded to ``header`` with its 专项 cell set."""
+    row = row + [None] * (len(header) - len(row))
+    row[header.index("专项")] = special
+    return row
+
+
+def test_stats_special_counts_only_the_rows_whose_own_cell_names_it(tmp_path):
+    from conftest import measure
+
+    clue_header, measure_header = HEADERS["问题线索"], HEADERS["处分处理"]
+    (tmp_path / "workreport.toml").write_text(SPECIAL_TOML, encoding="utf-8")
+    write_workbook(
+        tmp_path / "甲室.xlsx",
+        {
+            "问题线索": [
+                special_row(
+                    clue_header, clue("A1", date(2022, 1, 3), filed=date(2022, 2, 1)), MASSES
+                ),
+                special_row(
+                    clue_header, clue("A2", date(2022, 1, 4), filed=date(2022, 2, 2)), MASSES
+                ),
+                special_row(clue_header, clue("A3", date(2022, 1, 5)), VILLAGES),
+                special_row(clue_header, clue("A4", date(2022, 1, 6)), None),
+                special_row(clue_header, clue("A5", date(2022, 8, 6)), MASSES),  # outside H1
+            ],
+            "处分处理": [
+                # A1's measure is in the 专项 by its own cell; A2's is not, though its clue is
+                special_row(
+                    measure_header,
+                    measure("甲某", "A1", date(2022, 3, 1), "第二种形态", "党纪警告"),
+                    MASSES,
+                ),
+                special_row(
+                    measure_header,
+                    measure("乙某", "A2", date(2022, 3, 1), "第二种形态", "党纪警告"),
+                    None,
+                ),
+            ],
+        },
+    )
+    # 乙室 keeps no 专项 column on its 谈话: its talks are in no 专项
+    write_workbook(tmp_path / "乙室.xlsx", {"谈话": [[date(2022, 2, 1), "约谈", 3, None]]})
+
+    def special(name) -> dict:
+        result = run("stats", tmp_path, "--period", "2022H1", "--special", name, "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["special"] == name
+        return json.loads(result.output)["figures"]
+
+    masses = special(MASSES)
+    assert masses["clues"] == 2  # A1 and A2 (A5 was received in August)
+    assert masses["cases_filed"] == 2
+    assert masses["forms_2"] == 1  # 甲某 only: 乙某's row names no 专项
+    # 谈话: no workbook keeps the 专项 column on it → missing, not 0
+    assert masses["talks_total"] is None
+    villages = special(VILLAGES)
+    assert villages["clues"] == 1 and villages["cases_filed"] == 0  # A3, not filed
+    assert villages["forms_2"] == 0  # the sheet keeps the column, no row names it: a true 0
+    # the whole: every row, whatever its 专项
+    whole = stats(tmp_path)
+    assert whole["clues"] == 4 and whole["forms_2"] == 2 and whole["talks_total"] == 3
+
+
+def test_an_unknown_special_is_refused_with_the_closest_name(tmp_path):
+    write_workbook(tmp_path / "甲室.xlsx", {"问题线索": [clue("A1", date(2022, 1, 3))]})
+    result = run("stats", tmp_path, "--period", "2022H1", "--special", "乡村振兴")
+    assert result.exit_code == 2 and "[special] names" in result.output
+    (tmp_path / "workreport.toml").write_text(SPECIAL_TOML, encoding="utf-8")
+    result = run("stats", tmp_path, "--period", "2022H1", "--special", "乡村振兴专项监督")
+    assert result.exit_code == 2 and f"是否应为「{VILLAGES}」" in result.output
+    # a cell naming a 专项 the project does not list is an error that says where to list it
+    write_workbook(
+        tmp_path / "乙室.xlsx",
+        {"问题线索": [special_row(HEADERS["问题线索"], clue("B1", date(2022, 1, 3)), "乡村振兴")]},
+    )
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1 and VILLAGES in result.output
+
+
+def test_a_template_reads_a_special_s_figures_and_refresh_updates_them(tmp_path):
+    from conftest import paragraphs
+
+    data = tmp_path / "收文"
+    header = HEADERS["问题线索"]
+    write_workbook(
+        data / "甲室.xlsx",
+        {
+            "问题线索": [
+                special_row(header, clue("A1", date(2022, 1, 3)), MASSES),
+                special_row(header, clue("A2", date(2022, 1, 4)), None),
+            ]
+        },
+    )
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "01_opening.j2").write_text(
+        f'受理问题线索{{{{ clues }}}}件，其中{MASSES}{{{{ special["{MASSES}"].clues }}}}件。\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "workreport.toml").write_text(
+        SPECIAL_TOML + '[report]\ntemplates = "templates"\nperiod = "2022H1"\n', encoding="utf-8"
+    )
+    out = tmp_path / "汇报.docx"
+    result = run("build", data, "-o", out, "--config", tmp_path / "workreport.toml")
+    assert result.exit_code == 0, result.output
+    assert f"受理问题线索2件，其中{MASSES}1件。" in paragraphs(out)
+    write_workbook(
+        data / "乙室.xlsx",
+        {"问题线索": [special_row(header, clue("B1", date(2022, 2, 3)), MASSES)]},
+    )
+    result = run("refresh", out, data, "--config", tmp_path / "workreport.toml")
+    assert result.exit_code == 0, result.output
+    assert f"受理问题线索3件，其中{MASSES}2件。" in paragraphs(out)

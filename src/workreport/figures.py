@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
@@ -34,6 +34,7 @@ from .ledgers import (
     PETITION_CATEGORIES,
     PETITION_FORMS,
     RANKS,
+    SPECIAL,
     UNDISPOSED,
     UNIT,
     UNRANKED,
@@ -890,6 +891,18 @@ def compute_figures_by_unit(ledgers: Ledgers, period: Period, config: Config) ->
         pct = shares([out[u][f"forms_{n}"] for n in (1, 2, 3, 4)])
         out[u][SHARES_ID] = None if pct is None else dict(zip(FORM_NAMES, pct, strict=True))
     return out
+
+
+def special_ledgers(ledgers: Ledgers, name: str) -> Ledgers:
+    """The ledgers cut to the rows whose own 专项 cell names ``name`` (SPEC §16: a 处分处理
+    row belongs to a 专项 by its own cell, not by its clue's).  A sheet supplies the 专项's
+    figures from the units that keep the 专项 column on it: where one does but no row names
+    ``name``, the figures are true zeros; where none does, they are missing, not 0."""
+    frames, present = {}, {}
+    for key, frame in ledgers.frames.items():
+        frames[key] = frame[(frame[SPECIAL] == name).to_numpy(dtype=bool)]
+        present[key] = ledgers.reporting(key, SPECIAL)
+    return replace(ledgers, frames=frames, present=present, _counted={})
 
 
 def dated_in(ledgers: Ledgers, sheet: str, period: Period) -> np.ndarray:

@@ -10,7 +10,7 @@ each workbook's columns stand, so any stage can report a problem at its cell.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -42,6 +42,7 @@ PARTY_MEMBER, NON_MEMBER = "中共党员", "非中共党员"
 AFFILIATION_READINGS = (("党员", PARTY_MEMBER), ("群众", NON_MEMBER), ("非党员", NON_MEMBER))
 LOSSES = "挽回经济损失（万元）"
 UNIT_COLUMN = "填报单位"
+SPECIAL = "专项"  # the optional column naming a row's 专项 ([special] names; SPEC §16)
 TOP_ALIASES = ("是否为一把手", "一把手")
 TEAM_ALIASES = ("是否为领导班子成员", "是否班子成员", "领导班子成员")
 # Extra columns departments often add; never mistaken for a misspelt ledger column.
@@ -93,6 +94,7 @@ class Column:
     # it with at least one non-blank cell (docs/figures.md, 部分单位报送的列)
     partial: bool = False
     unit_note: str = ""  # the unit its header must state when it states one (万元, not 元)
+    choices_from: str = ""  # the setting a project lists its choices in ([special] names)
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
             tuple(config.talk_types),
             tuple(config.letter_types),
             tuple(config.categories),
+            tuple(config.special),
         )
     )
 
@@ -131,6 +134,7 @@ def _ledger_specs(
     talk_types: tuple[str, ...] = TALK_TYPES,
     letter_types: tuple[str, ...] = LETTER_TYPES,
     categories: tuple[str, ...] = (),
+    special: tuple[str, ...] = (),
 ) -> dict[str, SheetSpec]:
     yes_no = "从下拉列表选择 是 或 否"
     # a column that only some departments keep: blank cells count for nothing
@@ -377,6 +381,20 @@ def _ledger_specs(
             "其他计数的监督工作，一行一项",
         ),
     ]
+    # 专项 on any sheet (SPEC §16): a row belongs to a 专项 by its own cell; the names are
+    # the project's ([special] names), so none is valid until the project lists them
+    special_column = Column(
+        SPECIAL,
+        ENUM,
+        choices=special,
+        note="属于某项专项工作的，填写专项名称（名称在 workreport.toml 的 [special] names "
+        f"中设置）；不属于的留空；{partial}",
+        aliases=("所属专项", "专项工作", "专项整治"),
+        counted=False,
+        partial=True,
+        choices_from="[special] names",
+    )
+    specs = [replace(s, columns=(*s.columns, special_column)) for s in specs]
     return {s.key: s for s in specs}
 
 
