@@ -9,6 +9,7 @@ those can never disagree.  Pure: ledgers and a period in, numbers out.
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -960,7 +961,8 @@ def partial_figures(ledgers: Ledgers) -> dict[str, tuple[str, ...]]:
     return found
 
 
-PARTIAL_CAPABLE = tuple(f.id for f in FIGURES if f.column is not None)  # [figures] partial_ok
+PARTIAL = tuple(f for f in FIGURES if f.column is not None)  # the bulletin columns' figures
+PARTIAL_CAPABLE = tuple(f.id for f in PARTIAL)  # [figures] partial_ok
 
 
 def partial_notices(ledgers: Ledgers, config: Config, shown: set[str] | None = None) -> list:
@@ -973,25 +975,29 @@ def partial_notices(ledgers: Ledgers, config: Config, shown: set[str] | None = N
         # a joined column (八项规定's clue category) is filled in on the ledger it comes from
         return JOINED_COLUMNS.get(f.column, (f.sheet, f.column))
 
-    labels: dict[str, list[str]] = {}
+    labels: dict[tuple[str, str], list[str]] = {}
     for f in FIGURES:
         if f.column is not None and (shown is None or f.id in shown):
-            labels.setdefault(filled_in(f)[1], []).append(f.label)
+            labels.setdefault(filled_in(f), []).append(f.label)
+    # 职级 is kept on 问题线索 and on 处分处理: there the notice names its ledger
+    twice = {c for c, n in Counter(c for _, c in set(map(filled_in, PARTIAL))).items() if n > 1}
     notices = []
     for f in FIGURES:
-        if f.column is None or filled_in(f)[1] not in labels:
+        if f.column is None or filled_in(f) not in labels:
             continue
         sheet, column = filled_in(f)
         reporting = ledgers.reporting(f.sheet, f.column)
         silent = sorted(ledgers.present.get(f.sheet, set()) - reporting)
-        figures = "、".join(labels.pop(column))
+        figures = "、".join(labels.pop((sheet, column)))
+        name = ledgers.specs[sheet].name
+        where = f"「{name}」台账的「{column}」列" if column in twice else f"「{column}」列"
         if reporting and silent:
             notices.append(
                 Issue(
                     "W230",
-                    f"「{column}」列只有 {len(reporting)} 个单位报送，{figures}只统计了这些单位；"
+                    f"{where}只有 {len(reporting)} 个单位报送，{figures}只统计了这些单位；"
                     f"未报送的单位：{'、'.join(silent)}",
-                    suggestion=f"请这些单位在「{ledgers.specs[sheet].name}」台账中补填「{column}」列",
+                    suggestion=f"请这些单位在「{name}」台账中补填「{column}」列",
                 )
             )
     return notices
