@@ -119,6 +119,10 @@ def test_the_bulletin_opens_with_the_petitions_received_when_a_workbook_sends_th
     for path in SAMPLE.glob("*.xlsx"):
         (data / path.name).write_bytes(path.read_bytes())
     (data / "workreport.toml").write_bytes((SAMPLE / "workreport.toml").read_bytes())
+    # the sample's 信访室 keeps a 信访举报 register: this one sends its clues only
+    book = openpyxl.load_workbook(data / "信访室.xlsx")
+    del book["信访举报"]
+    book.save(data / "信访室.xlsx")
     without = tmp_path / "无.docx"
     assert run("build", data, "--preset", "通报", "-o", without).exit_code == 0
     opening = next(p for p in paragraphs(without) if "纪检监察机关共" in p)
@@ -460,3 +464,98 @@ def test_a_template_reads_a_special_s_figures_and_refresh_updates_them(tmp_path)
     result = run("refresh", out, data, "--config", tmp_path / "workreport.toml")
     assert result.exit_code == 0, result.output
     assert f"受理问题线索3件，其中{MASSES}2件。" in paragraphs(out)
+
+
+def test_the_default_report_states_petitions_eight_rules_and_accountability_when_sent(tmp_path):
+    from conftest import measure, paragraphs
+
+    data = tmp_path / "收文"
+    write_workbook(
+        data / "案管室.xlsx",
+        {
+            "问题线索": [
+                categorised("A1", date(2022, 1, 3), date(2022, 2, 1), "违反中央八项规定精神"),
+                categorised("A2", date(2022, 1, 4), None, "违反廉洁纪律"),
+            ],
+            "处分处理": [
+                measure("甲某", "A1", date(2022, 3, 1), "第二种形态", "党纪警告"),
+                measure("乙某", "A1", date(2022, 3, 2), "第一种形态", "批评教育"),
+                measure("丙某", "A2", date(2022, 3, 3), "第一种形态", "批评教育"),
+            ],
+        },
+    )
+    write_workbook(
+        data / "信访室.xlsx",
+        {
+            "信访举报": [
+                petition(date(2022, 1, 5), "来信", "检举控告类"),
+                petition(date(2022, 5, 5), "来访", "申诉类", "是"),
+                petition(date(2022, 7, 5), "来访", "申诉类"),  # outside 2022H1
+            ]
+        },
+    )
+    write_workbook(
+        data / "党风室.xlsx",
+        {
+            "问责": [
+                [date(2022, 2, 1), "党组织", 1, None],
+                [date(2022, 3, 1), "党员领导干部", 3, None],
+            ]
+        },
+    )
+    (tmp_path / "workreport.toml").write_text(
+        '[report]\norganisation = "xx区纪委监委"\nperiod = "2022H1"\ndate = 2022-07-10\n', "utf-8"
+    )
+    out = tmp_path / "汇报.docx"
+    result = run("build", data, "--config", tmp_path / "workreport.toml", "-o", out)
+    assert result.exit_code == 0, result.output
+    overview = next(p for p in paragraphs(out) if "受理问题线索" in p)
+    # 2 件次 received in 2022H1 (the July one is out); a repeated one is still a 件次
+    assert "今年以来，接收信访举报2件次，受理问题线索2件，" in overview
+    # A1 is 八项规定: one 起, 甲某 and 乙某 on it, 甲某 with a 党纪处分; A2 (廉洁纪律) is not
+    assert (
+        "查处违反中央八项规定精神问题1起，批评教育帮助和处理2人，其中党纪政务处分1人。" in overview
+    )
+    assert "问责党组织1个、党员领导干部3人。" in overview
+    assert "W232" not in result.output
+
+
+def test_the_default_report_leaves_the_optional_sentences_out_and_says_so(tmp_path):
+    from conftest import paragraphs
+
+    data = tmp_path / "收文"
+    write_workbook(data / "案管室.xlsx", {"问题线索": [clue("A1", date(2022, 1, 3))]})
+    (tmp_path / "workreport.toml").write_text(
+        '[report]\norganisation = "xx区纪委监委"\nperiod = "2022H1"\ndate = 2022-07-10\n', "utf-8"
+    )
+    out = tmp_path / "汇报.docx"
+    result = run("build", data, "--config", tmp_path / "workreport.toml", "-o", out)
+    assert result.exit_code == 0, result.output
+    overview = next(p for p in paragraphs(out) if "受理问题线索" in p)
+    assert "今年以来，受理问题线索1件，" in overview  # the comma went with the sentence
+    assert "信访举报" not in overview and "八项规定" not in overview and "问责" not in overview
+    assert "接收信访举报" not in "".join(p for p in paragraphs(out) if "【待补充" in p)
+    # left out, but not silently (SPEC §8.2)
+    assert "W232" in result.output and "接收信访举报" in result.output
+    assert "问责党员领导干部" in result.output
+
+
+def test_a_third_release_progress_template_is_outdated_and_updated(tmp_path):
+    import hashlib
+
+    from conftest import ROOT
+
+    project = tmp_path / "项目"
+    assert run("init", project).exit_code == 0
+    # 02_progress.j2 as the third release shipped it (before the optional ledgers' sentences)
+    old = (ROOT / "tests" / "data" / "third_release_02_progress.j2").read_bytes()
+    from workreport.project import THIRD_RELEASE_TEMPLATES, outdated_templates
+
+    assert hashlib.sha256(old).hexdigest() in THIRD_RELEASE_TEMPLATES
+    folder = project / "templates"
+    folder.mkdir(exist_ok=True)
+    (folder / "02_progress.j2").write_bytes(old)
+    assert [p.name for p in outdated_templates(folder)] == ["02_progress.j2"]
+    assert run("init", project, "--update-templates").exit_code == 0
+    assert "接收信访举报" in (folder / "02_progress.j2").read_text("utf-8")
+    assert outdated_templates(folder) == []
