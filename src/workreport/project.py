@@ -133,6 +133,11 @@ page_number_font = "宋体"
 # [categories]
 # names = ["违反中央八项规定精神", "形式主义官僚主义", "违反廉洁纪律", "其他"]
 # eight_rules = ["违反中央八项规定精神", "形式主义官僚主义"]
+
+# 专项：各台账的「专项」列可填的名称（默认没有）。workreport stats 收文 --special 名称
+# 只统计该专项的行；模板中 special["名称"].cases_filed 是该专项的立案数。
+# [special]
+# names = ["群众身边不正之风和腐败问题集中整治"]
 """
 
 
