@@ -559,6 +559,63 @@ def _chart_rows(chart) -> list[tuple[str, str, str]]:
     return [(c, "—" if a is None else str(a), "—" if b is None else str(b)) for c, a, b in rows]
 
 
+class _AgainstCommand(click_zh.ZhCommand):
+    """``reconcile PATHS… --against PATHS…``: every path after ``--against``, up to the
+    next option, is of the other set (an option takes one value in Click)."""
+
+    def parse_args(self, ctx, args):
+        if "--against" in args:
+            at = args.index("--against")
+            rest = args[at + 1 :]
+            n = next((i for i, a in enumerate(rest) if a.startswith("-")), len(rest))
+            others = [x for a in rest[:n] for x in ("--against", a)] or ["--against"]
+            args = args[:at] + others + rest[n:]
+        return super().parse_args(ctx, args)
+
+
+@cli.command(cls=_AgainstCommand)
+@PATHS
+@click.option(
+    "--against",
+    "against",
+    multiple=True,
+    required=True,
+    type=_Input(),
+    metavar="PATHS…",
+    help="对照的另一组输入（如平台导出的文件或文件夹），可以给多个。",
+)
+@_period_option
+@_config_option
+@_format_option("table", "json", "csv")
+@_cache_option
+@_quiet_option
+def reconcile(paths, against, period, config_path, fmt, no_cache, quiet):
+    """核对两组数据：各单位的受理、处置、立案、结案、处分人数和四种形态人次，
+    只在一方的线索，以及日期或处置、处理结果不同的线索。
+
+    不一致时退出码为 1，一致时为 0。不显示任何人名。
+
+    \b
+    例：workreport reconcile 收文/ --against 平台导出/ --period 2022H1
+        workreport reconcile 收文/ --against 平台导出.xlsx --format csv > 核对.csv
+    """
+    from .reconcile import reconcile_inputs
+
+    config = _config(config_path, paths)
+    _echo_issues(config.warnings, quiet, what="")
+    result = reconcile_inputs(paths, against, period=period, config=config, cache=not no_cache)
+    if fmt == "json":
+        click.echo(_json(result.as_json()))
+    elif fmt == "csv":
+        from .console import for_stream
+
+        click.echo(for_stream(result.as_csv(), sys.stdout), nl=False)
+    else:
+        click.echo(result.as_table(_columns()))
+    if not result.agrees:
+        sys.exit(1)
+
+
 @cli.command()
 @click.argument("a", type=_Input(dir_okay=False), cls=click_zh.ZhArgument)
 @click.argument("b", type=_Input(dir_okay=False), cls=click_zh.ZhArgument)
