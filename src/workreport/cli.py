@@ -559,6 +559,36 @@ def _chart_rows(chart) -> list[tuple[str, str, str]]:
     return [(c, "—" if a is None else str(a), "—" if b is None else str(b)) for c, a, b in rows]
 
 
+@cli.command(name="map")
+@click.argument("file", type=_Input(dir_okay=False), cls=click_zh.ZhArgument)
+@_output_option("把建议的配置写到此文件（默认显示在屏幕上）。", required=False)
+@click.option("--name", default=None, help="配置的名称（默认取文件名）。")
+@_config_option
+@click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")
+def map_cmd(file, output, name, config_path, force):
+    """读取一个格式不同的工作簿（部门自己的台账、平台导出），建议一段来源配置
+    （[sources."名称"]）：每张工作表对应哪张台账，每列对应哪个台账列，以及取值对照；
+    每项都注明置信度和依据，未能对应的列在最后列出。核对后并入 workreport.toml。
+
+    \b
+    例：workreport map 第一室平台导出.xlsx
+        workreport map 第一室平台导出.xlsx -o 平台导出.toml
+    """
+    from .mapping import propose_profile, write_proposal
+
+    config = _config(config_path, [file])
+    _echo_issues(config.warnings, False, what="")
+    proposal = propose_profile(file, config=config, name=name)
+    _echo_issues(proposal.unplaced, False, what="（未能对应，请核对）")
+    if output is None:
+        click.echo(proposal.toml, nl=False)
+        return
+    written = write_proposal(proposal, output, force=force)
+    if written.backup:
+        click.echo(f"原文件已备份为 {written.backup.name}", err=True)
+    click.echo(f"已写出 {written.output}")
+
+
 class _AgainstCommand(click_zh.ZhCommand):
     """``reconcile PATHS… --against PATHS…``: every path after ``--against``, up to the
     next option, is of the other set (an option takes one value in Click)."""
