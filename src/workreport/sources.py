@@ -479,8 +479,11 @@ def _sheet_map(block, n, where: _Where, specs, by_name, config: Config) -> Sheet
         if not isinstance(our, str) or our.strip() not in ours:
             from difflib import get_close_matches
 
-            near = get_close_matches(str(our), list(ours), n=1, cutoff=0.4)
-            hint = f"，是否应为「{near[0]}」？" if near else f"；可以写：{'、'.join(ours)}"
+            spellings = {a: c.name for c in spec.columns for a in (c.name, *c.aliases)}
+            near = get_close_matches(str(our), list(spellings), n=1, cutoff=0.6)
+            hint = (
+                f"，是否应为「{spellings[near[0]]}」？" if near else f"；可以写：{'、'.join(ours)}"
+            )
             raise fail(
                 f"columns 中「{their}」对应的「{our}」不是「{ledger}」台账的列{hint}", str(our)
             )
