@@ -247,3 +247,13 @@ def test_a_workbook_without_the_profiles_sheets_is_e172(tmp_path):
     assert code == 1
     assert [i["code"] for i in out["issues"] if i["severity"] == "错误"] == ["E172"]
     assert MEASURES and CLUES  # the records the other tests write
+
+
+def test_a_repeated_row_may_write_the_same_date_as_text(tmp_path):
+    config = project(tmp_path)
+    rows = platform_rows()
+    rows[1][1] = "2022年1月10日"  # XS001's second row: its 收件日期 as text, the same day
+    platform(tmp_path / "flat", rows=rows)
+    code, out = validation(tmp_path / "flat", config)
+    assert code == 0, out
+    assert [i["code"] for i in out["issues"] if i["code"] == "E170"] == []

@@ -28,7 +28,7 @@ from .config import Config
 from .errors import ConfigError, Issue
 from .ledgers import BOOL, ENUM, EXTRA_COLUMNS, SheetSpec, ledger_specs, normalise_header
 from .load import HEADER_SCAN_ROWS, TOTAL_WORDS, column_letter, unit_of
-from .parse import RawSheet, parse_bool
+from .parse import RawSheet, parse_bool, parse_date
 
 FORM, MEASURE = "形态", "处理方式"  # 形态 follows from 处理方式 when a profile leaves it out
 _WILDCARDS = re.compile(r"\*|\?|\[[^\]]*\]")
@@ -354,6 +354,8 @@ def _text_or(value, default: str) -> str:
 
 
 def _normal(v):
+    """A cell as compared across a clue's rows: 2022-01-10 typed as text and as an Excel
+    date are one date, 「初 核」 and 「初核」 one value."""
     if isinstance(v, datetime):
         return v.date()
     if isinstance(v, date):
@@ -361,7 +363,9 @@ def _normal(v):
     if isinstance(v, float) and v.is_integer():
         return int(v)
     if isinstance(v, str):
-        return "".join(v.split())
+        text = "".join(v.split())
+        as_date = parse_date(text) if text[:1].isdigit() else None
+        return as_date if isinstance(as_date, date) else text
     return v
 
 
