@@ -331,6 +331,12 @@ def build(
     "--by", "by", type=click.Choice(["单位", "unit"]), default=None, help="按填报单位分列。"
 )
 @click.option(
+    "--special",
+    metavar="名称",
+    default=None,
+    help="只统计「专项」列为该名称的行（名称须在 [special] names 中）。",
+)
+@click.option(
     "--list",
     "list_ids",
     is_flag=True,
@@ -338,12 +344,13 @@ def build(
 )
 @_cache_option
 @_quiet_option
-def stats(paths, period, config_path, fmt, by, list_ids, no_cache, quiet):
+def stats(paths, period, config_path, fmt, by, special, list_ids, no_cache, quiet):
     """计算并显示全部指标。
 
     \b
     例：workreport stats sample_data
         workreport stats sample_data --format json --by 单位
+        workreport stats 收文 --special 群众身边不正之风和腐败问题集中整治
         workreport stats --list
     """
     from .figures import list_figures
@@ -362,6 +369,7 @@ def stats(paths, period, config_path, fmt, by, list_ids, no_cache, quiet):
         period=period,
         config=config,
         by_unit=by is not None,
+        special=special,
         cache=not no_cache,
         progress=Progress(quiet),
     )

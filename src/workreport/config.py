@@ -71,6 +71,8 @@ class Config:
     """``[categories] names``: the 问题类别 a clue may have (SPEC §16)."""
     eight_rules: tuple[str, ...] = ()
     """``[categories] eight_rules``: the 问题类别 the 八项规定 figures add up."""
+    special: tuple[str, ...] = ()
+    """``[special] names``: the 专项 a row's 专项 cell may name (none by default: SPEC §16)."""
     preset: str = "汇报"
     """``[report] preset``, the built-in template set: 汇报 or 通报 (``build --preset``)."""
     forms_count: str = "人次"
@@ -142,6 +144,7 @@ _KNOWN = {
     "levels": None,
     "checks": set(CHECK_DAYS),
     "categories": {"names", "eight_rules"},
+    "special": {"names"},
     "sources": None,  # one table per profile: its keys are checked in _source_keys
 }
 # the keys of a source profile and of each of its sheet blocks (docs/sources.md)
@@ -344,6 +347,15 @@ def _build(data: dict, path: Path | None, warnings: tuple[Issue, ...]) -> Config
         ),
         checks=_check_days(data.get("checks", {}), path),
         **_categories(data.get("categories", {}), path),
+        special=tuple(
+            dict.fromkeys(
+                n.strip()
+                for n in _str_list(
+                    data.get("special", {}).get("names", []), "[special] names", path
+                )
+                if n.strip()
+            )
+        ),
         level_words={
             str(level): {str(k): str(v) for k, v in words.items()}
             for level, words in data.get("levels", {}).items()

@@ -10,7 +10,7 @@ each workbook's columns stand, so any stage can report a problem at its cell.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -42,6 +42,7 @@ PARTY_MEMBER, NON_MEMBER = "中共党员", "非中共党员"
 AFFILIATION_READINGS = (("党员", PARTY_MEMBER), ("群众", NON_MEMBER), ("非党员", NON_MEMBER))
 LOSSES = "挽回经济损失（万元）"
 UNIT_COLUMN = "填报单位"
+SPECIAL = "专项"  # the optional column naming a row's 专项 ([special] names; SPEC §16)
 TOP_ALIASES = ("是否为一把手", "一把手")
 TEAM_ALIASES = ("是否为领导班子成员", "是否班子成员", "领导班子成员")
 # Extra columns departments often add; never mistaken for a misspelt ledger column.
@@ -100,6 +101,7 @@ class Column:
     # it with at least one non-blank cell (docs/figures.md, 部分单位报送的列)
     partial: bool = False
     unit_note: str = ""  # the unit its header must state when it states one (万元, not 元)
+    choices_from: str = ""  # the setting a project lists its choices in ([special] names)
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
             tuple(config.talk_types),
             tuple(config.letter_types),
             tuple(config.categories),
+            tuple(config.special),
         )
     )
 
@@ -138,6 +141,7 @@ def _ledger_specs(
     talk_types: tuple[str, ...] = TALK_TYPES,
     letter_types: tuple[str, ...] = LETTER_TYPES,
     categories: tuple[str, ...] = (),
+    special: tuple[str, ...] = (),
 ) -> dict[str, SheetSpec]:
     yes_no = "从下拉列表选择 是 或 否"
     # a column that only some departments keep: blank cells count for nothing
@@ -384,6 +388,20 @@ def _ledger_specs(
             "其他计数的监督工作，一行一项",
         ),
     ]
+    # 专项 on any sheet (SPEC §16): a row belongs to a 专项 by its own cell; the names are
+    # the project's ([special] names), so none is valid until the project lists them
+    special_column = Column(
+        SPECIAL,
+        ENUM,
+        choices=special,
+        note="属于某项专项工作的，填写专项名称（名称在 workreport.toml 的 [special] names "
+        f"中设置）；不属于的留空；{partial}",
+        aliases=("所属专项", "专项工作", "专项整治"),
+        counted=False,
+        partial=True,
+        choices_from="[special] names",
+    )
+    specs = [replace(s, columns=(*s.columns, special_column)) for s in specs]
     return {s.key: s for s in specs}
 
 
@@ -416,6 +434,11 @@ OVERDUE = "超过期限"  # more than ``threshold`` days from ``since`` to the r
 BLANK, GIVEN, IS, IN = "为空", "已填", "为", "属于"
 SANCTIONS = "党纪政务处分"  # IN's set: [sanctions] party and government (defaults.toml)
 CLUE_KEY = "线索编号"  # what joins a 处分处理 row to its 问题线索 row
+# a 处分处理 row's clue's 问题类别, joined on 线索编号 when the ledgers are validated: the
+# 八项规定 figures count measures by the category of the clue they close (SPEC §16)
+CLUE_CATEGORY = "线索问题类别"
+# a joined column → the ledger and column a unit fills in to report it (W230's advice)
+JOINED_COLUMNS = {CLUE_CATEGORY: ("clues", "问题类别")}
 FOURTH_FORM = "第四种形态"
 
 

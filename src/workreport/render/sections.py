@@ -954,11 +954,17 @@ def _term(context: dict, name: str) -> Fig | None:
     if re.fullmatch(r"\d+(?:\.\d+)?", name):
         number = float(name) if "." in name else int(name)
         return Fig(name, number, number, name)
+    if name.startswith(SPECIAL_TAG):  # 专项/名称/clues: special["名称"].clues
+        special, _, name = name.removeprefix(SPECIAL_TAG).partition("/")
+        context = context.get("special", {}).get(special, {})
     root, _, cat = name.partition(".")
     fig = context.get(root)
     if cat:
         fig = fig.get(cat) if isinstance(fig, FigGroup) else None
     return fig if isinstance(fig, Fig) else None
+
+
+SPECIAL_TAG = "专项/"  # the ids of special["名称"]'s figures: 专项/名称/clues (SPEC §16)
 
 
 def figure_context(
@@ -968,9 +974,17 @@ def figure_context(
     groups: Mapping[str, tuple[str, ...]],
     *,
     whole_year: bool = False,
+    special: str = "",
 ) -> dict:
     """Template names: every figure id as a Fig, grouped figures as a FigGroup;
-    ``whole_year``: the period is a calendar year (同比 then says 与上年持平)."""
+    ``whole_year``: the period is a calendar year (同比 then says 与上年持平);
+    ``special``: the figures of that 专项's rows, tagged 专项/名称/id and labelled
+    with the 专项's name, so that a refresh finds them again."""
+    prefix = f"{SPECIAL_TAG}{special}/" if special else ""
+
+    def label(key: str, default: str) -> str:
+        text = labels.get(key, default)
+        return f"{text}（{special}）" if special else text
 
     def part(d, cat):
         return d.get(cat) if isinstance(d, dict) else None
@@ -980,18 +994,18 @@ def figure_context(
         prev = previous.get(key)
         if key in groups:
             ctx[key] = FigGroup(
-                key,
+                prefix + key,
                 {
                     cat: Fig(
-                        f"{key}.{cat}",
+                        f"{prefix}{key}.{cat}",
                         part(value, cat),
                         part(prev, cat),
-                        labels.get(f"{key}.{cat}", cat),
+                        label(f"{key}.{cat}", cat),
                         whole_year=whole_year,
                     )
                     for cat in groups[key]
                 },
             )
         else:
-            ctx[key] = Fig(key, value, prev, labels.get(key, key), whole_year=whole_year)
+            ctx[key] = Fig(prefix + key, value, prev, label(key, key), whole_year=whole_year)
     return ctx
