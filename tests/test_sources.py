@@ -257,3 +257,37 @@ def test_a_repeated_row_may_write_the_same_date_as_text(tmp_path):
     code, out = validation(tmp_path / "flat", config)
     assert code == 0, out
     assert [i["code"] for i in out["issues"] if i["code"] == "E170"] == []
+
+
+def test_a_mapped_header_the_workbook_lacks_is_e171_when_required_w270_otherwise(tmp_path):
+    config = project(tmp_path)
+    header = [h if h not in ("收件日期", "结案日期") else h + "X" for h in PLATFORM_HEADER]
+    save(tmp_path / "flat" / "第一室平台导出.xlsx", {"线索处置": [header, *platform_rows()]})
+    code, out = validation(tmp_path / "flat", config)
+    assert code == 1
+    found = [
+        (i["code"], i["sheet"], i["row"], i["column"])
+        for i in out["issues"]
+        if i["code"] in ("E171", "W270")
+    ]
+    assert found == [("E171", "线索处置", 1, "收件日期"), ("W270", "线索处置", 1, "结案日期")]
+    # the required column is said once, not once per row (E102)
+    assert not [i for i in out["issues"] if i["code"] == "E102"]
+
+
+def test_a_sheet_of_the_profile_the_workbook_lacks_is_a_ledger_not_sent(tmp_path):
+    config = project(tmp_path)
+    department(tmp_path / "dept")
+    from openpyxl import load_workbook
+
+    path = tmp_path / "dept" / "第一室部门台账.xlsx"
+    wb = load_workbook(path)
+    del wb["处理台账"]
+    wb.save(path)
+    code, out = validation(tmp_path / "dept", config)
+    assert code == 0
+    assert [i["message"] for i in out["issues"] if i["code"] == "W271"] == [
+        '[sources."部门台账"] 中的工作表「处理台账」在这个工作簿中没有，相应台账按未报送处理'
+    ]
+    figures = stats(tmp_path / "dept", config)["figures"]
+    assert figures["clues"] == 4 and figures["forms_total"] is None
