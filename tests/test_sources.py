@@ -291,3 +291,15 @@ def test_a_sheet_of_the_profile_the_workbook_lacks_is_a_ledger_not_sent(tmp_path
     ]
     figures = stats(tmp_path / "dept", config)["figures"]
     assert figures["clues"] == 4 and figures["forms_total"] is None
+
+
+def test_a_measure_row_without_a_clue_on_the_flat_sheet_is_no_empty_clue(tmp_path):
+    config = project(tmp_path)
+    rows = platform_rows()
+    # a 第一种形态 taken without a clue: only the measure's columns are filled
+    rows.append([None] * 8 + ["某人", day("2022-05-01"), "批评教育", "某部门"])
+    platform(tmp_path / "flat", rows=rows)
+    code, out = validation(tmp_path / "flat", config)
+    assert code == 0, out
+    figures = stats(tmp_path / "flat", config)["figures"]
+    assert (figures["clues"], figures["forms_total"], figures["forms_1"]) == (4, 4, 3)

@@ -27,7 +27,7 @@ import numpy as np
 from .config import Config
 from .errors import ConfigError, Issue
 from .ledgers import BOOL, ENUM, EXTRA_COLUMNS, SheetSpec, ledger_specs, normalise_header
-from .load import HEADER_SCAN_ROWS, TOTAL_WORDS, column_letter, unit_of
+from .load import HEADER_SCAN_ROWS, OWN_SHEETS, TOTAL_WORDS, column_letter, unit_of
 from .parse import RawSheet, parse_bool, parse_date
 
 FORM, MEASURE = "形态", "处理方式"  # 形态 follows from 处理方式 when a profile leaves it out
@@ -98,6 +98,8 @@ class Profile:
         found = [s for s in named if normalise_header(s) in theirs]
         where = f'[sources."{self.name}"]'
         for sheet in sheets:
+            if sheet in OWN_SHEETS:
+                continue  # our template's 填表说明 and an annotated copy's 问题清单
             if normalise_header(sheet) not in {normalise_header(s) for s in named}:
                 issues.append(
                     Issue("W202", f"工作表「{sheet}」不在 {where} 中，已忽略", file, sheet)
@@ -249,6 +251,11 @@ class _SheetReader:
             else:
                 rows = [(r, row) for r, row in rows if _filled(self._cell(row, block.rows_with))]
         records = [(r, self._record(block, row)) for r, row in rows]
+        # a row with none of the block's columns filled is not a row of its ledger (a
+        # measure with no clue on a flat sheet: not an empty clue), as load.py skips one
+        kept = [any(_filled(v) for v in rec.values()) for _, rec in records]
+        records = [rec for rec, keep in zip(records, kept, strict=True) if keep]
+        rows = [row for row, keep in zip(rows, kept, strict=True) if keep]
         if block.key:
             records = self._merged(block, records)
         units = (
