@@ -258,24 +258,16 @@ def _flat(clues: list[Candidate], measures: list[Candidate]) -> bool:
 def _flat_blocks(sheet: str, clues: list[Candidate], measures: list[Candidate]) -> list[Block]:
     """A clue's columns repeated on each measure's row: each of their columns goes to
     the ledger that reads it best (a tie to 问题线索), 线索编号 to both."""
-    best_clue = {c.index: c for c in clues}
     best_measure = {c.index: c for c in measures}
-    key_index = next((c.index for c in clues if c.column == KEY), None)
     clue_cols = [
         c
         for c in clues
-        if c.index == key_index
+        if c.column == KEY
         or c.index not in best_measure
         or c.confidence >= best_measure[c.index].confidence
     ]
     taken = {c.index for c in clue_cols}
-    measure_cols = [
-        c
-        for c in measures
-        if (c.index == key_index or c.column == KEY)
-        or (c.index not in taken or c.confidence > best_clue[c.index].confidence)
-    ]
-    measure_cols = [c for c in measure_cols if c.index not in taken or c.column == KEY]
+    measure_cols = [c for c in measures if c.column == KEY or c.index not in taken]
     name = next(c.header for c in measure_cols if c.column == NAME)
     return [
         Block(sheet, CLUES, clue_cols, key=KEY),
