@@ -567,16 +567,17 @@ def _chart_rows(chart) -> list[tuple[str, str, str]]:
     return [(c, "—" if a is None else str(a), "—" if b is None else str(b)) for c, a, b in rows]
 
 
-@cli.command(name="map")
+@cli.command(name="map", short_help="为格式不同的工作簿（部门自己的台账、平台导出）建议来源配置。")
 @click.argument("file", type=_Input(dir_okay=False), cls=click_zh.ZhArgument)
 @_output_option("把建议的配置写到此文件（默认显示在屏幕上）。", required=False)
 @click.option("--name", default=None, help="配置的名称（默认取文件名）。")
 @_config_option
 @click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")
 def map_cmd(file, output, name, config_path, force):
-    """读取一个格式不同的工作簿（部门自己的台账、平台导出），建议一段来源配置
-    （[sources."名称"]）：每张工作表对应哪张台账，每列对应哪个台账列，以及取值对照；
-    每项都注明置信度和依据，未能对应的列在最后列出。核对后并入 workreport.toml。
+    """为格式不同的工作簿（部门自己的台账、平台导出）建议一段来源配置 [sources."名称"]。
+
+    每张工作表对应哪张台账，每列对应哪个台账列，以及取值对照（如 函询 → 谈话函询）；\
+    每项都注明置信度和依据，未能对应的列在最后列出；不显示人名。核对后并入 workreport.toml。
 
     \b
     例：workreport map 第一室平台导出.xlsx
@@ -611,7 +612,7 @@ class _AgainstCommand(click_zh.ZhCommand):
         return super().parse_args(ctx, args)
 
 
-@cli.command(cls=_AgainstCommand)
+@cli.command(cls=_AgainstCommand, short_help="核对两组数据（如各部门台账与平台导出）的指标和线索。")
 @PATHS
 @click.option(
     "--against",
@@ -628,8 +629,10 @@ class _AgainstCommand(click_zh.ZhCommand):
 @_cache_option
 @_quiet_option
 def reconcile(paths, against, period, config_path, fmt, no_cache, quiet):
-    """核对两组数据：各单位的受理、处置、立案、结案、处分人数和四种形态人次，
-    只在一方的线索，以及日期或处置、处理结果不同的线索。
+    """核对两组数据（如各部门台账与平台导出）的指标和线索。
+
+    并排列出各单位的受理、处置、立案、结案、处分人数和四种形态人次，只在一方的线索，\
+    以及日期或处置、处理结果不同的线索。
 
     不一致时退出码为 1，一致时为 0。不显示任何人名。
 
