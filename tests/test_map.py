@@ -142,3 +142,12 @@ def test_map_writes_the_block_to_stdout_never_a_name_and_refuses_to_overwrite(tm
     result = run("map", path, "-o", target, "--force")
     assert result.exit_code == 0
     assert (tmp_path / "已有.v1.toml").read_text(encoding="utf-8") == "# 分析员自己的配置\n"
+
+
+def test_map_refuses_a_file_that_is_no_workbook(tmp_path):
+    broken = tmp_path / "导出.xlsx"
+    broken.write_text("线索编码,收件日期\n", encoding="utf-8")
+    result = run("map", broken)
+    assert result.exit_code == 1
+    assert "E001" in result.output
+    assert "Traceback" not in result.output
