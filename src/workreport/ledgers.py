@@ -64,9 +64,16 @@ class SourceFile:
     sheet_names: dict[str, str] = field(default_factory=dict)  # ledger key → sheet name
     letters: dict[str, dict[str, str]] = field(default_factory=dict)  # key → column → letter
     all_sheets: tuple[str, ...] = ()  # every sheet, in the workbook's order
+    # key → column → the workbook's own header, for one read through a source profile:
+    # its problems name their columns, not ours (docs/sources.md)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def letter(self, key: str, column: str) -> str:
         return self.letters.get(key, {}).get(column, "")
+
+    def header(self, key: str, column: str) -> str:
+        """The header a person sees in this workbook for ``column`` of ledger ``key``."""
+        return self.headers.get(key, {}).get(column, column)
 
 
 # 人数, 数量 and the like above this are a slip of the keyboard (1e300 would print 301

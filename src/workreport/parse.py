@@ -250,7 +250,7 @@ class Checker:
                 file=file,
                 sheet=sheet,
                 row=row,
-                column=column,
+                column=source.header(key, column) if source and column else column,
                 column_letter=letter,
                 suggestion=suggestion,
             )
@@ -265,14 +265,17 @@ class Checker:
             frame[ROW].to_numpy(dtype=np.int64)[rows].tolist(),
             strict=True,
         )
-        letters: dict[str, str] = {}
+        letters: dict[str, tuple[str, str]] = {}  # file → (letter, header)
         for message, (file, sheet, row) in zip(messages, places, strict=True):
             if file not in letters:
                 source = self._sources.get(file)
-                letters[file] = source.letter(key, column) if source and column else ""
-            self.issues.append(
-                Issue(code, message, file, sheet, row, column, letters[file], suggestion)
-            )
+                letters[file] = (
+                    (source.letter(key, column), source.header(key, column))
+                    if source and column
+                    else ("", column)
+                )
+            letter, header = letters[file]
+            self.issues.append(Issue(code, message, file, sheet, row, header, letter, suggestion))
 
     def places(self, frame, rows) -> list[str]:
         """``place`` of many rows of a typed ledger at once."""

@@ -222,6 +222,10 @@ class Run:
                 f"可以写的有：{'、'.join(PARTIAL_CAPABLE)}",
                 config.source,
             )
+        from .sources import read_profiles
+
+        # a profile naming a column or a value we do not have stops here, exit 2
+        self.profiles = read_profiles(config)
         # by cache folder: names in clear (no cache) are never served from a keyed-hash load
         self._loaded: dict[Path | None, tuple[Loaded, Ledgers, list[Issue]]] = {}
         # template folder and period → its blocks, rendered once a run (document, stamp)
@@ -305,7 +309,9 @@ class Run:
         # the cache keeps names only as keyed hashes (cache.py): check reads them in clear
         cache = None if clear_names else self.cache_folder
         if cache not in self._loaded:
-            loaded = load_paths(self.paths, self.config, cache=cache, progress=self.progress)
+            loaded = load_paths(
+                self.paths, self.config, cache=cache, progress=self.progress, profiles=self.profiles
+            )
             ledgers, issues = validate(loaded, self.config, self.reference)
             self._loaded[cache] = loaded, ledgers, issues
         return self._loaded[cache]
