@@ -16,7 +16,8 @@ import pytest
 from conftest import paragraphs, run
 from test_drafts import append_activity
 from workreport.diff import TextChange, diff_drafts, inline_changes
-from workreport.format import figure_changes_table, text_change_lines, width
+from workreport.format import figure_changes_table, text_change_lines
+from workreport.measure import width
 
 
 @pytest.fixture

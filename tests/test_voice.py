@@ -406,7 +406,8 @@ LONG = "立案日期 2022-03-01 早于受理日期 2022-04-02，请核对两个�
 
 @pytest.mark.parametrize("columns", [80, 200])
 def test_a_table_fits_the_width_it_is_given(columns):
-    from workreport.format import table, width
+    from workreport.format import table
+    from workreport.measure import width
 
     rows = [("收文/第一纪检监察室/城关镇纪委.xlsx", "问题线索", "12", LONG)]
     lines = table(("文件", "工作表", "行", "问题"), rows, numeric=(2,), max_width=columns)
@@ -423,7 +424,7 @@ def test_a_table_fits_the_width_it_is_given(columns):
 
 def from_column(line: str, at: int) -> str:
     """What a line shows from display column ``at`` on."""
-    from workreport.format import width
+    from workreport.measure import width
 
     for k in range(len(line) + 1):
         if width(line[:k]) >= at:
@@ -480,7 +481,7 @@ def run_in_terminal(args: list[str], columns: int, cwd: Path) -> str:
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 @pytest.mark.parametrize("columns", [80, 200])
 def test_validate_on_a_terminal_fits_its_width_and_into_a_pipe_does_not_wrap(inputs, columns):
-    from workreport.format import width
+    from workreport.measure import width
 
     shown = run_in_terminal(["validate", "收文"], columns, inputs)
     assert "早于受理日期" in shown

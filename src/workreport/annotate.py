@@ -27,8 +27,9 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import Issue, Refused
-from .ledger_template import display_width, save_workbook_atomic, write_text
+from .ledger_template import save_workbook_atomic, write_text
 from .ledgers import normalise_header
+from .measure import lines
 from .xlsxwrite import OWN_OUTPUT_PROPERTY
 
 ISSUES_SHEET = "问题清单"
@@ -241,13 +242,8 @@ def _comment_line(issue: Issue) -> str:
     return text + (f"\n建议：{issue.suggestion}" if issue.suggestion else "")
 
 
-def _lines(text: str, width: int) -> int:
-    """Lines ``text`` wraps to in a box ``width`` display columns wide (CJK counts 2)."""
-    return sum(max(1, -(-display_width(line) // width)) for line in str(text).split("\n"))
-
-
 def _comment_height(text: str) -> int:
-    return 20 + 16 * _lines(text, 40)  # a 320 pt box holds about 20 CJK characters a line
+    return 20 + 16 * lines(text, 40)  # a 320 pt box holds about 20 CJK characters a line
 
 
 def _column_label(issue: Issue) -> str:
@@ -311,7 +307,7 @@ def _write_issue_list(
             link.hyperlink = Hyperlink(ref=link.coordinate, location=where, display=issue.sheet)
             link.font = Font(color="0563C1", underline="single")
         tallest = max(
-            _lines(issue.message, _LIST_WIDTHS[6]), _lines(issue.suggestion, _LIST_WIDTHS[7])
+            lines(issue.message, _LIST_WIDTHS[6]), lines(issue.suggestion, _LIST_WIDTHS[7])
         )
         ws.row_dimensions[r].height = 16 * tallest + 4
     last = len(issues) + 2

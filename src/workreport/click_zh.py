@@ -21,7 +21,8 @@ from contextlib import contextmanager
 import click
 from click.formatting import HelpFormatter
 
-from .format import width, wrap
+from .format import wrap
+from .measure import width
 
 # msgid (exactly as in click's source) → Chinese.  Placeholders keep their names;
 # ``!r`` is dropped where a quoted English repr would read oddly, and 「」 quote instead.

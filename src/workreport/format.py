@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from .errors import Issue
-
-
-# a table measures each cell twice, and a long list repeats its files and suggestions:
-# the 25,000 案管室 warnings of the benchmark's large set took 1.4 s to lay out, 0.6 s now
-@lru_cache(maxsize=1 << 16)
-def width(text: str) -> int:
-    """Columns a text takes on a terminal: a Chinese character takes two."""
-    if text.isascii():
-        return len(text)
-    return sum(map(_char_width, text))
-
-
-@cache
-def _char_width(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+from .measure import width
 
 
 def _pad(text: str, size: int, right: bool = False) -> str:

@@ -8,7 +8,6 @@ always passes validation (issue 3, part 4).
 from __future__ import annotations
 
 import io
-import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .config import Config, open_config
 from .errors import OutputError, UsageError, reason
 from .ledgers import BOOL, DATE, ENUM, INT, NUMBER, TEXT, Column, SheetSpec, ledger_specs
+from .measure import lines, width
 from .write import Written, ensure_not_open, refuse_existing, write_atomic
 
 INSTRUCTIONS_SHEET = "填表说明"
@@ -98,11 +98,6 @@ def write_ledger_template(
     return Written(output, backup)
 
 
-def display_width(text: str) -> int:
-    """Columns ``text`` takes on screen: a CJK or full-width character counts 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
-
-
 class _ChoiceLists:
     """The hidden 选项 sheet: one column per dropdown list too long to inline."""
 
@@ -125,7 +120,7 @@ class _ChoiceLists:
             ws.cell(1, col, label).font = Font(bold=True)
             for i, v in enumerate(values, start=2):
                 write_text(ws.cell(i, col), v)
-            ws.column_dimensions[letter].width = max(display_width(v) for v in (label, *values)) + 2
+            ws.column_dimensions[letter].width = max(width(str(v)) for v in (label, *values)) + 2
             last = len(values) + 1
             self._refs[values] = f"{quote_sheetname(CHOICES_SHEET)}!${letter}$2:${letter}${last}"
         return self._refs[values]
@@ -146,7 +141,7 @@ def _write_ledger_sheet(ws: Worksheet, spec: SheetSpec, choices: _ChoiceLists) -
         cell.fill = _REQUIRED_FILL if col.required else _OPTIONAL_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         text = _header_note(col)
-        cell.comment = Comment(text, "workreport", width=260, height=24 + 18 * _lines(text, 18))
+        cell.comment = Comment(text, "workreport", width=260, height=24 + 18 * lines(text, 2 * 18))
 
         fmt = {DATE: DATE_FORMAT, TEXT: "@"}.get(col.kind)
         if fmt:
@@ -158,10 +153,10 @@ def _write_ledger_sheet(ws: Worksheet, spec: SheetSpec, choices: _ChoiceLists) -
             dv.add(f"{letter}2:{letter}{LAST_ROW}")
             ws.add_data_validation(dv)
 
-        widths = [display_width(col.name) + 4]
+        widths = [width(col.name) + 4]
         if col.kind == DATE:
             widths.append(13)
-        widths += [display_width(v) + 3 for v in _choices(col)]
+        widths += [width(v) + 3 for v in _choices(col)]
         ws.column_dimensions[letter].width = min(max(10, *widths), 30)
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = "A2"
@@ -240,15 +235,10 @@ def _header_note(col: Column) -> str:
     return "\n".join(lines)
 
 
-def _lines(text: str, per_line: int) -> int:
-    """Lines ``text`` wraps to at ``per_line`` CJK characters per line."""
-    return sum(max(1, -(-display_width(line) // (2 * per_line))) for line in text.split("\n"))
-
-
 def _write_instructions(ws: Worksheet, specs: list[SheetSpec], config: Config) -> None:
     widths = {"A": 12, "B": 18, "C": 10, "D": 24, "E": 60, "F": 44}
-    for letter, width in widths.items():
-        ws.column_dimensions[letter].width = width
+    for letter, columns in widths.items():
+        ws.column_dimensions[letter].width = columns
     per_line = sum(widths.values()) // 2 - 4
     row = 1
 
@@ -259,7 +249,7 @@ def _write_instructions(ws: Worksheet, specs: list[SheetSpec], config: Config) -
         if font is not None:
             cell.font = font
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
-        ws.row_dimensions[row].height = 18 * _lines(text, per_line) + 4
+        ws.row_dimensions[row].height = 18 * lines(text, 2 * per_line) + 4
         row += 1
 
     def table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
@@ -272,9 +262,7 @@ def _write_instructions(ws: Worksheet, specs: list[SheetSpec], config: Config) -
         for values in rows:
             for i, v in enumerate(values, start=1):
                 write_text(ws.cell(row, i), v).alignment = _WRAP
-            tallest = max(
-                _lines(v, widths[get_column_letter(i)] // 2) for i, v in enumerate(values, 1)
-            )
+            tallest = max(lines(v, widths[get_column_letter(i)]) for i, v in enumerate(values, 1))
             ws.row_dimensions[row].height = 16 * tallest + 4
             row += 1
         row += 1

@@ -41,6 +41,7 @@ from .ledgers import (
     ledger_specs,
     normalise_header,
 )
+from .measure import column_letter
 from .packed import PackedFrame, unpack
 from .parse import RawSheet, empty_ledger, parse_workbook
 from .safety import MAX_COLUMNS, MAX_ROWS, OLE_MAGIC, ZIP_MAGIC
@@ -653,16 +654,6 @@ def unit_of(name: str) -> str:
     (「城关镇纪委 (1)」「城关镇纪委 - 副本」)."""
     stem = Path(name).stem
     return _COPY_MARK.sub("", stem) or stem
-
-
-def column_letter(index: int) -> str:
-    """0-based column index → Excel letters (0 → A, 27 → AB)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, merges=None):

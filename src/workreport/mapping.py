@@ -36,7 +36,8 @@ from .ledgers import (
     ledger_specs,
     normalise_header,
 )
-from .load import HEADER_SCAN_ROWS, _open, _sheet_rows, column_letter, own_output
+from .load import HEADER_SCAN_ROWS, _open, _sheet_rows, own_output
+from .measure import column_letter
 from .parse import parse_bool, parse_date
 
 ACCEPT = 0.65  # below this a column is listed as not placed, never mapped

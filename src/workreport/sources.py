@@ -27,7 +27,8 @@ import numpy as np
 from .config import Config
 from .errors import ConfigError, Issue
 from .ledgers import BOOL, ENUM, EXTRA_COLUMNS, SheetSpec, ledger_specs, normalise_header
-from .load import HEADER_SCAN_ROWS, OWN_SHEETS, TOTAL_WORDS, column_letter, unit_of
+from .load import HEADER_SCAN_ROWS, OWN_SHEETS, TOTAL_WORDS, unit_of
+from .measure import column_letter
 from .parse import RawSheet, parse_bool, parse_date
 
 FORM, MEASURE = "形态", "处理方式"  # 形态 follows from 处理方式 when a profile leaves it out

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .measure import column_letter, width
+
 EXCEL_MAX_ROWS = 1_048_576  # rows in one Excel sheet
 EXCEL_EPOCH = np.datetime64("1899-12-30", "D")  # Excel's day 0 (with the 1900 leap-year bug)
 CHUNK = 20_000  # rows turned into XML at a time: bounds memory
@@ -164,14 +166,7 @@ def quoteattr(text: str) -> str:
 
 
 def column_letters(n: int) -> list[str]:
-    out = []
-    for j in range(n):
-        s, k = "", j + 1
-        while k:
-            k, r = divmod(k - 1, 26)
-            s = chr(65 + r) + s
-        out.append(s)
-    return out
+    return [column_letter(j) for j in range(n)]
 
 
 @dataclass
@@ -191,7 +186,7 @@ class _Encoded:
 
 def _encode(column: Column, start: int, stop: int, strings: SharedStrings) -> _Encoded:
     values = column.values[start:stop]
-    widest = display_width(column.header) + 3  # room for the filter button
+    widest = width(column.header) + 3  # room for the filter button
     if column.wrap:
         widest = min(widest, WRAPPED_HEADER_WIDTH)
     if column.kind == TEXT:
@@ -199,7 +194,7 @@ def _encode(column: Column, start: int, stop: int, strings: SharedStrings) -> _E
         texts = [str(u) for u in uniques]
         tails = [f'" t="s"><v>{i}</v></c>' for i in strings.ids(texts)]
         # the display width of the 50 longest texts (CJK counts two)
-        widest = max([widest, *map(display_width, heapq.nlargest(50, texts, key=len))])
+        widest = max([widest, *map(width, heapq.nlargest(50, texts, key=len))])
     elif column.kind == NUMBER:
         codes, uniques = pd.factorize(np.asarray(values, dtype=float), use_na_sentinel=True)
         tails = [_number_tail(v) for v in uniques.tolist()]
@@ -216,7 +211,7 @@ def _encode(column: Column, start: int, stop: int, strings: SharedStrings) -> _E
         codes = np.arange(len(tails))
         codes[[t == "" for t in tails]] = -1
         shown = [str(v) for v, t in zip(values, tails, strict=True) if t]
-        widest = max([widest, *map(display_width, heapq.nlargest(50, shown, key=len))])
+        widest = max([widest, *map(width, heapq.nlargest(50, shown, key=len))])
     lookup = np.empty(len(tails) + 1, dtype=object)
     lookup[:-1] = tails
     lookup[-1] = ""  # code -1: an empty cell
@@ -385,11 +380,6 @@ PAGE_SETUP = (
 
 def _text_cell(text: str, strings: SharedStrings) -> str:
     return f' t="s"><v>{strings.ids([text])[0]}</v></c>'
-
-
-def display_width(s: str) -> int:
-    """Columns a text takes on screen: CJK and full-width characters take two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in s)
 
 
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

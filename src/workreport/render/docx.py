@@ -18,7 +18,6 @@ import copy
 import io
 import math
 import re
-import unicodedata
 from datetime import datetime, time
 from functools import cache, partial
 from typing import Protocol
@@ -34,6 +33,7 @@ from docx.shared import Mm
 from lxml import etree
 
 from ..config import StyleConfig
+from ..measure import ems
 from ..period import chinese_date  # noqa: F401 - the 成文日期 form, re-exported for callers
 from .document import (
     BODY,
@@ -252,7 +252,7 @@ class _Writer:
         the margin, the date keeps 2 and the organisation moves left instead.
         """
         text = signed.text
-        org_width, date_width = _width_in_chars(organisation), _width_in_chars(text)
+        org_width, date_width = ems(organisation), ems(text)
         org_right, date_right = 2.0, org_width - date_width
         if date_right < 2:
             date_right, org_right = 2.0, 4 + date_width - org_width
@@ -778,7 +778,7 @@ def title_lines(title: str, per_line: float) -> list[str]:
     """A title too long for one line, broken where the words allow and the lines are
     most alike in length, the first no longer than a line; one line when it fits or no
     break point fits (then Word breaks it)."""
-    if _width_in_chars(title) <= per_line:
+    if ems(title) <= per_line:
         return [title]
     best = None
     for word in _TITLE_BREAKS:
@@ -786,7 +786,7 @@ def title_lines(title: str, per_line: float) -> list[str]:
         while at >= 0:
             cut = at + len(word)
             head, tail = title[:cut], title[cut:]
-            widths = (_width_in_chars(head), _width_in_chars(tail))
+            widths = (ems(head), ems(tail))
             if tail and max(widths) <= per_line:
                 score = abs(widths[0] - widths[1])
                 if best is None or score < best[0]:
@@ -817,11 +817,6 @@ def _replace(parent, new, at=None) -> None:
         parent.remove(old)
 
 
-def _width_in_chars(text: str) -> float:
-    """Width in 三号 characters: Chinese is one, Latin letters and figures half."""
-    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
-
-
 def _column_widths(table: Table, pt: float) -> list[int]:
     """Twips: each figure column as wide as its widest header line or value, so that a
     header breaks only where its text has a line break (between words, SPEC §17); the unit
@@ -831,7 +826,7 @@ def _column_widths(table: Table, pt: float) -> list[int]:
         return [_TEXT_WIDTH_TWIPS]
 
     def need(texts) -> int:
-        widest = max(_width_in_chars(line) for text in texts for line in str(text).split("\n"))
+        widest = max(ems(line) for text in texts for line in str(text).split("\n"))
         # the slack keeps a line whose width is exactly the column's from wrapping in WPS
         return round(widest * pt * 20 + 2 * TABLE_MARGIN_TWIPS + 30)
 
