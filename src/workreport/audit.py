@@ -32,8 +32,8 @@ from .figures import (
     person_time_numbers_of,
 )
 from .ledgers import FILE, ROW, SHEET, UNIT, ledger_specs
+from .loaded import Ledgers
 from .period import Period
-from .validate import Ledgers
 from .xlsxwrite import (
     AUTO,
     BOLD,

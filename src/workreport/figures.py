@@ -41,8 +41,8 @@ from .ledgers import (
     UNRANKED,
     ledger_specs,
 )
+from .loaded import Ledgers
 from .period import Period
-from .validate import Ledgers
 
 COUNT = "count"
 MONEY = "money"  # a sum of amounts, rounded half up to two decimals (万元)

@@ -22,7 +22,7 @@ import queue
 import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from itertools import zip_longest
 from pathlib import Path
 from typing import Protocol
@@ -41,6 +41,7 @@ from .ledgers import (
     ledger_specs,
     normalise_header,
 )
+from .loaded import Loaded
 from .measure import column_letter
 from .packed import PackedFrame, unpack
 from .parse import RawSheet, empty_ledger, parse_workbook
@@ -87,19 +88,6 @@ class Layout(Protocol):
     def read(self, sheets: list[str], rows_of, file: str, specs: dict[str, SheetSpec]) -> tuple:
         """→ (RawSheets, letters, headers, sheet names, all by ledger key; unit; issues)."""
         ...
-
-
-@dataclass
-class Loaded:
-    """What the loader read: typed frames keyed by ledger, and what went wrong."""
-
-    frames: dict[str, pd.DataFrame]
-    files: list[SourceFile] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    rows_read: int = 0
-    # every file found, the refused ones included: what validate and build both report
-    # as 共检查 N 个文件 (docs/rules.md, 命令行)
-    found: int = 0
 
 
 def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:

@@ -31,10 +31,11 @@ from .figures import (
     partial_notices,
     special_ledgers,
 )
-from .load import Loaded, Progress, load_paths, use_python_strings
+from .load import Progress, load_paths, use_python_strings
+from .loaded import Ledgers, Loaded
 from .period import Period, parse_period
 from .render.document import ReportDocument, Table, Tag
-from .validate import Ledgers, validate
+from .validate import validate
 from .write import backup_path, drop_if_same, replace_together, write_atomic
 
 

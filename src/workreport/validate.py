@@ -12,7 +12,6 @@ order a person reads the workbooks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -28,54 +27,11 @@ from .ledgers import (
     LOSSES,
     NON_MEMBER,
     UNIT,
-    SheetSpec,
     SourceFile,
     ledger_specs,
 )
-from .load import Loaded
+from .loaded import Ledgers, Loaded
 from .parse import Checker
-
-
-@dataclass
-class Ledgers:
-    """Validated, typed ledgers: dates are ``datetime64[D]``, yes/no are bool."""
-
-    frames: dict[str, pd.DataFrame]
-    present: dict[str, set[str]]  # ledger key → 填报单位 that supply it (docs/rules.md)
-    specs: dict[str, SheetSpec]  # ledger key → its contract (columns, date column)
-    files: list[SourceFile] = field(default_factory=list)
-    # (ledger key, column) → 填报单位 whose rows hold at least one non-blank cell of that
-    # bulletin column (docs/figures.md, 部分单位报送的列)
-    reported: dict[tuple[str, str], set[str]] = field(default_factory=dict)
-    # the day the 案管室's checks counted to (docs/rules.md, 交叉核对); None: no date at all
-    reference: date | None = None
-
-    def reporting(self, key: str, column: str | None) -> set[str]:
-        """The units a figure counting ``column`` of ledger ``key`` can count."""
-        supplied = self.present.get(key, set())
-        if column is None:
-            return supplied
-        return supplied & self.reported.get((key, column), set())
-
-    _counted: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def counted(self, key: str, column: str | None) -> pd.DataFrame:
-        """The rows of ledger ``key`` from the units that report ``column`` (made once:
-        every figure of that column asks for them, this year and last)."""
-        frame = self.frames[key]
-        if column is None:
-            return frame
-        if (key, column) not in self._counted:
-            reporting = frame[UNIT].isin(self.reporting(key, column)).to_numpy()
-            self._counted[key, column] = frame[reporting]
-        return self._counted[key, column]
-
-    @property
-    def units(self) -> list[str]:
-        units: set[str] = set()
-        for s in self.present.values():
-            units |= s
-        return sorted(units)
 
 
 def validate(
