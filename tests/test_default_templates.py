@@ -17,7 +17,8 @@ import pytest
 
 from conftest import SAMPLE, W, paragraphs, run
 from workreport.config import packaged_templates
-from workreport.render.sections import Fig, render_sections
+from workreport.render.sections import render_sections
+from workreport.render.values import Fig
 
 # what the seed's unit did or called its own, and figures said as more than they count
 SEED_CLAIMS = (

@@ -128,7 +128,8 @@ FILTER_EXAMPLES = [
 
 def _render(tmp_path, template: str, values: dict, previous: dict) -> str:
     from workreport.figures import figure_labels
-    from workreport.render.sections import figure_context, render_sections
+    from workreport.render.sections import render_sections
+    from workreport.render.values import figure_context
 
     labels, groups = figure_labels(load_config())
     (tmp_path / "01.j2").write_text(template + "\n", encoding="utf-8")

@@ -81,7 +81,7 @@ def test_the_graph_sees_imports_of_every_form():
     graph = import_graph()
     assert "workreport.safety" in graph["workreport.load"]  # `from . import safety` in a function
     assert "workreport.config" in graph["workreport.render.docx"]  # `from ..config import …`
-    assert "workreport.figures" in graph["workreport.render.sections"]  # inside a function
+    assert "workreport.figures" in graph["workreport.render.values"]  # inside a function
 
 
 def test_find_cycle_reports_the_loop():

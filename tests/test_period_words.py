@@ -123,7 +123,8 @@ def render(template: str, **values) -> tuple[str, list[str]]:
     name, a Fig is used as it is.  Returns the text and the ids left out."""
     from jinja2 import DictLoader
 
-    from workreport.render.sections import Fig, make_environment
+    from workreport.render.sections import make_environment
+    from workreport.render.values import Fig
 
     env = make_environment(None, DictLoader({"t.j2": template}))
     context = {
@@ -185,7 +186,7 @@ def test_items_left_out_and_the_rest_numbered_again():
 
 
 def test_a_year_never_makes_a_clause_all_zero():
-    from workreport.render.sections import Fig
+    from workreport.render.values import Fig
 
     t = "考核，{% clause %}完成{{ a }}个单位{{ year }}年度考核{% endclause %}。"
     year = Fig("year", 2021, None, "年份", counted=False)

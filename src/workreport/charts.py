@@ -47,7 +47,7 @@ def chart_data(name: str, values: dict) -> ChartData | None:
 
 def chart_marker(name: str) -> str:
     """What ``{{ chart("ranks") }}`` prints: the name between two CHART marks."""
-    from .render.sections import CHART as MARK
+    from .render.marks import CHART as MARK
     from .render.sections import TemplateMessage
 
     if name not in CHARTS:

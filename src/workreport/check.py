@@ -262,7 +262,7 @@ def _typed(draft, run: Run, stats) -> list[Finding]:
     """C322: a figure typed by hand that differs from what the ledgers give."""
     from .diff import figure_like, typed_by_hand, typed_text
     from .render.document import FIGURE
-    from .render.sections import lookup
+    from .render.values import lookup
 
     findings = []
     context = run.context(stats)

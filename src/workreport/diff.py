@@ -295,7 +295,7 @@ def expected_texts(stamp):
     The recorded value phrased as the tag says (``approx``, ``pct`` …); where the
     stamp does not hold what that needs (a year-on-year change, the year itself) or
     the figure is missing, the text the tool wrote there."""
-    from .render.sections import Fig, FigGroup, lookup
+    from .render.values import Fig, FigGroup, lookup
 
     context: dict = {}
     groups: dict[str, dict[str, Fig]] = {}

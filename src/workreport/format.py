@@ -180,7 +180,7 @@ def show_value(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, int | float) and not isinstance(value, bool):
-        from .render.sections import format_number
+        from .render.values import format_number
 
         return format_number(value)
     return str(value)

@@ -675,34 +675,48 @@ def _sheet_rows(sheet, file: str, sheet_name: str, merges=None) -> tuple[list | 
 
 
 def _ledger_sheet(rows: list[list], spec: SheetSpec, file: str, sheet_name: str, unit: str):
-    issues: list[Issue] = []
+    """A ledger sheet's rows → (its RawSheet, the column letters, issues): the header
+    found, then checked (missing, misspelt and ignored columns, units), then the data rows
+    kept and turned into columns."""
     header_at, mapping = _find_header(rows, spec)
     if header_at is None:
-        issues.append(
-            Issue(
-                "E114",
-                f"前 {HEADER_SCAN_ROWS} 行中没有找到「{spec.name}」的表头行",
-                file=file,
-                sheet=sheet_name,
-                suggestion="表头应包含：" + "、".join(c.name for c in spec.columns),
-            )
+        issue = Issue(
+            "E114",
+            f"前 {HEADER_SCAN_ROWS} 行中没有找到「{spec.name}」的表头行",
+            file=file,
+            sheet=sheet_name,
+            suggestion="表头应包含：" + "、".join(c.name for c in spec.columns),
         )
-        return None, {}, issues
+        return None, {}, [issue]
     header = rows[header_at]
+    at = {"file": file, "sheet": sheet_name, "row": header_at + 1}  # the header row
     seen_headers = {normalise_header(v): i for i, v in enumerate(header) if str(v).strip()}
+    issues = _missing_columns(spec, mapping, seen_headers, at)
+    misspelt, suspected = _other_headers(header, spec, mapping, at)
+    issues += misspelt + _column_notes(header, spec, mapping, suspected, at)
+    unit_index = seen_headers.get(UNIT_COLUMN)
+    ledger_columns = sorted({*mapping.values(), *([unit_index] if unit_index is not None else [])})
+    kept, excel_rows, skipped = _data_rows(rows, header_at, ledger_columns, file, sheet_name)
+    frame = _raw_sheet(kept, excel_rows, spec, mapping, unit, unit_index, file, sheet_name)
+    letters = {name: column_letter(i) for name, i in mapping.items()}
+    return frame, letters, issues + skipped
+
+
+def _missing_columns(
+    spec: SheetSpec, mapping: dict[str, int], seen_headers: dict[str, int], at: dict
+) -> list[Issue]:
+    """E101: a required column the header lacks, with the header it may be misspelt as."""
     from difflib import get_close_matches  # for near names only: not in every run's imports
 
-    missing = [c for c in spec.columns if c.required and c.name not in mapping]
-    for col in missing:
+    issues = []
+    for col in (c for c in spec.columns if c.required and c.name not in mapping):
         unknown = [h for h in seen_headers if h not in mapping.values() and h]
         near = get_close_matches(col.name, unknown, n=1, cutoff=0.5)
         issues.append(
             Issue(
                 "E101",
                 f"缺少必填列「{col.name}」",
-                file=file,
-                sheet=sheet_name,
-                row=header_at + 1,
+                **at,
                 column=col.name,
                 suggestion=(
                     f"表头「{near[0]}」是否应为「{col.name}」？"
@@ -711,9 +725,17 @@ def _ledger_sheet(rows: list[list], spec: SheetSpec, file: str, sheet_name: str,
                 ),
             )
         )
+    return issues
 
-    # A header that looks like an optional column but is spelt otherwise would leave that
-    # column silently empty (every row at its default): an error, with the likely name.
+
+def _other_headers(
+    header: list, spec: SheetSpec, mapping: dict[str, int], at: dict
+) -> tuple[list[Issue], set[str]]:
+    """The headers that are no ledger column: W206 (ignored), or E116 when one looks like
+    an optional column spelt otherwise, which would leave that column silently empty.
+    Also returns the optional columns an E116 points at."""
+    from difflib import get_close_matches
+
     optional = {
         spelling: c.name
         for c in spec.columns
@@ -721,22 +743,19 @@ def _ledger_sheet(rows: list[list], spec: SheetSpec, file: str, sheet_name: str,
         for spelling in (c.name, *c.aliases)
     }
     used = set(mapping.values())
-    suspected: set[str] = set()  # optional columns an E116 already points at
+    issues, suspected = [], set()
     for j, cell in enumerate(header):
         h = normalise_header(cell) if isinstance(cell, str) else ""
         if not h or j in used or h in EXTRA_COLUMNS:
             continue
         near = [optional[n] for n in get_close_matches(h, list(optional), n=1, cutoff=0.6)]
+        place = {**at, "column": h, "column_letter": column_letter(j)}
         if not near:
             issues.append(
                 Issue(
                     "W206",
                     f"列「{h}」不是台账列，已忽略",
-                    file=file,
-                    sheet=sheet_name,
-                    row=header_at + 1,
-                    column=h,
-                    column_letter=column_letter(j),
+                    **place,
                     suggestion="如该列应计入统计，请把表头改为台账的列名（见台账模板）",
                 )
             )
@@ -746,23 +765,33 @@ def _ledger_sheet(rows: list[list], spec: SheetSpec, file: str, sheet_name: str,
                 Issue(
                     "E116",
                     f"表头「{h}」无法识别，可能是「{near[0]}」列，该列将被当作空白",
-                    file=file,
-                    sheet=sheet_name,
-                    row=header_at + 1,
-                    column=h,
-                    column_letter=column_letter(j),
+                    **place,
                     suggestion=f"如是，请把表头改为「{near[0]}」；如不是，请换一个不易混淆的列名",
                 )
             )
+    return issues, suspected
+
+
+def _column_notes(
+    header: list, spec: SheetSpec, mapping: dict[str, int], suspected: set[str], at: dict
+) -> list[Issue]:
+    """E134: a header stating another unit than the column's (元 for 万元); W207: an
+    optional column the sheet lacks, every row at its default."""
+    issues = []
     for col in spec.columns:
         stated = _unit_note(header[mapping[col.name]]) if col.name in mapping else ""
         if col.unit_note and stated and stated != col.unit_note:
             # 挽回经济损失（元） read as 万元 would be ten thousand times too much (docs/figures.md)
-            wrong = f"「{col.name}」的单位应为{col.unit_note}，表头写的是「{stated}」"
-            fix = f"把金额换算为{col.unit_note}，表头改为「{col.name}」"
-            place = {"file": file, "sheet": sheet_name, "row": header_at + 1, "column": col.name}
-            letter = column_letter(mapping[col.name])
-            issues.append(Issue("E134", wrong, **place, column_letter=letter, suggestion=fix))
+            issues.append(
+                Issue(
+                    "E134",
+                    f"「{col.name}」的单位应为{col.unit_note}，表头写的是「{stated}」",
+                    **at,
+                    column=col.name,
+                    column_letter=column_letter(mapping[col.name]),
+                    suggestion=f"把金额换算为{col.unit_note}，表头改为「{col.name}」",
+                )
+            )
         # a bulletin column is kept by some departments only: the build names them (W230)
         if col.partial:
             continue
@@ -771,17 +800,22 @@ def _ledger_sheet(rows: list[list], spec: SheetSpec, file: str, sheet_name: str,
                 Issue(
                     "W207",
                     f"没有「{col.name}」列，每一行都按此项空白（默认值）统计",
-                    file=file,
-                    sheet=sheet_name,
-                    row=header_at + 1,
+                    **at,
                     column=col.name,
                     suggestion=f"如有此项数据，请加上「{col.name}」列",
                 )
             )
-    unit_index = seen_headers.get(UNIT_COLUMN)
+    return issues
+
+
+def _data_rows(
+    rows: list[list], header_at: int, ledger_columns: list[int], file: str, sheet_name: str
+) -> tuple[list[list], list[int], list[Issue]]:
+    """The rows below the header that hold ledger data, with their Excel row numbers;
+    blank rows and a 序号 with nothing else are passed over, a 合计 row is skipped (W201)."""
+    issues: list[Issue] = []
     kept: list[list] = []
     excel_rows: list[int] = []
-    ledger_columns = sorted({*mapping.values(), *([unit_index] if unit_index is not None else [])})
     in_ledger = set(ledger_columns)
     # the usual row has its first cell filled, and a filled first ledger column: looked at
     # directly, the rest through _first_value (benchmarks/README.md, 读取)
@@ -815,8 +849,21 @@ def _ledger_sheet(rows: list[list], spec: SheetSpec, file: str, sheet_name: str,
             continue  # a 序号 with nothing else: an empty row of a pre-numbered sheet
         kept.append(row)
         excel_rows.append(excel_row)
+    return kept, excel_rows, issues
 
-    # the kept rows turned into columns once (a short row is blank to its right)
+
+def _raw_sheet(
+    kept: list[list],
+    excel_rows: list[int],
+    spec: SheetSpec,
+    mapping: dict[str, int],
+    unit: str,
+    unit_index: int | None,
+    file: str,
+    sheet_name: str,
+) -> RawSheet:
+    """The kept rows turned into the ledger's columns once (a short row is blank to its
+    right), each row with its 填报单位."""
     by_column = list(zip_longest(*kept)) if kept else []
     cells = {}
     for col in spec.columns:
@@ -826,9 +873,7 @@ def _ledger_sheet(rows: list[list], spec: SheetSpec, file: str, sheet_name: str,
             cells[col.name][:] = by_column[at]
     # a 填报单位 column names the unit row by row; blank cells fall back to the file stem
     units = unit if unit_index is None else [_text_or(_cell(r, unit_index), unit) for r in kept]
-    frame = RawSheet(file, sheet_name, np.asarray(excel_rows, dtype=np.int64), units, cells)
-    letters = {name: column_letter(i) for name, i in mapping.items()}
-    return frame, letters, issues
+    return RawSheet(file, sheet_name, np.asarray(excel_rows, dtype=np.int64), units, cells)
 
 
 def _unit_note(header) -> str:

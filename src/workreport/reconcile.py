@@ -178,7 +178,7 @@ def _with_handled(values: dict) -> dict:
 
 
 def _csv(value) -> str:
-    from .render.sections import format_number
+    from .render.values import format_number
 
     return "" if value is None else format_number(value)
 

@@ -99,6 +99,40 @@ class _Prose:
         return notices
 
 
+# What a refresh does with one figure of the draft (docs/drafts.md, 刷新)
+SAME = "same"  # the draft already shows the ledgers' text
+UPDATE = "update"  # the tool's own text, now out of date: rewritten
+KEEP = "keep"  # a person's text (retyped, or under a tracked change): left as it is, listed
+
+
+def decide(shown: str, fresh: str, ours: list[str], revised: bool) -> str:
+    """The rule «never overwrite a hand edit», for one tagged figure.
+
+    ``shown`` is the text inside the tag now, ``fresh`` what the ledgers give, ``ours``
+    every text the tool wrote into this tag before (one per place it appears, from
+    the draft's record) and ``revised`` whether the text sits inside a tracked change.
+    A text the tool never wrote is a person's: it stays.  A draft from before the
+    record (``ours`` empty) is taken as the tool's own.
+    """
+    if shown == fresh:
+        return SAME
+    if revised or (ours and shown not in ours):
+        return KEEP
+    return UPDATE
+
+
+def lost_tags(
+    before: dict[Tag, list[str]], found: dict[Tag, list[str]], labels: dict[str, str]
+) -> list[tuple[Tag, str]]:
+    """(tag, label) of each figure the draft shows in fewer places than the tool wrote it:
+    a person deleted its tag (W281), so a refresh can no longer update it there."""
+    return [
+        (tag, labels.get(tag.id, tag.id))
+        for tag, texts in sorted(before.items())
+        if len(found.get(tag, [])) < len(texts)
+    ]
+
+
 def _said(text: str) -> str:
     return f"为「{clip(text)}」" if figure_like(text) else text
 
@@ -152,7 +186,7 @@ def refresh_draft(
     draft's own (run.py, choose_period and choose_signed).
     """
     from .audit import audit_path, out_of_step
-    from .render.sections import lookup
+    from .render.values import lookup
 
     path = Path(path)
     output = Path(output) if output is not None else path
@@ -167,7 +201,7 @@ def refresh_draft(
     period = run.require_period()
     prose = _Prose(period_changed=(own, period) if own and period != own else None)
     was_edited = draft.edited
-    recorded = copy.deepcopy(draft.stamp)
+    as_recorded = copy.deepcopy(draft.stamp)
 
     checked = run.checked()
     stats = run.stats(by_unit=True)
@@ -178,16 +212,16 @@ def refresh_draft(
     changes: list[Change] = []
     kept: list[Change] = []  # figures a person edited inside the tag: not overwritten
     unknown: list[Tag] = []
-    before = draft.stamp.written
-    written: dict[Tag, list[str]] = {}  # what the draft will hold in each tag afterwards
+    before = draft.stamp.written  # what the tool wrote into each tag last time
+    recorded: dict[Tag, list[str]] = {}  # what the draft's record will say it wrote
     for slot in draft.slots():
         tag = slot.tag
-        at = len(written.setdefault(tag, []))
+        at = len(recorded.setdefault(tag, []))
         fig = lookup(context, tag)
         old = slot.text
         if fig is None:
             unknown.append(tag)
-            written[tag].append(old)
+            recorded[tag].append(old)
             continue
         new, missing = fig.text(tag.format)
         highlight = missing or bool(tag.figures() & highlighted)
@@ -195,36 +229,32 @@ def refresh_draft(
         if fig.states_zero(tag.format):
             (prose.zeros if old == new else prose.became_zero).append((label, slot.paragraph))
         ours = before.get(tag, [])
-        if old == new:
+        decision = decide(old, new, ours, slot.revised)
+        if decision == SAME:
             if slot.highlighted != highlight and not slot.revised:
                 # the figure became complete, or partial, or accepted: the text stays
                 slot.rewrite(new, highlight)
-            written[tag].append(new)
-        elif slot.revised or (ours and old not in ours):
-            # retyped by hand, or inside a tracked change: the person's words stay, and the
-            # tag keeps what the tool last wrote, so the next refresh still leaves it alone
-            # what the person typed is said only when it reads as a figure (diff.typed_text)
+            recorded[tag].append(new)
+        elif decision == KEEP:
+            # the tag keeps what the tool last wrote, so the next refresh still leaves it
+            # alone; what the person typed is said only when it reads as a figure
             kept.append(Change(tag, label, typed_text(old, draft.place(slot)), new))
-            written[tag].append(ours[min(at, len(ours) - 1)] if ours else old)
+            recorded[tag].append(ours[min(at, len(ours) - 1)] if ours else old)
         else:
             said = old if old in ours else typed_text(old, draft.place(slot))
             slot.rewrite(new, highlight)
             changes.append(Change(tag, label, said, new))
-            written[tag].append(new)
-    if before and not any(written.values()):
+            recorded[tag].append(new)
+    if before and not any(recorded.values()):
         raise OutputError(
             f"{path.name} 中找不到任何指标标记（可能用 LibreOffice 等另存过，标记被去掉了），"
             "无法自动刷新，原稿未改动。可用 workreport build 另存一份新稿（-o 新文件名）对照修改。"
         )
-    shown = {fid for tag in written for fid in tag.figures()}
-    lost = [
-        (tag, labels.get(tag.id, tag.id))
-        for tag, texts in sorted(before.items())
-        if len(written.get(tag, [])) < len(texts)
-    ]
+    shown = {fid for tag in recorded for fid in tag.figures()}
+    lost = lost_tags(before, recorded, labels)
     for tag, texts in before.items():
         # a deleted occurrence stays recorded, so every later refresh reports it again
-        have = written.setdefault(tag, [])
+        have = recorded.setdefault(tag, [])
         have.extend(texts[len(have) :])
     appendix, cells = draft.update_appendix(appendix_table(stats))
     charts, charts_kept, drawn = refresh_charts(draft, stats.values)
@@ -235,7 +265,7 @@ def refresh_draft(
         if (fig := lookup(context, tag)) is not None and not fig.states_zero(tag.format)
     ]
     # the prose is the template's choice until build: what it left out stays recorded
-    stamp = run.stamp(stats, written, draft.stamp.appendix, draft.stamp.omitted, drawn)
+    stamp = run.stamp(stats, recorded, draft.stamp.appendix, draft.stamp.omitted, drawn)
     stamp.others = draft.stamp.others  # properties the analyst added are kept
     # a draft with hand edits stays marked as such, so `build` never replaces it
     stamp.edited = was_edited
@@ -245,8 +275,8 @@ def refresh_draft(
     unchanged = (
         output == path
         and audit_path(output).exists() == audit
-        and (not audit or out_of_step(output, pairing_of(recorded)) is None)
-        and _same(recorded, stamp)
+        and (not audit or out_of_step(output, pairing_of(as_recorded)) is None)
+        and _same(as_recorded, stamp)
     )
     if unchanged:
         backup, audit_written = None, audit_path(output) if audit else None

@@ -405,7 +405,7 @@ class Run:
 
     def labels(self) -> dict[str, str]:
         """Each id a draft may hold → its name, the project's 专项 figures included."""
-        from .render.sections import SPECIAL_TAG
+        from .render.values import SPECIAL_TAG
 
         labels = figure_labels(self.config)[0]
         return labels | {
@@ -418,14 +418,9 @@ class Run:
         """What a template sees: every figure, the period's words, the organisation and
         its level, the signing date (docs/templates.md)."""
         from .charts import chart_marker
-        from .render.sections import (
-            PCT_TRAILING_ZERO,
-            Fig,
-            PeriodWords,
-            figure_context,
-            signing_word,
-            text_in,
-        )
+        from .render.marks import text_in
+        from .render.sections import PCT_TRAILING_ZERO
+        from .render.values import Fig, PeriodWords, figure_context, signing_word
 
         config, year = self.config, stats.period.year
         labels, groups = figure_labels(config)

@@ -8,7 +8,7 @@ import io
 from .config import Config
 from .figures import change_phrase, figure_ids, figure_labels, flatten
 from .format import show_value, table
-from .render.sections import format_number
+from .render.values import format_number
 from .run import Stats
 
 TABLE_HEADER = ("标识", "指标", "单位", "数值", "上年同期", "同比")

@@ -47,17 +47,14 @@ from .document import (
     Tag,
 )
 from .document import TABLE as TABLE_BLOCK
+from .marks import CHART, format_mark, text_in, without_formats
 from .sections import (
-    CHART,
     SECTION_GLOB,
     block_of,
-    format_mark,
     make_environment,
     render_one,
     resolve_zeros,
-    text_in,
     to_spans,
-    without_formats,
 )
 
 TITLE, SIGNATURE, NOTE = "title", "signature", "note"
