@@ -439,6 +439,41 @@ def validate_cmd(paths, period, config_path, fmt, strict, annotate_dir, no_cache
         sys.exit(1)
 
 
+@cli.command(name="export")
+@PATHS
+@_output_option("输出的上报文件（.xlsx），如 甲县.上报.xlsx。")
+@_period_option
+@_config_option
+@click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")
+@_cache_option
+@_quiet_option
+def export_cmd(paths, output, period, config_path, force, no_cache, quiet):
+    """写出本单位的上报文件，供上级纪委监委汇总（全市 = 市本级 + 县区）。
+
+    上报文件只有指标数字（总数和各填报单位的数），以及统计期间、单位和层级、口径版本、
+    所用台账的校验值；没有人名、线索编号等个人信息。上级把它和本级的台账放在一起
+    build、stats、validate、refresh、check 即可，文件名不限。请勿手工修改上报文件。
+
+    \b
+    例：workreport export 收文/ --period 2022H1 -o 甲县.上报.xlsx
+    """
+    from .run import export_figures
+
+    result = export_figures(
+        paths,
+        output,
+        period=period,
+        config=_config(config_path, paths),
+        force=force,
+        cache=not no_cache,
+        progress=Progress(quiet),
+    )
+    _echo_issues(result.issues, quiet)
+    if result.backup:
+        click.echo(f"原文件已备份为 {result.backup.name}", err=True)
+    click.echo(f"已生成上报文件 {result.output}（统计期间 {result.stats.period}）")
+
+
 @cli.command()
 @_output_option("输出的 .xlsx 文件。")
 @_config_option

@@ -93,6 +93,9 @@ class Loaded:
     # every file found, the refused ones included: what validate and build both report
     # as 共检查 N 个文件 (docs/rules.md, 命令行)
     found: int = 0
+    # workbooks ``set_aside`` claimed, unread: the 上报文件 of lower levels (export.py)
+    set_aside: list[tuple[Path, str]] = field(default_factory=list)
+    exports: list = field(default_factory=list)  # those read, by the run (run.py)
 
 
 def find_workbooks(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Issue]]:
@@ -204,9 +207,12 @@ def load_paths(
     *,
     cache: Path | None = None,
     progress: Progress | None = None,
+    set_aside=None,
 ) -> Loaded:
     """Read every workbook under ``paths``; never stops at the first bad file.  ``cache``:
-    the folder of the parsed-workbook cache (cache.py), None to read every workbook."""
+    the folder of the parsed-workbook cache (cache.py), None to read every workbook.
+    ``set_aside``: path → whether it is not a ledger workbook but one its caller reads
+    (a 上报文件, whatever its name): listed in ``Loaded.set_aside``, never parsed here."""
     paths = list(paths)
     workbooks, issues = find_workbooks(paths)
     specs = ledger_specs(config)
@@ -215,6 +221,8 @@ def load_paths(
         # a draft of placeholders would be built from nothing
         issues.append(_nothing_found(paths, issues))
     found = len(workbooks) + sum(1 for i in issues if i.code == "E001" and i.message != MISSING)
+    aside = [w for w in workbooks if set_aside is not None and set_aside(w[0])]
+    workbooks = [w for w in workbooks if w not in aside]
     if progress is not None:
         progress.start(len(workbooks))
     cache = ParsedCache.open(cache, specs)
@@ -251,7 +259,9 @@ def load_paths(
     frames = {
         key: unpack(chunks) if chunks else empty_ledger(specs[key]) for key, chunks in parts.items()
     }
-    return Loaded(frames=frames, files=files, issues=issues, rows_read=rows_read, found=found)
+    return Loaded(
+        frames=frames, files=files, issues=issues, rows_read=rows_read, found=found, set_aside=aside
+    )
 
 
 def _cached(cache: ParsedCache, path: Path, name: str):

@@ -950,12 +950,18 @@ def lookup(context: dict, tag: Tag) -> Fig | Word | None:
     return fig
 
 
+SCOPE = "scope"  # the figures of one side of a sum: scope.本级, scope.下级 (run.py)
+
+
 def _term(context: dict, name: str) -> Fig | None:
     if re.fullmatch(r"\d+(?:\.\d+)?", name):
         number = float(name) if "." in name else int(name)
         return Fig(name, number, number, name)
     root, _, cat = name.partition(".")
     fig = context.get(root)
+    if root == SCOPE and isinstance(fig, dict):  # scope.本级.clues (docs/templates.md, 本级与下级)
+        side, _, rest = cat.partition(".")
+        return _term(fig[side], rest) if isinstance(fig.get(side), dict) and rest else None
     if cat:
         fig = fig.get(cat) if isinstance(fig, FigGroup) else None
     return fig if isinstance(fig, Fig) else None
@@ -968,9 +974,11 @@ def figure_context(
     groups: Mapping[str, tuple[str, ...]],
     *,
     whole_year: bool = False,
+    prefix: str = "",
 ) -> dict:
     """Template names: every figure id as a Fig, grouped figures as a FigGroup;
-    ``whole_year``: the period is a calendar year (同比 then says 与上年持平)."""
+    ``whole_year``: the period is a calendar year (同比 then says 与上年持平); ``prefix``:
+    before every tag's id (``scope.本级.``: one side of a summed figure)."""
 
     def part(d, cat):
         return d.get(cat) if isinstance(d, dict) else None
@@ -980,10 +988,10 @@ def figure_context(
         prev = previous.get(key)
         if key in groups:
             ctx[key] = FigGroup(
-                key,
+                prefix + key,
                 {
                     cat: Fig(
-                        f"{key}.{cat}",
+                        f"{prefix}{key}.{cat}",
                         part(value, cat),
                         part(prev, cat),
                         labels.get(f"{key}.{cat}", cat),
@@ -993,5 +1001,6 @@ def figure_context(
                 },
             )
         else:
-            ctx[key] = Fig(key, value, prev, labels.get(key, key), whole_year=whole_year)
+            label = labels.get(key, key)
+            ctx[key] = Fig(prefix + key, value, prev, label, whole_year=whole_year)
     return ctx

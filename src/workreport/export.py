@@ -1,0 +1,520 @@
+"""The 上报文件: a county's figures sent up to the city, and the city adding them up
+(docs/rules.md, 全市 = 市本级 + 县区).
+
+A county does not send its ledgers upward (they hold names); it sends its figures, in
+one workbook a person can read: 上报说明 (the organisation and its level, the period,
+the version of the figure registry, the SHA-256 of each ledger it was computed from,
+and a hash of its own content), 上报指标 (every figure with its label, unit, 口径,
+this period's value and last year's), and one sheet per 填报单位.  No name, no
+personal column, no 线索编号 is ever written: only numbers and the registry's words.
+
+The city's run recognises such a workbook by its 上报说明 sheet, whatever its file
+name, reads it here, and adds it to its own figures: counts and money add, grouped
+figures add per category, distinct-person figures add across levels (a person is
+sanctioned by one level), the 四种形态 shares are recomputed from the summed forms.  A
+figure one source lacks is partial, naming it (docs/figures.md, 部分单位报送的列).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from .config import FORM_NAMES, Config
+from .errors import Issue, reason
+from .figures import MONEY, SHARES_ID, figure_ids, registry, shares
+from .xlsxwrite import AUTO, BOLD, TEXT, Column, Table, workbook_bytes
+from .xlsxwrite import BANNER as BANNER_STYLE
+
+INFO_SHEET = "上报说明"  # the sheet that makes a workbook an export, whatever its name
+FIGURES_SHEET = "上报指标"
+EXPORTS_SHEET = "上报文件"  # the 底稿 sheet listing the exports' figures (audit.py)
+UNIT_SHEET_PREFIX = "单位 "
+MARK = "workreport 上报文件"  # the first item of 上报说明
+FORMAT = 1
+MISSING = "—"  # a missing figure: never 0 (docs/rules.md, 缺少数据不是 0)
+INFO_HEADER = ("项目", "内容", "SHA-256")
+FIGURES_HEADER = ("标识", "指标", "单位", "口径", "本期", "上年同期", "未报送该列的单位")
+UNIT_HEADER = ("标识", "指标", "单位", "本期")
+HASH_ITEM = "内容校验值"
+INPUT_ITEM = "台账文件"
+OWN_LEVEL = "{level}本级"  # the city's own ledgers among the sources of a summed figure
+NOTE = (
+    "本文件由 workreport export 生成，供上级纪委监委汇总：只有指标数字，没有人名、线索编号等"
+    "个人信息。“—”表示缺少数据（没有报送相应台账或列），不是 0。请勿手工修改：内容校验值不符的"
+    "文件上级不予汇总，数字有误请改台账后重新生成。"
+)
+
+
+@dataclass
+class Export:
+    """One 上报文件 as read: who sent it, for which period, under which registry."""
+
+    name: str  # as shown to the user (relative to the folder given)
+    path: Path
+    organisation: str
+    level: str
+    start: date
+    end: date
+    version: str  # the registry version it was computed under (registry_version)
+    inputs: list[tuple[str, str]]  # (ledger file, SHA-256)
+    values: dict  # figure id → number, {category: number} or None
+    previous: dict  # the same period of the previous year, None where not known
+    partial: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id → silent units
+    by_unit: dict[str, dict] = field(default_factory=dict)
+    sha256: str = ""  # of the file, as the draft records its inputs
+
+    @property
+    def period(self) -> str:
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+
+def registry_version(config: Config) -> str:
+    """A hash of the 口径 under ``config``: every figure id (categories included), its
+    unit and its basis.  Two projects with the same version count the same things the
+    same way, so their figures can be added up."""
+    text = json.dumps(figure_ids(config), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# ---- writing ---------------------------------------------------------------------------
+
+
+def export_bytes(stats, config: Config, *, level: str, inputs: list[tuple[str, str]]) -> bytes:
+    """The 上报文件 of ``stats`` (a Stats with ``by_unit``): every figure, overall and
+    per unit; ``inputs``: (file name, SHA-256) of the ledgers it was computed from."""
+    from . import __version__
+
+    described = {fid: (label, unit, basis) for fid, label, unit, basis in figure_ids(config)}
+    flat, before = _flat(stats.values), _flat(stats.previous)
+    partial = stats.partial
+    figure_rows = [
+        (
+            fid,
+            *described.get(fid, (fid, "", ""))[:3],
+            _cell(value),
+            _cell(before.get(fid)),
+            "、".join(partial.get(fid.partition(".")[0], ())),
+        )
+        for fid, value in flat.items()
+    ]
+    units = {
+        unit: [
+            (
+                fid,
+                described.get(fid, (fid, "", ""))[0],
+                described.get(fid, (fid, "", ""))[1],
+                _cell(v),
+            )
+            for fid, v in _flat(values).items()
+        ]
+        for unit, values in stats.by_unit.items()
+    }
+    info_rows = [
+        ("文件类型", MARK, None),
+        ("格式版本", str(FORMAT), None),
+        ("上报单位", config.organisation, None),
+        ("层级", level, None),
+        ("统计期间", stats.period.label, None),
+        ("期间开始", stats.period.start.isoformat(), None),
+        ("期间结束", stats.period.end.isoformat(), None),
+        ("口径版本", registry_version(config), None),
+        ("生成工具", f"workreport {__version__}", None),
+        *((INPUT_ITEM, name, digest) for name, digest in inputs),
+        ("说明", NOTE, None),
+    ]
+    sheets = {INFO_SHEET: info_rows, FIGURES_SHEET: figure_rows}
+    names = _unit_sheet_names(list(units))
+    for unit, rows in units.items():
+        sheets[names[unit]] = [("填报单位", unit, None, None), *rows]
+    info_rows.append((HASH_ITEM, content_hash(sheets), None))
+
+    def table(name: str, header: tuple[str, ...], rows, title: str) -> Table:
+        kinds = [AUTO if h in ("本期", "上年同期") else TEXT for h in header]
+        return Table(
+            name,
+            [("内部资料 注意保密", BANNER_STYLE), (title, BOLD)],
+            [
+                Column(h, [r[j] for r in rows], kinds[j], wrap=h == "口径")
+                for j, h in enumerate(header)
+            ],
+        )
+
+    where = (
+        f"{config.organisation}（{stats.period.label}，{stats.period.start} 至 {stats.period.end}）"
+    )
+    tables = [
+        table(INFO_SHEET, INFO_HEADER, info_rows, f"上报文件：{where}"),
+        table(FIGURES_SHEET, FIGURES_HEADER, figure_rows, f"上报指标：{where}"),
+    ]
+    for unit, rows in units.items():
+        body = [("填报单位", unit, None, None), *rows]
+        tables.append(table(names[unit], UNIT_HEADER, body, f"{unit}：{where}"))
+    return workbook_bytes(tables, own_output="上报文件")
+
+
+def _cell(value):
+    return MISSING if value is None else value
+
+
+def _flat(values: dict) -> dict:
+    from .figures import flatten
+
+    return flatten(values)
+
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
+
+
+def _unit_sheet_names(units: list[str]) -> dict[str, str]:
+    """A sheet name per unit: at most 31 characters, none Excel forbids, all distinct."""
+    names: dict[str, str] = {}
+    taken = {INFO_SHEET, FIGURES_SHEET}
+    for n, unit in enumerate(units, 1):
+        name = (UNIT_SHEET_PREFIX + _SHEET_FORBIDDEN.sub("_", unit))[:31]
+        if name in taken:
+            name = f"{name[:26]}（{n}）"
+        taken.add(name)
+        names[unit] = name
+    return names
+
+
+def _canonical(value):
+    """A cell as both the writer and the reader see it: numbers as numbers, blanks as None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        value = float(value)
+        return int(value) if value.is_integer() else round(value, 6)
+    return str(value)
+
+
+def content_hash(sheets: dict[str, list[tuple]]) -> str:
+    """SHA-256 over every sheet's name and rows below its header (the hash row itself
+    left out): any cell a person changes, adds or deletes changes it."""
+    canon = [
+        [name, [[_canonical(v) for v in _trim(row)] for row in rows if row[0] != HASH_ITEM]]
+        for name, rows in sheets.items()
+    ]
+    text = json.dumps(canon, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _trim(row) -> list:
+    row = list(row)
+    while row and _canonical(row[-1]) is None:
+        row.pop()
+    return row
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+MAX_WORKBOOK_XML = 1 << 20  # bytes of xl/workbook.xml looked at to recognise an export
+
+
+def is_export(path: Path) -> bool:
+    """Whether ``path`` is a 上报文件: an .xlsx whose sheets include 上报说明, whatever its
+    name.  Only the workbook's list of sheets is read (the hostile-file checks come
+    before anything else is, in :func:`read_export`)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("xl/workbook.xml")
+            if info.file_size > MAX_WORKBOOK_XML:
+                return False
+            xml = z.read(info)
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, RuntimeError):
+        return False
+    return (
+        re.search(rb"""<(?:\w+:)?sheet\b[^>]*\bname\s*=\s*["']""" + INFO_SHEET.encode(), xml)
+        is not None
+    )
+
+
+def read_export(path: Path, name: str) -> tuple[Export | None, list[Issue]]:
+    """One 上报文件 → an Export, or None with the reason: E160 a sheet unreadable or
+    malformed, E161 edited by hand (its content hash); the hostile-file checks first."""
+    from . import safety
+
+    refused, _ = safety.inspect_workbook(path)
+    if refused:
+        return None, [Issue(i.code, i.message, file=name, suggestion=i.suggestion) for i in refused]
+    try:
+        import python_calamine
+
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = {
+            m.name: book.get_sheet_by_name(m.name).to_python(skip_empty_area=False)
+            for m in book.sheets_metadata
+        }
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except Exception as e:  # noqa: BLE001 - any reader failure is a refused file
+        return None, [_malformed(name, f"无法读取（{reason(e)}）")]
+    try:
+        return _parse(sheets, name, path, digest)
+    except _Malformed as e:
+        return None, [_malformed(name, str(e), e.sheet)]
+
+
+class _Malformed(Exception):
+    def __init__(self, message: str, sheet: str = ""):
+        super().__init__(message)
+        self.sheet = sheet
+
+
+def _malformed(name: str, what: str, sheet: str = "") -> Issue:
+    return Issue(
+        "E160",
+        f"上报文件{what}",
+        file=name,
+        sheet=sheet,
+        suggestion="请报送单位用 workreport export 重新生成上报文件",
+    )
+
+
+def _below_header(rows: list[list], first: str, sheet: str) -> list[tuple]:
+    for at, row in enumerate(rows[:10]):
+        if row and row[0] == first:
+            return [tuple(r) for r in rows[at + 1 :] if any(_canonical(v) is not None for v in r)]
+    raise _Malformed(f"的「{sheet}」工作表没有表头行（第一列「{first}」）", sheet)
+
+
+def _parse(sheets: dict[str, list[list]], name: str, path: Path, digest: str):
+    if INFO_SHEET not in sheets or FIGURES_SHEET not in sheets:
+        raise _Malformed(f"缺少「{FIGURES_SHEET}」工作表")
+    body = {}
+    for sheet, rows in sheets.items():
+        first = "项目" if sheet == INFO_SHEET else "标识"
+        body[sheet] = _below_header(rows, first, sheet)
+    info: dict[str, str] = {}
+    inputs: list[tuple[str, str]] = []
+    for row in body[INFO_SHEET]:
+        key, value = (list(row) + [None, None])[:2]
+        if key == INPUT_ITEM:
+            inputs.append((str(value), str((list(row) + [None] * 3)[2] or "")))
+        elif key is not None:
+            info[str(key)] = "" if value is None else str(value)
+    if info.get("文件类型") != MARK:
+        raise _Malformed(f"的「{INFO_SHEET}」工作表第一项不是「{MARK}」", INFO_SHEET)
+    recorded = info.get(HASH_ITEM, "")
+    if content_hash(body) != recorded:
+        return None, [
+            Issue(
+                "E161",
+                "上报文件在生成后被修改过（内容校验值不符），不予汇总",
+                file=name,
+                sheet=INFO_SHEET,
+                suggestion="数字有误请报送单位改正台账后用 workreport export 重新生成，不要在 Excel 中修改",
+            )
+        ]
+    try:
+        start, end = (date.fromisoformat(info[k]) for k in ("期间开始", "期间结束"))
+        organisation, level, version = info["上报单位"], info["层级"], info["口径版本"]
+    except (KeyError, ValueError) as e:
+        raise _Malformed(f"的「{INFO_SHEET}」缺少或写错了「{e}」", INFO_SHEET) from None
+    values, previous, partial = {}, {}, {}
+    for row in body[FIGURES_SHEET]:
+        fid, _, _, _, value, before, silent = (list(row) + [None] * 7)[:7]
+        _put(values, str(fid), _value(value, fid, FIGURES_SHEET))
+        _put(previous, str(fid), _value(before, fid, FIGURES_SHEET))
+        if silent:
+            partial[str(fid).partition(".")[0]] = tuple(str(silent).split("、"))
+    by_unit = {}
+    for sheet, rows in body.items():
+        if sheet in (INFO_SHEET, FIGURES_SHEET) or not rows or rows[0][0] != "填报单位":
+            continue
+        unit_values: dict = {}
+        for row in rows[1:]:
+            fid, _, _, value = (list(row) + [None] * 4)[:4]
+            _put(unit_values, str(fid), _value(value, fid, sheet))
+        by_unit[str(rows[0][1])] = unit_values
+    export = Export(
+        name, path, organisation, level, start, end, version, inputs,
+        values, previous, partial, by_unit, digest,
+    )  # fmt: skip
+    return export, []
+
+
+def _value(cell, fid, sheet: str):
+    if cell is None or cell == MISSING:
+        return None
+    if isinstance(cell, bool) or not isinstance(cell, int | float):
+        raise _Malformed(f"的「{sheet}」中指标 {fid} 的数值「{cell}」不是数字", sheet)
+    return _canonical(cell)
+
+
+def _put(values: dict, fid: str, value) -> None:
+    """``id.category`` rows back into a grouped figure's {category: number}."""
+    root, _, category = fid.partition(".")
+    if category:
+        group = values.get(root)
+        if not isinstance(group, dict):
+            group = values[root] = {}
+        group[category] = value
+    else:
+        values[root] = value
+
+
+# ---- checking what the city was given --------------------------------------------------
+
+
+def check_exports(
+    exports: list[Export], config: Config, period, own_units: set[str], own_ledgers: bool
+) -> list[Issue]:
+    """E162 another period, E163 another registry version, E164 two exports of one
+    organisation, E165 an export of the city itself beside its own ledgers, E166 an
+    export whose organisation is also one of the city's own 填报单位."""
+    issues: list[Issue] = []
+    version = registry_version(config)
+    seen: dict[str, str] = {}
+    for e in exports:
+        if period is not None and (e.start, e.end) != (period.start, period.end):
+            issues.append(
+                Issue(
+                    "E162",
+                    f"上报文件的统计期间是 {e.start} 至 {e.end}，本次统计 {period.start} 至 {period.end}",
+                    file=e.name,
+                    suggestion="请报送单位按本次的统计期间重新生成（workreport export --period …）",
+                )
+            )
+        if e.version != version:
+            issues.append(
+                Issue(
+                    "E163",
+                    f"上报文件的口径版本 {e.version} 与本项目的 {version} 不同（指标、单位、口径或分类不一致），"
+                    "数字不能相加",
+                    file=e.name,
+                    suggestion="请报送单位用与本级相同版本的 workreport 和相同的指标配置"
+                    "（活动类型、谈话、文书、问题类别、四种形态计数）重新生成",
+                )
+            )
+        if e.organisation in seen:
+            issues.append(
+                Issue(
+                    "E164",
+                    f"「{e.organisation}」有两份上报文件：{seen[e.organisation]} 和 {e.name}，不会重复计数",
+                    file=e.name,
+                    suggestion="只保留其中一份（通常是较新的更正件）",
+                )
+            )
+        seen.setdefault(e.organisation, e.name)
+        if own_ledgers and e.organisation == config.organisation:
+            issues.append(
+                Issue(
+                    "E165",
+                    f"这是本单位「{config.organisation}」自己的上报文件，与本级台账一起计入会重复计数",
+                    file=e.name,
+                    suggestion="本级的数字由台账计算，不要把本级的上报文件放进收文",
+                )
+            )
+        elif e.organisation in own_units:
+            issues.append(
+                Issue(
+                    "E166",
+                    f"上报单位「{e.organisation}」与本级的填报单位同名，附表中无法区分",
+                    file=e.name,
+                    suggestion="核对是否把下级的上报文件和该单位的台账都放进了收文",
+                )
+            )
+    return issues
+
+
+# ---- adding up -------------------------------------------------------------------------
+
+
+def add_up(sources: list[tuple[str, dict]]) -> tuple[dict, dict[str, tuple[str, ...]]]:
+    """The sum of ``sources`` ((name, figures) each) figure by figure, generic over the
+    registry: counts and money add, grouped figures add per category, distinct persons
+    add across levels; the 四种形态 shares are recomputed from the summed forms.  A
+    figure some sources lack counts the others and is partial, naming the sources that
+    lack it; lacked by all, it is missing (docs/figures.md, 部分单位报送的列)."""
+    figures = registry()
+    keys = list(dict.fromkeys(k for _, values in sources for k in values if k != SHARES_ID))
+    out: dict = {}
+    partial: dict[str, tuple[str, ...]] = {}
+    for key in keys:
+        present = [values[key] for _, values in sources if values.get(key) is not None]
+        silent = tuple(name for name, values in sources if values.get(key) is None)
+        if not present:
+            out[key] = None
+            continue
+        if silent:
+            partial[key] = silent
+        money = key in figures and figures[key].agg != "count" and figures[key].agg[0] == MONEY
+        if isinstance(present[0], dict):
+            categories = list(dict.fromkeys(c for part in present for c in part))
+            out[key] = {c: _sum([p.get(c) or 0 for p in present], money) for c in categories}
+        else:
+            out[key] = _sum(present, money)
+    parts = [out.get(f"forms_{n}") for n in (1, 2, 3, 4)]
+    pct = shares(parts)
+    out[SHARES_ID] = None if pct is None else dict(zip(FORM_NAMES, pct, strict=True))
+    return out, partial
+
+
+def add_up_previous(sources: list[dict]) -> dict:
+    """Last year's figures summed: known only when every source knows them (a 同比 over
+    part of the sources would be a change that never happened: docs/rules.md, 同比)."""
+    keys = list(dict.fromkeys(k for values in sources for k in values if k != SHARES_ID))
+    out: dict = {}
+    for key in keys:
+        parts = [values.get(key) for values in sources]
+        out[key] = (
+            None
+            if any(p is None for p in parts)
+            else add_up([("", {key: p}) for p in parts])[0][key]
+        )
+    forms = [out.get(f"forms_{n}") for n in (1, 2, 3, 4)]
+    pct = shares(forms)
+    out[SHARES_ID] = None if pct is None else dict(zip(FORM_NAMES, pct, strict=True))
+    return out
+
+
+def _sum(parts: list, money: bool):
+    if money:  # 万元 to two decimals, half up, added exactly (docs/figures.md, 挽回经济损失)
+        total = sum((Decimal(repr(float(p))) for p in parts), Decimal(0))
+        total = total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return int(total) if total == total.to_integral_value() else float(total)
+    total = sum(parts)
+    return int(total) if float(total).is_integer() else round(float(total), 4)
+
+
+def export_notices(
+    missing_in: dict[str, tuple[str, ...]], labels: dict[str, str], shown: set[str] | None = None
+) -> list[Issue]:
+    """W230 for a figure some sources of a sum lack (the 本级's ledgers or a 上报文件):
+    it counts only the others (docs/figures.md, 部分单位报送的列).  ``shown``: only the
+    figures a draft shows; None: every one (stats)."""
+    by_sources: dict[tuple[str, ...], list[str]] = {}
+    for fid, names in missing_in.items():
+        if shown is None or fid in shown:
+            by_sources.setdefault(names, []).append(labels.get(fid, fid))
+    return [
+        Issue(
+            "W230",
+            f"{'、'.join(figures)}只统计了报送了数据的单位；缺少数据的：{'、'.join(names)}",
+            suggestion="请这些单位补报相应台账（或列）后重新生成上报文件",
+        )
+        for names, figures in by_sources.items()
+    ]
+
+
+def export_rows(exports: list[Export]) -> list[tuple]:
+    """The 底稿's source rows of the 上报文件: (上报单位, 文件, 工作表, 标识, 数值) for each
+    figure of each export, so a county's number is traced to the file it came from."""
+    from .figures import flatten
+
+    return [
+        (e.organisation, e.name, FIGURES_SHEET, fid, value)
+        for e in exports
+        for fid, value in flatten(e.values).items()
+    ]
