@@ -30,7 +30,7 @@ import openpyxl
 import pytest
 
 import workreport
-from conftest import clue, measure, paragraphs, run, text_of, write_workbook
+from conftest import clue, measure, run, text_of, write_workbook
 from workreport.config import load_config
 from workreport.export import (
     FIGURES_SHEET,
@@ -311,16 +311,21 @@ def test_refresh_and_check_take_exports(setup):
     refreshed = run("refresh", out, inbox, "--config", config)
     assert refreshed.exit_code == 0, refreshed.output
     checked = run("check", out, inbox, "--config", config)
-    # 谈话合计 is partial (乙县 sent no 谈话) where the draft shows it: must fix
-    assert "C307" in checked.output or "talks" not in checked.output
+    # 谈话 is partial (乙县 sent no 谈话 sheet) and the draft shows it: must fix, named
+    assert checked.exit_code == 1
+    line = next(x for x in checked.output.splitlines() if x.startswith("C307"))
+    assert "talks" in line and "乙县纪委监委" in line
 
 
 def test_validate_accepts_and_checks_exports(setup):
     town, inbox = setup
     result = run("validate", inbox, "--config", town / "workreport.toml")
     assert result.exit_code == 0, result.output
+    # neither read as a ledger workbook (W202 its sheets, E005 none) nor a 底稿 (W203)
+    assert not codes(result) & {"W202", "W203", "E005", "E001", "E003", "E007"}
     alone = run("validate", inbox / "甲县.上报.xlsx", "--config", town / "workreport.toml")
     assert alone.exit_code == 0, alone.output
+    assert not codes(alone) & {"W202", "W203", "E004", "E005"}
 
 
 # ---- refusals ----------------------------------------------------------------------------
@@ -424,8 +429,7 @@ def test_add_up_is_generic_and_honest_about_missing_parts():
 def test_a_county_project_exports_and_names_its_level(tmp_path):
     folder = tmp_path / "丁县项目"
     result = run("init", folder, "--level", "县")
-    if result.exit_code != 0:  # init without --level on this version
-        pytest.skip(result.output)
+    assert result.exit_code == 0, result.output
     config = load_config(folder / "workreport.toml")
     assert config.level == "县"
     write_workbook(folder / "收文" / "第一室.xlsx", {"问题线索": [clue("DX-1", "2022-02-01")]})
@@ -437,4 +441,3 @@ def test_a_county_project_exports_and_names_its_level(tmp_path):
     assert made.exit_code == 0, made.output
     exported, _ = read_export(out, out.name)
     assert exported.level == "县" and exported.values["clues"] == 1
-    assert paragraphs  # (imported helper kept for the docx checks above)

@@ -252,7 +252,7 @@ def audit_bytes(
             (f"{title}（统计期间 {period.start} 至 {period.end}）", BOLD),
         ]
 
-    # a 上报文件's figure is one source row of the sum (docs/rules.md, 全市 = 市本级 + 县区)
+    # a 上报文件's figure is one source row of the sum (docs/rules.md, 上报文件)
     from .export import EXPORTS_SHEET, export_rows
 
     sent = export_rows(list(exports))

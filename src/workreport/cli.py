@@ -767,7 +767,12 @@ def cache_cmd(paths, config_path, clear):
     is_flag=True,
     help="把已有项目的模板换成本版本的默认模板（原模板先备份到 templates/旧版模板/）。",
 )
-def init(directory, update_templates):
+@click.option(
+    "--level",
+    default=None,
+    help="单位的层级（市、县、区…），写入 workreport.toml；县区的项目用 export 向市里报送。",
+)
+def init(directory, update_templates, level):
     """新建一个汇报项目：配置文件、Word 模板（模板.docx）、文本模板、空白台账模板和收文文件夹。
 
     文件夹名中有统计期间和单位名称时（如「xx县纪委监委2022年一季度」）直接写入配置。
@@ -777,6 +782,7 @@ def init(directory, update_templates):
     例：workreport init 2022上半年汇报
         cd 2022上半年汇报 && workreport build 收文 -o 汇报.docx
         workreport init 2022上半年汇报 --update-templates
+        workreport init 甲县2022上半年 --level 县
     """
     from .project import init_project
     from .project import update_templates as update
@@ -787,7 +793,9 @@ def init(directory, update_templates):
             click.echo(f"  {path}" + (f"（原模板备份为 {kept}）" if kept else ""))
         click.echo(f"已更新 {len(done)} 个模板。" if done else "模板已是最新，未做修改。")
         return
-    written = init_project(directory)
+    if level is not None and not level.strip():
+        raise click.BadParameter("层级不能为空，如 --level 县", param_hint="--level")
+    written = init_project(directory, level=level.strip() if level else None)
     for path in written:
         click.echo(f"  {path}")
     click.echo(

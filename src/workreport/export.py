@@ -1,5 +1,5 @@
 """The 上报文件: a county's figures sent up to the city, and the city adding them up
-(docs/rules.md, 全市 = 市本级 + 县区).
+(docs/rules.md, 上报文件).
 
 A county does not send its ledgers upward (they hold names); it sends its figures, in
 one workbook a person can read: 上报说明 (the organisation and its level, the period,

@@ -311,7 +311,7 @@ class Run:
                 self.paths, self.config, cache=cache, progress=self.progress, set_aside=is_export
             )
             ledgers, issues = validate(loaded, self.config, self.reference)
-            if loaded.set_aside:  # the 上报文件 of lower levels (docs/rules.md, 全市)
+            if loaded.set_aside:  # the 上报文件 of lower levels (docs/rules.md, 上报文件)
                 for path, name in loaded.set_aside:
                     export, found = read_export(path, name)
                     issues += found
@@ -356,8 +356,8 @@ class Run:
         return self._with_exports(stats)
 
     def _with_exports(self, stats: Stats) -> Stats:
-        """The figures of the 上报文件 added to the project's own (docs/rules.md, 全市 =
-        市本级 + 县区); ``scope`` keeps each side apart for the templates."""
+        """The figures of the 上报文件 added to the project's own (docs/rules.md,
+        上报文件); ``scope`` keeps each side apart for the templates."""
         from .export import add_up, add_up_previous, export_notices
 
         loaded = self.checked().loaded
@@ -890,8 +890,8 @@ def export_figures(
 ) -> Exported:
     """``export``: the project's figures for the level above, as one 上报文件 (export.py):
     every figure overall and per 填报单位, the period, the organisation and its level, the
-    registry version, the inputs' hashes; no name, no 线索编号 (docs/rules.md, 全市 =
-    市本级 + 县区).  Invalid ledgers raise InvalidData; an existing file is replaced only
+    registry version, the inputs' hashes; no name, no 线索编号 (docs/rules.md,
+    上报文件).  Invalid ledgers raise InvalidData; an existing file is replaced only
     with ``force``, after a backup."""
     from .export import export_bytes
     from .write import ensure_not_open, refuse_existing
