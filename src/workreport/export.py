@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .config import FORM_NAMES, Config
 from .errors import Issue, reason
-from .figures import MONEY, SHARES_ID, figure_ids, registry, shares
+from .figures import MONEY, SHARES_ID, figure_ids, flatten, registry, shares
 from .xlsxwrite import AUTO, BOLD, TEXT, Column, Table, workbook_bytes
 from .xlsxwrite import BANNER as BANNER_STYLE
 
@@ -92,81 +92,74 @@ def export_bytes(stats, config: Config, *, level: str, inputs: list[tuple[str, s
     from . import __version__
 
     described = {fid: (label, unit, basis) for fid, label, unit, basis in figure_ids(config)}
-    flat, before = _flat(stats.values), _flat(stats.previous)
-    partial = stats.partial
-    figure_rows = [
-        (
-            fid,
-            *described.get(fid, (fid, "", ""))[:3],
-            _cell(value),
-            _cell(before.get(fid)),
-            "、".join(partial.get(fid.partition(".")[0], ())),
-        )
-        for fid, value in flat.items()
-    ]
-    units = {
-        unit: [
-            (
-                fid,
-                described.get(fid, (fid, "", ""))[0],
-                described.get(fid, (fid, "", ""))[1],
-                _cell(v),
-            )
-            for fid, v in _flat(values).items()
-        ]
-        for unit, values in stats.by_unit.items()
-    }
-    info_rows = [
-        ("文件类型", MARK, None),
-        ("格式版本", str(FORMAT), None),
-        ("上报单位", config.organisation, None),
-        ("层级", level, None),
-        ("统计期间", stats.period.label, None),
-        ("期间开始", stats.period.start.isoformat(), None),
-        ("期间结束", stats.period.end.isoformat(), None),
-        ("口径版本", registry_version(config), None),
-        ("生成工具", f"workreport {__version__}", None),
+
+    def words(fid: str) -> tuple[str, str, str]:
+        return described.get(fid, (fid, "", ""))
+
+    before = flatten(stats.previous)
+    period, where = stats.period, config.organisation
+    info = [
+        ("文件类型", MARK),
+        ("格式版本", str(FORMAT)),
+        ("上报单位", config.organisation),
+        ("层级", level),
+        ("统计期间", period.label),
+        ("期间开始", period.start.isoformat()),
+        ("期间结束", period.end.isoformat()),
+        ("口径版本", registry_version(config)),
+        ("生成工具", f"workreport {__version__}"),
         *((INPUT_ITEM, name, digest) for name, digest in inputs),
-        ("说明", NOTE, None),
+        ("说明", NOTE),
     ]
-    sheets = {INFO_SHEET: info_rows, FIGURES_SHEET: figure_rows}
-    names = _unit_sheet_names(list(units))
-    for unit, rows in units.items():
-        sheets[names[unit]] = [("填报单位", unit, None, None), *rows]
-    info_rows.append((HASH_ITEM, content_hash(sheets), None))
-
-    def table(name: str, header: tuple[str, ...], rows, title: str) -> Table:
-        kinds = [AUTO if h in ("本期", "上年同期") else TEXT for h in header]
-        return Table(
-            name,
-            [("内部资料 注意保密", BANNER_STYLE), (title, BOLD)],
+    # sheet → (header, title, rows below the header)
+    sheets: dict[str, tuple[tuple[str, ...], str, list[tuple]]] = {
+        INFO_SHEET: (INFO_HEADER, f"上报文件：{where}", info),
+        FIGURES_SHEET: (
+            FIGURES_HEADER,
+            f"上报指标：{where}",
             [
-                Column(h, [r[j] for r in rows], kinds[j], wrap=h == "口径")
-                for j, h in enumerate(header)
+                (
+                    fid,
+                    *words(fid),
+                    _cell(value),
+                    _cell(before.get(fid)),
+                    "、".join(stats.partial.get(fid.partition(".")[0], ())),
+                )
+                for fid, value in flatten(stats.values).items()
             ],
-        )
+        ),
+    }
+    names = _unit_sheet_names(list(stats.by_unit))
+    for unit, values in stats.by_unit.items():
+        rows = [(fid, *words(fid)[:2], _cell(v)) for fid, v in flatten(values).items()]
+        sheets[names[unit]] = (UNIT_HEADER, f"{unit}（{where}）", [("填报单位", unit), *rows])
+    info.append((HASH_ITEM, content_hash({name: rows for name, (_, _, rows) in sheets.items()})))
 
-    where = (
-        f"{config.organisation}（{stats.period.label}，{stats.period.start} 至 {stats.period.end}）"
-    )
-    tables = [
-        table(INFO_SHEET, INFO_HEADER, info_rows, f"上报文件：{where}"),
-        table(FIGURES_SHEET, FIGURES_HEADER, figure_rows, f"上报指标：{where}"),
-    ]
-    for unit, rows in units.items():
-        body = [("填报单位", unit, None, None), *rows]
-        tables.append(table(names[unit], UNIT_HEADER, body, f"{unit}：{where}"))
+    when = f"（{period.label}，{period.start} 至 {period.end}）"
+    tables = []
+    for name, (header, title, rows) in sheets.items():
+        width = len(header)
+        rows = [tuple(r) + (None,) * (width - len(r)) for r in rows]
+        tables.append(
+            Table(
+                name,
+                [("内部资料 注意保密", BANNER_STYLE), (title + when, BOLD)],
+                [
+                    Column(
+                        h, [r[j] for r in rows], AUTO if h in NUMBERS else TEXT, wrap=h == "口径"
+                    )
+                    for j, h in enumerate(header)
+                ],
+            )
+        )
     return workbook_bytes(tables, own_output="上报文件")
+
+
+NUMBERS = ("本期", "上年同期")  # the columns of figures: written as numbers, or 「—」
 
 
 def _cell(value):
     return MISSING if value is None else value
-
-
-def _flat(values: dict) -> dict:
-    from .figures import flatten
-
-    return flatten(values)
 
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
@@ -429,6 +422,51 @@ def check_exports(
 
 
 # ---- adding up -------------------------------------------------------------------------
+
+
+@dataclass
+class Summed:
+    """A run's figures with the 上报文件 added in."""
+
+    values: dict
+    previous: dict
+    partial: dict[str, tuple[str, ...]]  # figure id → units and sources that lack it
+    missing_in: dict[str, tuple[str, ...]]  # figure id → the sources (本级, 上报单位) lacking it
+    scope: dict[str, tuple[dict, dict]]  # 本级, 下级 → (figures, last year's)
+
+
+def add_exports(
+    values: dict,
+    previous: dict,
+    partial: dict[str, tuple[str, ...]],
+    own: str | None,
+    exports: list[Export],
+) -> Summed:
+    """The project's own figures (``values``, ``previous``, ``partial``: its units that
+    do not report a column) plus those of ``exports``; ``own``: the name of the 本级 as
+    a source (市本级), None when the project has no ledgers of its own (its figures are
+    then no source at all, not a source that lacks every figure)."""
+    if not exports:
+        nothing = dict.fromkeys(values)
+        scope = {"本级": (values, previous), "下级": (nothing, nothing)}
+        return Summed(values, previous, dict(partial), {}, scope)
+    mine = [(own, values)] if own is not None else []
+    theirs = [(e.organisation, e.values) for e in exports]
+    total, missing_in = add_up(mine + theirs)
+    before = add_up_previous([previous] * (own is not None) + [e.previous for e in exports])
+    below, _ = add_up(theirs)
+    scope = {
+        "本级": (values, previous),
+        "下级": (below, add_up_previous([e.previous for e in exports])),
+    }
+    named = {fid: list(units) for fid, units in partial.items()}
+    for e in exports:  # a county's own partial figure stays partial, naming its units
+        for fid, units in e.partial.items():
+            named.setdefault(fid, []).extend(f"{e.organisation}（{u}）" for u in units)
+    for fid, names in missing_in.items():
+        named.setdefault(fid, []).extend(names)
+    merged = {fid: tuple(names) for fid, names in named.items()}
+    return Summed(total, before, merged, missing_in, scope)
 
 
 def add_up(sources: list[tuple[str, dict]]) -> tuple[dict, dict[str, tuple[str, ...]]]:

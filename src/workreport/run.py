@@ -346,45 +346,28 @@ class Run:
     def stats(self, *, by_unit: bool = False, clear_names: bool = False) -> Stats:
         """Every figure for the run's period, last year's, and per unit if asked."""
         period = self.require_period()
-        ledgers, config = self.checked(clear_names=clear_names).ledgers, self.config
+        checked, config = self.checked(clear_names=clear_names), self.config
+        ledgers = checked.ledgers
         values = compute_figures(ledgers, period, config)
         previous = compute_previous(ledgers, period, config)
         units = compute_figures_by_unit(ledgers, period, config) if by_unit else {}
         rows = sum(int(dated_in(ledgers, key, period).sum()) for key in ledgers.frames)
         notices = partial_notices(ledgers, config)
         stats = Stats(period, values, previous, units, rows, notices, partial_figures(ledgers))
-        return self._with_exports(stats)
+        return self._with_exports(stats, checked.loaded)
 
-    def _with_exports(self, stats: Stats) -> Stats:
+    def _with_exports(self, stats: Stats, loaded: Loaded) -> Stats:
         """The figures of the 上报文件 added to the project's own (docs/rules.md,
         上报文件); ``scope`` keeps each side apart for the templates."""
-        from .export import add_up, add_up_previous, export_notices
+        from .export import add_exports, export_notices
 
-        loaded = self.checked().loaded
-        exports, own, own_previous = loaded.exports, stats.values, stats.previous
+        exports = loaded.exports
         stats.exports = list(exports)
-        if not exports:
-            nothing = dict.fromkeys(own)
-            stats.scope = {"本级": (own, own_previous), "下级": (nothing, nothing)}
-            return stats
-        # the project's own ledgers are a source only when it has some
-        own_name = f"{require_level(self.config)}本级"
-        mine = [(own_name, own)] if loaded.files else []
-        theirs = [(e.organisation, e.values) for e in exports]
-        stats.values, self._missing_in = add_up(mine + theirs)
-        stats.previous = add_up_previous(
-            [own_previous] * bool(loaded.files) + [e.previous for e in exports]
-        )
-        below, _ = add_up(theirs)
-        below_previous = add_up_previous([e.previous for e in exports])
-        stats.scope = {"本级": (own, own_previous), "下级": (below, below_previous)}
-        partial = {k: list(v) for k, v in stats.partial.items()}
-        for e in exports:  # a county's own partial figure stays partial, naming its units
-            for fid, units in e.partial.items():
-                partial.setdefault(fid, []).extend(f"{e.organisation}{u}" for u in units)
-        for fid, names in self._missing_in.items():
-            partial.setdefault(fid, []).extend(names)
-        stats.partial = {fid: tuple(names) for fid, names in partial.items()}
+        # the project's own ledgers are a source of the sum only when it has some
+        own = f"{require_level(self.config)}本级" if loaded.files else None
+        summed = add_exports(stats.values, stats.previous, stats.partial, own, exports)
+        stats.values, stats.previous, stats.partial = summed.values, summed.previous, summed.partial
+        stats.scope, self._missing_in = summed.scope, summed.missing_in
         if stats.by_unit:
             stats.by_unit.update((e.organisation, e.values) for e in exports)
         stats.notices += export_notices(self._missing_in, self.labels())
