@@ -441,3 +441,45 @@ def test_a_county_project_exports_and_names_its_level(tmp_path):
     assert made.exit_code == 0, made.output
     exported, _ = read_export(out, out.name)
     assert exported.level == "县" and exported.values["clues"] == 1
+
+
+def test_a_sheet_added_by_hand_is_an_edit(setup):
+    town, inbox = setup
+    path = inbox / "甲县.上报.xlsx"
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("补充").append(["另有线索", 2])
+    book.save(path)
+    result = run("validate", inbox, "--config", town / "workreport.toml")
+    assert result.exit_code == 1 and "E161" in codes(result)
+
+
+def test_a_countys_partial_figure_stays_partial_in_the_city(tmp_path):
+    # 戊县: 甲室 reports 处置日期 (JW-1 处置 02-05), 乙室 has the column blank: the county's
+    # 处置问题线索 is 1, partial (乙室); the city reports no 处置日期 of its own
+    disposed = [*clue("JW-1", "2022-02-01", disposal="谈话函询"), "2022-02-05"]
+    blank = [*clue("JW-2", "2022-02-01"), None]
+    county = project(
+        tmp_path / "戊县",
+        "戊县纪委监委",
+        {"甲室": {"问题线索": [disposed]}, "乙室": {"问题线索": [blank]}},
+    )
+    town = city(tmp_path)
+    export(county, town / "收文" / "戊县.上报.xlsx")
+    stats = workreport.compute_stats([town / "收文"], config=town / "workreport.toml")
+    assert stats.values["clues_disposed"] == 1
+    # the county's silent unit, by county; then the 本级, which reports no 处置日期 at all
+    assert stats.partial["clues_disposed"] == ("戊县纪委监委（乙室）", "市本级")
+
+
+def test_last_year_is_summed_only_when_every_source_knows_it():
+    from workreport.export import add_up_previous
+
+    assert add_up_previous([{"clues": 2}, {"clues": 3}])["clues"] == 5
+    # one county without last year's rows: no 同比 for the sum, never a growth that never was
+    assert add_up_previous([{"clues": 2}, {"clues": None}])["clues"] is None
+
+
+def test_the_library_validates_exports(setup):
+    town, inbox = setup
+    checked = workreport.validate_ledgers([inbox], config=town / "workreport.toml")
+    assert checked.ok and checked.files == 3  # 案管室 and the two exports

@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -240,7 +240,7 @@ def read_export(path: Path, name: str) -> tuple[Export | None, list[Issue]]:
 
     refused, _ = safety.inspect_workbook(path)
     if refused:
-        return None, [Issue(i.code, i.message, file=name, suggestion=i.suggestion) for i in refused]
+        return None, [replace(i, file=name) for i in refused]
     try:
         import python_calamine
 
@@ -286,8 +286,10 @@ def _parse(sheets: dict[str, list[list]], name: str, path: Path, digest: str):
         raise _Malformed(f"缺少「{FIGURES_SHEET}」工作表")
     body = {}
     for sheet, rows in sheets.items():
-        first = "项目" if sheet == INFO_SHEET else "标识"
-        body[sheet] = _below_header(rows, first, sheet)
+        if sheet in (INFO_SHEET, FIGURES_SHEET) or any(r and r[0] == "标识" for r in rows[:10]):
+            body[sheet] = _below_header(rows, "项目" if sheet == INFO_SHEET else "标识", sheet)
+        else:  # a sheet a person added: part of the content, so the hash tells (E161)
+            body[sheet] = [tuple(r) for r in rows]
     info: dict[str, str] = {}
     inputs: list[tuple[str, str]] = []
     for row in body[INFO_SHEET]:
@@ -312,8 +314,10 @@ def _parse(sheets: dict[str, list[list]], name: str, path: Path, digest: str):
     try:
         start, end = (date.fromisoformat(info[k]) for k in ("期间开始", "期间结束"))
         organisation, level, version = info["上报单位"], info["层级"], info["口径版本"]
-    except (KeyError, ValueError) as e:
-        raise _Malformed(f"的「{INFO_SHEET}」缺少或写错了「{e}」", INFO_SHEET) from None
+    except KeyError as e:
+        raise _Malformed(f"的「{INFO_SHEET}」缺少「{e.args[0]}」", INFO_SHEET) from None
+    except ValueError:
+        raise _Malformed(f"的「{INFO_SHEET}」中统计期间的日期无法识别", INFO_SHEET) from None
     values, previous, partial = {}, {}, {}
     for row in body[FIGURES_SHEET]:
         fid, _, _, _, value, before, silent = (list(row) + [None] * 7)[:7]
@@ -549,8 +553,6 @@ def export_notices(
 def export_rows(exports: list[Export]) -> list[tuple]:
     """The 底稿's source rows of the 上报文件: (上报单位, 文件, 工作表, 标识, 数值) for each
     figure of each export, so a county's number is traced to the file it came from."""
-    from .figures import flatten
-
     return [
         (e.organisation, e.name, FIGURES_SHEET, fid, value)
         for e in exports
