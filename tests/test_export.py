@@ -168,12 +168,27 @@ def test_an_export_carries_every_figure_the_period_the_organisation_and_the_hash
     assert exported.values["clues"] == 3 and exported.by_unit["乡镇纪委"]["clues"] == 1
 
 
-def test_an_export_holds_no_name_and_no_clue_number(tmp_path):
-    county = county_a(tmp_path)
-    out = export(county, tmp_path / "甲县.上报.xlsx")
-    with zipfile.ZipFile(out) as z:
+def personal_cells(folder: Path) -> set[str]:
+    """Every 被反映人, 姓名 and 线索编号 written in the ledgers under ``folder``."""
+    found = set()
+    for path in folder.rglob("*.xlsx"):
+        for sheet in openpyxl.load_workbook(path).worksheets:
+            rows = list(sheet.iter_rows(values_only=True))
+            for at, header in enumerate(rows[0] if rows else ()):
+                if header in ("被反映人", "姓名", "线索编号"):
+                    found |= {str(r[at]) for r in rows[1:] if r[at]}
+    return found
+
+
+@pytest.mark.parametrize("make", [county_a, county_b])
+def test_an_export_holds_no_name_and_no_clue_number(tmp_path, make):
+    county = make(tmp_path)
+    secrets = personal_cells(county)
+    assert secrets & set(NAMES) and secrets & set(CLUE_IDS)  # the scan sees them
+    out = export(county, tmp_path / "上报.xlsx")
+    with zipfile.ZipFile(out) as z:  # every part: sheets, shared strings, properties
         content = "".join(z.read(n).decode("utf-8") for n in z.namelist())
-    for secret in [*NAMES, *CLUE_IDS]:
+    for secret in secrets:
         assert secret not in content
 
 
@@ -270,7 +285,7 @@ def test_a_city_build_with_two_exports(setup):
     assert ("甲县纪委监委", "甲县.上报.xlsx", FIGURES_SHEET, "clues", "受理问题线索", 3) in sent
     summary = {r[0]: r for r in audit["指标汇总"].iter_rows(values_only=True) if r[0]}
     assert summary["clues"][4:6] == (5, 3)  # 1 ledger row + the two exports' rows
-    # the city's own 底稿 rows still hold no county name
+    # no name of any level in the draft
     for name in NAMES:
         assert name not in text
 
@@ -483,3 +498,34 @@ def test_the_library_validates_exports(setup):
     town, inbox = setup
     checked = workreport.validate_ledgers([inbox], config=town / "workreport.toml")
     assert checked.ok and checked.files == 3  # 案管室 and the two exports
+
+
+def test_refresh_updates_the_sum_and_each_scope(setup, tmp_path):
+    town, inbox = setup
+    out, config = town / "汇报.docx", town / "workreport.toml"
+    assert run("build", inbox, "--config", config, "-o", out).exit_code == 0
+    # the city files one more case of its own (SX-002), 甲县 one more clue (JX-004)
+    write_workbook(
+        inbox / "案管室.xlsx",
+        {
+            "问题线索": [
+                clue("SX-001", "2022-01-05", filed="2022-02-01"),
+                clue("SX-002", "2022-01-06", filed="2022-02-02"),
+            ],
+            "处分处理": [measure("周某某", "SX-001", "2022-03-01", "第三种形态", "撤销党内职务")],
+            "谈话": [["2022-01-20", "廉政谈话", 1, None]],
+        },
+    )
+    write_workbook(
+        tmp_path / "甲县" / "乡镇纪委.xlsx",
+        {
+            "问题线索": [clue("JX-003", "2022-01-10"), clue("JX-004", "2022-01-11")],
+            "谈话": [["2022-03-01", "谈心谈话", 2, None]],
+        },
+    )
+    export(tmp_path / "甲县", inbox / "甲县.上报.xlsx", "--force")
+    (inbox / "甲县.上报.v1.xlsx").unlink()  # the backup would be a second export of 甲县
+    result = run("refresh", out, inbox, "--config", config)
+    assert result.exit_code == 0, result.output
+    # 受理 5 + SX-002 + JX-004 = 7; 立案 3 + SX-002 = 4, of which the 本级's 1 + 1 = 2
+    assert "全市纪检监察机关受理问题线索7件，立案4件（其中市本级立案2件）" in text_of(out)
