@@ -529,3 +529,25 @@ def test_refresh_updates_the_sum_and_each_scope(setup, tmp_path):
     assert result.exit_code == 0, result.output
     # 受理 5 + SX-002 + JX-004 = 7; 立案 3 + SX-002 = 4, of which the 本级's 1 + 1 = 2
     assert "全市纪检监察机关受理问题线索7件，立案4件（其中市本级立案2件）" in text_of(out)
+
+
+def test_an_export_named_like_one_of_the_citys_units_is_refused(setup):
+    town, inbox = setup
+    # the city also has a ledger workbook named after 乙县 (its ledgers and its export?)
+    write_workbook(inbox / "乙县纪委监委.xlsx", {"问题线索": [clue("YZ-1", "2022-02-01")]})
+    result = run("stats", inbox, "--config", town / "workreport.toml")
+    assert result.exit_code == 1
+    assert "E166" in codes(result) and "乙县数据.xlsx" in result.output
+
+
+def test_validate_annotate_lists_an_export_edited_by_hand(setup):
+    town, inbox = setup
+    path = inbox / "甲县.上报.xlsx"
+    book = openpyxl.load_workbook(path)
+    next(r for r in book[FIGURES_SHEET].iter_rows() if r[0].value == "clues")[4].value = 9
+    book.save(path)
+    args = ["validate", inbox, "--config", town / "workreport.toml"]
+    result = run(*args, "--annotate", town / "退回")
+    assert result.exit_code == 1 and "E161" in codes(result)
+    copy = openpyxl.load_workbook(town / "退回" / "甲县.上报.xlsx")
+    assert "E161" in str([c.value for row in copy["问题清单"].iter_rows() for c in row])
