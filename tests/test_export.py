@@ -551,3 +551,18 @@ def test_validate_annotate_lists_an_export_edited_by_hand(setup):
     assert result.exit_code == 1 and "E161" in codes(result)
     copy = openpyxl.load_workbook(town / "退回" / "甲县.上报.xlsx")
     assert "E161" in str([c.value for row in copy["问题清单"].iter_rows() for c in row])
+
+
+def test_without_a_period_the_exports_must_agree_with_each_other(setup, tmp_path):
+    town, inbox = setup
+    (town / "workreport.toml").write_text('[report]\norganisation = "丙市纪委监委"\n', "utf-8")
+    assert run("validate", inbox, "--config", town / "workreport.toml").exit_code == 0
+    args = ["export", tmp_path / "甲县", "--config", tmp_path / "甲县" / "workreport.toml"]
+    assert (
+        run(*args, "--period", "2022Q1", "-o", inbox / "甲县.上报.xlsx", "--force").exit_code == 0
+    )
+    (inbox / "甲县.上报.v1.xlsx").unlink()
+    result = run("validate", inbox, "--config", town / "workreport.toml")
+    # files in path order: 乙县数据.xlsx comes first and sets the period the others must have
+    assert result.exit_code == 1 and "E162" in codes(result)
+    assert "乙县数据.xlsx 是 2022-01-01 至 2022-06-30" in result.output

@@ -370,15 +370,21 @@ def check_exports(
     """E162 another period, E163 another registry version, E164 two exports of one
     organisation, E165 an export of the city itself beside its own ledgers, E166 an
     export whose organisation is also one of the city's own 填报单位."""
+    if not exports:
+        return []
     issues: list[Issue] = []
     version = registry_version(config)
     seen: dict[str, str] = {}
+    # without a period asked (validate), the exports must at least agree with each other
+    first = exports[0]
+    start, end = (period.start, period.end) if period is not None else (first.start, first.end)
+    counted = "本次统计" if period is not None else f"{first.name} 是"
     for e in exports:
-        if period is not None and (e.start, e.end) != (period.start, period.end):
+        if (e.start, e.end) != (start, end):
             issues.append(
                 Issue(
                     "E162",
-                    f"上报文件的统计期间是 {e.start} 至 {e.end}，本次统计 {period.start} 至 {period.end}",
+                    f"上报文件的统计期间是 {e.start} 至 {e.end}，{counted} {start} 至 {end}",
                     file=e.name,
                     suggestion="请报送单位按本次的统计期间重新生成（workreport export --period …）",
                 )
