@@ -363,8 +363,9 @@ class Run:
 
         exports = loaded.exports
         stats.exports = list(exports)
-        # the project's own ledgers are a source of the sum only when it has some
-        own = f"{require_level(self.config)}本级" if loaded.files else None
+        # the project's own ledgers are a source of the sum only when it has some; named
+        # 市本级 where the level is known (stats asks for no level otherwise)
+        own = f"{self.config.level or ''}本级" if loaded.files else None
         summed = add_exports(stats.values, stats.previous, stats.partial, own, exports)
         stats.values, stats.previous, stats.partial = summed.values, summed.previous, summed.partial
         stats.scope, self._missing_in = summed.scope, summed.missing_in
