@@ -648,6 +648,8 @@ def appendix_table(stats: Stats) -> Table:
         note=(
             "注：“—”表示该单位未报送相应台账。受理线索、立案、结案以件计，“四种形态”以人次计。"
             "党纪政务处分按人计，同一人受多项处分只计一次，故合计可能小于各单位之和。"
+            # the counties' rows are their 上报文件's (docs/rules.md, 上报文件)
+            + ("下级各上报单位一行，数字取自其上报文件。" if stats.exports else "")
         ),
     )
 
