@@ -230,6 +230,24 @@ def figures(ledgers: Ledgers, start: date, end: date, unit: str | None = None) -
         out["top_forms_1"] = sum(f == FORM_NAMES[0] and t for f, t in times.values())
         out["forms_shares"] = shares([out[f"forms_{i}"] for i in range(1, 5)])
     out.update(bulletin(ledgers, rows, unit))
+    if "信访举报" in sent:  # SPEC §16: a 件次 a row; 检举控告类 件 leave out the 重复件
+        petitions = rows("信访举报", "收到日期")
+        out["petitions"] = len(petitions)
+        out["petitions_by_form"] = {
+            k: sum(r["信访形式"] == k for r in petitions) for k in choices("信访举报", "信访形式")
+        }
+        out["petitions_by_category"] = {
+            k: sum(r["信访类别"] == k for r in petitions) for k in choices("信访举报", "信访类别")
+        }
+        out["petitions_accusations"] = sum(
+            r["信访类别"] == "检举控告类" and not r["是否重复件"] for r in petitions
+        )
+    if "问责" in sent:
+        decisions = rows("问责", "问责日期")
+        out["accountability_orgs"] = sum(r["数量"] for r in decisions if r["问责对象"] == "党组织")
+        out["accountability_persons"] = sum(
+            r["数量"] for r in decisions if r["问责对象"] == "党员领导干部"
+        )
     if "谈话" in sent:
         talks = rows("谈话", "日期")
         kinds = choices("谈话", "谈话类型")
@@ -300,6 +318,24 @@ def bulletin(ledgers: Ledgers, rows, unit: str | None) -> dict:
         out["gov_sanctioned_by_rank"] = {
             k: counted[k] for k in (*choices("处分处理", "职级"), "未填")
         }
+    for column, fid in (("职级", "cases_filed_by_rank"), ("问题类别", "cases_filed_by_category")):
+        if (filed := of("问题线索", column, "立案日期")) is not None:
+            kinds = (*choices("问题线索", column), "未填")
+            counted = Counter(r[column] or "未填" for r in filed)
+            out[fid] = {k: counted[k] for k in kinds}
+    # 八项规定 (SPEC §16): measures by their clue's 问题类别, from the units that keep it
+    with_measures = {u for u, sheets in ledgers.sheets.items() if "处分处理" in sheets}
+    if units := reporting("问题线索", "问题类别") & with_measures:
+        category = {r["线索编号"]: r["问题类别"] for r in ledgers.rows["问题线索"]}
+        eight = set(CONFIG.eight_rules)
+        ms = [
+            r
+            for r in rows("处分处理", "处理日期")
+            if r["_unit"] in units and category.get(r["线索编号"]) in eight
+        ]
+        out["eight_rules_problems"] = len({r["线索编号"] for r in ms})
+        out["eight_rules_persons"] = len({(r["线索编号"], r["姓名"]) for r in ms})
+        out["eight_rules_sanctioned"] = len(sanctioned(ms))
     if (ms := of("处分处理", "政治面貌", "处理日期")) is not None:
         out["sanctioned_non_party_persons"] = len(
             sanctioned([r for r in ms if r["政治面貌"] == "非中共党员"])

@@ -618,7 +618,7 @@ def test_the_blank_ledger_offers_the_bulletin_columns_with_dropdowns_and_notes(t
     write_ledger_template(path, load_config(None))
     ws = load_workbook(path)["处分处理"]
     header = [c.value for c in ws[1]]
-    assert header[-3:] == ["职级", "政治面貌", "主动投案"]
+    assert header[-4:] == ["职级", "政治面貌", "主动投案", "专项"]  # 专项 ends every sheet
     rank = ws.cell(1, header.index("职级") + 1).comment.text
     assert rank.startswith("职级（选填）") and "同一人各行须一致" in rank
     lists = {
@@ -629,8 +629,8 @@ def test_the_blank_ledger_offers_the_bulletin_columns_with_dropdowns_and_notes(t
         == '"省部级,厅局级,县处级,乡科级,一般干部,其他人员"'
     )
     clues = [c.value for c in load_workbook(path)["问题线索"][1]]
-    assert clues[-6:-2] == ["处置日期", "留置日期", "移送检察机关日期", "挽回经济损失（万元）"]
-    assert clues[-2:] == ["职级", "问题类别"]  # SPEC §16's optional columns
+    assert clues[-7:-3] == ["处置日期", "留置日期", "移送检察机关日期", "挽回经济损失（万元）"]
+    assert clues[-3:] == ["职级", "问题类别", "专项"]  # SPEC §16's optional columns
 
 
 def test_annotate_marks_a_conflicting_rank(tmp_path):

@@ -196,14 +196,20 @@ def test_every_figure_traces_to_audit_rows_that_add_up(project):
             continue
         rows = sources.get(fid, [])
         assert len(rows) == n, fid
-        if fid.startswith(("talks", "activities")) or fid == "letters_rectified_issues":
-            column = {"talks": "人数", "activities": "数量"}.get(
+        if fid.startswith(("talks", "activities", "accountability")) or fid == (
+            "letters_rectified_issues"
+        ):
+            column = {"talks": "人数", "activities": "数量", "accountability": "数量"}.get(
                 fid.split(".")[0].split("_")[0], "督促整改问题数"
             )
             assert sum(r[column] or 0 for r in rows) == value, fid
+        elif fid == "eight_rules_problems":  # 起: one per clue, however many measures
+            assert len({r["线索编号"] for r in rows}) == value, fid
         elif fid == "losses_recovered":
             assert round(sum(r["挽回经济损失（万元）"] or 0 for r in rows), 2) == value, fid
-        elif fid.startswith("sanctioned_") or fid == "voluntary_surrender_persons":
+        elif fid.startswith(("sanctioned_", "eight_rules_")) or fid == (
+            "voluntary_surrender_persons"
+        ):
             assert len({r["人员序号"] for r in rows}) == value, fid
         else:
             assert len(rows) == value, fid

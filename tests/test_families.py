@@ -23,7 +23,7 @@ def stats(*paths, period="2022H1") -> dict:
 
 
 def test_the_sheet_has_the_four_columns_of_the_spec():
-    assert HEADERS["信访举报"] == ["收到日期", "信访形式", "信访类别", "是否重复件"]
+    assert HEADERS["信访举报"] == ["收到日期", "信访形式", "信访类别", "是否重复件", "专项"]
 
 
 def test_petitions_are_counted_by_form_and_category_and_accusations_once(tmp_path):
@@ -119,6 +119,10 @@ def test_the_bulletin_opens_with_the_petitions_received_when_a_workbook_sends_th
     for path in SAMPLE.glob("*.xlsx"):
         (data / path.name).write_bytes(path.read_bytes())
     (data / "workreport.toml").write_bytes((SAMPLE / "workreport.toml").read_bytes())
+    # the sample's 信访室 keeps a 信访举报 register: this one sends its clues only
+    book = openpyxl.load_workbook(data / "信访室.xlsx")
+    del book["信访举报"]
+    book.save(data / "信访室.xlsx")
     without = tmp_path / "无.docx"
     assert run("build", data, "--preset", "通报", "-o", without).exit_code == 0
     opening = next(p for p in paragraphs(without) if "纪检监察机关共" in p)
@@ -154,7 +158,7 @@ def test_accountability_counts_organisations_and_leaders_by_their_numbers(tmp_pa
     figures = stats(tmp_path)
     assert figures["accountability_orgs"] == 1
     assert figures["accountability_persons"] == 3 + 1
-    assert HEADERS["问责"] == ["问责日期", "问责对象", "数量", "问责方式"]
+    assert HEADERS["问责"] == ["问责日期", "问责对象", "数量", "问责方式", "专项"]
 
 
 def test_accountability_without_the_sheet_is_missing_and_a_zero_count_is_an_error(tmp_path):
@@ -269,3 +273,289 @@ def test_cases_filed_and_government_sanctions_by_rank(tmp_path):
     assert figures["gov_sanctioned_by_rank"]["县处级"] == 1
     assert figures["gov_sanctioned_by_rank"]["乡科级"] == 1
     assert sum(figures["gov_sanctioned_by_rank"].values()) == 2
+
+
+def test_the_eight_rules_trio_counts_clues_persons_and_sanctions_by_the_clue_s_category(tmp_path):
+    from conftest import measure
+
+    eight, style, honesty = "违反中央八项规定精神", "形式主义官僚主义", "违反廉洁纪律"
+    write_workbook(
+        tmp_path / "甲室.xlsx",
+        {
+            "问题线索": [
+                categorised("A1", date(2021, 11, 3), date(2022, 1, 10), eight),
+                categorised("A2", date(2022, 1, 3), date(2022, 2, 1), style),
+                categorised("A3", date(2022, 1, 3), date(2022, 2, 1), honesty),  # not 八项规定
+                categorised("A4", date(2022, 1, 3), None, eight),  # not filed: a 谈话 only
+                categorised("A5", date(2022, 1, 3), date(2022, 2, 1), eight),  # measure in July
+            ],
+            "处分处理": [
+                measure("甲某", "A1", date(2022, 3, 1), "第二种形态", "党纪警告"),
+                measure("甲某", "A1", date(2022, 3, 2), "第二种形态", "政务警告"),  # same person
+                measure("乙某", "A1", date(2022, 3, 3), "第一种形态", "批评教育"),
+                measure("丙某", "A2", date(2022, 4, 1), "第一种形态", "谈话提醒"),
+                measure("丁某", "A3", date(2022, 4, 1), "第二种形态", "党纪警告"),  # 廉洁纪律
+                measure("戊某", "A4", date(2022, 5, 1), "第一种形态", "批评教育"),
+                measure("己某", "A5", date(2022, 7, 1), "第二种形态", "党纪警告"),  # outside
+                measure("庚某", None, date(2022, 5, 1), "第一种形态", "批评教育"),  # no clue
+            ],
+        },
+    )
+    figures = stats(tmp_path)
+    # clues with a measure in 2022H1 whose category is 八项规定 or 形式主义官僚主义:
+    # A1 (three measures, one 起), A2 and A4; not A3 (廉洁纪律), not A5 (its measure is July)
+    assert figures["eight_rules_problems"] == 3
+    # persons on them: 甲某 and 乙某 (A1), 丙某 (A2), 戊某 (A4)
+    assert figures["eight_rules_persons"] == 4
+    # of them with a 党纪 or 政务处分: 甲某 only (twice, one person)
+    assert figures["eight_rules_sanctioned"] == 1
+
+
+def test_the_eight_rules_trio_is_missing_without_the_column_and_partial_with_some_units(
+    tmp_path,
+):
+    from conftest import measure
+
+    write_workbook(
+        tmp_path / "甲室.xlsx",
+        {
+            "问题线索": [clue("A1", date(2022, 1, 3), filed=date(2022, 2, 1))],
+            "处分处理": [measure("甲某", "A1", date(2022, 3, 1), "第二种形态", "党纪警告")],
+        },
+    )
+    figures = stats(tmp_path)
+    # no unit keeps 问题类别: missing, not 0 (SPEC §3.4)
+    assert figures["eight_rules_problems"] is None and figures["eight_rules_sanctioned"] is None
+    write_workbook(
+        tmp_path / "乙室.xlsx",
+        {
+            "问题线索": [
+                categorised("B1", date(2022, 1, 3), date(2022, 2, 1), "违反中央八项规定精神")
+            ],
+            "处分处理": [measure("乙某", "B1", date(2022, 3, 1), "第二种形态", "政务警告")],
+        },
+    )
+    result = run("stats", tmp_path, "--period", "2022H1", "--format", "json")
+    figures = json.loads(result.output)["figures"]
+    # only 乙室 reports the column: its one clue, one person, one sanction; 甲室 left out
+    assert figures["eight_rules_problems"] == 1
+    assert figures["eight_rules_persons"] == 1 and figures["eight_rules_sanctioned"] == 1
+    warned = run("stats", tmp_path, "--period", "2022H1")
+    assert "W230" in warned.output and "甲室" in warned.output
+    assert (
+        "「问题类别」列只有 1 个单位报送" in warned.output and "查处八项规定问题" in warned.output
+    )
+
+
+SPECIAL_TOML = '[special]\nnames = ["群众身边不正之风和腐败问题集中整治", "乡村振兴领域专项监督"]\n'
+MASSES, VILLAGES = "群众身边不正之风和腐败问题集中整治", "乡村振兴领域专项监督"
+
+
+def special_row(header: list[str], row: list, special) -> list:
+    """``row`` padded to ``header`` with its 专项 cell set."""
+    row = row + [None] * (len(header) - len(row))
+    row[header.index("专项")] = special
+    return row
+
+
+def test_stats_special_counts_only_the_rows_whose_own_cell_names_it(tmp_path):
+    from conftest import measure
+
+    clue_header, measure_header = HEADERS["问题线索"], HEADERS["处分处理"]
+    (tmp_path / "workreport.toml").write_text(SPECIAL_TOML, encoding="utf-8")
+    write_workbook(
+        tmp_path / "甲室.xlsx",
+        {
+            "问题线索": [
+                special_row(
+                    clue_header, clue("A1", date(2022, 1, 3), filed=date(2022, 2, 1)), MASSES
+                ),
+                special_row(
+                    clue_header, clue("A2", date(2022, 1, 4), filed=date(2022, 2, 2)), MASSES
+                ),
+                special_row(clue_header, clue("A3", date(2022, 1, 5)), VILLAGES),
+                special_row(clue_header, clue("A4", date(2022, 1, 6)), None),
+                special_row(clue_header, clue("A5", date(2022, 8, 6)), MASSES),  # outside H1
+            ],
+            "处分处理": [
+                # A1's measure is in the 专项 by its own cell; A2's is not, though its clue is
+                special_row(
+                    measure_header,
+                    measure("甲某", "A1", date(2022, 3, 1), "第二种形态", "党纪警告"),
+                    MASSES,
+                ),
+                special_row(
+                    measure_header,
+                    measure("乙某", "A2", date(2022, 3, 1), "第二种形态", "党纪警告"),
+                    None,
+                ),
+            ],
+        },
+    )
+    # 乙室 keeps no 专项 column on its 谈话: its talks are in no 专项
+    write_workbook(tmp_path / "乙室.xlsx", {"谈话": [[date(2022, 2, 1), "约谈", 3, None]]})
+
+    def special(name) -> dict:
+        result = run("stats", tmp_path, "--period", "2022H1", "--special", name, "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["special"] == name
+        return json.loads(result.output)["figures"]
+
+    masses = special(MASSES)
+    assert masses["clues"] == 2  # A1 and A2 (A5 was received in August)
+    assert masses["cases_filed"] == 2
+    assert masses["forms_2"] == 1  # 甲某 only: 乙某's row names no 专项
+    # 谈话: no workbook keeps the 专项 column on it → missing, not 0
+    assert masses["talks_total"] is None
+    villages = special(VILLAGES)
+    assert villages["clues"] == 1 and villages["cases_filed"] == 0  # A3, not filed
+    assert villages["forms_2"] == 0  # the sheet keeps the column, no row names it: a true 0
+    # the whole: every row, whatever its 专项
+    whole = stats(tmp_path)
+    assert whole["clues"] == 4 and whole["forms_2"] == 2 and whole["talks_total"] == 3
+
+
+def test_an_unknown_special_is_refused_with_the_closest_name(tmp_path):
+    write_workbook(tmp_path / "甲室.xlsx", {"问题线索": [clue("A1", date(2022, 1, 3))]})
+    result = run("stats", tmp_path, "--period", "2022H1", "--special", "乡村振兴")
+    assert result.exit_code == 2 and "[special] names" in result.output
+    (tmp_path / "workreport.toml").write_text(SPECIAL_TOML, encoding="utf-8")
+    result = run("stats", tmp_path, "--period", "2022H1", "--special", "乡村振兴专项监督")
+    assert result.exit_code == 2 and f"是否应为「{VILLAGES}」" in result.output
+    # a cell naming a 专项 the project does not list is an error that says where to list it
+    write_workbook(
+        tmp_path / "乙室.xlsx",
+        {"问题线索": [special_row(HEADERS["问题线索"], clue("B1", date(2022, 1, 3)), "乡村振兴")]},
+    )
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1 and VILLAGES in result.output
+
+
+def test_a_template_reads_a_special_s_figures_and_refresh_updates_them(tmp_path):
+    from conftest import paragraphs
+
+    data = tmp_path / "收文"
+    header = HEADERS["问题线索"]
+    write_workbook(
+        data / "甲室.xlsx",
+        {
+            "问题线索": [
+                special_row(header, clue("A1", date(2022, 1, 3)), MASSES),
+                special_row(header, clue("A2", date(2022, 1, 4)), None),
+            ]
+        },
+    )
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "01_opening.j2").write_text(
+        f'受理问题线索{{{{ clues }}}}件，其中{MASSES}{{{{ special["{MASSES}"].clues }}}}件。\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "workreport.toml").write_text(
+        SPECIAL_TOML + '[report]\ntemplates = "templates"\nperiod = "2022H1"\n', encoding="utf-8"
+    )
+    out = tmp_path / "汇报.docx"
+    result = run("build", data, "-o", out, "--config", tmp_path / "workreport.toml")
+    assert result.exit_code == 0, result.output
+    assert f"受理问题线索2件，其中{MASSES}1件。" in paragraphs(out)
+    write_workbook(
+        data / "乙室.xlsx",
+        {"问题线索": [special_row(header, clue("B1", date(2022, 2, 3)), MASSES)]},
+    )
+    result = run("refresh", out, data, "--config", tmp_path / "workreport.toml")
+    assert result.exit_code == 0, result.output
+    assert f"受理问题线索3件，其中{MASSES}2件。" in paragraphs(out)
+
+
+def test_the_default_report_states_petitions_eight_rules_and_accountability_when_sent(tmp_path):
+    from conftest import measure, paragraphs
+
+    data = tmp_path / "收文"
+    write_workbook(
+        data / "案管室.xlsx",
+        {
+            "问题线索": [
+                categorised("A1", date(2022, 1, 3), date(2022, 2, 1), "违反中央八项规定精神"),
+                categorised("A2", date(2022, 1, 4), None, "违反廉洁纪律"),
+            ],
+            "处分处理": [
+                measure("甲某", "A1", date(2022, 3, 1), "第二种形态", "党纪警告"),
+                measure("乙某", "A1", date(2022, 3, 2), "第一种形态", "批评教育"),
+                measure("丙某", "A2", date(2022, 3, 3), "第一种形态", "批评教育"),
+            ],
+        },
+    )
+    write_workbook(
+        data / "信访室.xlsx",
+        {
+            "信访举报": [
+                petition(date(2022, 1, 5), "来信", "检举控告类"),
+                petition(date(2022, 5, 5), "来访", "申诉类", "是"),
+                petition(date(2022, 7, 5), "来访", "申诉类"),  # outside 2022H1
+            ]
+        },
+    )
+    write_workbook(
+        data / "党风室.xlsx",
+        {
+            "问责": [
+                [date(2022, 2, 1), "党组织", 1, None],
+                [date(2022, 3, 1), "党员领导干部", 3, None],
+            ]
+        },
+    )
+    (tmp_path / "workreport.toml").write_text(
+        '[report]\norganisation = "xx区纪委监委"\nperiod = "2022H1"\ndate = 2022-07-10\n', "utf-8"
+    )
+    out = tmp_path / "汇报.docx"
+    result = run("build", data, "--config", tmp_path / "workreport.toml", "-o", out)
+    assert result.exit_code == 0, result.output
+    overview = next(p for p in paragraphs(out) if "受理问题线索" in p)
+    # 2 件次 received in 2022H1 (the July one is out); a repeated one is still a 件次
+    assert "今年以来，接收信访举报2件次，受理问题线索2件，" in overview
+    # A1 is 八项规定: one 起, 甲某 and 乙某 on it, 甲某 with a 党纪处分; A2 (廉洁纪律) is not
+    assert (
+        "查处违反中央八项规定精神问题1起，批评教育帮助和处理2人，其中党纪政务处分1人。" in overview
+    )
+    assert "问责党组织1个、党员领导干部3人。" in overview
+    assert "W232" not in result.output
+
+
+def test_the_default_report_leaves_the_optional_sentences_out_and_says_so(tmp_path):
+    from conftest import paragraphs
+
+    data = tmp_path / "收文"
+    write_workbook(data / "案管室.xlsx", {"问题线索": [clue("A1", date(2022, 1, 3))]})
+    (tmp_path / "workreport.toml").write_text(
+        '[report]\norganisation = "xx区纪委监委"\nperiod = "2022H1"\ndate = 2022-07-10\n', "utf-8"
+    )
+    out = tmp_path / "汇报.docx"
+    result = run("build", data, "--config", tmp_path / "workreport.toml", "-o", out)
+    assert result.exit_code == 0, result.output
+    overview = next(p for p in paragraphs(out) if "受理问题线索" in p)
+    assert "今年以来，受理问题线索1件，" in overview  # the comma went with the sentence
+    assert "信访举报" not in overview and "八项规定" not in overview and "问责" not in overview
+    assert "接收信访举报" not in "".join(p for p in paragraphs(out) if "【待补充" in p)
+    # left out, but not silently (SPEC §8.2)
+    assert "W232" in result.output and "接收信访举报" in result.output
+    assert "问责党员领导干部" in result.output
+
+
+def test_a_third_release_progress_template_is_outdated_and_updated(tmp_path):
+    import hashlib
+
+    from conftest import ROOT
+
+    project = tmp_path / "项目"
+    assert run("init", project).exit_code == 0
+    # 02_progress.j2 as the third release shipped it (before the optional ledgers' sentences)
+    old = (ROOT / "tests" / "data" / "third_release_02_progress.j2").read_bytes()
+    from workreport.project import THIRD_RELEASE_TEMPLATES, outdated_templates
+
+    assert hashlib.sha256(old).hexdigest() in THIRD_RELEASE_TEMPLATES
+    folder = project / "templates"
+    folder.mkdir(exist_ok=True)
+    (folder / "02_progress.j2").write_bytes(old)
+    assert [p.name for p in outdated_templates(folder)] == ["02_progress.j2"]
+    assert run("init", project, "--update-templates").exit_code == 0
+    assert "接收信访举报" in (folder / "02_progress.j2").read_text("utf-8")
+    assert outdated_templates(folder) == []

@@ -223,6 +223,8 @@ LIBRARY = {
     "word-template": "write_word_template",
     "init": "init_project",
     "cache": "cache_status",
+    "map": "propose_profile",
+    "reconcile": "reconcile_inputs",
 }
 
 

@@ -57,6 +57,7 @@ def disallowed_latin(text: str, commands: set[str], typed: list[str] = ()) -> li
             token in ALLOWED
             or token in commands
             or token in keys  # what the user writes in workreport.toml: [report] period
+            or all(part in keys for part in token.split("."))  # sources.sheets.columns
             or token.split(".")[0] in ids  # clues, clues_by_source.信访举报
             or CODE.match(token)
             or METAVAR.match(token)
@@ -74,10 +75,13 @@ def disallowed_latin(text: str, commands: set[str], typed: list[str] = ()) -> li
 
 def config_keys() -> set[str]:
     """The sections and keys of workreport.toml, as `workreport init` writes them."""
+    from workreport.config import SOURCE_KEYS, SOURCE_SHEET_KEYS
     from workreport.project import config_text
 
     text = config_text(None, "某市纪委监委", date(2022, 7, 5))
-    return set(re.findall(r"^[#\s]*\[?([A-Za-z_]+)\]?\s*(?:=|$)", text, re.M))
+    found = set(re.findall(r"^[#\s]*\[?([A-Za-z_]+)\]?\s*(?:=|$)", text, re.M))
+    # a source profile's keys (docs/sources.md), as `workreport map` writes them
+    return found | {"sources", *SOURCE_KEYS, *SOURCE_SHEET_KEYS}
 
 
 @pytest.fixture(scope="module")
@@ -219,6 +223,10 @@ CASES = [
     ("build without cache", ["build", "样例", "-o", "无缓存.docx", "--no-cache"], 0, "已生成"),
     ("cache help", ["cache", "--help"], 0, "显示或删除已解析台账的缓存"),
     ("init over a file", ["init", "坏.toml"], 2, "文件夹「坏.toml」是文件，应为文件夹。"),
+    ("map", ["map", "收文/城关镇纪委.xlsx"], 0, "置信度"),
+    ("map help", ["map", "--help"], 0, "建议一段来源配置"),
+    ("reconcile", ["reconcile", "样例", "--against", "样例", "-p", "2022H1"], 0, "两组数据一致。"),
+    ("reconcile without against", ["reconcile", "样例", "-p", "2022H1"], 2, "缺少选项 '--against'"),
 ]
 if hasattr(os, "mkfifo"):
     CASES.append(

@@ -39,6 +39,8 @@ _EXPORTS = {
     "init_project": "project",  # init
     "update_templates": "project",  # init --update-templates
     "cache_status": "cache",  # cache
+    "propose_profile": "mapping",  # map
+    "reconcile_inputs": "reconcile",  # reconcile
     # the run every data command is a verb over
     "Run": "run",
     "Request": "run",
@@ -48,6 +50,8 @@ _EXPORTS = {
     "Exported": "run",
     "FigureInfo": "figures",
     "CacheStatus": "cache",
+    "Proposal": "mapping",
+    "Reconciliation": "reconcile",
     "Written": "write",
     "RefreshResult": "refresh",
     "DraftDiff": "diff",

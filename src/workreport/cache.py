@@ -63,7 +63,10 @@ MAX_ENTRIES = 5000  # a province's pile is a few thousand workbooks
 MAX_BYTES = 1 << 30  # the oldest entries go first past 1 GiB
 KEY_BYTES = 32
 # the modules whose code decides a parse: a change to any of them is a new parser
-PARSER_MODULES = ("load", "parse", "ledgers", "safety", "config", "errors", "cache", "packed")
+PARSER_MODULES = (
+    *("load", "parse", "ledgers", "safety", "config", "errors", "cache", "packed"),
+    "sources",
+)
 
 
 def key_file() -> Path:
@@ -157,8 +160,11 @@ class ParsedCache:
     salt: str  # parser, contracts and key: one hex string
 
     @classmethod
-    def open(cls, folder: Path | None, specs: dict[str, SheetSpec]) -> ParsedCache | None:
-        """The cache in ``folder``, or None where it cannot be used (silently)."""
+    def open(
+        cls, folder: Path | None, specs: dict[str, SheetSpec], profiles=()
+    ) -> ParsedCache | None:
+        """The cache in ``folder``, or None where it cannot be used (silently).
+        ``profiles``: the source profiles in force (sources.py), part of every key."""
         if folder is None:
             return None
         try:
@@ -171,6 +177,7 @@ class ParsedCache:
                     [
                         parser_fingerprint(),
                         repr(sorted(specs.items())),
+                        repr(tuple(profiles)),
                         hmac.new(key, b"key-id", "sha256").hexdigest(),
                     ]
                 ).encode()
@@ -267,6 +274,7 @@ class ParsedCache:
                 sheet_names=s["sheet_names"],
                 letters=s["letters"],
                 all_sheets=tuple(s["all_sheets"]),
+                headers=s.get("headers", {}),
             )
             issues = [Issue(**i) for i in meta["issues"]]
         except Exception:  # noqa: BLE001 - a damaged entry is parsed afresh
@@ -283,6 +291,7 @@ class ParsedCache:
                 "sheet_names": source.sheet_names,
                 "letters": source.letters,
                 "all_sheets": list(source.all_sheets),
+                "headers": source.headers,
             },
             "issues": [asdict(i) for i in issues],
         }

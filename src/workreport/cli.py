@@ -331,6 +331,12 @@ def build(
     "--by", "by", type=click.Choice(["单位", "unit"]), default=None, help="按填报单位分列。"
 )
 @click.option(
+    "--special",
+    metavar="名称",
+    default=None,
+    help="只统计「专项」列为该名称的行（名称须在 [special] names 中）。",
+)
+@click.option(
     "--list",
     "list_ids",
     is_flag=True,
@@ -338,12 +344,13 @@ def build(
 )
 @_cache_option
 @_quiet_option
-def stats(paths, period, config_path, fmt, by, list_ids, no_cache, quiet):
+def stats(paths, period, config_path, fmt, by, special, list_ids, no_cache, quiet):
     """计算并显示全部指标。
 
     \b
     例：workreport stats sample_data
         workreport stats sample_data --format json --by 单位
+        workreport stats 收文 --special 群众身边不正之风和腐败问题集中整治
         workreport stats --list
     """
     from .figures import list_figures
@@ -362,6 +369,7 @@ def stats(paths, period, config_path, fmt, by, list_ids, no_cache, quiet):
         period=period,
         config=config,
         by_unit=by is not None,
+        special=special,
         cache=not no_cache,
         progress=Progress(quiet),
     )
@@ -592,6 +600,96 @@ def _chart_rows(chart) -> list[tuple[str, str, str]]:
 
     rows = ChartDiff(chart.name, chart.caption, chart.old, chart.new).rows()
     return [(c, "—" if a is None else str(a), "—" if b is None else str(b)) for c, a, b in rows]
+
+
+@cli.command(name="map", short_help="为格式不同的工作簿（部门自己的台账、平台导出）建议来源配置。")
+@click.argument("file", type=_Input(dir_okay=False), cls=click_zh.ZhArgument)
+@_output_option("把建议的配置写到此文件（默认显示在屏幕上）。", required=False)
+@click.option("--name", default=None, help="配置的名称（默认取文件名）。")
+@_config_option
+@click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")
+def map_cmd(file, output, name, config_path, force):
+    """为格式不同的工作簿（部门自己的台账、平台导出）建议一段来源配置 [sources."名称"]。
+
+    每张工作表对应哪张台账，每列对应哪个台账列，以及取值对照（如 函询 → 谈话函询）；\
+    每项都注明置信度和依据，未能对应的列在最后列出；不显示人名。核对后并入 workreport.toml。
+
+    \b
+    例：workreport map 第一室平台导出.xlsx
+        workreport map 第一室平台导出.xlsx -o 平台导出.toml
+    """
+    from .mapping import propose_profile, write_proposal
+
+    config = _config(config_path, [file])
+    _echo_issues(config.warnings, False, what="")
+    proposal = propose_profile(file, config=config, name=name)
+    _echo_issues(proposal.unplaced, False, what="（未能对应，请核对）")
+    if output is None:
+        click.echo(proposal.toml, nl=False)
+        return
+    written = write_proposal(proposal, output, force=force)
+    if written.backup:
+        click.echo(f"原文件已备份为 {written.backup.name}", err=True)
+    click.echo(f"已写出 {written.output}")
+
+
+class _AgainstCommand(click_zh.ZhCommand):
+    """``reconcile PATHS… --against PATHS…``: every path after ``--against``, up to the
+    next option, is of the other set (an option takes one value in Click)."""
+
+    def parse_args(self, ctx, args):
+        if "--against" in args:
+            at = args.index("--against")
+            rest = args[at + 1 :]
+            n = next((i for i, a in enumerate(rest) if a.startswith("-")), len(rest))
+            others = [x for a in rest[:n] for x in ("--against", a)] or ["--against"]
+            args = args[:at] + others + rest[n:]
+        return super().parse_args(ctx, args)
+
+
+@cli.command(cls=_AgainstCommand, short_help="核对两组数据（如各部门台账与平台导出）的指标和线索。")
+@PATHS
+@click.option(
+    "--against",
+    "against",
+    multiple=True,
+    required=True,
+    type=_Input(),
+    metavar="PATHS…",
+    help="对照的另一组输入（如平台导出的文件或文件夹），可以给多个。",
+)
+@_period_option
+@_config_option
+@_format_option("table", "json", "csv")
+@_cache_option
+@_quiet_option
+def reconcile(paths, against, period, config_path, fmt, no_cache, quiet):
+    """核对两组数据（如各部门台账与平台导出）的指标和线索。
+
+    并排列出各单位的受理、处置、立案、结案、处分人数和四种形态人次，只在一方的线索，\
+    以及日期或处置、处理结果不同的线索。
+
+    不一致时退出码为 1，一致时为 0。不显示任何人名。
+
+    \b
+    例：workreport reconcile 收文/ --against 平台导出/ --period 2022H1
+        workreport reconcile 收文/ --against 平台导出.xlsx --format csv > 核对.csv
+    """
+    from .reconcile import reconcile_inputs
+
+    config = _config(config_path, paths)
+    _echo_issues(config.warnings, quiet, what="")
+    result = reconcile_inputs(paths, against, period=period, config=config, cache=not no_cache)
+    if fmt == "json":
+        click.echo(_json(result.as_json()))
+    elif fmt == "csv":
+        from .console import for_stream
+
+        click.echo(for_stream(result.as_csv(), sys.stdout), nl=False)
+    else:
+        click.echo(result.as_table(_columns()))
+    if not result.agrees:
+        sys.exit(1)
 
 
 @cli.command()

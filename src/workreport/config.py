@@ -71,6 +71,8 @@ class Config:
     """``[categories] names``: the 问题类别 a clue may have (SPEC §16)."""
     eight_rules: tuple[str, ...] = ()
     """``[categories] eight_rules``: the 问题类别 the 八项规定 figures add up."""
+    special: tuple[str, ...] = ()
+    """``[special] names``: the 专项 a row's 专项 cell may name (none by default: SPEC §16)."""
     preset: str = "汇报"
     """``[report] preset``, the built-in template set: 汇报 or 通报 (``build --preset``)."""
     forms_count: str = "人次"
@@ -93,6 +95,9 @@ class Config:
     (docs/rules.md, 交叉核对)."""
     level_words: dict[str, dict[str, str]] = field(default_factory=dict)
     """``[levels.<level>]``: the words the default templates say for each level (基层 …)."""
+    sources: dict[str, dict] = field(default_factory=dict)
+    """``[sources."名称"]``: source profiles as written, read and checked against the ledgers
+    by sources.py (docs/sources.md): workbooks in a department's or the platform's layout."""
     source: Path | None = None
     """The workreport.toml this came from, if any."""
     warnings: tuple[Issue, ...] = ()
@@ -139,7 +144,12 @@ _KNOWN = {
     "levels": None,
     "checks": set(CHECK_DAYS),
     "categories": {"names", "eight_rules"},
+    "special": {"names"},
+    "sources": None,  # one table per profile: its keys are checked in _source_keys
 }
+# the keys of a source profile and of each of its sheet blocks (docs/sources.md)
+SOURCE_KEYS = {"match", "unit", "sheets"}
+SOURCE_SHEET_KEYS = {"sheet", "ledger", "key", "rows_with", "columns", "values"}
 OTHER_LEVEL = "其他"  # the [levels] row of a level the table lacks
 
 # The built-in template sets (docs/templates.md, 模板集): preset name → packaged folder.
@@ -220,6 +230,9 @@ def load_config(path: Path | None = None) -> Config:
             data[section] = {**data[section], **value}  # add to the vocabulary or change a unit
         elif section == "forms":
             data[section] = _move_measures(data[section], value, path)
+        elif section == "sources":
+            warnings.extend(_source_keys(value, path))
+            data[section] = value
         elif section == "levels":
             # a project changes one word of one level; the rest of the table stays
             levels = data.setdefault("levels", {})
@@ -334,13 +347,46 @@ def _build(data: dict, path: Path | None, warnings: tuple[Issue, ...]) -> Config
         ),
         checks=_check_days(data.get("checks", {}), path),
         **_categories(data.get("categories", {}), path),
+        special=tuple(
+            dict.fromkeys(
+                n.strip()
+                for n in _str_list(
+                    data.get("special", {}).get("names", []), "[special] names", path
+                )
+                if n.strip()
+            )
+        ),
         level_words={
             str(level): {str(k): str(v) for k, v in words.items()}
             for level, words in data.get("levels", {}).items()
         },
+        sources=dict(data.get("sources", {})),
         source=path,
         warnings=warnings,
     )
+
+
+def _source_keys(profiles: dict, path: Path | None) -> list[Issue]:
+    """W285 for the keys of a source profile that mean nothing (a 「colums」 would leave
+    the profile's columns unread); what the keys say is checked by sources.py."""
+    warnings = []
+    for name, profile in profiles.items():
+        if not isinstance(profile, dict):
+            continue  # sources.py says what a profile should be
+        for key in profile:
+            if key not in SOURCE_KEYS:
+                warnings.append(
+                    Issue("W285", f'[sources."{name}"] 中未知的键 {key}，已忽略', file=str(path))
+                )
+        blocks = profile.get("sheets")
+        for n, block in enumerate(blocks if isinstance(blocks, list) else [], 1):
+            for key in block if isinstance(block, dict) else ():
+                if key not in SOURCE_SHEET_KEYS:
+                    where = f'[[sources."{name}".sheets]] 第 {n} 块'
+                    warnings.append(
+                        Issue("W285", f"{where}中未知的键 {key}，已忽略", file=str(path))
+                    )
+    return warnings
 
 
 FORM_NAMES = ("第一种形态", "第二种形态", "第三种形态", "第四种形态")

@@ -9,8 +9,9 @@ those can never disagree.  Pure: ledgers and a period in, numbers out.
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
@@ -21,9 +22,12 @@ import pandas as pd
 from .config import FORM_NAMES, Config
 from .ledgers import (
     ACCUSATIONS,
+    CLUE_CATEGORY,
+    CLUE_KEY,
     CLUE_SOURCES,
     DISPOSALS,
     FILE,
+    JOINED_COLUMNS,
     LEADERS,
     LOSSES,
     NON_MEMBER,
@@ -31,6 +35,7 @@ from .ledgers import (
     PETITION_CATEGORIES,
     PETITION_FORMS,
     RANKS,
+    SPECIAL,
     UNDISPOSED,
     UNIT,
     UNRANKED,
@@ -330,6 +335,11 @@ def _accountable(whom: str) -> Callable[[pd.DataFrame, Config], np.ndarray]:
     return rows
 
 
+def _eight_rules(frame: pd.DataFrame, config: Config) -> np.ndarray:
+    # the clue's 问题类别 among [categories] eight_rules (SPEC §16)
+    return frame[CLUE_CATEGORY].isin(config.eight_rules).to_numpy(dtype=bool)
+
+
 def _non_member(frame: pd.DataFrame, config: Config) -> np.ndarray:
     return (frame["政治面貌"] == NON_MEMBER).to_numpy(dtype=bool)
 
@@ -590,6 +600,41 @@ FIGURES: tuple[Figure, ...] = (
         "petitions",
         where=_new_accusations,
     ),
+    # 八项规定 (SPEC §16): 处分处理 rows by their clue's 问题类别, as the CCDI's monthly
+    # figures add 违反中央八项规定精神 and 形式主义官僚主义 ([categories] eight_rules)
+    Figure(
+        "eight_rules_problems",
+        "查处八项规定问题",
+        "起",
+        "处理日期在统计期间内的处分处理所涉线索中，问题类别属于八项规定类别（[categories] "
+        "eight_rules）的线索数，一条线索计一起（只计报送问题类别列的单位）",
+        "measures",
+        where=_eight_rules,
+        agg=("distinct", CLUE_KEY),
+        column=CLUE_CATEGORY,
+    ),
+    Figure(
+        "eight_rules_persons",
+        "八项规定问题批评教育帮助和处理",
+        "人",
+        "处理日期在统计期间内、线索的问题类别属于八项规定类别的处分处理人数，"
+        "同一人（线索编号＋姓名）只计一次（只计报送问题类别列的单位）",
+        "measures",
+        where=_eight_rules,
+        agg=PERSONS,
+        column=CLUE_CATEGORY,
+    ),
+    Figure(
+        "eight_rules_sanctioned",
+        "八项规定问题党纪政务处分",
+        "人",
+        "处理日期在统计期间内、线索的问题类别属于八项规定类别的党纪政务处分人数，"
+        "同一人只计一次（只计报送问题类别列的单位）",
+        "measures",
+        where=_both(_eight_rules, _measure_in("any")),
+        agg=PERSONS,
+        column=CLUE_CATEGORY,
+    ),
     # 问责 (SPEC §16): an optional sheet, like 信访举报
     Figure(
         "accountability_orgs",
@@ -849,6 +894,18 @@ def compute_figures_by_unit(ledgers: Ledgers, period: Period, config: Config) ->
     return out
 
 
+def special_ledgers(ledgers: Ledgers, name: str) -> Ledgers:
+    """The ledgers cut to the rows whose own 专项 cell names ``name`` (SPEC §16: a 处分处理
+    row belongs to a 专项 by its own cell, not by its clue's).  A sheet supplies the 专项's
+    figures from the units that keep the 专项 column on it: where one does but no row names
+    ``name``, the figures are true zeros; where none does, they are missing, not 0."""
+    frames, present = {}, {}
+    for key, frame in ledgers.frames.items():
+        frames[key] = frame[(frame[SPECIAL] == name).to_numpy(dtype=bool)]
+        present[key] = ledgers.reporting(key, SPECIAL)
+    return replace(ledgers, frames=frames, present=present, _counted={})
+
+
 def dated_in(ledgers: Ledgers, sheet: str, period: Period) -> np.ndarray:
     """Which rows of ``sheet`` have their own date (受理日期, 处理日期, 日期 …) in ``period``."""
     return _dated_in(ledgers.frames[sheet], ledgers.specs[sheet].date_column, period)
@@ -904,7 +961,8 @@ def partial_figures(ledgers: Ledgers) -> dict[str, tuple[str, ...]]:
     return found
 
 
-PARTIAL_CAPABLE = tuple(f.id for f in FIGURES if f.column is not None)  # [figures] partial_ok
+PARTIAL = tuple(f for f in FIGURES if f.column is not None)  # the bulletin columns' figures
+PARTIAL_CAPABLE = tuple(f.id for f in PARTIAL)  # [figures] partial_ok
 
 
 def partial_notices(ledgers: Ledgers, config: Config, shown: set[str] | None = None) -> list:
@@ -913,24 +971,33 @@ def partial_notices(ledgers: Ledgers, config: Config, shown: set[str] | None = N
     figures a draft shows are named (build, refresh); None: every one (stats)."""
     from .errors import Issue
 
-    labels: dict[str, list[str]] = {}
+    def filled_in(f: Figure) -> tuple[str, str]:
+        # a joined column (八项规定's clue category) is filled in on the ledger it comes from
+        return JOINED_COLUMNS.get(f.column, (f.sheet, f.column))
+
+    labels: dict[tuple[str, str], list[str]] = {}
     for f in FIGURES:
         if f.column is not None and (shown is None or f.id in shown):
-            labels.setdefault(f.column, []).append(f.label)
+            labels.setdefault(filled_in(f), []).append(f.label)
+    # 职级 is kept on 问题线索 and on 处分处理: there the notice names its ledger
+    twice = {c for c, n in Counter(c for _, c in set(map(filled_in, PARTIAL))).items() if n > 1}
     notices = []
     for f in FIGURES:
-        if f.column is None or f.column not in labels:
+        if f.column is None or filled_in(f) not in labels:
             continue
+        sheet, column = filled_in(f)
         reporting = ledgers.reporting(f.sheet, f.column)
         silent = sorted(ledgers.present.get(f.sheet, set()) - reporting)
-        figures = "、".join(labels.pop(f.column))
+        figures = "、".join(labels.pop((sheet, column)))
+        name = ledgers.specs[sheet].name
+        where = f"「{name}」台账的「{column}」列" if column in twice else f"「{column}」列"
         if reporting and silent:
             notices.append(
                 Issue(
                     "W230",
-                    f"「{f.column}」列只有 {len(reporting)} 个单位报送，{figures}只统计了这些单位；"
+                    f"{where}只有 {len(reporting)} 个单位报送，{figures}只统计了这些单位；"
                     f"未报送的单位：{'、'.join(silent)}",
-                    suggestion=f"请这些单位在「{ledgers.specs[f.sheet].name}」台账中补填「{f.column}」列",
+                    suggestion=f"请这些单位在「{name}」台账中补填「{column}」列",
                 )
             )
     return notices

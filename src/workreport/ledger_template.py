@@ -174,6 +174,15 @@ def _choices(col: Column) -> tuple[str, ...]:
     return col.choices if col.kind == ENUM else ()
 
 
+def _unlisted(col: Column) -> str:
+    """The 可选值 cell of a column whose names the project has not listed yet (专项)."""
+    return (
+        f"本项目尚未设置（在 workreport.toml 的 {col.choices_from} 中列出）"
+        if col.choices_from
+        else ""
+    )
+
+
 def _validation(col: Column, spec: SheetSpec, choices: _ChoiceLists) -> DataValidation | None:
     common = {"allow_blank": True, "showErrorMessage": True, "errorStyle": "stop"}
     values = _choices(col)
@@ -294,7 +303,7 @@ def _write_instructions(ws: Worksheet, specs: list[SheetSpec], config: Config) -
                 c.name,
                 "必填" if c.required else "选填",
                 _format_label(c),
-                "、".join(_choices(c)),
+                "、".join(_choices(c)) or _unlisted(c),
                 c.note,
             )
             for spec in specs

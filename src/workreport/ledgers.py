@@ -10,7 +10,7 @@ each workbook's columns stand, so any stage can report a problem at its cell.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -42,6 +42,7 @@ PARTY_MEMBER, NON_MEMBER = "中共党员", "非中共党员"
 AFFILIATION_READINGS = (("党员", PARTY_MEMBER), ("群众", NON_MEMBER), ("非党员", NON_MEMBER))
 LOSSES = "挽回经济损失（万元）"
 UNIT_COLUMN = "填报单位"
+SPECIAL = "专项"  # the optional column naming a row's 专项 ([special] names; SPEC §16)
 TOP_ALIASES = ("是否为一把手", "一把手")
 TEAM_ALIASES = ("是否为领导班子成员", "是否班子成员", "领导班子成员")
 # Extra columns departments often add; never mistaken for a misspelt ledger column.
@@ -63,9 +64,16 @@ class SourceFile:
     sheet_names: dict[str, str] = field(default_factory=dict)  # ledger key → sheet name
     letters: dict[str, dict[str, str]] = field(default_factory=dict)  # key → column → letter
     all_sheets: tuple[str, ...] = ()  # every sheet, in the workbook's order
+    # key → column → the workbook's own header, for one read through a source profile:
+    # its problems name their columns, not ours (docs/sources.md)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def letter(self, key: str, column: str) -> str:
         return self.letters.get(key, {}).get(column, "")
+
+    def header(self, key: str, column: str) -> str:
+        """The header a person sees in this workbook for ``column`` of ledger ``key``."""
+        return self.headers.get(key, {}).get(column, column)
 
 
 # 人数, 数量 and the like above this are a slip of the keyboard (1e300 would print 301
@@ -93,6 +101,7 @@ class Column:
     # it with at least one non-blank cell (docs/figures.md, 部分单位报送的列)
     partial: bool = False
     unit_note: str = ""  # the unit its header must state when it states one (万元, not 元)
+    choices_from: str = ""  # the setting a project lists its choices in ([special] names)
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,7 @@ def ledger_specs(config: Config) -> dict[str, SheetSpec]:
             tuple(config.talk_types),
             tuple(config.letter_types),
             tuple(config.categories),
+            tuple(config.special),
         )
     )
 
@@ -131,6 +141,7 @@ def _ledger_specs(
     talk_types: tuple[str, ...] = TALK_TYPES,
     letter_types: tuple[str, ...] = LETTER_TYPES,
     categories: tuple[str, ...] = (),
+    special: tuple[str, ...] = (),
 ) -> dict[str, SheetSpec]:
     yes_no = "从下拉列表选择 是 或 否"
     # a column that only some departments keep: blank cells count for nothing
@@ -377,6 +388,20 @@ def _ledger_specs(
             "其他计数的监督工作，一行一项",
         ),
     ]
+    # 专项 on any sheet (SPEC §16): a row belongs to a 专项 by its own cell; the names are
+    # the project's ([special] names), so none is valid until the project lists them
+    special_column = Column(
+        SPECIAL,
+        ENUM,
+        choices=special,
+        note="属于某项专项工作的，填写专项名称（名称在 workreport.toml 的 [special] names "
+        f"中设置）；不属于的留空；{partial}",
+        aliases=("所属专项", "专项工作", "专项整治"),
+        counted=False,
+        partial=True,
+        choices_from="[special] names",
+    )
+    specs = [replace(s, columns=(*s.columns, special_column)) for s in specs]
     return {s.key: s for s in specs}
 
 
@@ -409,6 +434,11 @@ OVERDUE = "超过期限"  # more than ``threshold`` days from ``since`` to the r
 BLANK, GIVEN, IS, IN = "为空", "已填", "为", "属于"
 SANCTIONS = "党纪政务处分"  # IN's set: [sanctions] party and government (defaults.toml)
 CLUE_KEY = "线索编号"  # what joins a 处分处理 row to its 问题线索 row
+# a 处分处理 row's clue's 问题类别, joined on 线索编号 when the ledgers are validated: the
+# 八项规定 figures count measures by the category of the clue they close (SPEC §16)
+CLUE_CATEGORY = "线索问题类别"
+# a joined column → the ledger and column a unit fills in to report it (W230's advice)
+JOINED_COLUMNS = {CLUE_CATEGORY: ("clues", "问题类别")}
 FOURTH_FORM = "第四种形态"
 
 

@@ -82,6 +82,17 @@ class Progress(Protocol):
     def finish(self) -> None: ...
 
 
+class Layout(Protocol):
+    """A source profile (sources.py): how a workbook in a department's or the platform's
+    own layout is read as ledger sheets (docs/sources.md)."""
+
+    def matches(self, name: str) -> bool: ...
+
+    def read(self, sheets: list[str], rows_of, file: str, specs: dict[str, SheetSpec]) -> tuple:
+        """→ (RawSheets, letters, headers, sheet names, all by ledger key; unit; issues)."""
+        ...
+
+
 @dataclass
 class Loaded:
     """What the loader read: typed frames keyed by ledger, and what went wrong."""
@@ -207,10 +218,12 @@ def load_paths(
     *,
     cache: Path | None = None,
     progress: Progress | None = None,
+    profiles: tuple[Layout, ...] = (),
     set_aside=None,
 ) -> Loaded:
     """Read every workbook under ``paths``; never stops at the first bad file.  ``cache``:
     the folder of the parsed-workbook cache (cache.py), None to read every workbook.
+    ``profiles``: the source profiles a matching workbook is read through (sources.py).
     ``set_aside``: path → whether it is not a ledger workbook but one its caller reads
     (a 上报文件, whatever its name): listed in ``Loaded.set_aside``, never parsed here."""
     paths = list(paths)
@@ -225,7 +238,7 @@ def load_paths(
     workbooks = [w for w in workbooks if w not in aside]
     if progress is not None:
         progress.start(len(workbooks))
-    cache = ParsedCache.open(cache, specs)
+    cache = ParsedCache.open(cache, specs, profiles)
     # a workbook parsed before, unchanged, under the same parser and contracts, is not
     # parsed again (cache.py); the others go to the workers
     results: list = [None] * len(workbooks)
@@ -235,7 +248,7 @@ def load_paths(
             if results[i] is not None and progress is not None:
                 progress.advance(name)
     todo = [i for i, r in enumerate(results) if r is None]
-    jobs = [(*workbooks[i], specs, cache) for i in todo]
+    jobs = [(*workbooks[i], specs, cache, profiles) for i in todo]
     parsed = _parse_jobs(jobs, progress)
     for i, result in zip(todo, parsed, strict=True):
         results[i] = result
@@ -355,8 +368,8 @@ def _parse_jobs(jobs: list, progress: Progress | None) -> list:
 def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, PackedFrame], list[Issue]]:
     """Read one workbook and parse its cells, in a worker process when there are many;
     the frames come back packed (packed.py): cheap to send, ready to cache."""
-    path, name, specs, cache = job
-    source, frames, issues = read_workbook(path, name, specs)
+    path, name, specs, cache, profiles = job
+    source, frames, issues = read_workbook(path, name, specs, profiles)
     if source is None:
         return source, {}, issues
     packed, cell_issues = parse_workbook(source, frames, specs)
@@ -388,9 +401,10 @@ def own_output(path: Path) -> bool:
 
 
 def read_workbook(
-    path: Path, name: str, specs: dict[str, SheetSpec]
+    path: Path, name: str, specs: dict[str, SheetSpec], profiles: tuple[Layout, ...] = ()
 ) -> tuple[SourceFile | None, dict[str, pd.DataFrame], list[Issue]]:
-    """One workbook → its ledger frames.  Problems come back as issues, never raised."""
+    """One workbook → its ledger frames.  Problems come back as issues, never raised.
+    A workbook whose name a profile matches is read through it (docs/sources.md)."""
     from . import safety
 
     checked, formula_parts = safety.inspect_workbook(path)
@@ -411,6 +425,9 @@ def read_workbook(
     issues: list[Issue] = []
     try:
         sheet_names = [m.name for m in wb.sheets_metadata]
+        profile = next((p for p in profiles if p.matches(name)), None)
+        if profile is not None:
+            return _read_through(profile, wb, path, name, digest, specs, sheet_names, formula_parts)
         chosen: dict[str, str] = {}
         for sheet_name in sheet_names:
             key = _match_sheet(sheet_name, specs)
@@ -505,6 +522,42 @@ def read_workbook(
         return None, {}, [*issues, _unreadable(name, e)]
     finally:
         wb.close()
+
+
+def _read_through(profile: Layout, wb, path, name, digest, specs, sheet_names, formula_parts):
+    """A workbook in its own layout, read as ledger sheets through its source profile:
+    the sheets, rows and letters stay the workbook's own (docs/sources.md)."""
+    from . import safety
+
+    ods_merges = _ods_merges(path) if path.suffix.lower() == ".ods" else {}
+
+    def rows_of(sheet_name: str):
+        return _sheet_rows(
+            wb.get_sheet_by_name(sheet_name), name, sheet_name, ods_merges.get(sheet_name)
+        )
+
+    frames, letters, headers, chosen, unit, issues = profile.read(sheet_names, rows_of, name, specs)
+    if not frames:
+        return None, {}, issues
+    unreadable = {
+        "E006": safety.formula_cells_without_value(path, formula_parts) if formula_parts else {},
+        "E117": safety.error_cells(path, formula_parts) if formula_parts else {},
+    }
+    for key, frame in frames.items():
+        found = _unreadable_cells(unreadable, frame, letters[key], name, chosen[key])
+        issues.extend(replace(i, column=headers[key].get(i.column, i.column)) for i in found)
+    source = SourceFile(
+        path=path,
+        name=name,
+        unit=unit,
+        sha256=digest,
+        sheets=tuple(frames),
+        sheet_names=chosen,
+        letters=letters,
+        all_sheets=tuple(sheet_names),
+        headers=headers,
+    )
+    return source, frames, issues
 
 
 _UNREADABLE_CELL = {
@@ -619,12 +672,18 @@ def column_letter(index: int) -> str:
 def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, merges=None):
     """One calamine sheet → (its ledger columns and where each row came from, the column
     letters, issues)."""
-    issues: list[Issue] = []
+    rows, issues = _sheet_rows(sheet, file, sheet_name, merges)
+    if rows is None:
+        return None, {}, issues
+    return _ledger_sheet(rows, spec, file, sheet_name, unit)
+
+
+def _sheet_rows(sheet, file: str, sheet_name: str, merges=None) -> tuple[list | None, list[Issue]]:
+    """A sheet's cells as rows, merged ranges spread; None past the size limits (E007)."""
     end_row, end_col = sheet.end if sheet.end else (0, 0)
     if end_row + 1 > MAX_ROWS or end_col + 1 > MAX_COLUMNS:
         return (
             None,
-            {},
             [
                 Issue(
                     "E007",
@@ -637,7 +696,11 @@ def read_sheet(sheet, spec: SheetSpec, file: str, sheet_name: str, unit: str, me
         )
     rows = sheet.to_python(skip_empty_area=False)
     _spread_merges(rows, merges if merges is not None else sheet.merged_cell_ranges or [])
+    return rows, []
 
+
+def _ledger_sheet(rows: list[list], spec: SheetSpec, file: str, sheet_name: str, unit: str):
+    issues: list[Issue] = []
     header_at, mapping = _find_header(rows, spec)
     if header_at is None:
         issues.append(

@@ -161,7 +161,9 @@ def _parse_number(v, integer: bool, minimum: float | None, maximum: float | None
     return int(x) if integer else x
 
 
-def _parse_enum(choices: tuple[str, ...], readings: tuple[tuple[str, str], ...] = ()) -> Callable:
+def _parse_enum(
+    choices: tuple[str, ...], readings: tuple[tuple[str, str], ...] = (), choices_from: str = ""
+) -> Callable:
     valid = set(choices)
     read = dict(readings)
 
@@ -179,6 +181,10 @@ def _parse_enum(choices: tuple[str, ...], readings: tuple[tuple[str, str], ...] 
             if near
             else "可选值：" + "、".join(choices[:12]) + ("…" if len(choices) > 12 else "")
         )
+        if choices_from:  # the project's own list (专项): where to add a name it lacks
+            hint = (
+                hint + "；" if choices else ""
+            ) + f"名称须先在 workreport.toml 的 {choices_from} 中列出"
         return _Bad("E104", f"「{clip(s)}」不是有效的取值", hint)
 
     return parse
@@ -194,7 +200,7 @@ def _parser(col: Column) -> Callable:
     if col.kind == NUMBER:
         return lambda v: _parse_number(v, False, col.minimum, col.maximum)
     if col.kind == ENUM:
-        return _parse_enum(col.choices, col.readings)
+        return _parse_enum(col.choices, col.readings, col.choices_from)
     return _text
 
 
@@ -244,7 +250,7 @@ class Checker:
                 file=file,
                 sheet=sheet,
                 row=row,
-                column=column,
+                column=source.header(key, column) if source and column else column,
                 column_letter=letter,
                 suggestion=suggestion,
             )
@@ -259,14 +265,17 @@ class Checker:
             frame[ROW].to_numpy(dtype=np.int64)[rows].tolist(),
             strict=True,
         )
-        letters: dict[str, str] = {}
+        letters: dict[str, tuple[str, str]] = {}  # file → (letter, header)
         for message, (file, sheet, row) in zip(messages, places, strict=True):
             if file not in letters:
                 source = self._sources.get(file)
-                letters[file] = source.letter(key, column) if source and column else ""
-            self.issues.append(
-                Issue(code, message, file, sheet, row, column, letters[file], suggestion)
-            )
+                letters[file] = (
+                    (source.letter(key, column), source.header(key, column))
+                    if source and column
+                    else ("", column)
+                )
+            letter, header = letters[file]
+            self.issues.append(Issue(code, message, file, sheet, row, header, letter, suggestion))
 
     def places(self, frame, rows) -> list[str]:
         """``place`` of many rows of a typed ledger at once."""

@@ -41,6 +41,9 @@ SECOND_RELEASE_TEMPLATES = {
     "8acf6eb1b22a8bd6491cb26be87015fa13cd0c4563760119b8d31ce4965f529a",
     "3c34709ab524ad0be53f5131f69d422c81d9163372fd33d4fcc4a859a97f3e8a",
 }
+# the third release's 02_progress.j2: true for any unit, without the optional ledgers'
+# sentences (信访举报, 八项规定, 问责: docs/templates.md, 默认模板)
+THIRD_RELEASE_TEMPLATES = {"0e9c8133ea4f3346045aadb74545be9b85d5f1667c6c84c682f9340a3913ef1c"}
 _ORGANISATION = re.compile(r"[^\s\d_\-—（）()]+?纪委监委")
 
 
@@ -133,6 +136,11 @@ page_number_font = "宋体"
 # [categories]
 # names = ["违反中央八项规定精神", "形式主义官僚主义", "违反廉洁纪律", "其他"]
 # eight_rules = ["违反中央八项规定精神", "形式主义官僚主义"]
+
+# 专项：各台账的「专项」列可填的名称（默认没有）。workreport stats 收文 --special 名称
+# 只统计该专项的行；模板中 special["名称"].cases_filed 是该专项的立案数。
+# [special]
+# names = ["群众身边不正之风和腐败问题集中整治"]
 """
 
 
@@ -146,9 +154,12 @@ def _period_text(period: Period) -> str:
     return str(period)
 
 
+OLD_RELEASE_TEMPLATES = FIRST_RELEASE_TEMPLATES | SECOND_RELEASE_TEMPLATES | THIRD_RELEASE_TEMPLATES
+
+
 def outdated_templates(folder: Path) -> list[Path]:
     """The project's copies of default templates made by an older version: unchanged
-    first- or second-release files, or edited ones that still open with a literal 今年以来."""
+    files of an earlier release, or edited ones that still open with a literal 今年以来."""
     from .render.sections import SECTION_GLOB
 
     old = []
@@ -158,9 +169,7 @@ def outdated_templates(folder: Path) -> list[Path]:
         except OSError:
             continue
         text = data.decode("utf-8-sig", errors="replace")
-        if hashlib.sha256(
-            data
-        ).hexdigest() in FIRST_RELEASE_TEMPLATES | SECOND_RELEASE_TEMPLATES or (
+        if hashlib.sha256(data).hexdigest() in OLD_RELEASE_TEMPLATES or (
             "今年以来" in text and "{% clause" not in text and "period." not in text
         ):
             old.append(path)

@@ -29,6 +29,7 @@ from .figures import (
     flatten,
     partial_figures,
     partial_notices,
+    special_ledgers,
 )
 from .load import Loaded, Progress, load_paths
 from .period import Period, parse_period
@@ -169,6 +170,9 @@ class Stats:
     notices: list[Issue] = field(default_factory=list)  # W230: figures some units left out
     # figures counted from only some units → the units that did not report (SPEC §10, §14)
     partial: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    special_name: str = ""  # ``stats --special``: the 专项 these figures are of
+    # the project's 专项 → (figures, last year's) of its rows, for special["名称"] (SPEC §16)
+    special: dict[str, tuple[dict, dict]] = field(default_factory=dict)
     # the 上报文件 of lower levels added in (export.py), and the figures of each scope:
     # 本级 (the project's own ledgers) and 下级 (the exports summed), with last year's
     exports: list = field(default_factory=list)
@@ -177,6 +181,8 @@ class Stats:
     def as_json(self) -> dict:
         """The stable JSON shape given in docs/rules.md (命令行)."""
         out = {"period": self.period.as_dict(), "figures": self.values}
+        if self.special_name:
+            out["special"] = self.special_name
         if self.by_unit:
             out["by_unit"] = self.by_unit
         return out
@@ -220,6 +226,10 @@ class Run:
                 f"可以写的有：{'、'.join(PARTIAL_CAPABLE)}",
                 config.source,
             )
+        from .sources import read_profiles
+
+        # a profile naming a column or a value we do not have stops here, exit 2
+        self.profiles = read_profiles(config)
         # by cache folder: names in clear (no cache) are never served from a keyed-hash load
         self._loaded: dict[Path | None, tuple[Loaded, Ledgers, list[Issue]]] = {}
         # template folder and period → its blocks, rendered once a run (document, stamp)
@@ -308,7 +318,12 @@ class Run:
             from .export import check_exports, is_export, read_export
 
             loaded = load_paths(
-                self.paths, self.config, cache=cache, progress=self.progress, set_aside=is_export
+                self.paths,
+                self.config,
+                cache=cache,
+                progress=self.progress,
+                profiles=self.profiles,
+                set_aside=is_export,
             )
             ledgers, issues = validate(loaded, self.config, self.reference)
             if loaded.set_aside:  # the 上报文件 of lower levels (docs/rules.md, 上报文件)
@@ -343,17 +358,33 @@ class Run:
 
     # ---- compute -----------------------------------------------------------------------
 
-    def stats(self, *, by_unit: bool = False, clear_names: bool = False) -> Stats:
-        """Every figure for the run's period, last year's, and per unit if asked."""
+    def stats(
+        self, *, by_unit: bool = False, clear_names: bool = False, special: str | None = None
+    ) -> Stats:
+        """Every figure for the run's period, last year's, and per unit if asked; with
+        ``special``, of that 专项's rows only (``stats --special``).  Without it, each of
+        the project's 专项 too, for the templates' ``special["名称"]`` (SPEC §16)."""
         period = self.require_period()
         checked, config = self.checked(clear_names=clear_names), self.config
         ledgers = checked.ledgers
+        if special is not None:
+            ledgers = special_ledgers(ledgers, require_special(special, config))
         values = compute_figures(ledgers, period, config)
         previous = compute_previous(ledgers, period, config)
         units = compute_figures_by_unit(ledgers, period, config) if by_unit else {}
         rows = sum(int(dated_in(ledgers, key, period).sum()) for key in ledgers.frames)
         notices = partial_notices(ledgers, config)
         stats = Stats(period, values, previous, units, rows, notices, partial_figures(ledgers))
+        stats.special_name = special or ""
+        if special is not None:
+            # a 上报文件 carries no 专项: the figures of one are the 本级's rows alone
+            return stats
+        for name in config.special:
+            cut = special_ledgers(ledgers, name)
+            stats.special[name] = (
+                compute_figures(cut, period, config),
+                compute_previous(cut, period, config),
+            )
         return self._with_exports(stats, checked.loaded)
 
     def _with_exports(self, stats: Stats, loaded: Loaded) -> Stats:
@@ -418,7 +449,15 @@ class Run:
         return self.preset == DEFAULT_PRESET
 
     def labels(self) -> dict[str, str]:
-        return figure_labels(self.config)[0]
+        """Each id a draft may hold → its name, the project's 专项 figures included."""
+        from .render.sections import SPECIAL_TAG
+
+        labels = figure_labels(self.config)[0]
+        return labels | {
+            f"{SPECIAL_TAG}{name}/{key}": f"{label}（{name}）"
+            for name in self.config.special
+            for key, label in labels.items()
+        }
 
     def context(self, stats: Stats) -> dict:
         """What a template sees: every figure, the period's words, the organisation and
@@ -435,9 +474,12 @@ class Run:
 
         config, year = self.config, stats.period.year
         labels, groups = figure_labels(config)
-        ctx = figure_context(
-            stats.values, stats.previous, labels, groups, whole_year=stats.period.whole_year
-        )
+        whole_year = stats.period.whole_year
+        ctx = figure_context(stats.values, stats.previous, labels, groups, whole_year=whole_year)
+        ctx["special"] = {
+            name: figure_context(values, prev, labels, groups, whole_year=whole_year, special=name)
+            for name, (values, prev) in stats.special.items()
+        }
         ctx.update(
             # the project's words enter the renderer as its text does (render/sections.py)
             organisation=text_in(config.organisation),
@@ -597,6 +639,22 @@ class Run:
 
 # the 通报's title (SPEC §18): the period as the bulletins name it, 全 and the level
 BULLETIN_TITLE = "{period}全{level}纪检监察机关监督检查、审查调查情况"
+
+
+def require_special(name: str, config: Config) -> str:
+    """A 专项 the project lists in [special] names, else a usage error with the closest."""
+    if name in config.special:
+        return name
+    from difflib import get_close_matches
+
+    near = get_close_matches(name, config.special, n=1, cutoff=0.4)
+    if near:
+        hint = f"是否应为「{near[0]}」？"
+    elif config.special:
+        hint = "本项目的专项：" + "、".join(config.special)
+    else:
+        hint = "本项目还没有专项：请先在 workreport.toml 的 [special] names 中列出"
+    raise UsageError(f"专项「{name}」不在 [special] names 中。{hint}")
 
 
 def require_level(config: Config) -> str:
@@ -844,14 +902,18 @@ def compute_stats(
     period: str | Period | None = None,
     config: Config | str | Path | None = None,
     by_unit: bool = False,
+    special: str | None = None,
     cache: bool = False,
     progress: Progress | None = None,
 ) -> Stats:
-    """``stats``: every figure for the period; invalid ledgers raise InvalidData."""
+    """``stats``: every figure for the period (with ``special``: of that 专项's rows);
+    invalid ledgers raise InvalidData."""
     request = Request.of(period=period, cache=cache)
     run = Run.open(paths, config=config, request=request, progress=progress)
     run.require_period()
-    return run.stats(by_unit=by_unit)
+    if special is not None:
+        require_special(special, run.config)  # before the ledgers are read
+    return run.stats(by_unit=by_unit, special=special)
 
 
 @dataclass

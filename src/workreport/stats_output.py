@@ -55,6 +55,8 @@ def stats_table(stats: Stats, config: Config, max_width: int | None = None) -> s
         header = TABLE_HEADER
         numeric = (3, 4)
     title = f"统计期间：{stats.period.start} 至 {stats.period.end}（“—”表示缺少数据）"
+    if stats.special_name:
+        title = f"专项：{stats.special_name}\n{title}"
     return title + "\n" + table(header, rows, numeric=tuple(numeric), max_width=max_width)
 
 

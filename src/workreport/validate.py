@@ -21,7 +21,17 @@ import pandas as pd
 from .config import Config
 from .crossrules import check_cross, latest_date
 from .errors import Issue
-from .ledgers import FILE, LOSSES, NON_MEMBER, UNIT, SheetSpec, SourceFile, ledger_specs
+from .ledgers import (
+    CLUE_CATEGORY,
+    CLUE_KEY,
+    FILE,
+    LOSSES,
+    NON_MEMBER,
+    UNIT,
+    SheetSpec,
+    SourceFile,
+    ledger_specs,
+)
 from .load import Loaded
 from .parse import Checker
 
@@ -92,6 +102,9 @@ def validate(
     _check_activities(typed["activities"], config, check)
     reference = reference or latest_date(typed, specs)
     check_cross(typed, specs, config, check, reference)
+    typed = {**typed, "measures": _with_clue_category(typed["measures"], typed["clues"])}
+    # a unit reports its measures' clue categories when its clues carry the column
+    reported[("measures", CLUE_CATEGORY)] = reported.get(("clues", "问题类别"), set())
     present: dict[str, set[str]] = {}
     for key in specs:
         frame = typed[key]
@@ -112,6 +125,14 @@ def validate(
         reference=reference,
     )
     return ledgers, issues
+
+
+def _with_clue_category(measures: pd.DataFrame, clues: pd.DataFrame) -> pd.DataFrame:
+    """处分处理 with each row's clue's 问题类别 (blank without a clue or a category)."""
+    known = clues.drop_duplicates(CLUE_KEY)
+    category = pd.Series(known["问题类别"].to_numpy(dtype=object), index=known[CLUE_KEY])
+    joined = measures[CLUE_KEY].map(category).to_numpy(dtype=object)
+    return measures.assign(**{CLUE_CATEGORY: joined})
 
 
 def in_reading_order(issues: list[Issue], files: list[SourceFile]) -> list[Issue]:

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from workreport.config import load_config
+from workreport.ledgers import PETITION_CATEGORIES, PETITION_FORMS
 
 from .scenario import (
+    ACCOUNTABILITY,
     ACT_2022,
     ACT_FACTORS,
     ACT_MONTHS,
@@ -436,6 +438,14 @@ def build_activities() -> None:
 RANK_TEXT = ("乡科级", "一般干部", "其他人员", "处级", "科级")  # 处级, 科级: read as 县处级, 乡科级
 
 
+# 问题类别 (SPEC §16) by share: 八项规定 and 形式主义官僚主义 the most, as in a 县's cases
+CATEGORY_MIX = (
+    *("违反中央八项规定精神",) * 5, *("形式主义官僚主义",) * 3,
+    *("群众身边不正之风和腐败问题",) * 3, *("违反廉洁纪律",) * 4, "违反政治纪律",
+    "违反组织纪律", "违反群众纪律", "违反工作纪律", "违反生活纪律", "其他",
+)  # fmt: skip
+
+
 def pick(key: str, n: int) -> int:
     return zlib.crc32(key.encode("utf-8")) % n
 
@@ -448,6 +458,9 @@ def bulletin_clue_cells(c: Clue) -> dict:
         disposed = c.received + timedelta(days=3 + pick(c.id, 12))
         disposed = min(disposed, c.filed) if c.filed else disposed
     return {
+        # the 被反映人's 职级, as a measure on them writes it (one person, one rank)
+        "职级": RANK_TEXT[pick(c.id + c.name, len(RANK_TEXT))],
+        "问题类别": CATEGORY_MIX[pick(c.id, len(CATEGORY_MIX))],
         "处置日期": disposed,
         "留置日期": c.filed + timedelta(days=2) if c.filed and c.id in held else None,
         "挽回经济损失（万元）": round(0.5 + pick(c.id, 40) * 0.75, 2)
@@ -512,6 +525,34 @@ def measure_rows(unit: str) -> list[dict]:
     return rows
 
 
+def petition_rows(unit: str) -> list[dict]:
+    """信访室's register, month by month from January 2021 to September 2022: a 件次 a row,
+    drawn from ``pick`` so the other ledgers' rows stay as they were."""
+    rows = []
+    for year, month in [(2021, m) for m in range(1, 13)] + [(2022, m) for m in range(1, 10)]:
+        for k in range(9 + pick(f"{year}-{month}", 8)):
+            key = f"{year}-{month}-{k}"
+            form = PETITION_FORMS[(0, 0, 1, 2, 2, 2, 3, 4, 5)[pick(key + "形式", 9)]]
+            category = PETITION_CATEGORIES[(0, 0, 0, 0, 0, 1, 2, 3)[pick(key + "类别", 8)]]
+            rows.append(
+                {
+                    "收到日期": date(year, month, 1 + pick(key, 28)),
+                    "信访形式": form,
+                    "信访类别": category,
+                    "是否重复件": pick(key + "重复", 7) == 0,
+                    "备注": None,
+                }
+            )
+    return sorted(rows, key=lambda r: r["收到日期"])
+
+
+def accountability_rows(unit: str) -> list[dict]:
+    return [
+        {"问责日期": D(when), "问责对象": whom, "数量": n, "问责方式": how, "备注": None}
+        for when, whom, n, how in ACCOUNTABILITY
+    ]
+
+
 def build() -> dict[str, list[tuple[str, dict | None, list[dict]]]]:
     """unit → its sheets as (sheet name, layout, rows), in ``WORKBOOKS`` order."""
     build_clues()
@@ -525,6 +566,8 @@ def build() -> dict[str, list[tuple[str, dict | None, list[dict]]]]:
         "谈话": TALKS.__getitem__,
         "文书": LETTERS.__getitem__,
         "监督活动": ACTS.__getitem__,
+        "信访举报": petition_rows,
+        "问责": accountability_rows,
     }
     return {
         unit: [

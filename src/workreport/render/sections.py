@@ -957,6 +957,9 @@ def _term(context: dict, name: str) -> Fig | None:
     if re.fullmatch(r"\d+(?:\.\d+)?", name):
         number = float(name) if "." in name else int(name)
         return Fig(name, number, number, name)
+    if name.startswith(SPECIAL_TAG):  # 专项/名称/clues: special["名称"].clues
+        special, _, name = name.removeprefix(SPECIAL_TAG).partition("/")
+        context = context.get("special", {}).get(special, {})
     root, _, cat = name.partition(".")
     fig = context.get(root)
     if root == SCOPE and isinstance(fig, dict):  # scope.本级.clues (docs/templates.md, 本级与下级)
@@ -967,6 +970,9 @@ def _term(context: dict, name: str) -> Fig | None:
     return fig if isinstance(fig, Fig) else None
 
 
+SPECIAL_TAG = "专项/"  # the ids of special["名称"]'s figures: 专项/名称/clues (SPEC §16)
+
+
 def figure_context(
     values: dict,
     previous: dict,
@@ -974,11 +980,19 @@ def figure_context(
     groups: Mapping[str, tuple[str, ...]],
     *,
     whole_year: bool = False,
+    special: str = "",
     prefix: str = "",
 ) -> dict:
     """Template names: every figure id as a Fig, grouped figures as a FigGroup;
-    ``whole_year``: the period is a calendar year (同比 then says 与上年持平); ``prefix``:
-    before every tag's id (``scope.本级.``: one side of a summed figure)."""
+    ``whole_year``: the period is a calendar year (同比 then says 与上年持平);
+    ``special``: the figures of that 专项's rows, tagged 专项/名称/id and labelled
+    with the 专项's name, so that a refresh finds them again; ``prefix``: before every
+    other tag's id (``scope.本级.``: one side of a summed figure, docs/templates.md)."""
+    prefix = f"{SPECIAL_TAG}{special}/" if special else prefix
+
+    def label(key: str, default: str) -> str:
+        text = labels.get(key, default)
+        return f"{text}（{special}）" if special else text
 
     def part(d, cat):
         return d.get(cat) if isinstance(d, dict) else None
@@ -994,13 +1008,12 @@ def figure_context(
                         f"{prefix}{key}.{cat}",
                         part(value, cat),
                         part(prev, cat),
-                        labels.get(f"{key}.{cat}", cat),
+                        label(f"{key}.{cat}", cat),
                         whole_year=whole_year,
                     )
                     for cat in groups[key]
                 },
             )
         else:
-            label = labels.get(key, key)
-            ctx[key] = Fig(prefix + key, value, prev, label, whole_year=whole_year)
+            ctx[key] = Fig(prefix + key, value, prev, label(key, key), whole_year=whole_year)
     return ctx
