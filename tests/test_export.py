@@ -566,3 +566,12 @@ def test_without_a_period_the_exports_must_agree_with_each_other(setup, tmp_path
     # files in path order: 乙县数据.xlsx comes first and sets the period the others must have
     assert result.exit_code == 1 and "E162" in codes(result)
     assert "乙县数据.xlsx 是 2022-01-01 至 2022-06-30" in result.output
+
+
+def test_unit_sheets_have_names_excel_accepts_and_distinct():
+    from workreport.export import _unit_sheet_names
+
+    long = "第一纪检监察室（派驻市发展和改革委员会纪检监察组）"
+    names = _unit_sheet_names([long, long + "二", "A/B[1]", "上报说明"])
+    assert len(set(names.values())) == 4
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\'") for n in names.values())
