@@ -5,7 +5,11 @@ the other: neither can be read, tested or changed on its own.
 """
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 import workreport
 
@@ -88,3 +92,76 @@ def test_find_cycle_reports_the_loop():
 def test_the_package_has_no_import_cycle():
     cycle = find_cycle(import_graph())
     assert cycle is None, "import cycle: " + " → ".join(cycle or [])
+
+
+def folder_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The graph with each subpackage's modules as one node: ``workreport.render.docx`` →
+    ``workreport.render``, so a folder is a layer that imports nothing that imports it."""
+
+    def folder(name: str) -> str:
+        parts = name.split(".")
+        return ".".join(parts[:2])
+
+    out: dict[str, set[str]] = {}
+    for name, targets in graph.items():
+        node = folder(name)
+        out.setdefault(node, set()).update(folder(t) for t in targets if folder(t) != node)
+    return out
+
+
+def test_the_folders_have_no_import_cycle():
+    graph = folder_graph(import_graph())
+    assert "workreport.render" in graph["workreport.draft"]
+    cycle = find_cycle(graph)
+    assert cycle is None, "import cycle between folders: " + " → ".join(cycle or [])
+
+
+def _python(code: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args, "-c", code], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_importing_the_package_changes_neither_pandas_nor_click():
+    # SPEC §13: a library imported into another program leaves its pandas and Click alone;
+    # the options are set where a run or the command line starts
+    code = """
+import importlib, pkgutil, gettext
+import click, click.core, click.exceptions
+import pandas as pd
+before = pd.get_option("mode.string_storage")
+import workreport
+for m in pkgutil.walk_packages(workreport.__path__, "workreport."):
+    if m.name != "workreport.__main__":
+        importlib.import_module(m.name)
+assert pd.get_option("mode.string_storage") == before, "pandas"
+assert click.core._ is gettext.gettext and click.exceptions._ is gettext.gettext, "click"
+from click.testing import CliRunner
+from workreport.cli import cli
+result = CliRunner().invoke(cli, ["build"])
+assert "缺少" in result.output, result.output
+assert click.core._ is gettext.gettext, "click after a run"
+print("ok")
+"""
+    done = _python(code)
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+HEAVY = ("pandas", "numpy", "openpyxl", "docx", "jinja2", "lxml")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["build", "--help"], ["build"], ["stats"], ["stats", "--bogus"], ["nosuch"]],
+)
+def test_help_and_usage_errors_import_nothing_heavy(args):
+    # the clerk's first try answers at once (issue 30): Click and our own small modules only
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "workreport", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert not imported & set(HEAVY), sorted(imported & set(HEAVY))
+    assert done.returncode in (0, 2)

@@ -15,11 +15,8 @@ import click
 from . import __version__, click_zh
 from .errors import InvalidData, Terminated, WorkreportError, reason
 
-# Click's own words (usage errors, --help) in Chinese: docs/rules.md, 命令行
-click_zh.install()
 
-
-class _Input(click.Path):
+class _Input(click_zh.ZhPath):
     """An input that exists (a missing path is a usage error, exit 2) and can be read:
     a pipe or a device given by mistake would block the reader (docs/rules.md, 命令行)."""
 
@@ -84,7 +81,7 @@ def _config_option(f):
         "--config",
         "config_path",
         default=None,
-        type=click.Path(path_type=Path, dir_okay=False),
+        type=click_zh.ZhPath(path_type=Path, dir_okay=False),
         help="配置文件（默认：当前目录或第一个输入文件夹中的 workreport.toml）。",
     )(f)
 
@@ -105,7 +102,7 @@ def _output_option(help: str, required: bool = True):
         "--output",
         "-o",
         required=required,
-        type=click.Path(path_type=Path, dir_okay=False),
+        type=click_zh.ZhPath(path_type=Path, dir_okay=False),
         help=help,
     )
 
@@ -233,7 +230,15 @@ def _echo_changes(result) -> None:
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="workreport")
+@click.version_option(
+    __version__,
+    "--version",
+    "-V",
+    prog_name="workreport",
+    # given here: Click words them when the command is declared, not when it runs
+    message=click_zh.gettext("%(prog)s, version %(version)s"),
+    help=click_zh.gettext("Show the version and exit."),
+)
 @click.option("--debug", is_flag=True, help="出错时显示 Python 调用栈（排查程序问题用）。")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -260,7 +265,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--word-template",
     default=None,
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click_zh.ZhPath(path_type=Path, dir_okay=False),
     help="按这个 Word 模板（.docx）生成，优先于 workreport.toml 中的设置。",
 )
 @_cache_option
@@ -353,6 +358,8 @@ def stats(paths, period, config_path, fmt, by, special, list_ids, no_cache, quie
         workreport stats 收文 --special 群众身边不正之风和腐败问题集中整治
         workreport stats --list
     """
+    if not paths and not list_ids:  # said before anything heavy is imported
+        raise click.UsageError("请给出台账文件或文件夹，例如 workreport stats sample_data")
     from .figures import list_figures
     from .run import compute_stats
     from .stats_output import figures_listing, stats_csv, stats_table
@@ -362,8 +369,6 @@ def stats(paths, period, config_path, fmt, by, special, list_ids, no_cache, quie
     if list_ids:
         click.echo(figures_listing(list_figures(config), fmt, _columns()))
         return
-    if not paths:
-        raise click.UsageError("请给出台账文件或文件夹，例如 workreport stats sample_data")
     result = compute_stats(
         paths,
         period=period,
@@ -395,7 +400,7 @@ def stats(paths, period, config_path, fmt, by, special, list_ids, no_cache, quie
     "--annotate",
     "annotate_dir",
     default=None,
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click_zh.ZhPath(path_type=Path, file_okay=False),
     help="把有问题的工作簿标注后另存到此文件夹（不修改原文件）。",
 )
 @_cache_option
@@ -858,7 +863,7 @@ def cache_cmd(paths, config_path, clear):
 
 @cli.command()
 @click.argument(
-    "directory", type=click.Path(path_type=Path, file_okay=False), cls=click_zh.ZhArgument
+    "directory", type=click_zh.ZhPath(path_type=Path, file_okay=False), cls=click_zh.ZhArgument
 )
 @click.option(
     "--update-templates",

@@ -1,10 +1,10 @@
 """Click's own words in Chinese: usage errors, ``--help`` boilerplate, the version line.
 
 Click marks every message it prints with ``gettext`` (``from gettext import gettext
-as _`` in each of its modules).  :func:`install` rebinds that ``_`` (and
-``ngettext``) in click's modules only, to a lookup in :data:`MESSAGES`, so the clerk
-reads Chinese (docs/rules.md, 命令行) while nothing else in the process changes its
-gettext domain.  A message Click adds in a later version and missing here stays
+as _`` in each of its modules).  :func:`installed` rebinds that ``_`` (and
+``ngettext``) in click's modules only, to a lookup in :data:`MESSAGES`, while our
+command runs (:meth:`ZhGroup.main`), so the clerk reads Chinese (docs/rules.md, 命令行)
+and nothing else in the process changes its gettext domain, not even on import.  A message Click adds in a later version and missing here stays
 English; ``tests/test_voice.py`` runs every command's usage errors and fails on it.
 
 :class:`ZhHelpFormatter` lays the help out with Chinese characters counted two columns
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from contextlib import contextmanager
 
 import click
 from click.formatting import HelpFormatter
@@ -132,14 +133,23 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return gettext(singular if n == 1 else plural)
 
 
-def install() -> None:
-    """Make click's modules translate through :data:`MESSAGES` (idempotent)."""
+@contextmanager
+def installed():
+    """Click's modules translate through :data:`MESSAGES` while our command runs, and as
+    they did before once it returns: importing workreport, or running it inside another
+    program's process, leaves that program's Click as it was."""
+    saved = []
     for name in _CLICK_MODULES:
         module = sys.modules.get(f"click.{name}") or importlib.import_module(f"click.{name}")
-        if hasattr(module, "_"):
-            module._ = gettext
-        if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
+        for attr, ours in (("_", gettext), ("ngettext", ngettext)):
+            if hasattr(module, attr):
+                saved.append((module, attr, getattr(module, attr)))
+                setattr(module, attr, ours)
+    try:
+        yield
+    finally:
+        for module, attr, theirs in reversed(saved):
+            setattr(module, attr, theirs)
 
 
 class ZhHelpFormatter(HelpFormatter):
@@ -190,6 +200,15 @@ ARGUMENT_NAMES = {
 }
 
 
+class ZhPath(click.Path):
+    """click.Path, named in Chinese (文件, 文件夹, 路径) in its messages: Click names it
+    when the command is declared, before :func:`installed` runs."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name = gettext(self.name)
+
+
 class ZhArgument(click.Argument):
     """An argument whose metavar is Chinese (路径..., [路径]...), brackets and dots Click's."""
 
@@ -215,3 +234,7 @@ class ZhGroup(click.Group):
         kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
+
+    def main(self, *args, **kwargs):
+        with installed():  # the usage errors Click raises before invoke are in Chinese too
+            return super().main(*args, **kwargs)

@@ -46,11 +46,6 @@ from .parse import RawSheet, empty_ledger, parse_workbook
 from .safety import MAX_COLUMNS, MAX_ROWS, OLE_MAGIC, ZIP_MAGIC
 from .xlsxwrite import OWN_OUTPUT_PROPERTY
 
-# pandas 3 stores text columns in pyarrow when it is installed and in Python objects
-# otherwise: pinned to Python objects, so that the figures, the cache and the time do
-# not depend on whether pyarrow happens to be installed (benchmarks/README.md, pyarrow)
-pd.set_option("mode.string_storage", "python")
-
 SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 KINDS = ".xlsx/.xlsm/.xlsb/.xls/.ods"  # as messages list them
 HEADER_SCAN_ROWS = 10  # the header is within the first 10 rows (docs/rules.md, 输入约定)
@@ -212,6 +207,15 @@ def _not_a_lock_file(path: Path, name: str) -> list[Issue]:
     ]
 
 
+def use_python_strings() -> None:
+    """pandas 3 stores text columns in pyarrow when it is installed and in Python objects
+    otherwise: pinned to Python objects, so that the figures, the cache and the time do
+    not depend on whether pyarrow happens to be installed (benchmarks/README.md, pyarrow).
+    Set where a run starts (``Run``, the loader, a worker's job), never on import, so
+    that importing workreport leaves the host program's pandas as it was."""
+    pd.set_option("mode.string_storage", "python")
+
+
 def load_paths(
     paths: Iterable[Path],
     config: Config,
@@ -226,6 +230,7 @@ def load_paths(
     ``profiles``: the source profiles a matching workbook is read through (sources.py).
     ``set_aside``: path → whether it is not a ledger workbook but one its caller reads
     (a 上报文件, whatever its name): listed in ``Loaded.set_aside``, never parsed here."""
+    use_python_strings()
     paths = list(paths)
     workbooks, issues = find_workbooks(paths)
     specs = ledger_specs(config)
@@ -369,6 +374,7 @@ def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, PackedFrame], 
     """Read one workbook and parse its cells, in a worker process when there are many;
     the frames come back packed (packed.py): cheap to send, ready to cache."""
     path, name, specs, cache, profiles = job
+    use_python_strings()  # a spawned worker (Windows) did not inherit it
     source, frames, issues = read_workbook(path, name, specs, profiles)
     if source is None:
         return source, {}, issues

@@ -31,7 +31,7 @@ from .figures import (
     partial_notices,
     special_ledgers,
 )
-from .load import Loaded, Progress, load_paths
+from .load import Loaded, Progress, load_paths, use_python_strings
 from .period import Period, parse_period
 from .render.document import ReportDocument, Table, Tag
 from .validate import Ledgers, in_reading_order, validate
@@ -251,6 +251,7 @@ class Run:
         workreport.toml, or None (found the way the command line finds it).  ``draft``:
         the Stamp of the draft a refresh or a check works on, whose period and date come
         after the request's (choose_period, choose_signed)."""
+        use_python_strings()
         paths = [Path(p) for p in paths]
         if not isinstance(config, Config):
             config = open_config(config, paths)
