@@ -44,7 +44,6 @@ FIGURES_HEADER = ("标识", "指标", "单位", "口径", "本期", "上年同�
 UNIT_HEADER = ("标识", "指标", "单位", "本期")
 HASH_ITEM = "内容校验值"
 INPUT_ITEM = "台账文件"
-OWN_LEVEL = "{level}本级"  # the city's own ledgers among the sources of a summed figure
 NOTE = (
     "本文件由 workreport export 生成，供上级纪委监委汇总：只有指标数字，没有人名、线索编号等"
     "个人信息。“—”表示缺少数据（没有报送相应台账或列），不是 0。请勿手工修改：内容校验值不符的"
@@ -69,10 +68,6 @@ class Export:
     partial: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id → silent units
     by_unit: dict[str, dict] = field(default_factory=dict)
     sha256: str = ""  # of the file, as the draft records its inputs
-
-    @property
-    def period(self) -> str:
-        return f"{self.start.isoformat()}..{self.end.isoformat()}"
 
 
 def registry_version(config: Config) -> str:
