@@ -214,6 +214,7 @@ LIBRARY = {
     "build": "build_report",
     "stats": "compute_stats",
     "validate": "validate_ledgers",
+    "export": "export_figures",
     "refresh": "refresh_draft",
     "diff": "diff_drafts",
     "check": "check_draft",

@@ -184,6 +184,13 @@ CASES = [
         "错误：'路径...' 的值无效：路径「/没有/这里」不存在。",
     ),
     ("template", ["template", "-o", "台账.xlsx"], 0, "已生成 台账.xlsx"),
+    ("export", ["export", "样例", "-p", "2022H1", "-o", "样例.上报.xlsx"], 0, "已生成上报文件"),
+    (
+        "export wrong suffix",
+        ["export", "样例", "-p", "2022H1", "-o", "上报.docx"],
+        2,
+        "应以 .xlsx 结尾",
+    ),
     ("template wrong suffix", ["template", "-o", "台账.docx"], 2, "台账模板应以 .xlsx 结尾"),
     ("word template", ["word-template", "-o", "模板.docx"], 0, "已生成 模板.docx"),
     (

@@ -29,6 +29,7 @@ _EXPORTS = {
     "compute_stats": "run",  # stats
     "list_figures": "figures",  # stats --list
     "validate_ledgers": "run",  # validate (and --annotate)
+    "export_figures": "run",  # export
     "refresh_draft": "refresh",  # refresh
     "diff_drafts": "diff",  # diff
     "check_draft": "check",  # check
@@ -46,6 +47,7 @@ _EXPORTS = {
     "BuildResult": "report",
     "Stats": "run",
     "Validation": "run",
+    "Exported": "run",
     "FigureInfo": "figures",
     "CacheStatus": "cache",
     "Proposal": "mapping",

@@ -23,6 +23,7 @@ from openpyxl.utils.cell import (
     get_column_letter,
     quote_sheetname,
 )
+from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -99,6 +100,9 @@ def annotate_workbooks(issues: list[Issue], sources: dict[str, Path], out_dir: P
             _write_issue_list(ws, display, own, places=places, whole_file=True)
             _select_first_sheet(wb)
             # openpyxl drops cached formula results: have Excel recompute them on opening
+            # (a workbook written without calcPr, as ours are, has no calculation yet)
+            if wb.calculation is None:
+                wb.calculation = CalcProperties()
             wb.calculation.fullCalcOnLoad = True
         save_workbook_atomic(wb, target)
         written.append(target)

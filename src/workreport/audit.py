@@ -238,6 +238,7 @@ def audit_bytes(
     checks: Sequence[Issue] | None = None,
     pairing: str = "",
     max_rows=EXCEL_MAX_ROWS,
+    exports=(),
 ) -> bytes:
     """The 数据底稿 as an .xlsx file; ``checks``: the 案管室's findings, listed on a sheet
     of their own after the ledgers'; ``pairing`` names the draft written with it
@@ -251,6 +252,18 @@ def audit_bytes(
             (f"{title}（统计期间 {period.start} 至 {period.end}）", BOLD),
         ]
 
+    # a 上报文件's figure is one source row of the sum (docs/rules.md, 上报文件)
+    from .export import EXPORTS_SHEET, export_rows
+
+    sent = export_rows(list(exports))
+    from_exports: dict[str, int] = {}
+    for *_, fid, value in sent:
+        if value is not None:
+            from_exports[fid] = from_exports.get(fid, 0) + 1
+    summary = [
+        (fid, v, n + from_exports.get(fid, 0) if n is not None else from_exports.get(fid))
+        for fid, v, n in summary
+    ]
     described_rows = [(fid, *described.get(fid, (fid, "", "")), v, n) for fid, v, n in summary]
     header = ("标识", "指标", "单位", "口径")
     tables = [
@@ -275,6 +288,20 @@ def audit_bytes(
                     Column(h, v, kind, wrap=h.startswith(FIGURE_PREFIX))
                     for h, (kind, v) in table.columns.items()
                 ],
+            )
+        )
+    if sent:
+        header = ("上报单位", "文件", "工作表", "标识", "指标", "数值")
+        rows = [
+            (*r[:4], described.get(r[3], (r[3],))[0], "缺少数据" if r[4] is None else r[4])
+            for r in sent
+        ]
+        kinds = (TEXT, TEXT, TEXT, TEXT, TEXT, AUTO)
+        tables.append(
+            Table(
+                EXPORTS_SHEET,
+                titles(f"{EXPORTS_SHEET}：下级报来的指标"),
+                [Column(h, [r[j] for r in rows], kinds[j]) for j, h in enumerate(header)],
             )
         )
     if checks is not None:

@@ -452,6 +452,41 @@ def validate_cmd(paths, period, config_path, fmt, strict, annotate_dir, no_cache
         sys.exit(1)
 
 
+@cli.command(name="export")
+@PATHS
+@_output_option("输出的上报文件（.xlsx），如 甲县.上报.xlsx。")
+@_period_option
+@_config_option
+@click.option("--force", is_flag=True, help="覆盖已有的文件（先备份）。")
+@_cache_option
+@_quiet_option
+def export_cmd(paths, output, period, config_path, force, no_cache, quiet):
+    """写出本单位的上报文件，供上级纪委监委汇总（全市 = 市本级 + 县区）。
+
+    上报文件只有指标数字（总数和各填报单位的数），以及统计期间、单位和层级、口径版本、
+    所用台账的校验值；没有人名、线索编号等个人信息。上级把它和本级的台账放在一起
+    build、stats、validate、refresh、check 即可，文件名不限。请勿手工修改上报文件。
+
+    \b
+    例：workreport export 收文/ --period 2022H1 -o 甲县.上报.xlsx
+    """
+    from .run import export_figures
+
+    result = export_figures(
+        paths,
+        output,
+        period=period,
+        config=_config(config_path, paths),
+        force=force,
+        cache=not no_cache,
+        progress=Progress(quiet),
+    )
+    _echo_issues(result.issues, quiet)
+    if result.backup:
+        click.echo(f"原文件已备份为 {result.backup.name}", err=True)
+    click.echo(f"已生成上报文件 {result.output}（统计期间 {result.stats.period}）")
+
+
 @cli.command()
 @_output_option("输出的 .xlsx 文件。")
 @_config_option
@@ -835,7 +870,12 @@ def cache_cmd(paths, config_path, clear):
     is_flag=True,
     help="把已有项目的模板换成本版本的默认模板（原模板先备份到 templates/旧版模板/）。",
 )
-def init(directory, update_templates):
+@click.option(
+    "--level",
+    default=None,
+    help="单位的层级（市、县、区…），写入 workreport.toml；县区的项目用 export 向市里报送。",
+)
+def init(directory, update_templates, level):
     """新建一个汇报项目：配置文件、Word 模板（模板.docx）、文本模板、空白台账模板和收文文件夹。
 
     文件夹名中有统计期间和单位名称时（如「xx县纪委监委2022年一季度」）直接写入配置。
@@ -845,6 +885,7 @@ def init(directory, update_templates):
     例：workreport init 2022上半年汇报
         cd 2022上半年汇报 && workreport build 收文 -o 汇报.docx
         workreport init 2022上半年汇报 --update-templates
+        workreport init 甲县2022上半年 --level 县
     """
     from .project import init_project
     from .project import update_templates as update
@@ -855,7 +896,9 @@ def init(directory, update_templates):
             click.echo(f"  {path}" + (f"（原模板备份为 {kept}）" if kept else ""))
         click.echo(f"已更新 {len(done)} 个模板。" if done else "模板已是最新，未做修改。")
         return
-    written = init_project(directory)
+    if level is not None and not level.strip():
+        raise click.BadParameter("层级不能为空，如 --level 县", param_hint="--level")
+    written = init_project(directory, level=level.strip() if level else None)
     for path in written:
         click.echo(f"  {path}")
     click.echo(

@@ -209,10 +209,13 @@ def load_paths(
     cache: Path | None = None,
     progress: Progress | None = None,
     profiles: tuple[Layout, ...] = (),
+    set_aside=None,
 ) -> Loaded:
     """Read every workbook under ``paths``; never stops at the first bad file.  ``cache``:
     the folder of the parsed-workbook cache (cache.py), None to read every workbook.
-    ``profiles``: the source profiles a matching workbook is read through (sources.py)."""
+    ``profiles``: the source profiles a matching workbook is read through (sources.py).
+    ``set_aside``: path → whether it is not a ledger workbook but one its caller reads
+    (a 上报文件, whatever its name): listed in ``Loaded.set_aside``, never parsed here."""
     use_python_strings()
     paths = list(paths)
     workbooks, issues = find_workbooks(paths)
@@ -222,6 +225,8 @@ def load_paths(
         # a draft of placeholders would be built from nothing
         issues.append(_nothing_found(paths, issues))
     found = len(workbooks) + sum(1 for i in issues if i.code == "E001" and i.message != MISSING)
+    aside = [w for w in workbooks if set_aside is not None and set_aside(w[0])]
+    workbooks = [w for w in workbooks if w not in aside]
     if progress is not None:
         progress.start(len(workbooks))
     cache = ParsedCache.open(cache, specs, profiles)
@@ -258,7 +263,9 @@ def load_paths(
     frames = {
         key: unpack(chunks) if chunks else empty_ledger(specs[key]) for key, chunks in parts.items()
     }
-    return Loaded(frames=frames, files=files, issues=issues, rows_read=rows_read, found=found)
+    return Loaded(
+        frames=frames, files=files, issues=issues, rows_read=rows_read, found=found, set_aside=aside
+    )
 
 
 def _cached(cache: ParsedCache, path: Path, name: str):

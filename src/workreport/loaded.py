@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
@@ -28,6 +29,9 @@ class Loaded:
     # every file found, the refused ones included: what validate and build both report
     # as 共检查 N 个文件 (docs/rules.md, 命令行)
     found: int = 0
+    # workbooks ``set_aside`` claimed, unread: the 上报文件 of lower levels (export.py)
+    set_aside: list[tuple[Path, str]] = field(default_factory=list)
+    exports: list = field(default_factory=list)  # those read, by the run (run.py)
 
 
 @dataclass

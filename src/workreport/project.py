@@ -54,9 +54,12 @@ def from_folder_name(name: str) -> tuple[Period | None, str | None]:
     return find_period(name), m[0] if m else None
 
 
-def config_text(period: Period | None, organisation: str | None, today: date) -> str:
+def config_text(
+    period: Period | None, organisation: str | None, today: date, level: str | None = None
+) -> str:
     """A commented workreport.toml; what the folder's name did not say stays a placeholder
-    that ``build`` names in a warning (or, for the period, asks for)."""
+    that ``build`` names in a warning (or, for the period, asks for); ``level``: ``init
+    --level`` (a 县's project exports its figures to the city: docs/rules.md, 上报文件)."""
     if period is not None:
         period_line = f'period = "{_period_text(period)}"'
         period_note = f"# 统计期间（{period.label}）：2022H1、2022Q3、2022、2022-01-01..2022-06-30"
@@ -80,7 +83,7 @@ title = "重点工作推进情况和下步工作打算"   # 汇报稿标题
 {org_note}
 {org_line}
 # 级别：默认取单位名称中“纪委监委”前的一个字（市、县、区…），模板据此写“全市”“县直部门”等
-# level = "市"
+{f'level = "{level}"' if level else '# level = "市"'}
 {period_note}
 {period_line}
 # 成文日期（落款）；不写时为生成当天，也可用 --date 指定
@@ -212,7 +215,11 @@ def _free_name(path: Path) -> Path:
 
 
 def init_project(
-    folder: str | Path, *, templates: Path | None = None, today: date | None = None
+    folder: str | Path,
+    *,
+    templates: Path | None = None,
+    today: date | None = None,
+    level: str | None = None,
 ) -> list[Path]:
     """``init``: write the project skeleton into ``folder`` (workreport.toml, the
     templates, 模板.docx, a blank ledger workbook, 收文/); never overwrites an existing
@@ -259,7 +266,7 @@ def init_project(
         write_atomic(ignore, f"{CACHE_FOLDER}/\n".encode())
         written.append(ignore)
     period, organisation = from_folder_name(folder.resolve().name)
-    text = config_text(period, organisation, today or date.today())
+    text = config_text(period, organisation, today or date.today(), level)
     write_atomic(target, text.encode("utf-8"))
     written.append(target)
     return written

@@ -13,7 +13,7 @@ from .config import Config
 from .errors import Issue, Refused, UsageError
 from .load import Progress
 from .period import Period
-from .run import Request, Run, Stats, prose_notices
+from .run import Request, Run, Stats, prose_notices, require_level
 from .write import ensure_not_open, keep_backup
 
 
@@ -102,6 +102,7 @@ def build_report(
         *run.unranked_notices(stats, doc.figures()),
         *run.notices(doc.date, period),
         *prose_notices(doc, run.labels()),
+        *bulletin_scope_notices(run, stats),
     ]
     return BuildResult(
         output,
@@ -113,6 +114,23 @@ def build_report(
         run.config,
         unchanged,
     )
+
+
+def bulletin_scope_notices(run, stats) -> list[Issue]:
+    """W260: the 通报 says 全{level}纪检监察机关 (docs/templates.md, 本级与下级), yet no
+    下级 sent a 上报文件: its figures are the 本级's alone."""
+    from .config import DEFAULT_PRESET
+
+    if run.preset == DEFAULT_PRESET or stats.exports:
+        return []
+    level = require_level(run.config)
+    return [
+        Issue(
+            "W260",
+            f"通报写的是“全{level}纪检监察机关”，但没有下级的上报文件，稿中的数字只是{level}本级的",
+            suggestion="把各县区用 workreport export 生成的上报文件放进收文后重新 build",
+        )
+    ]
 
 
 def already_written(output: Path, draft, audit) -> bool:

@@ -35,7 +35,7 @@ from .load import Progress, load_paths, use_python_strings
 from .loaded import Ledgers, Loaded
 from .period import Period, parse_period
 from .render.document import ReportDocument, Table, Tag
-from .validate import validate
+from .validate import in_reading_order, validate
 from .write import backup_path, drop_if_same, replace_together, write_atomic
 
 
@@ -174,6 +174,10 @@ class Stats:
     special_name: str = ""  # ``stats --special``: the 专项 these figures are of
     # the project's 专项 → (figures, last year's) of its rows, for special["名称"] (SPEC §16)
     special: dict[str, tuple[dict, dict]] = field(default_factory=dict)
+    # the 上报文件 of lower levels added in (export.py), and the figures of each scope:
+    # 本级 (the project's own ledgers) and 下级 (the exports summed), with last year's
+    exports: list = field(default_factory=list)
+    scope: dict[str, tuple[dict, dict]] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         """The stable JSON shape given in docs/rules.md (命令行)."""
@@ -186,7 +190,7 @@ class Stats:
 
     def empty_period(self) -> list[Issue]:
         """W208: ledgers, but not one row dated in the period."""
-        if self.rows_in_period:
+        if self.rows_in_period or self.exports:
             return []
         return [
             Issue(
@@ -231,6 +235,8 @@ class Run:
         self._loaded: dict[Path | None, tuple[Loaded, Ledgers, list[Issue]]] = {}
         # template folder and period → its blocks, rendered once a run (document, stamp)
         self._rendered: dict[tuple[Path, str], tuple[list, list]] = {}
+        # figure id → the sources (本级, 上报单位) that lack it, once stats added them up
+        self._missing_in: dict[str, tuple[str, ...]] = {}
 
     @classmethod
     def open(
@@ -311,10 +317,27 @@ class Run:
         # the cache keeps names only as keyed hashes (cache.py): check reads them in clear
         cache = None if clear_names else self.cache_folder
         if cache not in self._loaded:
+            from .export import check_exports, is_export, read_export
+
             loaded = load_paths(
-                self.paths, self.config, cache=cache, progress=self.progress, profiles=self.profiles
+                self.paths,
+                self.config,
+                cache=cache,
+                progress=self.progress,
+                profiles=self.profiles,
+                set_aside=is_export,
             )
             ledgers, issues = validate(loaded, self.config, self.reference)
+            if loaded.set_aside:  # the 上报文件 of lower levels (docs/rules.md, 上报文件)
+                for path, name in loaded.set_aside:
+                    export, found = read_export(path, name)
+                    issues += found
+                    loaded.exports += [export] if export is not None else []
+                own = set(ledgers.units)
+                issues += check_exports(
+                    loaded.exports, self.config, self.period, own, bool(loaded.files)
+                )
+                issues = in_reading_order(issues, loaded.files)
             self._loaded[cache] = loaded, ledgers, issues
         return self._loaded[cache]
 
@@ -344,7 +367,8 @@ class Run:
         ``special``, of that 专项's rows only (``stats --special``).  Without it, each of
         the project's 专项 too, for the templates' ``special["名称"]`` (SPEC §16)."""
         period = self.require_period()
-        ledgers, config = self.checked(clear_names=clear_names).ledgers, self.config
+        checked, config = self.checked(clear_names=clear_names), self.config
+        ledgers = checked.ledgers
         if special is not None:
             ledgers = special_ledgers(ledgers, require_special(special, config))
         values = compute_figures(ledgers, period, config)
@@ -354,18 +378,41 @@ class Run:
         notices = partial_notices(ledgers, config)
         stats = Stats(period, values, previous, units, rows, notices, partial_figures(ledgers))
         stats.special_name = special or ""
-        if special is None:
-            for name in config.special:
-                cut = special_ledgers(ledgers, name)
-                stats.special[name] = (
-                    compute_figures(cut, period, config),
-                    compute_previous(cut, period, config),
-                )
+        if special is not None:
+            # a 上报文件 carries no 专项: the figures of one are the 本级's rows alone
+            return stats
+        for name in config.special:
+            cut = special_ledgers(ledgers, name)
+            stats.special[name] = (
+                compute_figures(cut, period, config),
+                compute_previous(cut, period, config),
+            )
+        return self._with_exports(stats, checked.loaded)
+
+    def _with_exports(self, stats: Stats, loaded: Loaded) -> Stats:
+        """The figures of the 上报文件 added to the project's own (docs/rules.md,
+        上报文件); ``scope`` keeps each side apart for the templates."""
+        from .export import add_exports, export_notices
+
+        exports = loaded.exports
+        stats.exports = list(exports)
+        # the project's own ledgers are a source of the sum only when it has some; named
+        # 市本级 where the level is known (stats asks for no level otherwise)
+        own = f"{self.config.level or ''}本级" if loaded.files else None
+        summed = add_exports(stats.values, stats.previous, stats.partial, own, exports)
+        stats.values, stats.previous, stats.partial = summed.values, summed.previous, summed.partial
+        stats.scope, self._missing_in = summed.scope, summed.missing_in
+        if stats.by_unit:
+            stats.by_unit.update((e.organisation, e.values) for e in exports)
+        stats.notices += export_notices(self._missing_in, self.labels())
         return stats
 
     def partial_notices(self, shown: set[str]) -> list[Issue]:
         """W230 for the figures of only some units that a draft shows (``stats`` lists all)."""
-        return partial_notices(self.checked().ledgers, self.config, shown)
+        from .export import export_notices
+
+        own = partial_notices(self.checked().ledgers, self.config, shown)
+        return own + export_notices(self._missing_in, self.labels(), shown)
 
     def unranked_notices(self, stats: Stats, shown: set[str]) -> list[Issue]:
         """W233: sanctioned persons with a blank 职级, when the draft shows the ranks: a
@@ -448,6 +495,20 @@ class Run:
             period_end=stats.period.end,
         )
         ctx[PCT_TRAILING_ZERO] = self.pct_trailing_zero()
+        # 全市 = 市本级 + 县区 (docs/templates.md, 本级与下级): each side's figures, and the
+        # subject that states the summed ones
+        level = require_level(config)
+        ctx["scope"] = {
+            name: figure_context(
+                values, before, labels, groups,
+                whole_year=stats.period.whole_year, prefix=f"scope.{name}.",
+            )
+            for name, (values, before) in stats.scope.items()
+        }  # fmt: skip
+        ctx["exports"] = [text_in(e.organisation) for e in stats.exports]
+        ctx["subject"] = text_in(
+            f"全{level}纪检监察机关" if stats.exports else f"{level}本级纪检监察机关"
+        )
         return ctx
 
     # ---- render ------------------------------------------------------------------------
@@ -493,7 +554,7 @@ class Run:
             signed=self.signed.isoformat(),
             omitted=list(omitted),
             figures=flatten(stats.values),
-            inputs={f.name: f.sha256 for f in self.checked().loaded.files},
+            inputs=self.inputs(),
             written=written,
             appendix=appendix,
             partial={fid: list(units) for fid, units in stats.partial.items()},
@@ -501,6 +562,11 @@ class Run:
             charts=dict(charts or {}),
             defaults=self.default_paragraphs(stats),
         )
+
+    def inputs(self) -> dict[str, str]:
+        """Every input file read, ledgers and 上报文件, with its SHA-256."""
+        loaded = self.checked().loaded
+        return {f.name: f.sha256 for f in [*loaded.files, *loaded.exports]}
 
     def default_paragraphs(self, stats: Stats) -> list[str]:
         """The digests of the paragraphs the shipped default set of the preset writes for
@@ -559,6 +625,7 @@ class Run:
             self.config,
             checks=found,
             pairing=pairing,
+            exports=checked.loaded.exports,
         )
 
     def save(self, draft, output: Path, stats: Stats | None, backup: Path | None):
@@ -636,6 +703,8 @@ def appendix_table(stats: Stats) -> Table:
         note=(
             "注：“—”表示该单位未报送相应台账。受理线索、立案、结案以件计，“四种形态”以人次计。"
             "党纪政务处分按人计，同一人受多项处分只计一次，故合计可能小于各单位之和。"
+            # the counties' rows are their 上报文件's (docs/rules.md, 上报文件)
+            + ("下级各上报单位一行，数字取自其上报文件。" if stats.exports else "")
         ),
     )
 
@@ -842,3 +911,54 @@ def compute_stats(
     if special is not None:
         require_special(special, run.config)  # before the ledgers are read
     return run.stats(by_unit=by_unit, special=special)
+
+
+@dataclass
+class Exported:
+    """``export``: the 上报文件 written, the backup of the file it replaced, the figures."""
+
+    output: Path
+    backup: Path | None
+    stats: Stats
+    issues: list[Issue]
+
+
+def export_figures(
+    paths: list[str | Path],
+    output: str | Path,
+    *,
+    period: str | Period | None = None,
+    config: Config | str | Path | None = None,
+    force: bool = False,
+    cache: bool = False,
+    progress: Progress | None = None,
+) -> Exported:
+    """``export``: the project's figures for the level above, as one 上报文件 (export.py):
+    every figure overall and per 填报单位, the period, the organisation and its level, the
+    registry version, the inputs' hashes; no name, no 线索编号 (docs/rules.md,
+    上报文件).  Invalid ledgers raise InvalidData; an existing file is replaced only
+    with ``force``, after a backup."""
+    from .export import export_bytes
+    from .write import ensure_not_open, refuse_existing
+
+    request = Request.of(period=period, cache=cache)
+    run = Run.open(paths, config=config, request=request, progress=progress)
+    run.require_period()
+    output = Path(output)
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"上报文件应以 .xlsx 结尾（如 县名.上报.xlsx）：{output}")
+    ensure_not_open(output)
+    stats = run.stats(by_unit=True)
+    level = require_level(run.config)
+    data = export_bytes(stats, run.config, level=level, inputs=list(run.inputs().items()))
+    backup = refuse_existing(output, force=force, what="可能是已报出的上报文件")
+    write_atomic(output, data)
+    issues = [
+        *run.issues,
+        *run.checked().notices(False),
+        *stats.empty_period(),
+        *stats.notices,
+        # W216: the organisation is what the city adds the figures up by
+        *(i for i in config_notices(run.config) if i.code == "W216"),
+    ]
+    return Exported(output, backup, stats, issues)

@@ -302,6 +302,9 @@ def lookup(context: dict, tag: Tag) -> Fig | Word | None:
     return fig
 
 
+SCOPE = "scope"  # the figures of one side of a sum: scope.本级, scope.下级 (run.py)
+
+
 def _term(context: dict, name: str) -> Fig | None:
     if re.fullmatch(r"\d+(?:\.\d+)?", name):
         number = float(name) if "." in name else int(name)
@@ -311,6 +314,9 @@ def _term(context: dict, name: str) -> Fig | None:
         context = context.get("special", {}).get(special, {})
     root, _, cat = name.partition(".")
     fig = context.get(root)
+    if root == SCOPE and isinstance(fig, dict):  # scope.本级.clues (docs/templates.md, 本级与下级)
+        side, _, rest = cat.partition(".")
+        return _term(fig[side], rest) if isinstance(fig.get(side), dict) and rest else None
     if cat:
         fig = fig.get(cat) if isinstance(fig, FigGroup) else None
     return fig if isinstance(fig, Fig) else None
@@ -327,12 +333,14 @@ def figure_context(
     *,
     whole_year: bool = False,
     special: str = "",
+    prefix: str = "",
 ) -> dict:
     """Template names: every figure id as a Fig, grouped figures as a FigGroup;
     ``whole_year``: the period is a calendar year (同比 then says 与上年持平);
     ``special``: the figures of that 专项's rows, tagged 专项/名称/id and labelled
-    with the 专项's name, so that a refresh finds them again."""
-    prefix = f"{SPECIAL_TAG}{special}/" if special else ""
+    with the 专项's name, so that a refresh finds them again; ``prefix``: before every
+    other tag's id (``scope.本级.``: one side of a summed figure, docs/templates.md)."""
+    prefix = f"{SPECIAL_TAG}{special}/" if special else prefix
 
     def label(key: str, default: str) -> str:
         text = labels.get(key, default)
