@@ -575,3 +575,21 @@ def test_unit_sheets_have_names_excel_accepts_and_distinct():
     names = _unit_sheet_names([long, long + "二", "A/B[1]", "上报说明"])
     assert len(set(names.values())) == 4
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\'") for n in names.values())
+
+
+def test_a_county_project_s_placeholder_is_a_county_s_and_still_named(tmp_path):
+    # init --level 县 with no name in the folder's: the placeholder says 县, not 市, and
+    # build and export still say it is one (W216), not that the level contradicts it (W229)
+    from conftest import SAMPLE
+
+    project = tmp_path / "2022上半年"
+    assert run("init", project, "--level", "县").exit_code == 0
+    toml = (project / "workreport.toml").read_text("utf-8")
+    assert 'organisation = "xx县纪委监委"' in toml and 'level = "县"' in toml
+    for path in SAMPLE.glob("*.xlsx"):
+        (project / "收文" / path.name).write_bytes(path.read_bytes())
+    config = project / "workreport.toml"
+    result = run("export", project / "收文", "--config", config, "-o", tmp_path / "x.上报.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "W216" in result.output and "xx县纪委监委" in result.output
+    assert "W229" not in result.output

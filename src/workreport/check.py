@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .config import Config
+from .config import PLACEHOLDER_PATTERN, Config
 from .errors import InvalidData, Issue, UsageError
 from .load import Progress
 from .period import Period
@@ -28,9 +28,8 @@ MUST_FIX = frozenset(
 )
 
 _PLACEHOLDERS = ("【待补充", "【请填写")
-# the organisation's placeholder as init writes it and the sample keeps it (SPEC §14):
-# xx市纪委监委, XX县纪委监委, 某某区纪委监委
-_ORGANISATION = re.compile(r"(?:[xXｘＸ×]{2,}|某{2,})[省市州盟县区旗镇乡]?(?:纪委监委|纪委|监委)")
+# the organisation's placeholder as init writes it and the sample keeps it (SPEC §14)
+_ORGANISATION = PLACEHOLDER_PATTERN
 # numbers as people type them: full-width digits read as digits (one character for one,
 # so places stay), a space, a full-width space or a dash between digits (138 0013 8000)
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ＋－", "0123456789Xx+-")

@@ -7,6 +7,7 @@ given on the command line override both (see :func:`load_config`).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -414,6 +415,16 @@ def _vocabulary(defaults: tuple[str, ...], added: list[str]) -> tuple[str, ...]:
 
 
 PLACEHOLDER_ORGANISATION = Config.organisation  # what init writes until the analyst says
+# the organisation's placeholder as init writes it (xx市纪委监委; xx县纪委监委 under
+# init --level 县) and as people write one (XX县纪委监委, 某某区纪委监委): SPEC §14
+PLACEHOLDER_PATTERN = re.compile(
+    r"(?:[xXｘＸ×]{2,}|某{2,})[省市州盟县区旗镇乡]?(?:纪委监委|纪委|监委)"
+)
+
+
+def is_placeholder(organisation: str) -> bool:
+    """Whether the organisation is still a placeholder, not a real unit's name."""
+    return PLACEHOLDER_PATTERN.fullmatch(organisation.strip()) is not None
 
 
 def organisation_level(organisation: str) -> str | None:

@@ -72,7 +72,9 @@ def config_text(
         org_line = f'organisation = "{organisation}"'
         org_note = "# 单位名称：正文和落款使用"
     else:
-        org_line = f'organisation = "{PLACEHOLDER_ORGANISATION}"'
+        # under init --level 县 the placeholder is a 县's, true to the level it states
+        placeholder = f"xx{level}纪委监委" if level else PLACEHOLDER_ORGANISATION
+        org_line = f'organisation = "{placeholder}"'
         org_note = "# 单位名称：请改为实际名称（正文和落款使用；生成时仍是占位名称会有提示）"
     return f"""\
 # workreport 项目配置。在本文件夹中运行命令时自动读取；命令行选项优先于本文件。

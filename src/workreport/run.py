@@ -768,15 +768,15 @@ def date_notices(signed: date, period: Period) -> list[Issue]:
 
 def config_notices(config: Config, word_template: Path | None = None) -> list[Issue]:
     """Placeholders of a new project still in force, and templates from an older version."""
-    from .config import PLACEHOLDER_ORGANISATION, organisation_level
+    from .config import is_placeholder, organisation_level
 
     notices = []
-    if config.organisation == PLACEHOLDER_ORGANISATION:
+    if is_placeholder(config.organisation):
         where = f"（{config.source}）" if config.source else "（没有找到 workreport.toml）"
         notices.append(
             Issue(
                 "W216",
-                f"单位名称仍是占位的「{PLACEHOLDER_ORGANISATION}」{where}："
+                f"单位名称仍是占位的「{config.organisation}」{where}："
                 '请在 workreport.toml 的 [report] 中写 organisation = "实际单位名称"',
             )
         )
