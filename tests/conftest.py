@@ -113,6 +113,17 @@ def book(tmp_path):
     return make
 
 
+@pytest.fixture(scope="session", autouse=True)
+def sample_cache_filled():
+    """SAMPLE's parse cache filled once per test process, before any test: the many tests
+    that copy SAMPLE (cache folder included) or build it then read cached workbooks from
+    the start, whatever order they run in, instead of each parsing the seven again.  The
+    cache's own tests copy SAMPLE without it (test_cache.sample) and still see it cold."""
+    result = run("validate", SAMPLE)
+    assert result.exit_code == 0, result.output
+    assert (SAMPLE / CACHE_FOLDER).is_dir()
+
+
 @pytest.fixture(scope="session")
 def built_sample_project(tmp_path_factory) -> Path:
     """收文/ (the sample ledgers) and 汇报.docx built from it, once per test process;

@@ -186,11 +186,23 @@ def test_final_refuses_while_something_must_be_fixed_unless_forced(draft, tmp_pa
     assert sent.is_file()
 
 
-def test_final_pdf_through_libreoffice(draft, tmp_path):
+@pytest.fixture(scope="module")
+def sent_with_pdf(built, tmp_path_factory) -> Path:
+    """``final --pdf`` of the sample's draft, run once for the module: a LibreOffice
+    conversion is the dearest step here, and the two tests that read its PDF only read it
+    (each test that runs final differently still runs its own)."""
     libreoffice()
-    sent = tmp_path / "报送稿.docx"
-    result = run("final", draft, "-o", sent, "--pdf")
+    folder = tmp_path_factory.mktemp("final-pdf")
+    for source in built.parent.iterdir():
+        shutil.copyfile(source, folder / source.name)
+    sent = folder / "报送稿.docx"
+    result = run("final", folder / built.name, "-o", sent, "--pdf")
     assert result.exit_code == 0, result.output
+    return sent
+
+
+def test_final_pdf_through_libreoffice(sent_with_pdf):
+    sent = sent_with_pdf
     assert sent.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
     if shutil.which("pdftotext"):
         import subprocess
@@ -599,16 +611,14 @@ def test_final_pdf_terminated_leaves_no_libreoffice_and_no_temporary_folder(draf
     assert not sent.with_suffix(".pdf").exists()
 
 
-def test_every_character_of_the_draft_is_in_its_pdf(draft, tmp_path):
+def test_every_character_of_the_draft_is_in_its_pdf(sent_with_pdf):
     # issue 26: LibreOffice hung a 、，。 that ended a full line and its PDF dropped it
     import collections
     import subprocess
 
-    libreoffice()
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    sent = tmp_path / "报送稿.docx"
-    assert run("final", draft, "-o", sent, "--pdf").exit_code == 0
+    sent = sent_with_pdf
     document = docx.Document(str(sent))
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     text = "".join([*(p.text for p in document.paragraphs), *cells])

@@ -22,6 +22,7 @@ Two hand-made counties and a city, every expected value worked out by hand below
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -116,16 +117,27 @@ def export(county: Path, output: Path, *extra) -> Path:
     return output
 
 
-@pytest.fixture
-def setup(tmp_path):
-    """(the city's project folder, its 收文 with both counties' exports in it)."""
-    root = tmp_path
+@pytest.fixture(scope="module")
+def counties_exported(tmp_path_factory) -> Path:
+    """The three projects and both counties' exports in the city's 收文, made once for the
+    module: two exports and three sets of workbooks cost more than most tests using them.
+    Tests never touch this folder; ``setup`` hands each a copy of its own."""
+    root = tmp_path_factory.mktemp("export")
     town = city(root)
     inbox = town / "收文"
     # any file name: an export is known by its own sheet
     export(county_a(root), inbox / "甲县.上报.xlsx")
     export(county_b(root), inbox / "乙县数据.xlsx")
-    return town, inbox
+    return root
+
+
+@pytest.fixture
+def setup(counties_exported, tmp_path):
+    """(the city's project folder, its 收文 with both counties' exports in it), in the
+    test's own tmp_path, laid out there as if made there."""
+    shutil.copytree(counties_exported, tmp_path, dirs_exist_ok=True)
+    town = tmp_path / "丙市"
+    return town, town / "收文"
 
 
 def stats_json(town: Path, *paths, by_unit: bool = False) -> dict:
