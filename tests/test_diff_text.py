@@ -20,18 +20,28 @@ from workreport.format import figure_changes_table, text_change_lines
 from workreport.measure import width
 
 
-@pytest.fixture
-def drafts(built_sample_project, tmp_path) -> tuple[Path, Path]:
+@pytest.fixture(scope="module")
+def two_drafts(built_sample_project, tmp_path_factory) -> Path:
     """一稿/汇报.docx built from the sample ledgers; 二稿/汇报.docx after one more 走访单位
-    (55 → 60 in a paragraph of some 200 characters)."""
-    shutil.copytree(built_sample_project, tmp_path, dirs_exist_ok=True)
-    first, second = tmp_path / "一稿" / "汇报.docx", tmp_path / "二稿" / "汇报.docx"
+    (55 → 60 in a paragraph of some 200 characters).  Built once for the module (the
+    second build is most of a test's time); tests never touch this folder, ``drafts``
+    hands each a copy of its own."""
+    root = tmp_path_factory.mktemp("diff-text")
+    shutil.copytree(built_sample_project, root, dirs_exist_ok=True)
+    first, second = root / "一稿" / "汇报.docx", root / "二稿" / "汇报.docx"
     first.parent.mkdir()
     second.parent.mkdir()
-    shutil.copyfile(tmp_path / "汇报.docx", first)
-    append_activity(tmp_path / "收文" / "城关镇纪委.xlsx", "走访单位", 5)
-    assert run("build", tmp_path / "收文", "-o", second).exit_code == 0
-    return first, second
+    shutil.copyfile(root / "汇报.docx", first)
+    append_activity(root / "收文" / "城关镇纪委.xlsx", "走访单位", 5)
+    assert run("build", root / "收文", "-o", second).exit_code == 0
+    return root
+
+
+@pytest.fixture
+def drafts(two_drafts, tmp_path) -> tuple[Path, Path]:
+    """A copy of ``two_drafts`` in the test's own tmp_path: (一稿/汇报.docx, 二稿/汇报.docx)."""
+    shutil.copytree(two_drafts, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "一稿" / "汇报.docx", tmp_path / "二稿" / "汇报.docx"
 
 
 def changed_paragraph(first: Path, second: Path) -> tuple[str, str]:
