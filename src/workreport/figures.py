@@ -160,6 +160,12 @@ class Figure:
         self, frame: pd.DataFrame, period: Period, config: Config, units: list[str]
     ) -> dict:
         """The figure for every 填报单位 at once (one group-by instead of one pass per unit)."""
+        if self.agg == COUNT and not self.grouped:
+            # a count needs only its rows' units, not a copy of the rows (the same numbers
+            # as the group-by, a fraction of the time for a build's per-unit table)
+            mask = self.rows(frame, period, config)
+            counts = Counter(frame[UNIT].to_numpy(dtype=object)[mask])
+            return {u: counts.get(u, 0) for u in units}
         selected = self.counted(frame, period, config)
         if not self.grouped:
             totals = (
@@ -178,6 +184,8 @@ class Figure:
         return result
 
     def compute(self, frame: pd.DataFrame, period: Period, config: Config, unit=None):
+        if self.agg == COUNT:
+            return self._count(frame, period, config, unit)
         selected = self.counted(frame, period, config, unit)
         if not self.grouped:
             return self.aggregate(selected)
@@ -189,6 +197,27 @@ class Figure:
                 if key in result:
                     result[key] = self.aggregate(part)
         return result
+
+    def _count(self, frame: pd.DataFrame, period: Period, config: Config, unit=None):
+        """``compute`` of a count: the rows' mask counted, by category for a grouped
+        figure, with no copy of the rows (what ``aggregate`` of them would give: a
+        build computes some thirty counts three times over)."""
+        mask = self.rows(frame, period, config, unit)
+        if not self.grouped:
+            return int(np.count_nonzero(mask))
+        result = {c: 0 for c in self.categories(config)}
+        # the groups of ``compute``'s group-by (dropna=False, sort=False): every blank
+        # (None, NaN) one group, all in order of first appearance
+        values = frame[self.by].to_numpy(dtype=object)[mask]
+        groups = Counter(_BLANK if pd.isna(v) else v for v in values)
+        for cat, n in groups.items():
+            key = self.blank if cat is _BLANK else cat
+            if key in result:
+                result[key] = n
+        return result
+
+
+_BLANK = object()  # the one group of blank categories in ``Figure._count``
 
 
 def _dated_in(frame: pd.DataFrame, date_column: str, period: Period) -> np.ndarray:
