@@ -171,8 +171,8 @@ class Figure:
             cats = self.categories(config)
             result = {u: dict.fromkeys(cats, 0) for u in units}
             of_cat = frame[self.by].to_numpy(dtype=object)[mask]
-            pairs = zip(of_unit, (self.blank if pd.isna(c) else c for c in of_cat), strict=True)
-            for (unit, cat), n in Counter(pairs).items():
+            of_cat = np.where(pd.isna(of_cat), self.blank, of_cat)  # as the group-by's .where
+            for (unit, cat), n in Counter(zip(of_unit, of_cat, strict=True)).items():
                 if unit in result and cat in result[unit]:
                     result[unit][cat] = n
             return result
@@ -216,18 +216,18 @@ class Figure:
         if not self.grouped:
             return int(np.count_nonzero(mask))
         result = {c: 0 for c in self.categories(config)}
-        # the groups of ``compute``'s group-by (dropna=False, sort=False): every blank
-        # (None, NaN) one group, all in order of first appearance
         values = frame[self.by].to_numpy(dtype=object)[mask]
-        groups = Counter(_BLANK if pd.isna(v) else v for v in values)
-        for cat, n in groups.items():
-            key = self.blank if cat is _BLANK else cat
-            if key in result:
-                result[key] = n
+        blank = pd.isna(values)
+        for cat, n in Counter(values[~blank]).items():
+            if cat in result:
+                result[cat] = n
+        if blank.any() and self.blank in result:
+            # the group-by's one group of blanks (None, NaN): where a category is literally
+            # named like it, the group-by kept the later of the two groups (by first row)
+            literal = np.flatnonzero(values == self.blank)
+            if not len(literal) or np.flatnonzero(blank)[0] > literal[0]:
+                result[self.blank] = int(np.count_nonzero(blank))
         return result
-
-
-_BLANK = object()  # the one group of blank categories in ``Figure._count``
 
 
 def _dated_in(frame: pd.DataFrame, date_column: str, period: Period) -> np.ndarray:
