@@ -8,6 +8,7 @@ always passes validation (issue 3, part 4).
 from __future__ import annotations
 
 import io
+from copy import copy
 from datetime import date
 from pathlib import Path
 
@@ -146,8 +147,12 @@ def _write_ledger_sheet(ws: Worksheet, spec: SheetSpec, choices: _ChoiceLists) -
         fmt = {DATE: DATE_FORMAT, TEXT: "@"}.get(col.kind)
         if fmt:
             ws.column_dimensions[letter].number_format = fmt  # rows typed beyond LAST_ROW too
-            for row in range(2, LAST_ROW + 1):
-                ws.cell(row, idx).number_format = fmt
+            # one cell formatted, the rest given its style (what setting the format on
+            # each would give, without looking the format up a thousand times)
+            first = ws.cell(2, idx)
+            first.number_format = fmt
+            for row in range(3, LAST_ROW + 1):
+                ws.cell(row, idx)._style = copy(first._style)
         dv = _validation(col, spec, choices)
         if dv is not None:
             dv.add(f"{letter}2:{letter}{LAST_ROW}")
