@@ -25,6 +25,24 @@ def sample_report(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def sample_draft(tmp_path_factory) -> Path:
+    """汇报.docx and its 底稿 built from the sample once for the module: the tests of a
+    rebuild start from what ``build SAMPLE -o 汇报.docx`` leaves, each in a copy of its own
+    (``built_here``), never in this folder."""
+    out = tmp_path_factory.mktemp("draft") / "汇报.docx"
+    result = run("build", SAMPLE, "-o", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def built_here(sample_draft: Path, folder: Path) -> Path:
+    """What ``build SAMPLE -o folder/汇报.docx`` leaves: the draft and its 底稿, copied."""
+    for source in sample_draft.parent.iterdir():
+        shutil.copyfile(source, folder / source.name)
+    return folder / sample_draft.name
+
+
 def seed_paragraphs() -> list[str]:
     return [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -166,9 +184,8 @@ def test_a_draft_open_in_word_is_not_touched(tmp_path):
     assert not out.exists()
 
 
-def test_rebuilding_replaces_an_unedited_draft_after_a_backup(tmp_path):
-    out = tmp_path / "汇报.docx"
-    assert run("build", SAMPLE, "-o", out).exit_code == 0
+def test_rebuilding_replaces_an_unedited_draft_after_a_backup(sample_draft, tmp_path):
+    out = built_here(sample_draft, tmp_path)
     first = out.read_bytes()
     result = run("build", SAMPLE, "-o", out, "--date", "2022-07-06")  # another 成文日期
     assert result.exit_code == 0, result.output
@@ -176,10 +193,9 @@ def test_rebuilding_replaces_an_unedited_draft_after_a_backup(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def test_a_rebuild_that_changes_nothing_writes_nothing(tmp_path):
+def test_a_rebuild_that_changes_nothing_writes_nothing(sample_draft, tmp_path):
     # issue 26: every identical rebuild piled up a .v1, .v2 … of the same draft
-    out = tmp_path / "汇报.docx"
-    assert run("build", SAMPLE, "-o", out).exit_code == 0
+    out = built_here(sample_draft, tmp_path)
     files = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     for extra in ((), ("--force",)):
         again = run("build", SAMPLE, "-o", out, *extra)
@@ -192,9 +208,8 @@ def test_a_rebuild_that_changes_nothing_writes_nothing(tmp_path):
     assert (tmp_path / "汇报.底稿.xlsx").exists()
 
 
-def test_an_edited_draft_is_never_overwritten(tmp_path):
-    out = tmp_path / "汇报.docx"
-    assert run("build", SAMPLE, "-o", out).exit_code == 0
+def test_an_edited_draft_is_never_overwritten(sample_draft, tmp_path):
+    out = built_here(sample_draft, tmp_path)
     draft = docx.Document(str(out))
     draft.add_paragraph("领导批示：请补充典型案例。")
     draft.save(str(out))
@@ -309,9 +324,8 @@ def test_the_sample_report_converts_to_an_a4_pdf_with_its_headings_and_figures(
     assert re.search(r"—\s*1\s*—", text)  # the page number field, evaluated
 
 
-def test_a_draft_with_only_a_comment_added_counts_as_edited(tmp_path):
-    out = tmp_path / "汇报.docx"
-    assert run("build", SAMPLE, "-o", out).exit_code == 0
+def test_a_draft_with_only_a_comment_added_counts_as_edited(sample_draft, tmp_path):
+    out = built_here(sample_draft, tmp_path)
     draft = docx.Document(str(out))
     paragraph = next(p for p in draft.paragraphs if p.runs)
     draft.add_comment(paragraph.runs[0], text="请核实", author="分管领导")
