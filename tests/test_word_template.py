@@ -42,11 +42,18 @@ def sample_j2(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def template_bytes() -> bytes:
+    """The sample's Word template as bytes, made once for the module: most tests start
+    from it, and each writes it to a file of its own (``template``)."""
+    return default_word_template(SAMPLE / "templates", load_config(None).style)
+
+
 @pytest.fixture
-def template(tmp_path) -> Path:
+def template(template_bytes, tmp_path) -> Path:
     """The sample's Word template: its own .j2 templates (the seed's text) in Word."""
     path = tmp_path / DEFAULT_NAME
-    path.write_bytes(default_word_template(SAMPLE / "templates", load_config(None).style))
+    path.write_bytes(template_bytes)
     return path
 
 
@@ -493,7 +500,7 @@ def with_a_bold_phrase(template: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def resaved(tmp_path_factory) -> dict[str, Path]:
+def resaved(template_bytes, tmp_path_factory) -> dict[str, Path]:
     """The sample's Word template edited two ways (a table of talks; a bold phrase), both
     re-saved in one real run of LibreOffice: its start is most of a re-save's time, and
     the two tests only read their template (each builds from a copy of its own)."""
@@ -501,7 +508,7 @@ def resaved(tmp_path_factory) -> dict[str, Path]:
     made = {}
     for name, edit in (("表格.docx", with_a_table_of_talks), ("加粗.docx", with_a_bold_phrase)):
         path = folder / name
-        path.write_bytes(default_word_template(SAMPLE / "templates", load_config(None).style))
+        path.write_bytes(template_bytes)
         edit(path)
         made[name] = path
     resave_in_libreoffice(*made.values(), tmp_path=folder)
