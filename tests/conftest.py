@@ -133,3 +133,26 @@ def built_sample_project(tmp_path_factory) -> Path:
     result = run("build", folder / "收文", "-o", folder / "汇报.docx")
     assert result.exit_code == 0, result.output
     return folder
+
+
+# The files that take longest, first: `--dist loadfile` hands whole files to the workers in
+# collection order, and a long file handed out last keeps one worker busy while the other
+# waits.  Sorting is stable: each file's tests, and the other files, keep their order.
+SLOW_FIRST = (
+    "test_word_template.py",
+    "test_voice.py",
+    "test_drafts.py",
+    "test_offline_install.py",
+    "test_period_words.py",
+    "test_check_final.py",
+    "test_console.py",
+    "test_cache.py",
+    "test_report.py",
+    "test_export.py",
+    "test_bulletin_report.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
