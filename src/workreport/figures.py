@@ -217,16 +217,12 @@ class Figure:
             return int(np.count_nonzero(mask))
         result = {c: 0 for c in self.categories(config)}
         values = frame[self.by].to_numpy(dtype=object)[mask]
-        blank = pd.isna(values)
-        for cat, n in Counter(values[~blank]).items():
+        # a blank cell counts toward the figure's blank category (未处置, 未填), as in
+        # compute_by_unit: the total is the sum of the units
+        values = np.where(pd.isna(values), self.blank, values)
+        for cat, n in Counter(values.tolist()).items():
             if cat in result:
                 result[cat] = n
-        if blank.any() and self.blank in result:
-            # the group-by's one group of blanks (None, NaN): where a category is literally
-            # named like it, the group-by kept the later of the two groups (by first row)
-            literal = np.flatnonzero(values == self.blank)
-            if not len(literal) or np.flatnonzero(blank)[0] > literal[0]:
-                result[self.blank] = int(np.count_nonzero(blank))
         return result
 
 
