@@ -406,7 +406,7 @@ def bulletin(
 
     config = replace(config, organisation="某市纪委监委", **settings)
     run_ = Run([], config, Request(preset="通报", signed=date(2024, 1, 10)))
-    doc = run_.document(Stats(period, values, {}, partial=partial or {}))
+    doc = run_.document(Stats(period=period, values=values, previous={}, partial=partial or {}))
     paragraphs = [b.text for b in doc.blocks if b.kind != "chart"]
     return doc.title, paragraphs, [b for b in doc.blocks if b.kind == "chart"]
 
@@ -535,7 +535,7 @@ def test_partial_and_accepted_figures(figures):
             replace(config, organisation="某市纪委监委", partial_ok=accepted),
             Request(preset="通报", signed=date(2023, 4, 10)),
         )
-        doc = run_.document(Stats(Q1_2023, figures, {}, partial=partial))
+        doc = run_.document(Stats(period=Q1_2023, values=figures, previous={}, partial=partial))
         spans = {s.tag.id: s.partial for s in doc.blocks[0].spans if s.tag}
         assert spans["clues_disposed"] is highlighted
         assert spans["clues_disposed_by_method.谈话函询"] is highlighted

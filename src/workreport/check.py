@@ -66,7 +66,7 @@ class Finding:
         return self.code in MUST_FIX
 
 
-@dataclass
+@dataclass(kw_only=True)
 class CheckResult:
     draft: Path
     findings: list[Finding]
@@ -194,7 +194,9 @@ def check_draft(
     findings += _signed_early(draft, period)
     order = {code: n for n, code in enumerate(sorted({f.code for f in findings}))}
     findings.sort(key=lambda f: order[f.code])  # stable: places stay in document order
-    return CheckResult(path, findings, bool(paths), period, issues)
+    return CheckResult(
+        draft=path, findings=findings, names_checked=bool(paths), period=period, issues=issues
+    )
 
 
 def id_number_valid(number: str) -> bool:

@@ -27,7 +27,7 @@ _WINDOWS_SOFFICE = (
 )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class FinalResult:
     output: Path
     forced: list[Finding] = field(default_factory=list)  # must-fix findings gone past
@@ -76,7 +76,7 @@ def final_copy(
     data = Draft.open(path).plain_bytes()
     backups = [refuse_existing(t, force=True, what="") for t in targets if t.exists()]
     write_atomic(output, data)
-    result = FinalResult(output, must_fix, backups=backups)
+    result = FinalResult(output=output, forced=must_fix, backups=backups)
     if pdf:
         result.pdf, result.pdf_missing = to_pdf(output)
     return result

@@ -17,7 +17,7 @@ from .run import Request, Run, Stats, prose_notices, require_level
 from .write import ensure_not_open, keep_backup
 
 
-@dataclass
+@dataclass(kw_only=True)
 class BuildResult:
     output: Path
     stats: Stats
@@ -105,14 +105,14 @@ def build_report(
         *bulletin_scope_notices(run, stats),
     ]
     return BuildResult(
-        output,
-        stats,
-        backup,
-        issues,
-        doc.placeholders(),
-        written,
-        run.config,
-        unchanged,
+        output=output,
+        stats=stats,
+        backup=backup,
+        issues=issues,
+        missing=doc.placeholders(),
+        audit=written,
+        config=run.config,
+        unchanged=unchanged,
     )
 
 

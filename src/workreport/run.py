@@ -108,7 +108,7 @@ def require_period(period: Period | None) -> Period:
     return period
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Checked:
     """Loaded and validated ledgers; ``issues`` holds the warnings that remain."""
 
@@ -138,7 +138,7 @@ class Checked:
         return [i for i in self.issues if i.code not in CROSS_CODES] + said
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Validation:
     """Every problem of every workbook found (``validate``)."""
 
@@ -161,7 +161,7 @@ class Validation:
         return not self.errors
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Stats:
     period: Period
     values: dict
@@ -348,7 +348,9 @@ class Run:
     def validation(self) -> Validation:
         """Every issue of every workbook; none is raised."""
         loaded, ledgers, issues = self._load()
-        return Validation(issues, loaded.found, loaded.rows_read, reference=ledgers.reference)
+        return Validation(
+            issues=issues, files=loaded.found, rows=loaded.rows_read, reference=ledgers.reference
+        )
 
     def checked(self, *, clear_names: bool = False) -> Checked:
         """load → validate, refusing to go on when there is any error (docs/rules.md, 命令行).
@@ -356,7 +358,7 @@ class Run:
         loaded, ledgers, issues = self._load(clear_names=clear_names)
         if any(i.is_error for i in issues):
             raise InvalidData(issues, files=loaded.found, rows=loaded.rows_read)
-        return Checked(loaded, ledgers, issues)
+        return Checked(loaded=loaded, ledgers=ledgers, issues=issues)
 
     # ---- compute -----------------------------------------------------------------------
 
@@ -376,7 +378,15 @@ class Run:
         units = compute_figures_by_unit(ledgers, period, config) if by_unit else {}
         rows = sum(int(dated_in(ledgers, key, period).sum()) for key in ledgers.frames)
         notices = partial_notices(ledgers, config)
-        stats = Stats(period, values, previous, units, rows, notices, partial_figures(ledgers))
+        stats = Stats(
+            period=period,
+            values=values,
+            previous=previous,
+            by_unit=units,
+            rows_in_period=rows,
+            notices=notices,
+            partial=partial_figures(ledgers),
+        )
         stats.special_name = special or ""
         if special is not None:
             # a 上报文件 carries no 专项: the figures of one are the 本级's rows alone
@@ -913,7 +923,7 @@ def compute_stats(
     return run.stats(by_unit=by_unit, special=special)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Exported:
     """``export``: the 上报文件 written, the backup of the file it replaced, the figures."""
 
@@ -961,4 +971,4 @@ def export_figures(
         # W216: the organisation is what the city adds the figures up by
         *(i for i in config_notices(run.config) if i.code == "W216"),
     ]
-    return Exported(output, backup, stats, issues)
+    return Exported(output=output, backup=backup, stats=stats, issues=issues)
