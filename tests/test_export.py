@@ -605,3 +605,22 @@ def test_a_county_project_s_placeholder_is_a_county_s_and_still_named(tmp_path):
     assert result.exit_code == 0, result.output
     assert "W216" in result.output and "xx县纪委监委" in result.output
     assert "W229" not in result.output
+
+
+def test_a_figure_partial_for_want_of_a_countys_sheet_can_be_accepted(setup):
+    # 乙县 sent no 谈话: talks_total counts the city and 甲县 only (partial, C307) until the
+    # analyst accepts it; a figure no county can make partial, or no figure, is still refused
+    town, inbox = setup
+    config = town / "workreport.toml"
+    out = town / "汇报.docx"
+    assert run("build", inbox, "--config", config, "-o", out).exit_code == 0
+    assert "C307" in run("check", out, inbox, "--config", config).output
+    toml = config.read_text("utf-8")
+    config.write_text(toml + '\n[figures]\npartial_ok = ["talks_total", "talks"]\n', "utf-8")
+    result = run("refresh", out, inbox, "--config", config)
+    assert result.exit_code == 0, result.output
+    checked = run("check", out, inbox, "--config", config).output
+    assert "C307" not in checked and "C325" in checked
+    config.write_text(toml + '\n[figures]\npartial_ok = ["talks_totl"]\n', "utf-8")
+    refused = run("stats", inbox, "--config", config)
+    assert refused.exit_code == 2 and "talks_totl 不是可由部分单位报送的指标" in refused.output

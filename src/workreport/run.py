@@ -21,6 +21,7 @@ from .config import DEFAULT_PRESET, PRESETS, Config, open_config, packaged_templ
 from .errors import CODES, ConfigError, InvalidData, Issue, OutputError, UsageError
 from .figures import (
     PARTIAL_CAPABLE,
+    SHARES_ID,
     compute_figures,
     compute_figures_by_unit,
     compute_previous,
@@ -29,6 +30,7 @@ from .figures import (
     flatten,
     partial_figures,
     partial_notices,
+    registry,
     special_ledgers,
 )
 from .load import Progress, load_paths, use_python_strings
@@ -220,13 +222,8 @@ class Run:
         self.period = choose_period(request.period, config, draft_period)
         self.signed = choose_signed(request.signed, config, draft_signed)
         self.preset = request.preset or config.preset
-        unknown = sorted(config.partial_ok - set(PARTIAL_CAPABLE))
-        if unknown:
-            raise ConfigError(
-                f"[figures] partial_ok 中的 {'、'.join(unknown)} 不是可由部分单位报送的指标；"
-                f"可以写的有：{'、'.join(PARTIAL_CAPABLE)}",
-                config.source,
-            )
+        # an id that is no figure at all is a typo, whatever the inputs turn out to be
+        refuse_partial_ok(config, {*PARTIAL_CAPABLE, *registry(), SHARES_ID})
         from .sources import read_profiles
 
         # a profile naming a column or a value we do not have stops here, exit 2
@@ -358,6 +355,10 @@ class Run:
         loaded, ledgers, issues = self._load(clear_names=clear_names)
         if any(i.is_error for i in issues):
             raise InvalidData(issues, files=loaded.found, rows=loaded.rows_read)
+        if not loaded.exports:
+            # of the project's own ledgers only a bulletin column's figures can be partial;
+            # with 上报文件 any figure can, where a 县 sent no such sheet (docs/rules.md)
+            refuse_partial_ok(self.config, set(PARTIAL_CAPABLE))
         return Checked(loaded=loaded, ledgers=ledgers, issues=issues)
 
     # ---- compute -----------------------------------------------------------------------
@@ -646,6 +647,18 @@ class Run:
 
 # the 通报's title (SPEC §18): the period as the bulletins name it, 全 and the level
 BULLETIN_TITLE = "{period}全{level}纪检监察机关监督检查、审查调查情况"
+
+
+def refuse_partial_ok(config: Config, capable: set[str]) -> None:
+    """``[figures] partial_ok`` may name only figures that can be partial (docs/figures.md,
+    部分单位报送的列): a bulletin column's, and with 上报文件 among the inputs any figure."""
+    unknown = sorted(config.partial_ok - capable)
+    if unknown:
+        raise ConfigError(
+            f"[figures] partial_ok 中的 {'、'.join(unknown)} 不是可由部分单位报送的指标；"
+            f"可以写的有：{'、'.join(PARTIAL_CAPABLE)}，有下级上报文件时还可以写任何指标",
+            config.source,
+        )
 
 
 def require_special(name: str, config: Config) -> str:
