@@ -4,6 +4,7 @@ read through their profiles, are the ledgers they came from."""
 from __future__ import annotations
 
 import json
+import re
 
 import openpyxl
 
@@ -303,3 +304,22 @@ def test_a_measure_row_without_a_clue_on_the_flat_sheet_is_no_empty_clue(tmp_pat
     assert code == 0, out
     figures = stats(tmp_path / "flat", config)["figures"]
     assert (figures["clues"], figures["forms_total"], figures["forms_1"]) == (4, 4, 3)
+
+
+def test_a_counted_column_the_profile_leaves_out_is_named_like_a_missing_column(tmp_path):
+    # a column no profile line maps is blank on every row: 是否一把手 unmapped, every clue
+    # would read as no 一把手's and the 一把手 figures print 0 as if true (W207, as load.py)
+    platform(tmp_path / "flat")
+
+    def unmapped(profile: str) -> set[tuple[str, str]]:
+        code, found = validation(tmp_path / "flat", project(tmp_path, profile))
+        assert code == 0
+        w207 = [i for i in found["issues"] if i["code"] == "W207"]
+        assert all("平台导出" in i["message"] and i["sheet"] == "线索处置" for i in w207)
+        return {(i["column"], re.search("对应「(.+?)」的「", i["message"])[1]) for i in w207}
+
+    mapped = unmapped(PLATFORM_PROFILE)
+    # the platform's sheet has no 是否领导班子成员: said for the clues and the measures
+    assert ("是否领导班子成员", "问题线索") in mapped
+    fewer = unmapped(PLATFORM_PROFILE.replace('"是否一把手" = "是否一把手", ', "", 1))
+    assert fewer - mapped == {("是否一把手", "问题线索")}

@@ -235,6 +235,27 @@ class _SheetReader:
             )
         )
 
+    def _unmapped(self, block: SheetMap, spec: SheetSpec) -> None:
+        """W207, as for a ledger in our layout: a column that feeds figures which the
+        profile maps to nothing is blank on every row, so its figures count nothing
+        (a 立案 count of 0 would read as true)."""
+        mapped = set(block.columns.values()) | ({FORM} if block.forms else set())
+        for col in spec.columns:
+            if col.required or not col.counted or col.partial or col.name in mapped:
+                continue
+            self.issues.append(
+                Issue(
+                    "W207",
+                    f'[sources."{self.profile.name}"] 没有对应「{spec.name}」的「{col.name}」列，'
+                    "每一行都按此项空白（默认值）统计",
+                    self.file,
+                    self.sheet,
+                    self.header_at + 1,
+                    col.name,
+                    suggestion=f"如工作表中有此项数据，请在来源配置的 columns 中对应到「{col.name}」",
+                )
+            )
+
     def _cell(self, row: list, header: str):
         j = self.at.get(header)
         return row[j] if j is not None and j < len(row) else None
@@ -244,6 +265,7 @@ class _SheetReader:
         for their, ours in block.columns.items():
             if their not in self.at:
                 self._missing(their, f"columns（{ours}）", spec.column(ours).required)
+        self._unmapped(block, spec)
         rows = self.data
         if block.rows_with:
             if block.rows_with not in self.at:
