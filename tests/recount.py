@@ -230,7 +230,7 @@ def figures(ledgers: Ledgers, start: date, end: date, unit: str | None = None) -
         out["top_forms_1"] = sum(f == FORM_NAMES[0] and t for f, t in times.values())
         out["forms_shares"] = shares([out[f"forms_{i}"] for i in range(1, 5)])
     out.update(bulletin(ledgers, rows, unit))
-    if "信访举报" in sent:  # SPEC §16: a 件次 a row; 检举控告类 件 leave out the 重复件
+    if "信访举报" in sent:  # docs/figures.md: a 件次 a row; 检举控告类 件 leave out the 重复件
         petitions = rows("信访举报", "收到日期")
         out["petitions"] = len(petitions)
         out["petitions_by_form"] = {
@@ -312,7 +312,7 @@ def bulletin(ledgers: Ledgers, rows, unit: str | None) -> dict:
         }
         counted = Counter(rank.get(p) or "未填" for p in sanctioned(ms))
         out["sanctioned_by_rank"] = {k: counted[k] for k in (*choices("处分处理", "职级"), "未填")}
-        # the same, of the persons with a 政务处分 (SPEC §16)
+        # the same, of the persons with a 政务处分 (docs/figures.md)
         gov = {(r["线索编号"], r["姓名"]) for r in ms if r["处理方式"] in GOV}
         counted = Counter(rank.get(p) or "未填" for p in gov)
         out["gov_sanctioned_by_rank"] = {
@@ -323,7 +323,7 @@ def bulletin(ledgers: Ledgers, rows, unit: str | None) -> dict:
             kinds = (*choices("问题线索", column), "未填")
             counted = Counter(r[column] or "未填" for r in filed)
             out[fid] = {k: counted[k] for k in kinds}
-    # 八项规定 (SPEC §16): measures by their clue's 问题类别, from the units that keep it
+    # 八项规定 (docs/figures.md): measures by their clue's 问题类别, from the units that keep it
     with_measures = {u for u, sheets in ledgers.sheets.items() if "处分处理" in sheets}
     if units := reporting("问题线索", "问题类别") & with_measures:
         category = {r["线索编号"]: r["问题类别"] for r in ledgers.rows["问题线索"]}

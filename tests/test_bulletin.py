@@ -630,7 +630,7 @@ def test_the_blank_ledger_offers_the_bulletin_columns_with_dropdowns_and_notes(t
     )
     clues = [c.value for c in load_workbook(path)["问题线索"][1]]
     assert clues[-7:-3] == ["处置日期", "留置日期", "移送检察机关日期", "挽回经济损失（万元）"]
-    assert clues[-3:] == ["职级", "问题类别", "专项"]  # SPEC §16's optional columns
+    assert clues[-3:] == ["职级", "问题类别", "专项"]  # docs/figures.md's optional columns
 
 
 def test_annotate_marks_a_conflicting_rank(tmp_path):

@@ -1,4 +1,4 @@
-"""The 通报 as the 上级 writes it (SPEC §18): its title, period words, sentences and
+"""The 通报 as the 上级 writes it (docs/templates.md, 模板集): its title, period words, sentences and
 percentages, and its two native Word charts, on hand-made ledgers and figures; every
 expected text is written out by hand in the test."""
 

@@ -1,5 +1,5 @@
-"""SPEC §14 on hand-made ledgers: figures of only some units, the signing date, the
-placeholders `check` looks for.  Every expected value is worked out by hand in the test."""
+"""The rules of docs/figures.md and docs/drafts.md on hand-made ledgers: figures of only
+some units, the signing date, the placeholders `check` looks for.  Every expected value is worked out by hand in the test."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def test_a_partial_figure_is_highlighted_must_be_fixed_and_stops_final(tmp_path)
     result = build_report([folder], tmp_path / "通报.docx", period="2022H1", config=toml)
 
     # only 甲 reports 处置日期: A1 and A2 are disposed of, 1 初步核实 and 1 谈话函询
-    # the 通报 names 谈话函询 alone among the methods (SPEC §18)
+    # the 通报 names 谈话函询 alone among the methods (docs/templates.md, 模板集)
     assert highlighted(result.output) == {
         "clues_disposed": "2",
         "clues_disposed_by_method.谈话函询": "1",
@@ -264,7 +264,7 @@ def test_yoy_over_a_whole_year_compares_with_last_year():
 
 def test_the_bulletin_of_a_whole_year_says_the_same_as_last_year(tmp_path):
     folder = tmp_path / "in"
-    # the 通报 states 同比 only when asked (SPEC §18)
+    # the 通报 states 同比 only when asked (docs/templates.md, 模板集)
     (tmp_path / "workreport.toml").write_text(
         TOML.replace("2022-07-05", "2023-01-10") + "yoy = true\n", encoding="utf-8"
     )

@@ -239,8 +239,8 @@ def c324(draft_path: Path, *ledgers) -> list[str]:
 
 
 def test_check_names_paragraphs_still_as_the_default_set_wrote_them(tmp_path):
-    # SPEC §17: C324, worth a look.  The default set's opening paragraph of part 一 has no
-    # prompt: a fresh draft keeps it word for word, figures aside
+    # docs/templates.md, 默认模板: C324, worth a look.  The default set's opening
+    # paragraph of part 一 has no prompt: a fresh draft keeps it word for word, figures aside
     out, text, _ = draft(tmp_path, "xx县纪委监委", "2022H1", "2022-07-05")
     opening = next(p for p in paragraphs(out) if "立足职责定位" in p)
     place = f"正文第{[p for p in paragraphs(out) if p.strip()].index(opening) + 1}段"

@@ -1,4 +1,4 @@
-"""The families every report quotes (SPEC §16): the 信访举报 and 问责 sheets and their
+"""The families every report quotes (docs/figures.md): the 信访举报 and 问责 sheets and their
 figures.  Hand-made ledgers; every expected value worked out by hand in the test."""
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def test_the_data_workbook_lists_the_petitions_counted(tmp_path):
 
 
 def test_the_bulletin_opens_with_the_petitions_received_when_a_workbook_sends_them(tmp_path):
-    # SPEC §18: «…全市纪检监察机关共接收信访举报X件次，处置问题线索X件…»; no sheet, no clause
+    # docs/templates.md, 模板集: «…全市纪检监察机关共接收信访举报X件次，处置问题线索X件…»; no sheet, no clause
     from conftest import SAMPLE, paragraphs
 
     data = tmp_path / "收文"
@@ -324,7 +324,7 @@ def test_the_eight_rules_trio_is_missing_without_the_column_and_partial_with_som
         },
     )
     figures = stats(tmp_path)
-    # no unit keeps 问题类别: missing, not 0 (SPEC §3.4)
+    # no unit keeps 问题类别: missing, not 0 (docs/rules.md, 缺少数据不是 0)
     assert figures["eight_rules_problems"] is None and figures["eight_rules_sanctioned"] is None
     write_workbook(
         tmp_path / "乙室.xlsx",
@@ -537,7 +537,7 @@ def test_the_default_report_leaves_the_optional_sentences_out_and_says_so(tmp_pa
     assert "今年以来，区本级纪检监察机关受理问题线索1件，" in overview
     assert "信访举报" not in overview and "八项规定" not in overview and "问责" not in overview
     assert "接收信访举报" not in "".join(p for p in paragraphs(out) if "【待补充" in p)
-    # left out, but not silently (SPEC §8.2)
+    # left out, but not silently (docs/templates.md, 为 0 的内容)
     assert "W232" in result.output and "接收信访举报" in result.output
     assert "问责党员领导干部" in result.output
 

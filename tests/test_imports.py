@@ -123,7 +123,7 @@ def _python(code: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_importing_the_package_changes_neither_pandas_nor_click():
-    # SPEC §13: a library imported into another program leaves its pandas and Click alone;
+    # docs/rules.md, 命令行: a library imported into another program leaves its pandas and Click alone;
     # the options are set where a run or the command line starts
     code = """
 import importlib, pkgutil, gettext

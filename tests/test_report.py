@@ -250,8 +250,8 @@ def test_appendix_has_a_row_per_unit_and_totals_equal_the_body_figures(sample_re
 
 
 def test_appendix_headers_break_only_between_words_and_use_fullwidth_brackets(sample_report):
-    # SPEC §17: （） and no header broken inside a word at the default widths.  A header's
-    # lines are its words (a w:br between them); each column is as wide as its widest
+    # docs/templates.md, 默认模板: （） and no header broken inside a word at the default
+    # widths.  A header's lines are its words (a w:br between them); each column is as wide as its widest
     # line at 五号 (10.5 pt = 210 twips a Chinese character) inside the cell's margins
     table = docx.Document(str(sample_report)).tables[-1]
     header = [c.text for c in table.rows[0].cells]

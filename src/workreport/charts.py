@@ -13,7 +13,7 @@ from .config import FORM_NAMES
 from .ledgers import RANKS
 from .render.document import CHART, Block, ChartData, Span
 
-# name → (caption, kind, series name); the bulletins' two charts (SPEC §18)
+# name → (caption, kind, series name); the bulletins' two charts (docs/templates.md, 模板集)
 CHARTS = {
     "ranks": ("处分人员职级构成", "pie", "处分人数"),
     "forms": ("运用“四种形态”情况", "column", "人次"),

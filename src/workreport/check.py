@@ -28,7 +28,7 @@ MUST_FIX = frozenset(
 )
 
 _PLACEHOLDERS = ("【待补充", "【请填写")
-# the organisation's placeholder as init writes it and the sample keeps it (SPEC §14)
+# the organisation's placeholder as init writes it and the sample keeps it (docs/drafts.md)
 _ORGANISATION = PLACEHOLDER_PATTERN
 # numbers as people type them: full-width digits read as digits (one character for one,
 # so places stay), a space, a full-width space or a dash between digits (138 0013 8000)
@@ -287,7 +287,7 @@ def _typed(draft, run: Run, stats) -> list[Finding]:
 
 def _partial(draft, partial: dict, accepted: set[str], labels: dict) -> list[Finding]:
     """C307 (must fix) for each figure of only some units the draft shows, C325 (worth a
-    look) once the analyst accepted it in ``[figures] partial_ok`` (SPEC §14)."""
+    look) once the analyst accepted it in ``[figures] partial_ok`` (docs/figures.md)."""
     found = []
     seen = set()
     for slot in draft.slots():

@@ -69,19 +69,19 @@ class Config:
     letter_types: tuple[str, ...] = LETTER_TYPES
     """文书类型: the defaults, then ``[letters] add``."""
     categories: tuple[str, ...] = ()
-    """``[categories] names``: the 问题类别 a clue may have (SPEC §16)."""
+    """``[categories] names``: the 问题类别 a clue may have (docs/figures.md)."""
     eight_rules: tuple[str, ...] = ()
     """``[categories] eight_rules``: the 问题类别 the 八项规定 figures add up."""
     special: tuple[str, ...] = ()
-    """``[special] names``: the 专项 a row's 专项 cell may name (none by default: SPEC §16)."""
+    """``[special] names``: the 专项 a row's 专项 cell may name (none by default: docs/figures.md)."""
     preset: str = "汇报"
     """``[report] preset``, the built-in template set: 汇报 or 通报 (``build --preset``)."""
     forms_count: str = "人次"
     """``[report] forms_count``: 人次 (one person in one matter, in the heaviest form: the
     上级's rule) or 处理 (one per 处分处理 row): docs/figures.md, 四种形态."""
     yoy: bool = False
-    """``[report] yoy``: whether the 通报 states 同比 (the bulletins carry none: SPEC §18);
-    the 汇报 states it wherever its templates print ``| yoy``."""
+    """``[report] yoy``: whether the 通报 states 同比 (the bulletins carry none:
+    docs/templates.md, 模板集); the 汇报 states it wherever its templates print ``| yoy``."""
     charts: bool = True
     """``[report] charts``: whether the charts a template places ({{ chart("ranks") }}) are
     drawn; false leaves them out with their captions (docs/templates.md, 图表)."""
@@ -416,7 +416,7 @@ def _vocabulary(defaults: tuple[str, ...], added: list[str]) -> tuple[str, ...]:
 
 PLACEHOLDER_ORGANISATION = Config.organisation  # what init writes until the analyst says
 # the organisation's placeholder as init writes it (xx市纪委监委; xx县纪委监委 under
-# init --level 县) and as people write one (XX县纪委监委, 某某区纪委监委): SPEC §14
+# init --level 县) and as people write one (XX县纪委监委, 某某区纪委监委): docs/drafts.md
 PLACEHOLDER_PATTERN = re.compile(
     r"(?:[xXｘＸ×]{2,}|某{2,})[省市州盟县区旗镇乡]?(?:纪委监委|纪委|监委)"
 )

@@ -93,7 +93,7 @@ class Stamp:
     fingerprint: str = ""  # of the content as the tool wrote it
     # figures the template left out because they were 0: refresh says when one no longer is
     omitted: list[Tag] = field(default_factory=list)
-    # figures counted from only some units → the units that did not report (SPEC §14), and
+    # figures counted from only some units → the units that did not report (docs/figures.md), and
     # those of them the analyst accepted ([figures] partial_ok): check reads them from here
     partial: dict[str, list[str]] = field(default_factory=dict)
     accepted: list[str] = field(default_factory=list)
@@ -652,7 +652,7 @@ class Draft:
     def visible(self) -> list[tuple[str, str]]:
         """(place, text) for every paragraph a reader of the draft sees: the body and its
         tables, text boxes, headers, footers, foot- and endnotes; never text deleted under
-        tracked changes, comments or document properties (SPEC §14, placeholders)."""
+        tracked changes, comments or document properties (docs/drafts.md)."""
         fallback = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
         found = []
         for part in self.document.part.package.iter_parts():

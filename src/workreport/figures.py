@@ -371,7 +371,7 @@ def _accountable(whom: str) -> Callable[[pd.DataFrame, Config], np.ndarray]:
 
 
 def _eight_rules(frame: pd.DataFrame, config: Config) -> np.ndarray:
-    # the clue's 问题类别 among [categories] eight_rules (SPEC §16)
+    # the clue's 问题类别 among [categories] eight_rules (docs/figures.md)
     return frame[CLUE_CATEGORY].isin(config.eight_rules).to_numpy(dtype=bool)
 
 
@@ -601,7 +601,7 @@ FIGURES: tuple[Figure, ...] = (
         "letters",
         agg=("sum", "督促整改问题数"),
     ),
-    # 信访举报 (SPEC §16): an optional sheet; no workbook sending it, the figures are missing
+    # 信访举报 (docs/figures.md): an optional sheet; no workbook sending it, the figures are missing
     Figure(
         "petitions",
         "接收信访举报",
@@ -635,7 +635,7 @@ FIGURES: tuple[Figure, ...] = (
         "petitions",
         where=_new_accusations,
     ),
-    # 八项规定 (SPEC §16): 处分处理 rows by their clue's 问题类别, as the CCDI's monthly
+    # 八项规定 (docs/figures.md): 处分处理 rows by their clue's 问题类别, as the CCDI's monthly
     # figures add 违反中央八项规定精神 and 形式主义官僚主义 ([categories] eight_rules)
     Figure(
         "eight_rules_problems",
@@ -670,7 +670,7 @@ FIGURES: tuple[Figure, ...] = (
         agg=PERSONS,
         column=CLUE_CATEGORY,
     ),
-    # 问责 (SPEC §16): an optional sheet, like 信访举报
+    # 问责 (docs/figures.md): an optional sheet, like 信访举报
     Figure(
         "accountability_orgs",
         "问责党组织",
@@ -930,7 +930,7 @@ def compute_figures_by_unit(ledgers: Ledgers, period: Period, config: Config) ->
 
 
 def special_ledgers(ledgers: Ledgers, name: str) -> Ledgers:
-    """The ledgers cut to the rows whose own 专项 cell names ``name`` (SPEC §16: a 处分处理
+    """The ledgers cut to the rows whose own 专项 cell names ``name`` (docs/figures.md: a 处分处理
     row belongs to a 专项 by its own cell, not by its clue's).  A sheet supplies the 专项's
     figures from the units that keep the 专项 column on it: where one does but no row names
     ``name``, the figures are true zeros; where none does, they are missing, not 0."""

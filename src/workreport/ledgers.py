@@ -21,11 +21,11 @@ TEXT, DATE, ENUM, BOOL, INT, NUMBER = "text", "date", "enum", "bool", "int", "nu
 CLUE_SOURCES = ("信访举报", "巡视巡察移交", "监督检查发现", "审计移交", "审查调查发现", "其他")
 DISPOSALS = ("谈话函询", "初步核实", "暂存待查", "予以了结")
 TALK_TARGETS = ("一把手", "领导班子成员", "年轻干部", "一般干部", "其他")
-# 信访举报 (SPEC §16): the forms and categories the 信访 statistics use
+# 信访举报 (docs/figures.md): the forms and categories the 信访 statistics use
 PETITION_FORMS = ("来信", "来访", "网络举报", "电话举报", "上级转办", "其他")
 PETITION_CATEGORIES = ("检举控告类", "申诉类", "意见建议类", "其他")
 ACCUSATIONS = "检举控告类"
-# 问责 (SPEC §16): whom an accountability decision is about
+# 问责 (docs/figures.md): whom an accountability decision is about
 ACCOUNTABLE = ("党组织", "党员领导干部")
 ORGANISATIONS, LEADERS = ACCOUNTABLE
 UNDISPOSED = "未处置"  # the key for clues with a blank 处置方式 (docs/rules.md, 统计口径)
@@ -42,7 +42,7 @@ PARTY_MEMBER, NON_MEMBER = "中共党员", "非中共党员"
 AFFILIATION_READINGS = (("党员", PARTY_MEMBER), ("群众", NON_MEMBER), ("非党员", NON_MEMBER))
 LOSSES = "挽回经济损失（万元）"
 UNIT_COLUMN = "填报单位"
-SPECIAL = "专项"  # the optional column naming a row's 专项 ([special] names; SPEC §16)
+SPECIAL = "专项"  # the optional column naming a row's 专项 ([special] names; docs/figures.md)
 TOP_ALIASES = ("是否为一把手", "一把手")
 TEAM_ALIASES = ("是否为领导班子成员", "是否班子成员", "领导班子成员")
 # Extra columns departments often add; never mistaken for a misspelt ledger column.
@@ -388,7 +388,7 @@ def _ledger_specs(
             "其他计数的监督工作，一行一项",
         ),
     ]
-    # 专项 on any sheet (SPEC §16): a row belongs to a 专项 by its own cell; the names are
+    # 专项 on any sheet (docs/figures.md): a row belongs to a 专项 by its own cell; the names are
     # the project's ([special] names), so none is valid until the project lists them
     special_column = Column(
         SPECIAL,
@@ -435,7 +435,7 @@ BLANK, GIVEN, IS, IN = "为空", "已填", "为", "属于"
 SANCTIONS = "党纪政务处分"  # IN's set: [sanctions] party and government (defaults.toml)
 CLUE_KEY = "线索编号"  # what joins a 处分处理 row to its 问题线索 row
 # a 处分处理 row's clue's 问题类别, joined on 线索编号 when the ledgers are validated: the
-# 八项规定 figures count measures by the category of the clue they close (SPEC §16)
+# 八项规定 figures count measures by the category of the clue they close (docs/figures.md)
 CLUE_CATEGORY = "线索问题类别"
 # a joined column → the ledger and column a unit fills in to report it (W230's advice)
 JOINED_COLUMNS = {CLUE_CATEGORY: ("clues", "问题类别")}

@@ -89,7 +89,7 @@ class Period:
 
     @property
     def bulletin(self) -> str:
-        """The period as the bulletins name it (SPEC §18): 2023年第一季度, 2023年上半年,
+        """The period as the bulletins name it (docs/templates.md, 模板集): 2023年第一季度, 2023年上半年,
         2023年1至9月, 2023年; otherwise the label."""
         s, e, y = self.start, self.end, self.end.year
         if s.day == 1 and e == _month_end(e.year, e.month) and s.year == e.year:

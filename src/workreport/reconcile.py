@@ -23,7 +23,7 @@ from .format import show_value, table
 from .period import Period
 from .run import Request, Run
 
-# the case figures compared (SPEC §20): 受理, 处置, 立案, 结案, 处分 persons, 形态 人次
+# the case figures compared (docs/sources.md): 受理, 处置, 立案, 结案, 处分 persons, 形态 人次
 FIGURES = (
     ("clues", "受理线索"),
     ("clues_handled", "受理线索中已处置"),

@@ -171,10 +171,11 @@ class Stats:
     by_unit: dict[str, dict] = field(default_factory=dict)
     rows_in_period: int = 0  # 0 with ledgers present: the period is probably mistyped
     notices: list[Issue] = field(default_factory=list)  # W230: figures some units left out
-    # figures counted from only some units → the units that did not report (SPEC §10, §14)
+    # figures counted from only some units → the units that did not report
+    # (docs/figures.md, 部分单位报送的列)
     partial: dict[str, tuple[str, ...]] = field(default_factory=dict)
     special_name: str = ""  # ``stats --special``: the 专项 these figures are of
-    # the project's 专项 → (figures, last year's) of its rows, for special["名称"] (SPEC §16)
+    # the project's 专项 → (figures, last year's) of its rows, for special["名称"] (docs/figures.md)
     special: dict[str, tuple[dict, dict]] = field(default_factory=dict)
     # the 上报文件 of lower levels added in (export.py), and the figures of each scope:
     # 本级 (the project's own ledgers) and 下级 (the exports summed), with last year's
@@ -368,7 +369,7 @@ class Run:
     ) -> Stats:
         """Every figure for the run's period, last year's, and per unit if asked; with
         ``special``, of that 专项's rows only (``stats --special``).  Without it, each of
-        the project's 专项 too, for the templates' ``special["名称"]`` (SPEC §16)."""
+        the project's 专项 too, for the templates' ``special["名称"]`` (docs/figures.md)."""
         period = self.require_period()
         checked, config = self.checked(clear_names=clear_names), self.config
         ledgers = checked.ledgers
@@ -427,7 +428,7 @@ class Run:
 
     def unranked_notices(self, stats: Stats, shown: set[str]) -> list[Issue]:
         """W233: sanctioned persons with a blank 职级, when the draft shows the ranks: a
-        data-quality note is a warning, never a sentence of the draft (SPEC §14)."""
+        data-quality note is a warning, never a sentence of the draft (docs/figures.md)."""
         from .ledgers import UNRANKED
 
         ranks = stats.values.get("sanctioned_by_rank")
@@ -444,12 +445,12 @@ class Run:
 
     def highlighted(self, stats: Stats) -> set[str]:
         """The figures of only some units the analyst has not accepted (``[figures]
-        partial_ok``): highlighted in the draft, must-fix in ``check`` (SPEC §14)."""
+        partial_ok``): highlighted in the draft, must-fix in ``check`` (docs/figures.md)."""
         return set(stats.partial) - self.config.partial_ok
 
     def title(self, period: Period) -> str:
         """``[report] title`` for the 汇报; the 通报 has its own, naming the period and the
-        level as the bulletins do (SPEC §18)."""
+        level as the bulletins do (docs/templates.md, 模板集)."""
         if self.preset == DEFAULT_PRESET:
             return self.config.title
         return BULLETIN_TITLE.format(period=period.bulletin, level=require_level(self.config))
@@ -645,7 +646,7 @@ class Run:
         return save_with_audit(draft, output, audit, backup)
 
 
-# the 通报's title (SPEC §18): the period as the bulletins name it, 全 and the level
+# the 通报's title (docs/templates.md, 模板集): the period as the bulletins name it, 全 and the level
 BULLETIN_TITLE = "{period}全{level}纪检监察机关监督检查、审查调查情况"
 
 
@@ -688,7 +689,7 @@ def require_level(config: Config) -> str:
 
 
 # the appendix's columns: a header's lines are its words, so that no column header breaks
-# inside a word (SPEC §17; docs/rules.md, Word 稿件); the unit of each count in （）
+# inside a word (docs/templates.md, 默认模板; docs/rules.md, Word 稿件); the unit of each count in （）
 APPENDIX_COLUMNS = (
     ("受理\n线索", "clues"),
     ("立案", "cases_filed"),

@@ -59,7 +59,8 @@ class Span:
 
     @property
     def highlighted(self) -> bool:
-        """Whether Word shows it highlighted: what must be filled in or settled (SPEC §14)."""
+        """Whether Word shows it highlighted: what must be filled in or settled
+        (docs/figures.md)."""
         return self.missing or self.partial or self.prompt
 
     zero: bool = False  # a figure whose value is 0

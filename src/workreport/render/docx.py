@@ -819,8 +819,9 @@ def _replace(parent, new, at=None) -> None:
 
 def _column_widths(table: Table, pt: float) -> list[int]:
     """Twips: each figure column as wide as its widest header line or value, so that a
-    header breaks only where its text has a line break (between words, SPEC §17); the unit
-    column gets the rest, as wide as its longest name where the page allows."""
+    header breaks only where its text has a line break (between words: docs/templates.md,
+    默认模板); the unit column gets the rest, as wide as its longest name where the page
+    allows."""
     columns = len(table.header)
     if columns == 1:
         return [_TEXT_WIDTH_TWIPS]

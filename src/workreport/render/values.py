@@ -322,7 +322,7 @@ def _term(context: dict, name: str) -> Fig | None:
     return fig if isinstance(fig, Fig) else None
 
 
-SPECIAL_TAG = "专项/"  # the ids of special["名称"]'s figures: 专项/名称/clues (SPEC §16)
+SPECIAL_TAG = "专项/"  # the ids of special["名称"]'s figures: 专项/名称/clues (docs/figures.md)
 
 
 def figure_context(
