@@ -175,8 +175,6 @@ class Stats:
     # (docs/figures.md, 部分单位报送的列)
     partial: dict[str, tuple[str, ...]] = field(default_factory=dict)
     special_name: str = ""  # ``stats --special``: the 专项 these figures are of
-    # the project's 专项 → (figures, last year's) of its rows, for special["名称"] (docs/figures.md)
-    special: dict[str, tuple[dict, dict]] = field(default_factory=dict)
     # the 上报文件 of lower levels added in (export.py), and the figures of each scope:
     # 本级 (the project's own ledgers) and 下级 (the exports summed), with last year's
     exports: list = field(default_factory=list)
@@ -231,6 +229,7 @@ class Run:
         self.profiles = read_profiles(config)
         # by cache folder: names in clear (no cache) are never served from a keyed-hash load
         self._loaded: dict[Path | None, tuple[Loaded, Ledgers, list[Issue]]] = {}
+        self._special: dict[Period, dict[str, tuple[dict, dict]]] = {}  # special_figures
         # template folder and period → its blocks, rendered once a run (document, stamp)
         self._rendered: dict[tuple[Path, str], tuple[list, list]] = {}
         # figure id → the sources (本级, 上报单位) that lack it, once stats added them up
@@ -368,8 +367,7 @@ class Run:
         self, *, by_unit: bool = False, clear_names: bool = False, special: str | None = None
     ) -> Stats:
         """Every figure for the run's period, last year's, and per unit if asked; with
-        ``special``, of that 专项's rows only (``stats --special``).  Without it, each of
-        the project's 专项 too, for the templates' ``special["名称"]`` (docs/figures.md)."""
+        ``special``, of that 专项's rows only (``stats --special``, docs/figures.md)."""
         period = self.require_period()
         checked, config = self.checked(clear_names=clear_names), self.config
         ledgers = checked.ledgers
@@ -393,13 +391,26 @@ class Run:
         if special is not None:
             # a 上报文件 carries no 专项: the figures of one are the 本级's rows alone
             return stats
-        for name in config.special:
-            cut = special_ledgers(ledgers, name)
-            stats.special[name] = (
-                compute_figures(cut, period, config),
-                compute_previous(cut, period, config),
-            )
         return self._with_exports(stats, checked.loaded)
+
+    def special_figures(self, period: Period) -> dict[str, tuple[dict, dict]]:
+        """Each of the project's 专项 → (figures, last year's) of its rows, for the
+        templates' ``special["名称"]`` (docs/figures.md): counted once a period, and only
+        for a draft (``stats`` and ``export`` never show them).  The 本级's rows alone: a
+        上报文件 carries no 专项."""
+        if not self.config.special:
+            return {}
+        if period not in self._special:
+            ledgers, config = self.checked().ledgers, self.config
+            found = {}
+            for name in config.special:
+                cut = special_ledgers(ledgers, name)
+                found[name] = (
+                    compute_figures(cut, period, config),
+                    compute_previous(cut, period, config),
+                )
+            self._special[period] = found
+        return self._special[period]
 
     def _with_exports(self, stats: Stats, loaded: Loaded) -> Stats:
         """The figures of the 上报文件 added to the project's own (docs/rules.md,
@@ -487,7 +498,7 @@ class Run:
         ctx = figure_context(stats.values, stats.previous, labels, groups, whole_year=whole_year)
         ctx["special"] = {
             name: figure_context(values, prev, labels, groups, whole_year=whole_year, special=name)
-            for name, (values, prev) in stats.special.items()
+            for name, (values, prev) in self.special_figures(stats.period).items()
         }
         ctx.update(
             # the project's words enter the renderer as its text does (render/sections.py)
