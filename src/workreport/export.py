@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -206,26 +205,17 @@ def _trim(row) -> list:
 # ---- reading ---------------------------------------------------------------------------
 
 MAX_WORKBOOK_XML = 1 << 20  # bytes of xl/workbook.xml looked at to recognise an export
+_INFO_SHEET_XML = re.compile(rb"""<(?:\w+:)?sheet\b[^>]*\bname\s*=\s*["']""" + INFO_SHEET.encode())
 
 
 def is_export(path: Path) -> bool:
     """Whether ``path`` is a 上报文件: an .xlsx whose sheets include 上报说明, whatever its
     name.  Only the workbook's list of sheets is read (the hostile-file checks come
     before anything else is, in :func:`read_export`)."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return False
-    try:
-        with zipfile.ZipFile(path) as z:
-            info = z.getinfo("xl/workbook.xml")
-            if info.file_size > MAX_WORKBOOK_XML:
-                return False
-            xml = z.read(info)
-    except (KeyError, OSError, ValueError, zipfile.BadZipFile, RuntimeError):
-        return False
-    return (
-        re.search(rb"""<(?:\w+:)?sheet\b[^>]*\bname\s*=\s*["']""" + INFO_SHEET.encode(), xml)
-        is not None
-    )
+    from .load import small_part
+
+    xml = small_part(path, "xl/workbook.xml", MAX_WORKBOOK_XML)
+    return xml is not None and _INFO_SHEET_XML.search(xml) is not None
 
 
 def read_export(path: Path, name: str) -> tuple[Export | None, list[Issue]]:

@@ -375,21 +375,28 @@ def _read_workbook_job(job) -> tuple[SourceFile | None, dict[str, PackedFrame], 
     return source, packed, issues
 
 
-def own_output(path: Path) -> bool:
-    """Whether ``path`` is a workbook this tool wrote for people (a 底稿, a 问题清单),
-    known by the document property it carries (xlsxwrite.py), whatever its name."""
+def small_part(path: Path, part: str, limit: int) -> bytes | None:
+    """One part of an .xlsx/.xlsm, read whole when it is at most ``limit`` bytes; None
+    for another kind of file, a part missing or larger, or a package that cannot be
+    read.  What tells this tool's own workbooks apart before any is parsed (the
+    hostile-file checks come later, for the workbooks that are read)."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return False
+        return None
     import zipfile
 
     try:
         with zipfile.ZipFile(path) as z:
-            info = z.getinfo("docProps/custom.xml")
-            if info.file_size > MAX_CUSTOM_PROPERTIES:
-                return False
-            return _OWN_OUTPUT_XML.search(z.read(info)) is not None
-    except (KeyError, OSError, ValueError, zipfile.BadZipFile):
-        return False
+            info = z.getinfo(part)
+            return z.read(info) if info.file_size <= limit else None
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, RuntimeError):
+        return None
+
+
+def own_output(path: Path) -> bool:
+    """Whether ``path`` is a workbook this tool wrote for people (a 底稿, a 问题清单),
+    known by the document property it carries (xlsxwrite.py), whatever its name."""
+    xml = small_part(path, "docProps/custom.xml", MAX_CUSTOM_PROPERTIES)
+    return xml is not None and _OWN_OUTPUT_XML.search(xml) is not None
 
 
 def read_workbook(
