@@ -466,8 +466,22 @@ def test_a_template_reads_a_special_s_figures_and_refresh_updates_them(tmp_path)
     assert f"受理问题线索3件，其中{MASSES}2件。" in paragraphs(out)
 
 
+def district_draft(tmp_path, data):
+    """A 区's 2022H1 draft of ``data`` with the default templates: (the build's result,
+    the draft, its overview paragraph of part 一)."""
+    from conftest import paragraphs
+
+    (tmp_path / "workreport.toml").write_text(
+        '[report]\norganisation = "xx区纪委监委"\nperiod = "2022H1"\ndate = 2022-07-10\n', "utf-8"
+    )
+    out = tmp_path / "汇报.docx"
+    result = run("build", data, "--config", tmp_path / "workreport.toml", "-o", out)
+    assert result.exit_code == 0, result.output
+    return result, out, next(p for p in paragraphs(out) if "受理问题线索" in p)
+
+
 def test_the_default_report_states_petitions_eight_rules_and_accountability_when_sent(tmp_path):
-    from conftest import measure, paragraphs
+    from conftest import measure
 
     data = tmp_path / "收文"
     write_workbook(
@@ -503,13 +517,7 @@ def test_the_default_report_states_petitions_eight_rules_and_accountability_when
             ]
         },
     )
-    (tmp_path / "workreport.toml").write_text(
-        '[report]\norganisation = "xx区纪委监委"\nperiod = "2022H1"\ndate = 2022-07-10\n', "utf-8"
-    )
-    out = tmp_path / "汇报.docx"
-    result = run("build", data, "--config", tmp_path / "workreport.toml", "-o", out)
-    assert result.exit_code == 0, result.output
-    overview = next(p for p in paragraphs(out) if "受理问题线索" in p)
+    result, out, overview = district_draft(tmp_path, data)
     # 2 件次 received in 2022H1 (the July one is out); a repeated one is still a 件次
     # without 上报文件 the figures are the 区本级's (docs/templates.md, 本级与下级)
     assert "今年以来，区本级纪检监察机关接收信访举报2件次，受理问题线索2件，" in overview
@@ -526,13 +534,7 @@ def test_the_default_report_leaves_the_optional_sentences_out_and_says_so(tmp_pa
 
     data = tmp_path / "收文"
     write_workbook(data / "案管室.xlsx", {"问题线索": [clue("A1", date(2022, 1, 3))]})
-    (tmp_path / "workreport.toml").write_text(
-        '[report]\norganisation = "xx区纪委监委"\nperiod = "2022H1"\ndate = 2022-07-10\n', "utf-8"
-    )
-    out = tmp_path / "汇报.docx"
-    result = run("build", data, "--config", tmp_path / "workreport.toml", "-o", out)
-    assert result.exit_code == 0, result.output
-    overview = next(p for p in paragraphs(out) if "受理问题线索" in p)
+    result, out, overview = district_draft(tmp_path, data)
     # the comma went with the sentence
     assert "今年以来，区本级纪检监察机关受理问题线索1件，" in overview
     assert "信访举报" not in overview and "八项规定" not in overview and "问责" not in overview
