@@ -163,5 +163,6 @@ def test_help_and_usage_errors_import_nothing_heavy(args):
         timeout=120,
     )
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert {"click", "workreport.cli"} <= imported  # the import times were read at all
     assert not imported & set(HEAVY), sorted(imported & set(HEAVY))
     assert done.returncode in (0, 2)
